@@ -1,0 +1,72 @@
+/**
+ * Error hierarchy. `source` says whose fault it is and maps to the exit code:
+ * user (bad flag, config or env: exit 2), dependency (AWS or Opencast failed or
+ * refused: exit 1), internal (a bug: exit 1). A workflow's Retry/Catch matches on `name`.
+ */
+export type ErrorSource = 'user' | 'dependency' | 'internal';
+
+export class MoScalerError extends Error {
+  readonly source: ErrorSource;
+  constructor(message: string, source: ErrorSource, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MoScalerError';
+    this.source = source;
+  }
+}
+
+/** A bad flag, config file, environment value, scenario or workflow input. Exit 2. */
+export class ConfigError extends MoScalerError {
+  /** Where the bad value was, e.g. `AUTOSCALE_CONFIG.strategies[0].settings.up_threshold`. */
+  readonly field: string;
+  constructor(field: string, message: string, options?: { cause?: unknown }) {
+    super(`${field}: ${message}`, 'user', options);
+    this.name = 'ConfigError';
+    this.field = field;
+  }
+}
+
+/** The cluster cannot do what was asked, or a scaling rule forbids it. Exit 1, nothing changed. */
+export class ScalingError extends MoScalerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'dependency', options);
+    this.name = 'ScalingError';
+  }
+}
+
+/** An outside system (AWS, Opencast) failed, timed out or answered garbage. */
+export class DependencyError extends MoScalerError {
+  readonly system: 'opencast' | 'opsworks' | 'ec2' | 'cloudwatch' | 'stepfunctions' | 'sim';
+  constructor(system: DependencyError['system'], message: string, options?: { cause?: unknown }) {
+    super(`${system}: ${message}`, 'dependency', options);
+    this.name = 'DependencyError';
+    this.system = system;
+  }
+}
+
+/** AWS said slow down; workflows retry this with backoff. */
+export class ThrottledError extends DependencyError {
+  constructor(system: DependencyError['system'], message: string, options?: { cause?: unknown }) {
+    super(system, message, options);
+    this.name = 'ThrottledError';
+  }
+}
+
+/** Opencast refused the credentials (401) or they lack ROLE_ADMIN. */
+export class AuthError extends DependencyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('opencast', message, options);
+    this.name = 'AuthError';
+  }
+}
+
+/** A response that does not have the shape the API documents. */
+export class ProtocolError extends DependencyError {
+  constructor(system: DependencyError['system'], message: string, options?: { cause?: unknown }) {
+    super(system, message, options);
+    this.name = 'ProtocolError';
+  }
+}
+
+export function exitCodeFor(error: unknown): 1 | 2 {
+  return error instanceof MoScalerError && error.source === 'user' ? 2 : 1;
+}

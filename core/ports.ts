@@ -1,0 +1,44 @@
+/**
+ * Ports: what core needs from the outside world, declared here and implemented
+ * by adapters (real) and by the simulator. Adapters translate; they never decide.
+ */
+import type { ClusterRef, Datapoint, FleetInstance, Layer, OpencastHost, OpencastJob } from './types';
+
+/** The machines: OpsWorks stack (original model) or EC2 instances found by tags. */
+export interface FleetPort {
+  findCluster(name: string): Promise<ClusterRef>;
+  listLayers(cluster: ClusterRef): Promise<Layer[]>;
+  /** Every instance of the cluster with its EC2 facts, in a fixed number of calls whatever the fleet size. */
+  listInstances(cluster: ClusterRef): Promise<FleetInstance[]>;
+  startInstance(id: string): Promise<void>;
+  stopInstance(id: string): Promise<void>;
+}
+
+/** Opencast's REST API on the admin node. */
+export interface OpencastPort {
+  /** Resolves when the credentials are accepted and carry ROLE_ADMIN; throws otherwise. */
+  checkCredentials(): Promise<void>;
+  listHosts(): Promise<OpencastHost[]>;
+  /** Every non-terminal job (QUEUED, RUNNING, RESTART, ...), normalised. */
+  activeJobs(): Promise<OpencastJob[]>;
+  /** Harvard DCE's `/workflow/queuedJobCount` (not upstream): queued jobs of the given workflow operations. */
+  queuedJobCount(operations?: readonly string[]): Promise<number>;
+  /** Switch maintenance for the host whose base_url is exactly `baseUrl`. */
+  setMaintenance(baseUrl: string, on: boolean): Promise<void>;
+}
+
+export type DimensionName = 'LayerId' | 'InstanceId' | 'StackId';
+
+export interface MetricQuery {
+  namespace: string;
+  metric: string;
+  dimension: { name: DimensionName; value: string };
+  periodSeconds: number;
+  start: Date;
+  end: Date;
+}
+
+/** CloudWatch `GetMetricStatistics` with statistic Average. */
+export interface MetricsPort {
+  getAverages(query: MetricQuery): Promise<Datapoint[]>;
+}

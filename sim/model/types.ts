@@ -1,0 +1,150 @@
+/**
+ * The simulated cluster as the wire routers see it. `sim/model/` implements it
+ * (virtual clock, boot times, job dispatch, billing); `sim/aws/` and
+ * `sim/opencast/` only read this state and call these mutators, so a router never
+ * holds state of its own and a scenario drives every protocol at once.
+ */
+
+/** OpsWorks instance status words (the ones the simulator uses). */
+export type OpsworksStatus =
+  | 'requested'
+  | 'pending'
+  | 'booting'
+  | 'running_setup'
+  | 'online'
+  | 'stopping'
+  | 'stopped'
+  | 'start_failed'
+  | 'setup_failed'
+  | 'connection_lost'
+  | 'terminated';
+
+export type Ec2State = 'pending' | 'running' | 'stopping' | 'stopped' | 'terminated';
+
+export type FaultKind =
+  | 'opencast-down'
+  | 'opencast-slow'
+  | 'opencast-garbage'
+  | 'aws-throttle'
+  | 'start-failure'
+  | 'metrics-missing'
+  | 'kill-scaler';
+
+export interface SimStack {
+  id: string;
+  name: string;
+  region: string;
+}
+
+export interface SimLayer {
+  id: string;
+  name: string;
+  shortname: string;
+}
+
+export interface SimInstance {
+  opsworksId: string;
+  /** Absent until the instance has been started once (OpsWorks creates the EC2 instance lazily). */
+  ec2Id?: string;
+  hostname: string;
+  layerIds: string[];
+  instanceType: string;
+  status: OpsworksStatus;
+  ec2State: Ec2State;
+  /** Epoch ms of the current EC2 run's launch. */
+  launchTime?: number;
+  privateDns: string;
+  publicDns?: string;
+  autoScalingType?: 'load' | 'timer';
+  tags: Record<string, string>;
+}
+
+export interface SimHost {
+  /** Exact `base_url`: `http://` + private DNS for workers. */
+  baseUrl: string;
+  online: boolean;
+  active: boolean;
+  maintenance: boolean;
+  maxLoad: number;
+  cores: number;
+  nodeName?: string;
+}
+
+export type SimJobStatus = 'QUEUED' | 'DISPATCHING' | 'RUNNING' | 'RESTART' | 'FINISHED' | 'FAILED';
+
+export interface SimJob {
+  id: number;
+  /** Service type, e.g. `org.opencastproject.composer`. */
+  type: string;
+  /** Job operation, e.g. `Encode`, `Composite`, `Inspect`. */
+  operation: string;
+  /** Workflow operation id that created it, e.g. `encode`, `composite`, `segment-video`. */
+  workflowOperation: string;
+  status: SimJobStatus;
+  load: number;
+  createdHost: string;
+  processingHost?: string;
+  /** Epoch ms (virtual). */
+  createdAt: number;
+  startedAt?: number;
+  durationMs: number;
+  /** How many times it was restarted from scratch because its host went away. */
+  restarts: number;
+}
+
+export interface SimDatapoint {
+  timestamp: number;
+  value: number;
+}
+
+export interface SimMetricSeries {
+  namespace: string;
+  metric: string;
+  dimension: { name: string; value: string };
+  datapoints: SimDatapoint[];
+}
+
+export interface SimOpencastSettings {
+  /** Opencast version the wire formats follow, e.g. `1.6`, `2.3`, `7.4`, `15.0`. */
+  version: string;
+  user: string;
+  password: string;
+  /** DCE fork's `/workflow/queuedJobCount` endpoint present. */
+  queuedJobCountEndpoint: boolean;
+}
+
+/** The error an AWS API answers with; routers turn it into the protocol's error shape. */
+export class SimAwsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = 'SimAwsError';
+  }
+}
+
+export interface SimClusterState {
+  /** Virtual now, epoch ms. */
+  now(): number;
+  readonly stack: SimStack;
+  readonly layers: readonly SimLayer[];
+  readonly instances: readonly SimInstance[];
+  /** Hosts registered in Opencast (admin, engage and workers that came online). */
+  readonly hosts: readonly SimHost[];
+  /** All jobs, including finished ones. */
+  readonly jobs: readonly SimJob[];
+  readonly opencast: SimOpencastSettings;
+  /** Is a fault of this kind active now (optionally for this target host/instance)? */
+  faultActive(kind: FaultKind, target?: string): boolean;
+  /** CloudWatch series derived from the model plus any scenario-given datapoints. */
+  metricSeries(namespace: string, metric: string, dimension: { name: string; value: string }): SimMetricSeries | undefined;
+
+  /** OpsWorks StartInstance: throws SimAwsError as AWS would (e.g. instance not stopped). */
+  startInstance(opsworksId: string): void;
+  /** OpsWorks StopInstance. */
+  stopInstance(opsworksId: string): void;
+  /** Opencast POST /services/maintenance; false when no host has that exact base_url. */
+  setMaintenance(baseUrl: string, on: boolean): boolean;
+}
