@@ -1,0 +1,123 @@
+/**
+ * What the CLI prints: the status object (a public JSON shape), a plain table
+ * for people, and decisions with their reasons.
+ */
+import type { Decision } from '../core/decision';
+import type { ClusterView } from '../core/types';
+import type { ScaleResult } from '../scaler/scale';
+
+export interface StatusJson {
+  cluster: string;
+  opencastUp: boolean;
+  opencastError?: string;
+  counts: ClusterView['counts'];
+  jobs: { running: number | null; queued: number | null; queuedHighLoad: number | null };
+  workers: Array<{
+    hostname: string;
+    opsworksState: string;
+    opsworksId: string | null;
+    ec2Id: string | null;
+    hostUrl: string | null;
+    uptimeSeconds: number;
+    billedMinutes: number;
+    registered: boolean;
+    maintenance: boolean;
+    idle: boolean | null;
+    runningJobs: number | null;
+    instanceType: string | null;
+    protected: boolean;
+  }>;
+}
+
+export function statusJson(view: ClusterView): StatusJson {
+  const oc = view.opencast;
+  return {
+    cluster: view.cluster,
+    opencastUp: oc.up,
+    ...(oc.up ? {} : { opencastError: oc.error }),
+    counts: view.counts,
+    jobs: oc.up
+      ? { running: oc.running, queued: oc.queue.queued, queuedHighLoad: oc.queue.queuedHighLoad }
+      : { running: null, queued: null, queuedHighLoad: null },
+    workers: view.workers.map((w) => ({
+      hostname: w.hostname,
+      opsworksState: w.state,
+      opsworksId: w.opsworksId ?? null,
+      ec2Id: w.ec2Id ?? null,
+      hostUrl: w.hostUrl ?? null,
+      uptimeSeconds: w.uptimeSeconds,
+      billedMinutes: w.billedMinutes,
+      registered: w.registered,
+      maintenance: w.maintenance,
+      idle: w.idle,
+      runningJobs: w.runningJobs,
+      instanceType: w.instanceType ?? null,
+      protected: w.protected,
+    })),
+  };
+}
+
+export function table(headers: string[], rows: Array<Array<string | number | boolean | null>>): string {
+  const cells = [headers, ...rows.map((r) => r.map((c) => (c === null ? '-' : String(c))))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(cells[0] ?? []), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
+}
+
+export function statusTable(view: ClusterView): string {
+  const s = statusJson(view);
+  const jobs = s.opencastUp
+    ? `running ${s.jobs.running}, queued ${s.jobs.queued}, queued high-load ${s.jobs.queuedHighLoad}`
+    : `unknown (${s.opencastError})`;
+  const header = [
+    `Cluster: ${s.cluster}`,
+    `Opencast: ${s.opencastUp ? 'up' : 'DOWN'}`,
+    `Instances: ${s.counts.instances} (${s.counts.onlineInstances} online)`,
+    `Workers: ${s.counts.workers} (${s.counts.onlineWorkers} online, ${s.counts.pendingWorkers} pending)`,
+    `Jobs: ${jobs}`,
+  ].join('\n');
+  const rows = s.workers.map((w) => [
+    w.hostname,
+    w.opsworksState,
+    w.opsworksId,
+    w.ec2Id,
+    w.instanceType,
+    w.hostUrl,
+    formatUptime(w.uptimeSeconds),
+    w.billedMinutes,
+    w.registered,
+    w.maintenance,
+    w.idle,
+    w.runningJobs,
+    w.protected ? 'yes' : '',
+  ]);
+  const headers = ['hostname', 'state', 'opsworks id', 'ec2 id', 'type', 'host url', 'uptime', 'billed min', 'registered', 'maintenance', 'idle', 'jobs', 'protected'];
+  return `${header}\n\n${table(headers, rows)}\n`;
+}
+
+export function formatUptime(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return `${h}h${String(m).padStart(2, '0')}m`;
+}
+
+export function decisionText(decision: Decision, debug: boolean): string {
+  const lines = [`decision: ${decision.action}${decision.chosen.length ? ` ${decision.chosen.map((c) => c.hostname).join(', ')}` : ''}`];
+  for (const reason of decision.reasons) lines.push(`  why: ${reason}`);
+  for (const warning of decision.warnings) lines.push(`  warning: ${warning}`);
+  if (debug || decision.action === 'none') {
+    for (const v of decision.votes ?? []) {
+      lines.push(`  vote ${v.name} (${v.method}): ${v.vote ?? 'none'} on [${v.datapoints.join(', ')}], up ≥ ${v.upThreshold}${v.downThreshold !== undefined ? `, down < ${v.downThreshold}` : ''}${v.error ? `: ${v.error}` : ''}`);
+    }
+    for (const c of decision.chosen) lines.push(`  chosen ${c.hostname}: ${c.detail}`);
+    for (const r of decision.rejected) lines.push(`  not ${r.hostname}: ${r.reason} (${r.detail})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function resultText(result: ScaleResult, debug: boolean): string {
+  const actions = result.actions.map(
+    (a) => `  ${a.dryRun ? 'would ' : ''}${a.action} ${a.hostname}${a.error ? ` FAILED: ${a.error}` : ''}`,
+  );
+  return decisionText(result.decision, debug) + (actions.length ? `actions:\n${actions.join('\n')}\n` : 'actions: none\n');
+}

@@ -1,0 +1,213 @@
+/**
+ * The `moscaler` command: parse, validate, wire, run, print. `main` is testable
+ * in-process (argv, env and streams are passed in) and returns the exit code:
+ * 0 success (a decided no-op included), 1 the cluster refused or a rule forbade
+ * it, 2 usage or configuration error.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { parse as parseDotenv } from 'dotenv';
+import { exitCodeFor, ConfigError, MoScalerError } from '../core/errors';
+import { legacyAutoscaleConfig, parseAutoscaleConfig, parseJsonText, type AutoscaleConfig } from '../core/autoscale-config';
+import { resolveSettings, type Settings } from '../core/settings';
+import { createActuator } from '../scaler/actuator';
+import { observeCluster } from '../scaler/observe';
+import { filePauseStore } from '../scaler/pause-store';
+import { autoscale, scaleDown, scaleTo, scaleUp, type ScaleResult, type ScalerDeps } from '../scaler/scale';
+import { resultText, statusJson, statusTable } from './format';
+import { processIo, type CliIo } from './io';
+import { createLogger } from './logger';
+import { createRuntime, type Runtime } from './wiring';
+import { VERSION } from './version';
+
+export interface GlobalOptions {
+  cluster?: string;
+  profile?: string;
+  debug?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  region?: string;
+  endpointUrl?: string;
+  opencastUrl?: string;
+  output?: 'json' | 'table';
+  provider?: string;
+  billing?: string;
+  stateDir?: string;
+  sim?: string;
+}
+
+/** Reads `.env` from the working directory; variables already set win, as in the original. */
+export function loadEnv(env: Record<string, string | undefined>, cwd = process.cwd()): Record<string, string | undefined> {
+  const path = env.MOSCALER_ENV_FILE ?? `${cwd}/.env`;
+  if (!existsSync(path)) return { ...env };
+  return { ...parseDotenv(readFileSync(path)), ...env };
+}
+
+function positiveInt(name: string, min: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > 10_000) {
+      throw new ConfigError(name, `must be a whole number ≥ ${min} (got "${value}")`);
+    }
+    return Number(value);
+  };
+}
+
+/** `-c/--config` is a JSON string or a path to a JSON file. */
+export function readAutoscaleConfig(value: string | undefined, env: Record<string, string | undefined>): AutoscaleConfig {
+  const source = value ?? env.AUTOSCALE_CONFIG;
+  const where = value !== undefined ? '--config' : 'AUTOSCALE_CONFIG';
+  if (source === undefined || source.trim() === '') {
+    const legacy = legacyAutoscaleConfig(env);
+    if (legacy) return legacy;
+    throw new ConfigError('--config', 'no autoscale config: pass -c/--config (JSON or a file), set AUTOSCALE_CONFIG, or AUTOSCALE_TYPE');
+  }
+  const trimmed = source.trim();
+  if (trimmed.startsWith('{')) return parseAutoscaleConfig(parseJsonText(trimmed, where), where);
+  if (!existsSync(trimmed)) throw new ConfigError(where, `no such file "${trimmed}" (and not a JSON object)`);
+  return parseAutoscaleConfig(parseJsonText(readFileSync(trimmed, 'utf8'), `${where} file ${trimmed}`), `${where} file ${trimmed}`);
+}
+
+interface Context {
+  io: CliIo;
+  env: Record<string, string | undefined>;
+  globals: () => GlobalOptions;
+  /** Builds the runtime; replaced by the simulator wiring for `--sim`. */
+  runtimeFor: (settings: Settings, globals: GlobalOptions) => Promise<{ runtime: Runtime; settings: Settings }>;
+}
+
+async function withScaler<T>(ctx: Context, fn: (deps: ScalerDeps, runtime: Runtime) => Promise<T>): Promise<T> {
+  const globals = ctx.globals();
+  const resolved = resolveSettings(globals, ctx.env, !globals.sim);
+  const { runtime, settings } = await ctx.runtimeFor(resolved, globals);
+  const logger = createLogger(ctx.io, { debug: Boolean(globals.debug), jsonOutput: globals.output === 'json' });
+  try {
+    const deps: ScalerDeps = {
+      observe: () => observeCluster({ fleet: runtime.fleet, opencastAt: runtime.opencastAt, now: runtime.now, settings }),
+      actuatorFor: (observation) =>
+        createActuator({
+          fleet: runtime.fleet,
+          ...(observation.opencast ? { opencast: observation.opencast } : {}),
+          now: runtime.now,
+          dryRun: Boolean(globals.dryRun),
+        }),
+      metrics: runtime.metrics,
+      pauseStore: filePauseStore(settings.stateDir, settings.cluster, (m) => logger.warn({ event: 'state-file' }, m)),
+      now: runtime.now,
+      settings,
+      logger,
+      force: Boolean(globals.force),
+      dryRun: Boolean(globals.dryRun),
+    };
+    if (globals.force) logger.warn({ event: 'force' }, '--force: minimum workers, idleness and billing window are ignored');
+    if (globals.dryRun) logger.info({ event: 'dry-run' }, '--dry-run: nothing will be started, stopped or put in maintenance');
+    return await fn(deps, runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+function printResult(ctx: Context, result: ScaleResult): void {
+  const globals = ctx.globals();
+  if (globals.output === 'json') ctx.io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else ctx.io.stdout.write(resultText(result, Boolean(globals.debug)));
+}
+
+export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
+  const program = new Command('moscaler');
+  const context: Context = { ...ctx, globals: () => program.opts<GlobalOptions>() };
+  program
+    .description('Scale the worker nodes of an Opencast cluster on AWS')
+    .version(VERSION, '--version', 'show the version and exit')
+    .helpOption('--help', 'show this message and exit')
+    .enablePositionalOptions()
+    .option('-c, --cluster <name>', 'cluster (OpsWorks stack) name [env MOSCALER_CLUSTER, CLUSTER_NAME]')
+    .option('-p, --profile <name>', 'AWS credentials profile [env AWS_PROFILE, AWS_DEFAULT_PROFILE]')
+    .option('-d, --debug', 'more detailed logging, decisions with every reason')
+    .option('-f, --force', 'ignore minimum workers, idleness and the billing window')
+    .option('-n, --dry-run', 'go through every step but change nothing')
+    .option('--region <region>', 'AWS region [env AWS_REGION, AWS_DEFAULT_REGION]')
+    .option('--endpoint-url <url>', 'send AWS API calls to this URL')
+    .option('--opencast-url <url>', "Opencast URL instead of the admin node's DNS name")
+    .addOption(new Option('--output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('--provider <name>', 'fleet provider [env MOSCALER_PROVIDER]').choices(['opsworks', 'ec2']))
+    .addOption(new Option('--billing <mode>', 'EC2 billing [env MOSCALER_BILLING]').choices(['hourly', 'per-second']))
+    .option('--state-dir <dir>', 'where pause cycles and histories are kept [env MOSCALER_STATE_DIR, default .moscaler]')
+    .option('--sim <scenario.json>', 'run against a simulated cluster started from this scenario');
+
+  program
+    .command('status')
+    .description("print the cluster's status")
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']))
+    .action(async (opts: { format?: 'table' | 'json' }) => {
+      await withScaler(context, async (deps) => {
+        const { view } = await deps.observe();
+        const format = opts.format ?? context.globals().output;
+        ctx.io.stdout.write(format === 'json' ? `${JSON.stringify(statusJson(view), null, 2)}\n` : statusTable(view));
+      });
+    });
+
+  const scale = program.command('scale').description('start or stop workers');
+  const available = () => new Option('--scale-available', 'do what is possible instead of failing when too few workers are available');
+  scale
+    .command('up')
+    .description('start n workers (default 1)')
+    .argument('[n]', 'how many', positiveInt('n', 1), 1)
+    .addOption(available())
+    .action(async (n: number, opts: { scaleAvailable?: boolean }) => {
+      const result = await withScaler(context, (deps) => scaleUp(deps, n, Boolean(opts.scaleAvailable)));
+      printResult(context, result);
+    });
+  scale
+    .command('down')
+    .description('stop n idle workers (default 1)')
+    .argument('[n]', 'how many', positiveInt('n', 1), 1)
+    .addOption(available())
+    .action(async (n: number, opts: { scaleAvailable?: boolean }) => {
+      const result = await withScaler(context, (deps) => scaleDown(deps, n, Boolean(opts.scaleAvailable)));
+      printResult(context, result);
+    });
+  scale
+    .command('to')
+    .description('start or stop workers until n are online or pending')
+    .argument('<n>', 'target number of workers', positiveInt('n', 0))
+    .addOption(available())
+    .action(async (n: number, opts: { scaleAvailable?: boolean }) => {
+      const result = await withScaler(context, (deps) => scaleTo(deps, n, Boolean(opts.scaleAvailable)));
+      printResult(context, result);
+    });
+  scale
+    .command('auto')
+    .description('let the configured strategies decide')
+    .option('-c, --config <json-or-file>', 'autoscale config: JSON text or a file [env AUTOSCALE_CONFIG]')
+    .action(async (opts: { config?: string }) => {
+      const config = readAutoscaleConfig(opts.config, ctx.env);
+      const result = await withScaler(context, (deps) => autoscale(deps, config));
+      printResult(context, result);
+    });
+  return program;
+}
+
+/** Runs the command line; never throws, returns the exit code. */
+export async function main(argv: string[], rawEnv: Record<string, string | undefined>, io: CliIo = processIo): Promise<number> {
+  const env = loadEnv(rawEnv);
+  const { runtimeForGlobals } = await import('./runtime-select');
+  const program = buildProgram({ io, env, runtimeFor: runtimeForGlobals });
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return 0;
+      return 2;
+    }
+    const code = exitCodeFor(error);
+    const message = error instanceof MoScalerError ? error.message : `internal error: ${(error as Error)?.stack ?? String(error)}`;
+    io.stderr.write(`error: ${message}\n`);
+    return code;
+  }
+}

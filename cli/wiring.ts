@@ -1,0 +1,60 @@
+/**
+ * Entry-point wiring: the only place that builds real adapters from settings.
+ * A simulated run builds the same adapters with in-process transports
+ * (see cli/sim-wiring.ts), so every code path above the wire is the real one.
+ */
+import type { Dispatcher } from 'undici';
+import type { HttpHandler } from '@smithy/protocol-http';
+import { createAwsClients, destroyAwsClients, type AwsClientOptions, type AwsClients } from '../adapters/aws/clients';
+import { CloudWatchMetrics } from '../adapters/aws/cloudwatch-metrics';
+import { Ec2Fleet } from '../adapters/aws/ec2-fleet';
+import { OpsWorksFleet } from '../adapters/aws/opsworks-fleet';
+import { OpencastClient } from '../adapters/opencast/opencast-client';
+import type { FleetPort, MetricsPort, OpencastPort } from '../core/ports';
+import type { Settings } from '../core/settings';
+
+export interface Runtime {
+  fleet: FleetPort;
+  metrics: MetricsPort;
+  opencastAt: (baseUrl: string) => OpencastPort;
+  aws: AwsClients;
+  now: () => Date;
+  close(): Promise<void>;
+}
+
+export interface Transports {
+  requestHandler?: HttpHandler;
+  credentials?: AwsClientOptions['credentials'];
+  dispatcher?: Dispatcher;
+  now?: () => Date;
+  onClose?: () => Promise<void>;
+}
+
+export function createRuntime(settings: Settings, transports: Transports = {}): Runtime {
+  const aws = createAwsClients({
+    ...settings.aws,
+    ...(transports.requestHandler ? { requestHandler: transports.requestHandler } : {}),
+    ...(transports.credentials ? { credentials: transports.credentials } : {}),
+  });
+  const fleet: FleetPort =
+    settings.provider === 'ec2' ? new Ec2Fleet({ ec2: aws.ec2 }) : new OpsWorksFleet({ opsworks: aws.opsworks, ec2: aws.ec2 });
+  return {
+    fleet,
+    metrics: new CloudWatchMetrics({ cloudwatch: aws.cloudwatch }),
+    opencastAt: (baseUrl) =>
+      new OpencastClient({
+        baseUrl,
+        user: settings.opencast.user,
+        password: settings.opencast.password,
+        auth: settings.opencast.auth,
+        timeoutMs: settings.opencast.timeoutMs,
+        ...(transports.dispatcher ? { dispatcher: transports.dispatcher } : {}),
+      }),
+    aws,
+    now: transports.now ?? (() => new Date()),
+    async close() {
+      destroyAwsClients(aws);
+      await transports.onClose?.();
+    },
+  };
+}

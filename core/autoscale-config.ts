@@ -1,0 +1,150 @@
+/**
+ * The autoscale configuration (`-c/--config` or AUTOSCALE_CONFIG), validated with
+ * zod so that a typo fails before anything runs, with the field's path in the message.
+ * Field names are the original's (snake_case), so existing config files keep working.
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors';
+import { HIGH_LOAD_OPERATIONS } from './jobs';
+
+const threshold = z.number().finite();
+
+const cloudwatchSettings = z
+  .object({
+    metric: z.string().min(1),
+    namespace: z.string().min(1),
+    up_threshold: threshold,
+    /** Without it the strategy never votes down (as the original). */
+    down_threshold: threshold.optional(),
+    up_threshold_online_workers_multiplier: z.number().finite().default(0),
+    sample_count: z.number().int().min(1).max(1440).default(3),
+    // CloudWatch accepts 1, 5, 10, 30 or a multiple of 60 seconds.
+    sample_period: z
+      .number()
+      .int()
+      .refine((p) => [1, 5, 10, 30].includes(p) || (p >= 60 && p % 60 === 0), 'must be 1, 5, 10, 30 or a multiple of 60')
+      .default(60),
+    layer_name: z.string().min(1).optional(),
+    /** Layer id directly (the legacy AUTOSCALE_LAYERLOAD_LAYER_ID). */
+    layer_id: z.string().min(1).optional(),
+    instance_name: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((s) => [s.layer_name, s.layer_id, s.instance_name].filter(Boolean).length <= 1, {
+    message: 'give at most one of layer_name, layer_id, instance_name',
+  });
+
+const queuedJobsSettings = z
+  .object({
+    up_threshold: threshold,
+    down_threshold: threshold,
+    operation_types: z.array(z.string().min(1)).optional(),
+    up_threshold_online_workers_multiplier: z.number().finite().default(0),
+  })
+  .strict();
+
+const strategy = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('cloudwatch'), name: z.string().min(1), settings: cloudwatchSettings }).strict(),
+  z.object({ method: z.literal('queued_jobs'), name: z.string().min(1), settings: queuedJobsSettings }).strict(),
+]);
+
+export const autoscaleConfigSchema = z
+  .object({
+    strategies: z.array(strategy).min(1),
+    up_increment: z.number().int().min(1).max(1000).default(1),
+    down_increment: z.number().int().min(1).max(1000).default(1),
+    pause_cycles: z.number().int().min(0).max(10_000).default(0),
+    /** Legacy AUTOSCALE_PAUSE_INTERVAL: seconds after a scale-up with no further scale-up. */
+    pause_seconds: z.number().int().min(0).max(86_400 * 7).optional(),
+  })
+  .strict();
+
+export type AutoscaleConfig = z.infer<typeof autoscaleConfigSchema>;
+export type StrategyConfig = AutoscaleConfig['strategies'][number];
+export type CloudwatchStrategy = Extract<StrategyConfig, { method: 'cloudwatch' }>;
+export type QueuedJobsStrategy = Extract<StrategyConfig, { method: 'queued_jobs' }>;
+
+/** Turns a zod failure into a ConfigError naming `where` + the field path. */
+export function configErrorFrom(where: string, error: z.ZodError): ConfigError {
+  const issue = error.issues[0];
+  const path = issue?.path.length ? `${where}.${issue.path.map(String).join('.')}` : where;
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s))` : '';
+  return new ConfigError(path, `${issue?.message ?? 'invalid'}${more}`);
+}
+
+/** Validates an autoscale config given as parsed JSON; `where` names its source in errors. */
+export function parseAutoscaleConfig(value: unknown, where: string): AutoscaleConfig {
+  const parsed = autoscaleConfigSchema.safeParse(value);
+  if (!parsed.success) throw configErrorFrom(where, parsed.error);
+  return parsed.data;
+}
+
+/** Parses JSON text, naming `where` when it is not JSON. */
+export function parseJsonText(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(where, `not valid JSON (${(error as Error).message})`);
+  }
+}
+
+const LEGACY_TYPES = ['LayerLoad', 'LayerLoadPlusOnlineWorkers', 'HighLoadJobs'] as const;
+
+/**
+ * The older env-only form (AUTOSCALE_TYPE and friends) mapped onto the same engine,
+ * or undefined when AUTOSCALE_TYPE is not set.
+ */
+export function legacyAutoscaleConfig(env: Record<string, string | undefined>): AutoscaleConfig | undefined {
+  const type = env.AUTOSCALE_TYPE;
+  if (type === undefined || type === '') return undefined;
+  if (!(LEGACY_TYPES as readonly string[]).includes(type)) {
+    throw new ConfigError('AUTOSCALE_TYPE', `must be one of ${LEGACY_TYPES.join(', ')} (got "${type}")`);
+  }
+  const num = (name: string, fallback?: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') {
+      if (fallback === undefined) throw new ConfigError(name, `required when AUTOSCALE_TYPE=${type}`);
+      return fallback;
+    }
+    const value = Number(raw);
+    if (!Number.isFinite(value)) throw new ConfigError(name, `must be a number (got "${raw}")`);
+    return value;
+  };
+  const up = num('AUTOSCALE_UP_THRESHOLD');
+  const increment = env.AUTOSCALE_UP_INCREMENT ? 'AUTOSCALE_UP_INCREMENT' : 'AUTOSCALE_INCREMENT';
+  const raw: Record<string, unknown> = {
+    up_increment: num(increment, 1),
+    down_increment: num('AUTOSCALE_DOWN_INCREMENT', 1),
+    pause_cycles: 0,
+    ...(env.AUTOSCALE_PAUSE_INTERVAL ? { pause_seconds: num('AUTOSCALE_PAUSE_INTERVAL') } : {}),
+  };
+  if (type === 'HighLoadJobs') {
+    // HighLoadJobs scaled up at the threshold and otherwise scaled idle workers down.
+    raw.strategies = [
+      {
+        method: 'queued_jobs',
+        name: 'HighLoadJobs',
+        settings: { up_threshold: up, down_threshold: up, operation_types: [...HIGH_LOAD_OPERATIONS] },
+      },
+    ];
+  } else {
+    const layerId = env.AUTOSCALE_LAYERLOAD_LAYER_ID;
+    raw.strategies = [
+      {
+        method: 'cloudwatch',
+        name: type,
+        settings: {
+          metric: env.AUTOSCALE_LAYERLOAD_METRIC || 'load_1',
+          namespace: 'AWS/OpsWorks',
+          up_threshold: up,
+          down_threshold: num('AUTOSCALE_DOWN_THRESHOLD'),
+          up_threshold_online_workers_multiplier: type === 'LayerLoadPlusOnlineWorkers' ? 1 : 0,
+          sample_count: num('AUTOSCALE_LAYERLOAD_SAMPLE_COUNT', 3),
+          sample_period: num('AUTOSCALE_LAYERLOAD_SAMPLE_PERIOD', 60),
+          ...(layerId ? { layer_id: layerId } : { layer_name: 'Workers' }),
+        },
+      },
+    ];
+  }
+  return parseAutoscaleConfig(raw, 'AUTOSCALE_* environment');
+}

@@ -1,0 +1,69 @@
+/**
+ * Decisions are values: what to do, to which workers, and why every other
+ * worker was not chosen. Deciding and publishing (logs, JSON, history) are
+ * separate steps, as in the Kubernetes cluster-autoscaler.
+ */
+
+/** Why a worker was or was not chosen. */
+export type ReasonCode =
+  | 'Chosen'
+  | 'Busy'
+  | 'BelowBillingWindow'
+  | 'Protected'
+  | 'MinimumReached'
+  | 'OpencastUnavailable'
+  | 'NotStopped'
+  | 'NotActive'
+  | 'NotNeeded';
+
+export interface WorkerVerdict {
+  hostname: string;
+  id: string;
+  chosen: boolean;
+  reason: ReasonCode;
+  detail: string;
+}
+
+export type Vote = 'up' | 'down' | null;
+
+export interface StrategyVote {
+  name: string;
+  method: 'cloudwatch' | 'queued_jobs';
+  vote: Vote;
+  /** Newest first, as the original read them. */
+  datapoints: number[];
+  upThreshold: number;
+  downThreshold?: number;
+  /** Why there is no vote (too few datapoints, Opencast down, ...). */
+  error?: string;
+}
+
+export interface PauseState {
+  /** Autoscale cycles left during which no scale-up happens. */
+  cyclesLeft: number;
+  /** Legacy AUTOSCALE_PAUSE_INTERVAL: no scale-up before this time (ISO). */
+  until?: string;
+}
+
+export type ScaleCommand = 'up' | 'down' | 'to' | 'auto';
+
+export interface Decision {
+  command: ScaleCommand;
+  action: 'start' | 'stop' | 'none';
+  /** How many workers the command asked for (after `scale to` arithmetic). */
+  requested: number;
+  /** Workers chosen, in the order they are acted on. */
+  chosen: WorkerVerdict[];
+  /** Every worker considered and not chosen, with its reason. */
+  rejected: WorkerVerdict[];
+  /** Warnings a `--scale-available` or `--force` run accepted instead of failing. */
+  warnings: string[];
+  /** Human-readable account of the decision, in order. */
+  reasons: string[];
+  votes?: StrategyVote[];
+  pause?: { before: PauseState; after: PauseState; paused: boolean };
+}
+
+export function noAction(command: ScaleCommand, reason: string, extra: Partial<Decision> = {}): Decision {
+  return { command, action: 'none', requested: 0, chosen: [], rejected: [], warnings: [], reasons: [reason], ...extra };
+}

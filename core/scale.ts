@@ -1,0 +1,154 @@
+/**
+ * The original's scaling rules as pure planning functions: given one observation
+ * of the cluster, which workers to start or stop, and why the others were not.
+ * A rule that forbids the request throws ScalingError (exit 1, nothing changed).
+ */
+import { hasReachedBillingWindow } from './billing';
+import { activeWorkers } from './cluster';
+import { type Decision, type WorkerVerdict } from './decision';
+import { ScalingError } from './errors';
+import { rankForStart, rankForStop } from './ranking';
+import type { BillingMode, ClusterView, Worker } from './types';
+
+export interface ScaleUpOptions {
+  scaleAvailable: boolean;
+}
+
+export interface ScaleDownOptions {
+  force: boolean;
+  scaleAvailable: boolean;
+  /** Only stop workers late in their billing hour (always on in `scale auto`). */
+  checkUptime: boolean;
+  minWorkers: number;
+  idleUptimeThreshold: number;
+  billing: BillingMode;
+}
+
+const verdict = (w: Worker, chosen: boolean, reason: WorkerVerdict['reason'], detail: string): WorkerVerdict => ({
+  hostname: w.hostname,
+  id: w.id,
+  chosen,
+  reason,
+  detail,
+});
+
+export function planScaleUp(view: ClusterView, n: number, opts: ScaleUpOptions): Decision {
+  const stopped = view.workers.filter((w) => w.statusClass === 'stopped');
+  const warnings: string[] = [];
+  const reasons: string[] = [`asked to start ${n} worker(s); ${stopped.length} stopped worker(s) available`];
+  if (stopped.length < n) {
+    const message = `Cluster does not have ${n} stopped workers to start (has ${stopped.length}).`;
+    if (!opts.scaleAvailable) throw new ScalingError(message);
+    warnings.push(`${message} Starting the available ones (--scale-available).`);
+  }
+  const ranked = rankForStart(stopped);
+  const chosen = ranked.slice(0, n).map((w, i) =>
+    verdict(w, true, 'Chosen', `start #${i + 1}: ${w.hasEc2 ? 'has an EC2 instance' : 'no EC2 instance yet'}, ${w.instanceType ?? 'unknown type'}`),
+  );
+  const rejected = [
+    ...ranked.slice(n).map((w) => verdict(w, false, 'NotNeeded', `enough workers chosen before it`)),
+    ...view.workers
+      .filter((w) => w.statusClass !== 'stopped')
+      .map((w) => verdict(w, false, 'NotStopped', `state ${w.state}`)),
+  ];
+  if (chosen.length === 0) reasons.push('no stopped worker to start');
+  return { command: 'up', action: chosen.length ? 'start' : 'none', requested: n, chosen, rejected, warnings, reasons };
+}
+
+export function planScaleDown(view: ClusterView, requested: number, opts: ScaleDownOptions): Decision {
+  const warnings: string[] = [];
+  const reasons: string[] = [];
+  const active = activeWorkers(view);
+  const online = active.filter((w) => w.statusClass === 'online');
+  let n = requested;
+
+  // The original retried with n-1 under --scale-available; a loop says the same.
+  while (true) {
+    if (active.length < n) {
+      const message = `Cluster does not have ${n} online or pending workers to stop!`;
+      if (!opts.scaleAvailable || n <= 1) throw new ScalingError(message);
+      warnings.push(`${message} Trying with fewer workers.`);
+      n -= 1;
+      continue;
+    }
+    if (online.length - n < opts.minWorkers) {
+      const message = `Stopping ${n} workers violates MIN_WORKERS ${opts.minWorkers}!`;
+      if (opts.force) {
+        warnings.push(`${message} Continuing because --force enabled.`);
+      } else if (opts.scaleAvailable && n > 1) {
+        warnings.push(`${message} Trying with fewer workers.`);
+        n -= 1;
+        continue;
+      } else {
+        throw new ScalingError(message);
+      }
+    }
+    break;
+  }
+  reasons.push(`asked to stop ${requested} worker(s), planning ${n}; ${online.length} online, minimum ${opts.minWorkers}`);
+
+  const { candidates, rejected } = judgeStopCandidates(view.workers, opts);
+  const ranked = rankForStop(candidates);
+  const chosen = ranked.slice(0, n).map((w, i) =>
+    verdict(w, true, 'Chosen', `stop #${i + 1}: ${describe(w)}${opts.force ? ' (--force)' : ''}`),
+  );
+  for (const w of ranked.slice(n)) rejected.push(verdict(w, false, 'NotNeeded', `a longer-running worker was chosen first`));
+
+  if (chosen.length < n) {
+    const message = `Cluster does not have ${n} workers available to stop!`;
+    if (!(opts.scaleAvailable && chosen.length > 0)) throw new ScalingError(message, { cause: rejected });
+    warnings.push(`${message} Only stopping available workers.`);
+  }
+  return { command: 'down', action: 'stop', requested: n, chosen, rejected, warnings, reasons };
+}
+
+/** Which active workers may be stopped now, and why each other one may not. */
+export function judgeStopCandidates(
+  workers: readonly Worker[],
+  opts: Pick<ScaleDownOptions, 'force' | 'checkUptime' | 'idleUptimeThreshold' | 'billing'>,
+): { candidates: Worker[]; rejected: WorkerVerdict[] } {
+  const candidates: Worker[] = [];
+  const rejected: WorkerVerdict[] = [];
+  for (const w of workers) {
+    if (w.statusClass !== 'online' && w.statusClass !== 'pending') {
+      rejected.push(verdict(w, false, 'NotActive', `state ${w.state}`));
+    } else if (w.protected) {
+      rejected.push(verdict(w, false, 'Protected', 'protected workers are never drained'));
+    } else if (w.statusClass === 'online' && w.runningJobs === null) {
+      // Fail closed: without Opencast we cannot know whether it runs a job, so even --force does not stop it.
+      rejected.push(verdict(w, false, 'OpencastUnavailable', 'running jobs unknown: Opencast did not answer'));
+    } else if (opts.force) {
+      candidates.push(w);
+    } else if (w.statusClass === 'online' && (w.runningJobs ?? 0) > 0) {
+      rejected.push(verdict(w, false, 'Busy', `${w.runningJobs} running job(s)`));
+    } else if (opts.checkUptime && !hasReachedBillingWindow(w.uptimeSeconds, opts.billing, opts.idleUptimeThreshold)) {
+      const detail =
+        opts.billing === 'hourly'
+          ? `minute ${w.billedMinutes} of its billing hour, threshold ${opts.idleUptimeThreshold}`
+          : `up ${w.uptimeSeconds}s, under the 60 s minimum charge`;
+      rejected.push(verdict(w, false, 'BelowBillingWindow', detail));
+    } else {
+      candidates.push(w);
+    }
+  }
+  return { candidates, rejected };
+}
+
+export function planScaleTo(
+  view: ClusterView,
+  target: number,
+  opts: ScaleDownOptions,
+): Decision {
+  const current = activeWorkers(view).length;
+  if (current === target) throw new ScalingError(`Cluster already at ${target} online or pending workers!`);
+  const decision =
+    current > target
+      ? planScaleDown(view, current - target, opts)
+      : planScaleUp(view, target - current, { scaleAvailable: opts.scaleAvailable });
+  return { ...decision, command: 'to', reasons: [`scale to ${target} from ${current} online or pending`, ...decision.reasons] };
+}
+
+function describe(w: Worker): string {
+  const jobs = w.runningJobs === null ? 'jobs unknown' : `${w.runningJobs} running job(s)`;
+  return `${w.state}, up ${Math.floor(w.uptimeSeconds / 60)} min (minute ${w.billedMinutes} of its hour), ${jobs}`;
+}

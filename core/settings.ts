@@ -1,0 +1,160 @@
+/**
+ * Run settings from flags and the environment (a `.env` file is loaded into the
+ * environment by the CLI before this runs). Each value is validated where it
+ * comes from, so an error names the flag or variable to fix.
+ * Flags win over variables, as in the original and the AWS CLI.
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors';
+import type { BillingMode } from './types';
+
+export type OpencastAuth = 'digest' | 'basic';
+export type QueueSource = 'active-jobs' | 'queued-job-count';
+export type Provider = 'opsworks' | 'ec2';
+
+export interface Settings {
+  cluster: string;
+  provider: Provider;
+  opencast: {
+    user: string;
+    password: string;
+    auth: OpencastAuth;
+    /** Overrides the admin node's DNS name. */
+    url?: string;
+    timeoutMs: number;
+    queueSource: QueueSource;
+  };
+  aws: { profile?: string; region?: string; endpointUrl?: string };
+  minWorkers: number;
+  idleUptimeThreshold: number;
+  billing: BillingMode;
+  stateDir: string;
+  logglyToken?: string;
+  protectedWorkers: string[];
+  protectTag: { key: string; value: string };
+}
+
+/** Flags as the CLI parsed them (strings, not yet validated). */
+export interface SettingsFlags {
+  cluster?: string;
+  profile?: string;
+  region?: string;
+  endpointUrl?: string;
+  opencastUrl?: string;
+  provider?: string;
+  billing?: string;
+  stateDir?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function pick(env: Env, ...names: string[]): { name: string; value: string } | undefined {
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value !== '') return { name, value };
+  }
+  return undefined;
+}
+
+function intFrom(source: { name: string; value: string } | undefined, fallback: number, min: number, max: number): number {
+  if (!source) return fallback;
+  const parsed = z.coerce.number().int().min(min).max(max).safeParse(source.value.trim());
+  if (!parsed.success || source.value.trim() === '') {
+    throw new ConfigError(source.name, `must be a whole number from ${min} to ${max} (got "${source.value}")`);
+  }
+  return parsed.data;
+}
+
+function oneOf<T extends string>(source: { name: string; value: string } | undefined, allowed: readonly T[], fallback: T): T {
+  if (!source) return fallback;
+  if (!(allowed as readonly string[]).includes(source.value)) {
+    throw new ConfigError(source.name, `must be one of ${allowed.join(', ')} (got "${source.value}")`);
+  }
+  return source.value as T;
+}
+
+function url(source: { name: string; value: string } | undefined): string | undefined {
+  if (!source) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(source.value);
+  } catch {
+    throw new ConfigError(source.name, `must be an http(s) URL (got "${source.value}")`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(source.name, `must be an http(s) URL (got "${source.value}")`);
+  }
+  return source.value.replace(/\/+$/, '');
+}
+
+const flag = (name: string, value: string | undefined) => (value === undefined ? undefined : { name, value });
+
+/**
+ * Resolves settings. `needCredentials` is false for commands that never call
+ * Opencast (e.g. `--help`, `diagram`); every scaling command needs them.
+ */
+export function resolveSettings(flags: SettingsFlags, env: Env, needCredentials = true): Settings {
+  const cluster = flag('--cluster', flags.cluster) ?? pick(env, 'MOSCALER_CLUSTER', 'CLUSTER_NAME');
+  if (!cluster || cluster.value.trim() === '') {
+    throw new ConfigError('--cluster', 'no cluster name: pass -c/--cluster or set MOSCALER_CLUSTER (or CLUSTER_NAME)');
+  }
+  const user = pick(env, 'MATTERHORN_USER', 'OPENCAST_USER');
+  const password = pick(env, 'MATTERHORN_PASS', 'OPENCAST_PASS');
+  if (needCredentials && !user) throw new ConfigError('MATTERHORN_USER', 'required: the Opencast system account user');
+  if (needCredentials && !password) throw new ConfigError('MATTERHORN_PASS', 'required: the Opencast system account password');
+
+  const profile = flag('--profile', flags.profile) ?? pick(env, 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE');
+  const region = flag('--region', flags.region) ?? pick(env, 'AWS_REGION', 'AWS_DEFAULT_REGION');
+  if (region && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region.value)) {
+    throw new ConfigError(region.name, `not an AWS region name (got "${region.value}")`);
+  }
+  const endpointUrl = url(flag('--endpoint-url', flags.endpointUrl) ?? pick(env, 'AWS_ENDPOINT_URL'));
+  const opencastUrl = url(flag('--opencast-url', flags.opencastUrl) ?? pick(env, 'MOSCALER_OPENCAST_URL'));
+  const protectTag = pick(env, 'MOSCALER_PROTECT_TAG')?.value ?? 'opencast:protected=true';
+  const [tagKey, tagValue] = protectTag.split('=');
+  if (!tagKey || tagValue === undefined) {
+    throw new ConfigError('MOSCALER_PROTECT_TAG', `must be KEY=VALUE (got "${protectTag}")`);
+  }
+  const logglyToken = pick(env, 'LOGGLY_TOKEN')?.value;
+
+  return {
+    cluster: cluster.value.trim(),
+    provider: oneOf(flag('--provider', flags.provider) ?? pick(env, 'MOSCALER_PROVIDER'), ['opsworks', 'ec2'] as const, 'opsworks'),
+    opencast: {
+      user: user?.value ?? '',
+      password: password?.value ?? '',
+      auth: oneOf(pick(env, 'MOSCALER_OPENCAST_AUTH'), ['digest', 'basic'] as const, 'digest'),
+      ...(opencastUrl ? { url: opencastUrl } : {}),
+      timeoutMs: intFrom(pick(env, 'MOSCALER_OPENCAST_TIMEOUT_MS'), 10_000, 100, 300_000),
+      queueSource: oneOf(
+        pick(env, 'MOSCALER_QUEUE_SOURCE'),
+        ['active-jobs', 'queued-job-count'] as const,
+        'active-jobs',
+      ),
+    },
+    aws: {
+      ...(profile ? { profile: profile.value } : {}),
+      ...(region ? { region: region.value } : {}),
+      ...(endpointUrl ? { endpointUrl } : {}),
+    },
+    minWorkers: intFrom(pick(env, 'MOSCALER_MIN_WORKERS'), 1, 0, 10_000),
+    idleUptimeThreshold: intFrom(pick(env, 'MOSCALER_IDLE_UPTIME_THRESHOLD', 'IDLE_UPTIME_THRESHOLD'), 50, 0, 59),
+    billing: oneOf(flag('--billing', flags.billing) ?? pick(env, 'MOSCALER_BILLING'), ['hourly', 'per-second'] as const, 'hourly'),
+    stateDir: (flag('--state-dir', flags.stateDir) ?? pick(env, 'MOSCALER_STATE_DIR'))?.value ?? '.moscaler',
+    ...(logglyToken ? { logglyToken } : {}),
+    protectedWorkers: (pick(env, 'MOSCALER_PROTECTED_WORKERS')?.value ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    protectTag: { key: tagKey, value: tagValue },
+  };
+}
+
+/** Settings with every secret replaced, safe to log or print. */
+export function redactSettings(settings: Settings): Settings {
+  return {
+    ...settings,
+    opencast: { ...settings.opencast, password: settings.opencast.password ? '***' : '' },
+    ...(settings.logglyToken ? { logglyToken: '***' } : {}),
+  };
+}

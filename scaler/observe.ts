@@ -1,0 +1,86 @@
+/**
+ * Observe the cluster once: the fleet (a fixed number of AWS calls whatever its
+ * size) and Opencast (credential check, hosts, active jobs). An Opencast failure
+ * is recorded in the view, not thrown: scale-up may still go on, and every
+ * scale-down rule fails closed on it.
+ */
+import { adminUrlOf, buildClusterView } from '../core/cluster';
+import { countBacklog, HIGH_LOAD_OPERATIONS, queueCounts, runningByHost } from '../core/jobs';
+import type { FleetPort, OpencastPort } from '../core/ports';
+import type { Settings } from '../core/settings';
+import type { ClusterView, OpencastJob, OpencastObservation } from '../core/types';
+
+export interface ObserveDeps {
+  fleet: FleetPort;
+  /** Builds the Opencast client for the admin node's URL. */
+  opencastAt: (baseUrl: string) => OpencastPort;
+  now: () => Date;
+  settings: Pick<Settings, 'cluster' | 'opencast' | 'protectedWorkers' | 'protectTag'>;
+}
+
+export interface Observation {
+  view: ClusterView;
+  /** The Opencast client, when the admin node (or --opencast-url) was found. */
+  opencast?: OpencastPort;
+  /** Non-terminal jobs, when Opencast answered (strategies filter them by operation). */
+  jobs?: OpencastJob[];
+}
+
+export async function observeCluster(deps: ObserveDeps): Promise<Observation> {
+  const cluster = await deps.fleet.findCluster(deps.settings.cluster);
+  const [layers, instances] = await Promise.all([deps.fleet.listLayers(cluster), deps.fleet.listInstances(cluster)]);
+  const admin = instances.find((i) => !i.autoScalingType && i.hostname.toLowerCase().startsWith('admin'));
+  const url = deps.settings.opencast.url ?? (admin ? adminUrlOf(admin) : undefined);
+  const opencast = url ? deps.opencastAt(url) : undefined;
+  let observed: OpencastObservation;
+  let jobs: OpencastJob[] | undefined;
+  if (!opencast) {
+    observed = { up: false, error: 'no admin node found (and no --opencast-url given)' };
+  } else {
+    try {
+      const result = await observeOpencast(opencast, deps.settings.opencast.queueSource);
+      observed = result.observation;
+      jobs = result.jobs;
+    } catch (error) {
+      observed = { up: false, error: (error as Error).message };
+    }
+  }
+  const view = buildClusterView({
+    cluster,
+    layers,
+    instances,
+    opencast: observed,
+    now: deps.now(),
+    protectedHostnames: deps.settings.protectedWorkers,
+    protectTag: deps.settings.protectTag,
+  });
+  return { view, ...(opencast ? { opencast } : {}), ...(jobs ? { jobs } : {}) };
+}
+
+async function observeOpencast(
+  opencast: OpencastPort,
+  queueSource: Settings['opencast']['queueSource'],
+): Promise<{ observation: OpencastObservation; jobs: OpencastJob[] }> {
+  await opencast.checkCredentials();
+  const [hosts, jobs] = await Promise.all([opencast.listHosts(), opencast.activeJobs()]);
+  const byHost = runningByHost(jobs);
+  const running = Object.values(byHost).reduce((a, b) => a + b, 0);
+  const queue =
+    queueSource === 'queued-job-count'
+      ? { queued: await opencast.queuedJobCount(), queuedHighLoad: await opencast.queuedJobCount(HIGH_LOAD_OPERATIONS) }
+      : queueCounts(jobs);
+  return { observation: { up: true, hosts, runningByHost: byHost, queue, running }, jobs };
+}
+
+/** Queued jobs of some operations, from the observation (or DCE's endpoint when configured). */
+export async function queuedFor(
+  observation: Observation,
+  operations: readonly string[] | undefined,
+  queueSource: Settings['opencast']['queueSource'],
+): Promise<number> {
+  if (!observation.view.opencast.up || !observation.opencast) {
+    throw new Error(observation.view.opencast.up ? 'no Opencast client' : observation.view.opencast.error);
+  }
+  if (queueSource === 'queued-job-count') return observation.opencast.queuedJobCount(operations);
+  return countBacklog(observation.jobs ?? [], operations);
+}

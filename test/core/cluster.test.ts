@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { billedMinutes, chargedSeconds, hasReachedBillingWindow, secondsUntilBillingWindow, uptimeSeconds } from '../../core/billing';
+import { buildClusterView, roleOf, statusClass } from '../../core/cluster';
+import { beefiness, rankForStart, rankForStop } from '../../core/ranking';
+import { instanceOf, NOW, viewOf } from '../helpers/views';
+
+describe('statusClass', () => {
+  it.each([
+    ['online', 'online'],
+    ['pending', 'pending'],
+    ['requested', 'pending'],
+    ['running_setup', 'pending'],
+    ['booting', 'pending'],
+    ['rebooting', 'pending'],
+    ['stopped', 'stopped'],
+    ['stopping', 'other'],
+    ['setup_failed', 'other'],
+    ['start_failed', 'other'],
+    ['connection_lost', 'other'],
+    ['terminated', 'other'],
+  ])('classes OpsWorks status %s as %s', (status, cls) => {
+    expect(statusClass(status)).toBe(cls);
+  });
+});
+
+describe('roleOf', () => {
+  it('takes a worker only when the hostname starts with worker and it is in the Workers layer', () => {
+    const worker = instanceOf({ hostname: 'worker1' }, 1);
+    expect(roleOf(worker)).toBe('worker');
+    expect(roleOf({ ...worker, layerNames: ['Other'] })).toBe('other');
+    expect(roleOf({ ...worker, hostname: 'node1' })).toBe('other');
+    expect(roleOf({ ...worker, hostname: 'admin1', layerNames: [] })).toBe('admin');
+    expect(roleOf({ ...worker, hostname: 'engage1', layerNames: [] })).toBe('engage');
+  });
+});
+
+describe('billing', () => {
+  it('computes uptime past 24 hours without wrapping (the original wrapped every day)', () => {
+    const launched = new Date(NOW.getTime() - (26 * 3600 + 125) * 1000).toISOString();
+    expect(uptimeSeconds(launched, NOW)).toBe(26 * 3600 + 125);
+    expect(billedMinutes(26 * 3600 + 125)).toBe(2);
+  });
+
+  it('gives 0 uptime for no or bad launch time', () => {
+    expect(uptimeSeconds(undefined, NOW)).toBe(0);
+    expect(uptimeSeconds('not a date', NOW)).toBe(0);
+  });
+
+  it('opens the hourly window at the threshold minute of every hour', () => {
+    expect(hasReachedBillingWindow(49 * 60 + 59, 'hourly', 50)).toBe(false);
+    expect(hasReachedBillingWindow(50 * 60, 'hourly', 50)).toBe(true);
+    expect(hasReachedBillingWindow(3600 + 20 * 60, 'hourly', 50)).toBe(false);
+    expect(secondsUntilBillingWindow(3600 + 20 * 60, 'hourly', 50)).toBe(30 * 60);
+    expect(secondsUntilBillingWindow(55 * 60, 'hourly', 50)).toBe(0);
+  });
+
+  it('has no window with per-second billing once the minute minimum is used', () => {
+    expect(hasReachedBillingWindow(30, 'per-second', 50)).toBe(false);
+    expect(hasReachedBillingWindow(61, 'per-second', 50)).toBe(true);
+    expect(secondsUntilBillingWindow(20 * 60, 'per-second', 50)).toBe(0);
+  });
+
+  it('charges whole hours or seconds with a 60 s minimum', () => {
+    expect(chargedSeconds(61 * 60, 'hourly')).toBe(7200);
+    expect(chargedSeconds(10, 'per-second')).toBe(60);
+    expect(chargedSeconds(0, 'hourly')).toBe(0);
+  });
+});
+
+describe('ranking', () => {
+  it('scores beefiness as generation times size', () => {
+    expect(beefiness('c4.8xlarge')).toBe(32);
+    expect(beefiness('c4.xlarge')).toBe(4);
+    expect(beefiness('c5.9xlarge')).toBe(45);
+    expect(beefiness('m5.large')).toBe(5);
+    expect(beefiness('c5d.2xlarge')).toBe(10);
+  });
+
+  it('starts workers with an EC2 instance first, then the beefiest', () => {
+    const view = viewOf([
+      { hostname: 'worker1', status: 'stopped', hasEc2: false, type: 'c4.8xlarge' },
+      { hostname: 'worker2', status: 'stopped', hasEc2: true, type: 'c4.xlarge' },
+      { hostname: 'worker3', status: 'stopped', hasEc2: true, type: 'c4.2xlarge' },
+    ]);
+    expect(rankForStart(view.workers).map((w) => w.hostname)).toEqual(['worker3', 'worker2', 'worker1']);
+  });
+
+  it('stops the longest-running worker first', () => {
+    const view = viewOf([
+      { hostname: 'worker1', uptimeMinutes: 10 },
+      { hostname: 'worker2', uptimeMinutes: 300 },
+      { hostname: 'worker3', uptimeMinutes: 55 },
+    ]);
+    expect(rankForStop(view.workers).map((w) => w.hostname)).toEqual(['worker2', 'worker3', 'worker1']);
+  });
+});
+
+describe('buildClusterView', () => {
+  it('joins workers with Opencast hosts by private DNS and counts them', () => {
+    const view = viewOf([
+      { hostname: 'worker1', uptimeMinutes: 70, running: 2 },
+      { hostname: 'worker2', uptimeMinutes: 5, maintenance: true },
+      { hostname: 'worker3', status: 'booting', registered: false },
+      { hostname: 'worker4', status: 'stopped' },
+    ]);
+    expect(view.counts).toEqual({ instances: 5, onlineInstances: 3, workers: 4, onlineWorkers: 2, pendingWorkers: 1 });
+    const [w1, w2, w3, w4] = view.workers;
+    expect(w1).toMatchObject({ hostUrl: 'http://worker1.internal', registered: true, runningJobs: 2, idle: false, billedMinutes: 10, uptimeSeconds: 4200 });
+    expect(w2).toMatchObject({ maintenance: true, idle: true });
+    expect(w3).toMatchObject({ registered: false, uptimeSeconds: 0 });
+    expect(w4).toMatchObject({ statusClass: 'stopped', uptimeSeconds: 0 });
+    expect(view.admin?.hostname).toBe('admin1');
+  });
+
+  it('leaves OpsWorks auto-scaling instances out', () => {
+    const instance = { ...instanceOf({ hostname: 'worker9' }, 9), autoScalingType: 'load' };
+    const view = buildClusterView({
+      cluster: { name: 'c', id: 's' },
+      layers: [],
+      instances: [instance],
+      opencast: { up: false, error: 'x' },
+      now: NOW,
+    });
+    expect(view.workers).toHaveLength(0);
+  });
+
+  it('marks running jobs unknown when Opencast is down', () => {
+    const view = viewOf([{ hostname: 'worker1', uptimeMinutes: 55 }], { opencastUp: false });
+    expect(view.workers[0]).toMatchObject({ runningJobs: null, idle: null });
+  });
+
+  it('protects workers by name or by tag', () => {
+    const view = viewOf(
+      [
+        { hostname: 'worker1' },
+        { hostname: 'worker2', tags: { 'opencast:protected': 'true' } },
+        { hostname: 'worker3' },
+      ],
+      { protectedHostnames: ['worker3'] },
+    );
+    expect(view.workers.map((w) => w.protected)).toEqual([false, true, true]);
+  });
+});
