@@ -17,6 +17,7 @@ import { autoscale, scaleDown, scaleTo, scaleUp, type ScaleResult, type ScalerDe
 import { resultText, statusJson, statusTable } from './format';
 import { processIo, type CliIo } from './io';
 import { createLogger } from './logger';
+import { createLogglyShipper } from './loggly';
 import { createRuntime, type Runtime } from './wiring';
 import { VERSION } from './version';
 
@@ -67,7 +68,7 @@ export function readAutoscaleConfig(value: string | undefined, env: Record<strin
   return parseAutoscaleConfig(parseJsonText(readFileSync(trimmed, 'utf8'), `${where} file ${trimmed}`), `${where} file ${trimmed}`);
 }
 
-interface Context {
+export interface Context {
   io: CliIo;
   env: Record<string, string | undefined>;
   globals: () => GlobalOptions;
@@ -79,7 +80,19 @@ async function withScaler<T>(ctx: Context, fn: (deps: ScalerDeps, runtime: Runti
   const globals = ctx.globals();
   const resolved = resolveSettings(globals, ctx.env, !globals.sim);
   const { runtime, settings } = await ctx.runtimeFor(resolved, globals);
-  const logger = createLogger(ctx.io, { debug: Boolean(globals.debug), jsonOutput: globals.output === 'json' });
+  const loggly = settings.logglyToken
+    ? createLogglyShipper({
+        token: settings.logglyToken,
+        cluster: settings.cluster,
+        ...(ctx.env.MOSCALER_LOGGLY_URL ? { baseUrl: ctx.env.MOSCALER_LOGGLY_URL } : {}),
+        onError: (message) => ctx.io.stderr.write(`${message}\n`),
+      })
+    : undefined;
+  const logger = createLogger(ctx.io, {
+    debug: Boolean(globals.debug),
+    jsonOutput: globals.output === 'json',
+    ...(loggly ? { extra: loggly } : {}),
+  });
   try {
     const deps: ScalerDeps = {
       observe: () => observeCluster({ fleet: runtime.fleet, opencastAt: runtime.opencastAt, now: runtime.now, settings }),
@@ -103,6 +116,7 @@ async function withScaler<T>(ctx: Context, fn: (deps: ScalerDeps, runtime: Runti
     return await fn(deps, runtime);
   } finally {
     await runtime.close();
+    await loggly?.flush();
   }
 }
 
@@ -115,6 +129,9 @@ function printResult(ctx: Context, result: ScaleResult): void {
 export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
   const program = new Command('moscaler');
   const context: Context = { ...ctx, globals: () => program.opts<GlobalOptions>() };
+  // Set before subcommands are added: commander copies these settings to them at creation.
+  program.exitOverride();
+  program.configureOutput({ writeOut: (s) => ctx.io.stdout.write(s), writeErr: (s) => ctx.io.stderr.write(s) });
   program
     .description('Scale the worker nodes of an Opencast cluster on AWS')
     .version(VERSION, '--version', 'show the version and exit')
@@ -188,15 +205,15 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
 }
 
 /** Runs the command line; never throws, returns the exit code. */
-export async function main(argv: string[], rawEnv: Record<string, string | undefined>, io: CliIo = processIo): Promise<number> {
+export async function main(
+  argv: string[],
+  rawEnv: Record<string, string | undefined>,
+  io: CliIo = processIo,
+  overrides: { runtimeFor?: Context['runtimeFor'] } = {},
+): Promise<number> {
   const env = loadEnv(rawEnv);
-  const { runtimeForGlobals } = await import('./runtime-select');
-  const program = buildProgram({ io, env, runtimeFor: runtimeForGlobals });
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (s) => io.stdout.write(s),
-    writeErr: (s) => io.stderr.write(s),
-  });
+  const runtimeFor = overrides.runtimeFor ?? (await import('./runtime-select')).runtimeForGlobals;
+  const program = buildProgram({ io, env, runtimeFor });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
