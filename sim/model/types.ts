@@ -145,6 +145,14 @@ export interface SimClusterState {
   startInstance(opsworksId: string): void;
   /** OpsWorks StopInstance. */
   stopInstance(opsworksId: string): void;
+  /**
+   * EC2 StartInstances / StopInstances by EC2 id, for clusters run without
+   * OpsWorks (the ec2 fleet provider). Optional so OpsWorks-only models need
+   * not implement them; without them the EC2 router answers UnsupportedOperation.
+   * Throw SimAwsError as EC2 would (e.g. `IncorrectInstanceState`).
+   */
+  startEc2Instance?(ec2Id: string): void;
+  stopEc2Instance?(ec2Id: string): void;
   /** Opencast POST /services/maintenance; false when no host has that exact base_url. */
   setMaintenance(baseUrl: string, on: boolean): boolean;
 }

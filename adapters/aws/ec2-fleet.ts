@@ -1,0 +1,136 @@
+/**
+ * FleetPort for clusters that left OpsWorks: plain EC2 instances found by tags.
+ * The cluster tag (default `opencast:cluster=<name>`) selects the instances;
+ * the role tag (default `opencast:role` = worker | admin | engage) stands in
+ * for the OpsWorks layer, so core's rules (e.g. "workers are in `Workers`")
+ * apply unchanged. Instances are started and stopped, never terminated.
+ */
+import {
+  type EC2Client,
+  type Filter,
+  type Instance as Ec2Instance,
+  StartInstancesCommand,
+  StopInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { ConfigError, ProtocolError } from '../../core/errors';
+import type { FleetPort } from '../../core/ports';
+import type { ClusterRef, FleetInstance, Layer } from '../../core/types';
+import { describeEc2Instances, EC2_MAX_PAGE_SIZE, nonEmpty, tagsOf } from './ec2-describe';
+import { callAws } from './errors';
+
+export interface Ec2FleetOptions {
+  ec2: EC2Client;
+  /** Tag whose value is the cluster name. */
+  clusterTagKey?: string;
+  /** Tag whose value is the instance's role. */
+  roleTagKey?: string;
+  /** Tag holding the hostname (EC2 has none of its own); falls back to the private DNS name's first label. */
+  hostnameTagKey?: string;
+  /** Role tag value → layer name. */
+  roleLayers?: Readonly<Record<string, string>>;
+  /** EC2 page size (MaxResults, 5-1000). */
+  pageSize?: number;
+}
+
+export const DEFAULT_ROLE_LAYERS: Readonly<Record<string, string>> = Object.freeze({
+  worker: 'Workers',
+  admin: 'Admin',
+  engage: 'Engage',
+});
+
+/**
+ * EC2 state → the OpsWorks status word core understands:
+ * running → online, pending → pending, stopping → stopping, stopped → stopped,
+ * shutting-down and terminated → terminated (gone for good; core counts them as neither).
+ */
+const STATUS_BY_EC2_STATE: Readonly<Record<string, string>> = {
+  running: 'online',
+  pending: 'pending',
+  stopping: 'stopping',
+  stopped: 'stopped',
+  'shutting-down': 'terminated',
+  terminated: 'terminated',
+};
+
+/** Terminated instances stay visible for about an hour; they can never be started again, so they are left out. */
+const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'];
+
+export class Ec2Fleet implements FleetPort {
+  private readonly ec2: EC2Client;
+  private readonly clusterTagKey: string;
+  private readonly roleTagKey: string;
+  private readonly hostnameTagKey: string;
+  private readonly roleLayers: Readonly<Record<string, string>>;
+  private readonly pageSize: number;
+
+  constructor(options: Ec2FleetOptions) {
+    this.ec2 = options.ec2;
+    this.clusterTagKey = options.clusterTagKey ?? 'opencast:cluster';
+    this.roleTagKey = options.roleTagKey ?? 'opencast:role';
+    this.hostnameTagKey = options.hostnameTagKey ?? 'Name';
+    this.roleLayers = options.roleLayers ?? DEFAULT_ROLE_LAYERS;
+    this.pageSize = options.pageSize ?? EC2_MAX_PAGE_SIZE;
+  }
+
+  /** The tag value is the cluster's id; a name that tags no live instance is refused like an unknown stack. */
+  async findCluster(name: string): Promise<ClusterRef> {
+    const instances = await describeEc2Instances(this.ec2, this.clusterFilters(name), this.pageSize);
+    if (instances.length === 0) {
+      throw new ConfigError('cluster', `no EC2 instance is tagged ${this.clusterTagKey}=${name}`);
+    }
+    return { name, id: name };
+  }
+
+  /** Layers are the configured roles; no API call. */
+  async listLayers(_cluster: ClusterRef): Promise<Layer[]> {
+    return Object.entries(this.roleLayers).map(([id, name]) => ({ id, name }));
+  }
+
+  /** One paginated DescribeInstances whatever the fleet size. */
+  async listInstances(cluster: ClusterRef): Promise<FleetInstance[]> {
+    const instances = await describeEc2Instances(this.ec2, this.clusterFilters(cluster.id), this.pageSize);
+    return instances.map((i) => this.toFleetInstance(i));
+  }
+
+  async startInstance(id: string): Promise<void> {
+    await callAws({ system: 'ec2', operation: 'StartInstances', mutating: true }, () =>
+      this.ec2.send(new StartInstancesCommand({ InstanceIds: [id] })),
+    );
+  }
+
+  async stopInstance(id: string): Promise<void> {
+    await callAws({ system: 'ec2', operation: 'StopInstances', mutating: true }, () =>
+      this.ec2.send(new StopInstancesCommand({ InstanceIds: [id] })),
+    );
+  }
+
+  private clusterFilters(clusterTagValue: string): Filter[] {
+    return [
+      { Name: `tag:${this.clusterTagKey}`, Values: [clusterTagValue] },
+      { Name: 'instance-state-name', Values: LIVE_STATES },
+    ];
+  }
+
+  private toFleetInstance(i: Ec2Instance): FleetInstance {
+    if (!i.InstanceId) throw new ProtocolError('ec2', 'DescribeInstances returned an instance without instanceId');
+    const tags = tagsOf(i);
+    const role = tags[this.roleTagKey];
+    const layerName = role !== undefined ? this.roleLayers[role] : undefined;
+    const privateDns = nonEmpty(i.PrivateDnsName);
+    const publicDns = nonEmpty(i.PublicDnsName);
+    const stateName = i.State?.Name ?? 'unknown';
+    return {
+      id: i.InstanceId,
+      hostname: tags[this.hostnameTagKey] || privateDns?.split('.')[0] || i.InstanceId,
+      status: STATUS_BY_EC2_STATE[stateName] ?? stateName,
+      ec2Id: i.InstanceId,
+      ...(i.InstanceType ? { instanceType: i.InstanceType } : {}),
+      ...(privateDns ? { privateDns } : {}),
+      ...(publicDns ? { publicDns } : {}),
+      layerNames: layerName ? [layerName] : [],
+      layerIds: layerName && role ? [role] : [],
+      ...(i.LaunchTime ? { launchTime: i.LaunchTime.toISOString() } : {}),
+      tags,
+    };
+  }
+}

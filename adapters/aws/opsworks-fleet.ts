@@ -1,0 +1,128 @@
+/**
+ * FleetPort for the original cluster model: an OpsWorks stack found by name,
+ * its layers and instances, joined with EC2 facts (launch time, type, DNS,
+ * tags) from one paginated EC2 DescribeInstances. Translates only: which
+ * instance is a worker is decided in core.
+ */
+import {
+  DescribeInstancesCommand,
+  DescribeLayersCommand,
+  DescribeStacksCommand,
+  type Instance as OpsworksInstance,
+  type OpsWorksClient,
+  StartInstanceCommand,
+  StopInstanceCommand,
+} from '@aws-sdk/client-opsworks';
+import type { EC2Client, Instance as Ec2Instance } from '@aws-sdk/client-ec2';
+import { ConfigError, ProtocolError } from '../../core/errors';
+import type { FleetPort } from '../../core/ports';
+import type { ClusterRef, FleetInstance, Layer } from '../../core/types';
+import { describeEc2Instances, EC2_MAX_PAGE_SIZE, nonEmpty, tagsOf } from './ec2-describe';
+import { callAws } from './errors';
+
+export interface OpsWorksFleetDeps {
+  opsworks: OpsWorksClient;
+  ec2: EC2Client;
+  /** EC2 page size (MaxResults, 5-1000). */
+  ec2PageSize?: number;
+}
+
+export class OpsWorksFleet implements FleetPort {
+  private readonly opsworks: OpsWorksClient;
+  private readonly ec2: EC2Client;
+  private readonly ec2PageSize: number;
+
+  constructor(deps: OpsWorksFleetDeps) {
+    this.opsworks = deps.opsworks;
+    this.ec2 = deps.ec2;
+    this.ec2PageSize = deps.ec2PageSize ?? EC2_MAX_PAGE_SIZE;
+  }
+
+  async findCluster(name: string): Promise<ClusterRef> {
+    // DescribeStacks without ids lists every stack of the region (it has no pagination).
+    const out = await callAws({ system: 'opsworks', operation: 'DescribeStacks' }, () =>
+      this.opsworks.send(new DescribeStacksCommand({})),
+    );
+    const matches = (out.Stacks ?? []).filter((s) => s.Name === name);
+    if (matches.length === 0) throw new ConfigError('cluster', `no OpsWorks stack is named "${name}"`);
+    if (matches.length > 1) {
+      throw new ConfigError('cluster', `${matches.length} OpsWorks stacks are named "${name}"; rename one`);
+    }
+    const stackId = matches[0]?.StackId;
+    if (!stackId) throw new ProtocolError('opsworks', `DescribeStacks returned stack "${name}" without a StackId`);
+    return { name, id: stackId };
+  }
+
+  async listLayers(cluster: ClusterRef): Promise<Layer[]> {
+    const out = await callAws({ system: 'opsworks', operation: 'DescribeLayers' }, () =>
+      this.opsworks.send(new DescribeLayersCommand({ StackId: cluster.id })),
+    );
+    return (out.Layers ?? []).flatMap((l) => (l.LayerId && l.Name ? [{ id: l.LayerId, name: l.Name }] : []));
+  }
+
+  /** Three calls whatever the fleet size: DescribeLayers, OpsWorks DescribeInstances, EC2 DescribeInstances. */
+  async listInstances(cluster: ClusterRef): Promise<FleetInstance[]> {
+    const [layers, described] = await Promise.all([
+      this.listLayers(cluster),
+      callAws({ system: 'opsworks', operation: 'DescribeInstances' }, () =>
+        this.opsworks.send(new DescribeInstancesCommand({ StackId: cluster.id })),
+      ),
+    ]);
+    const opsworksInstances = described.Instances ?? [];
+    const ec2Ids = opsworksInstances.flatMap((i) => (i.Ec2InstanceId ? [i.Ec2InstanceId] : []));
+    // Instances never started have no EC2 instance yet: no EC2 call is needed for them.
+    const ec2ById = new Map<string, Ec2Instance>();
+    if (ec2Ids.length > 0) {
+      const ec2Instances = await describeEc2Instances(
+        this.ec2,
+        [{ Name: 'instance-id', Values: ec2Ids }],
+        this.ec2PageSize,
+      );
+      for (const e of ec2Instances) if (e.InstanceId) ec2ById.set(e.InstanceId, e);
+    }
+    const layerNames = new Map(layers.map((l) => [l.id, l.name]));
+    return opsworksInstances.map((i) => toFleetInstance(i, i.Ec2InstanceId ? ec2ById.get(i.Ec2InstanceId) : undefined, layerNames));
+  }
+
+  async startInstance(id: string): Promise<void> {
+    await callAws({ system: 'opsworks', operation: 'StartInstance', mutating: true }, () =>
+      this.opsworks.send(new StartInstanceCommand({ InstanceId: id })),
+    );
+  }
+
+  async stopInstance(id: string): Promise<void> {
+    await callAws({ system: 'opsworks', operation: 'StopInstance', mutating: true }, () =>
+      this.opsworks.send(new StopInstanceCommand({ InstanceId: id })),
+    );
+  }
+}
+
+function toFleetInstance(
+  i: OpsworksInstance,
+  ec2: Ec2Instance | undefined,
+  layerNames: ReadonlyMap<string, string>,
+): FleetInstance {
+  if (!i.InstanceId) throw new ProtocolError('opsworks', 'DescribeInstances returned an instance without InstanceId');
+  const layerIds = i.LayerIds ?? [];
+  // OpsWorks' own DNS names and type first, as the original matched on them; EC2 fills the gaps.
+  const privateDns = nonEmpty(i.PrivateDns) ?? nonEmpty(ec2?.PrivateDnsName);
+  const publicDns = nonEmpty(i.PublicDns) ?? nonEmpty(ec2?.PublicDnsName);
+  const instanceType = i.InstanceType ?? ec2?.InstanceType;
+  return {
+    id: i.InstanceId,
+    hostname: i.Hostname ?? '',
+    status: i.Status ?? 'unknown',
+    ...(i.Ec2InstanceId ? { ec2Id: i.Ec2InstanceId } : {}),
+    ...(instanceType ? { instanceType } : {}),
+    ...(privateDns ? { privateDns } : {}),
+    ...(publicDns ? { publicDns } : {}),
+    layerNames: layerIds.flatMap((id) => {
+      const name = layerNames.get(id);
+      return name ? [name] : [];
+    }),
+    layerIds,
+    ...(i.AutoScalingType ? { autoScalingType: i.AutoScalingType } : {}),
+    ...(ec2?.LaunchTime ? { launchTime: ec2.LaunchTime.toISOString() } : {}),
+    ...(ec2 ? { tags: tagsOf(ec2) } : {}),
+  };
+}

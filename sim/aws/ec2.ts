@@ -1,0 +1,235 @@
+/**
+ * EC2 (ec2Query protocol, API 2016-11-15) over the simulated cluster:
+ * DescribeInstances with `InstanceId.N`, `Filter.N.Name` / `Filter.N.Value.M`
+ * and MaxResults/NextToken pagination, and Start/StopInstances.
+ * Only instances that have an EC2 id exist for EC2 (OpsWorks creates the EC2
+ * instance on first start). Each instance is its own reservation.
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html
+ */
+import { type Ec2State, SimAwsError, type SimClusterState, type SimInstance } from '../model/types';
+import { SIM_ACCOUNT_ID } from './opsworks';
+import { el, items, text } from './xml';
+
+/** Answers the XML inside `<ActionResponse>` (after requestId). */
+export type Ec2Operation = (state: SimClusterState, params: URLSearchParams) => string;
+
+/** EC2's state codes: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html */
+const STATE_CODES: Readonly<Record<Ec2State | 'shutting-down', number>> = {
+  pending: 0,
+  running: 16,
+  'shutting-down': 32,
+  terminated: 48,
+  stopping: 64,
+  stopped: 80,
+};
+
+export const ec2Operations: Readonly<Record<string, Ec2Operation>> = {
+  DescribeInstances(state, params) {
+    const ids = indexedList(params, 'InstanceId');
+    const filters = readFilters(params);
+    const maxResults = readMaxResults(params, ids.length > 0);
+    let instances = ec2Instances(state);
+    if (ids.length > 0) instances = requireInstances(instances, ids);
+    instances = instances.filter((i) => filters.every((f) => f.matches(i)));
+    const offset = readNextToken(params);
+    const page = maxResults === undefined ? instances.slice(offset) : instances.slice(offset, offset + maxResults);
+    const next = offset + page.length;
+    return (
+      items('reservationSet', page.map((i) => reservationXml(state, i))) +
+      (next < instances.length ? text('nextToken', encodeToken(next)) : '')
+    );
+  },
+
+  StartInstances(state, params) {
+    return changeStates(state, params, (id) => {
+      if (!state.startEc2Instance) throw unsupported('StartInstances');
+      state.startEc2Instance(id);
+    });
+  },
+
+  StopInstances(state, params) {
+    return changeStates(state, params, (id) => {
+      if (!state.stopEc2Instance) throw unsupported('StopInstances');
+      state.stopEc2Instance(id);
+    });
+  },
+};
+
+function ec2Instances(state: SimClusterState): SimInstance[] {
+  return state.instances.filter((i) => i.ec2Id !== undefined);
+}
+
+function changeStates(state: SimClusterState, params: URLSearchParams, change: (ec2Id: string) => void): string {
+  const ids = indexedList(params, 'InstanceId');
+  if (ids.length === 0) throw new SimAwsError('MissingParameter', 'The request must contain the parameter InstanceId');
+  const targets = requireInstances(ec2Instances(state), ids);
+  if (params.get('DryRun') === 'true') {
+    throw new SimAwsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+  }
+  const previous = targets.map((i) => i.ec2State);
+  for (const id of ids) change(id);
+  // Read back: the model decides what the new state is.
+  const after = requireInstances(ec2Instances(state), ids);
+  return items(
+    'instancesSet',
+    after.map((i, n) =>
+      text('instanceId', i.ec2Id) + el('currentState', stateXml(i.ec2State)) + el('previousState', stateXml(previous[n] ?? i.ec2State)),
+    ),
+  );
+}
+
+function requireInstances(instances: readonly SimInstance[], ids: readonly string[]): SimInstance[] {
+  const malformed = ids.find((id) => !/^i-[0-9a-f]{8,17}$/.test(id));
+  if (malformed !== undefined) throw new SimAwsError('InvalidInstanceID.Malformed', `Invalid id: "${malformed}"`);
+  const found = ids.map((id) => instances.find((i) => i.ec2Id === id));
+  const missing = ids.filter((_, n) => found[n] === undefined);
+  if (missing.length === 1) {
+    throw new SimAwsError('InvalidInstanceID.NotFound', `The instance ID '${missing[0]}' does not exist`);
+  }
+  if (missing.length > 1) {
+    throw new SimAwsError('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`);
+  }
+  return found as SimInstance[];
+}
+
+function unsupported(action: string): SimAwsError {
+  return new SimAwsError('UnsupportedOperation', `${action} by EC2 id is not supported by this simulated cluster.`);
+}
+
+/** `Name.1`, `Name.2`, ... in index order (the SDK numbers from 1). */
+function indexedList(params: URLSearchParams, name: string): string[] {
+  const pattern = new RegExp(`^${name.replace(/\./g, '\\.')}\\.(\\d+)$`);
+  const entries: [number, string][] = [];
+  for (const [key, value] of params) {
+    const match = pattern.exec(key);
+    if (match) entries.push([Number(match[1]), value]);
+  }
+  return entries.sort(([a], [b]) => a - b).map(([, value]) => value);
+}
+
+interface InstanceFilter {
+  matches(instance: SimInstance): boolean;
+}
+
+function readFilters(params: URLSearchParams): InstanceFilter[] {
+  const filters: InstanceFilter[] = [];
+  for (const [key, name] of params) {
+    const match = /^Filter\.(\d+)\.Name$/.exec(key);
+    if (!match) continue;
+    const values = indexedList(params, `Filter.${match[1]}.Value`);
+    const patterns = values.map(globToRegExp);
+    const field = filterField(name);
+    // Several values of one filter are OR-ed; several filters are AND-ed.
+    filters.push({ matches: (i) => field(i).some((v) => v !== undefined && patterns.some((p) => p.test(v))) });
+  }
+  return filters;
+}
+
+/** The values of an instance a filter name compares against. */
+function filterField(name: string): (i: SimInstance) => (string | undefined)[] {
+  if (name.startsWith('tag:')) {
+    const key = name.slice('tag:'.length);
+    return (i) => [i.tags[key]];
+  }
+  switch (name) {
+    case 'instance-id':
+      return (i) => [i.ec2Id];
+    case 'instance-state-name':
+      return (i) => [i.ec2State];
+    case 'instance-state-code':
+      return (i) => [String(STATE_CODES[i.ec2State])];
+    case 'instance-type':
+      return (i) => [i.instanceType];
+    case 'private-dns-name':
+      return (i) => [i.privateDns];
+    case 'dns-name':
+      return (i) => [i.ec2State === 'running' ? i.publicDns : undefined];
+    case 'tag-key':
+      return (i) => Object.keys(i.tags);
+    case 'tag-value':
+      return (i) => Object.values(i.tags);
+    default:
+      throw new SimAwsError('InvalidParameterValue', `The filter '${name}' is invalid`);
+  }
+}
+
+/** EC2 filter values accept `*` and `?` wildcards. */
+function globToRegExp(glob: string): RegExp {
+  const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${source}$`);
+}
+
+function readMaxResults(params: URLSearchParams, byIds: boolean): number | undefined {
+  const raw = params.get('MaxResults');
+  if (raw === null) return undefined;
+  if (byIds) {
+    throw new SimAwsError(
+      'InvalidParameterCombination',
+      'The parameter instancesSet cannot be used with the parameter maxResults',
+    );
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 5 || value > 1000) {
+    throw new SimAwsError(
+      'InvalidParameterValue',
+      `Value ( ${raw} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`,
+    );
+  }
+  return value;
+}
+
+function encodeToken(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
+}
+
+function readNextToken(params: URLSearchParams): number {
+  const token = params.get('NextToken');
+  if (token === null || token === '') return 0;
+  try {
+    const { offset } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { offset?: unknown };
+    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
+  } catch {
+    // Falls through to the refusal below.
+  }
+  throw new SimAwsError('InvalidPaginationToken', 'The specified pagination token is not valid or is expired.');
+}
+
+function stateXml(state: Ec2State): string {
+  return text('code', STATE_CODES[state]) + text('name', state);
+}
+
+function reservationXml(state: SimClusterState, i: SimInstance): string {
+  const running = i.ec2State === 'running';
+  const id = i.ec2Id ?? '';
+  return (
+    text('reservationId', `r-${id.slice(2)}`) +
+    text('ownerId', SIM_ACCOUNT_ID) +
+    '<groupSet/>' +
+    items('instancesSet', [
+      text('instanceId', id) +
+        text('imageId', 'ami-0123456789abcdef0') +
+        el('instanceState', stateXml(i.ec2State)) +
+        text('privateDnsName', i.privateDns) +
+        // EC2 answers an empty dnsName while the instance is not running.
+        (running && i.publicDns ? text('dnsName', i.publicDns) : '<dnsName/>') +
+        text('amiLaunchIndex', 0) +
+        text('instanceType', i.instanceType) +
+        (i.launchTime !== undefined ? text('launchTime', new Date(i.launchTime).toISOString()) : '') +
+        el('placement', text('availabilityZone', `${state.stack.region}a`) + text('tenancy', 'default')) +
+        el('monitoring', text('state', 'disabled')) +
+        text('privateIpAddress', privateIpOf(i.privateDns)) +
+        text('architecture', 'x86_64') +
+        text('rootDeviceType', 'ebs') +
+        items(
+          'tagSet',
+          Object.entries(i.tags).map(([key, value]) => text('key', key) + text('value', value)),
+        ),
+    ])
+  );
+}
+
+/** `ip-10-0-1-23.ec2.internal` → `10.0.1.23`, as EC2's default hostnames encode it. */
+function privateIpOf(dns: string): string | undefined {
+  const match = /^ip-(\d+)-(\d+)-(\d+)-(\d+)\./.exec(dns);
+  return match ? match.slice(1, 5).join('.') : undefined;
+}

@@ -1,0 +1,97 @@
+/**
+ * Every simulated AWS service on one endpoint, at the wire level, so the real
+ * SDK clients serialise, sign and parse as they would against AWS. The router
+ * holds no cluster state: it reads and mutates the SimClusterState it is given.
+ *
+ * Order of checks, as AWS applies them: signed request → known operation →
+ * throttling (`aws-throttle` fault, targeted by service name: `opsworks`,
+ * `ec2`, `cloudwatch`, `stepfunctions`) → the operation itself.
+ */
+import { SimAwsError, type SimClusterState } from '../model/types';
+import type { WireRequest, WireResponse, WireRouter } from '../wire/types';
+import { cloudwatchOperations } from './cloudwatch';
+import { ec2Operations } from './ec2';
+import { parseJsonBody } from './json-input';
+import { type JsonOperation, opsworksOperations } from './opsworks';
+import {
+  type AwsService,
+  type AwsTarget,
+  ec2Result,
+  errorResponse,
+  identify,
+  internalFailure,
+  jsonResult,
+  malformedAuthentication,
+  missingAuthentication,
+  throttled,
+  unknownOperation,
+} from './protocols';
+import { readSigV4 } from './sigv4';
+
+export type { AwsService } from './protocols';
+
+/** One request as the router understood it; for tests and the simulator's call log. */
+export interface AwsCall {
+  service: AwsService;
+  operation: string;
+}
+
+export interface AwsRouterOptions {
+  /** Called once per request, before it is answered (refused ones included). */
+  onCall?: (call: AwsCall) => void;
+}
+
+const JSON_OPERATIONS: Partial<Record<AwsService, Readonly<Record<string, JsonOperation>>>> = {
+  opsworks: opsworksOperations,
+  cloudwatch: cloudwatchOperations,
+  // Step Functions: no operation simulated yet, so every call is UnknownOperationException.
+  stepfunctions: {},
+};
+
+export function createAwsRouter(state: SimClusterState, options: AwsRouterOptions = {}): WireRouter {
+  let served = 0;
+  return async (request) => {
+    served += 1;
+    const requestId = requestIdFor(served);
+    const auth = readSigV4(request);
+    const target = identify(request, auth.kind === 'signed' ? auth.scope.service : undefined);
+    options.onCall?.({ service: target.service, operation: target.operation });
+    try {
+      if (auth.kind === 'missing') throw missingAuthentication(target.protocol);
+      if (auth.kind === 'malformed') throw malformedAuthentication(target.protocol);
+      return answer(state, request, target, requestId);
+    } catch (error) {
+      // A model bug must not look like a valid AWS answer: it becomes AWS's own 500.
+      const refusal = error instanceof SimAwsError ? error : internalFailure(target.protocol);
+      return errorResponse(target, requestId, refusal);
+    }
+  };
+}
+
+function answer(state: SimClusterState, request: WireRequest, target: AwsTarget, requestId: string): WireResponse {
+  if (target.protocol === 'ec2') {
+    const operation = lookup(ec2Operations, target.operation);
+    if (!operation) throw unknownOperation(target);
+    checkThrottle(state, target);
+    return ec2Result(target.operation, requestId, operation(state, target.params));
+  }
+  const table = target.protocol === 'query' ? undefined : JSON_OPERATIONS[target.service];
+  const operation = table ? lookup(table, target.operation) : undefined;
+  if (!operation) throw unknownOperation(target);
+  checkThrottle(state, target);
+  return jsonResult(target.protocol, requestId, operation(state, parseJsonBody(request.body)));
+}
+
+/** Own keys only, so an operation named `constructor` or `toString` is unknown, not Object's. */
+function lookup<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
+function checkThrottle(state: SimClusterState, target: AwsTarget): void {
+  if (state.faultActive('aws-throttle', target.service)) throw throttled(target.protocol);
+}
+
+/** Deterministic request ids (a simulated run replays identically), in AWS's UUID shape. */
+function requestIdFor(n: number): string {
+  return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+}
