@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isNoAnswer } from './no-answer';
 import type { WireRequest, WireRouter } from './types';
 
 export interface ServeOptions {
@@ -66,6 +67,11 @@ async function handle(
   };
   const response = await router(request);
   if (response.delayMs && response.delayMs > 0) await delay(response.delayMs);
+  if (isNoAnswer(response)) {
+    // A server that is down: drop the connection so the client sees a socket error, not an HTTP status.
+    req.socket.destroy();
+    return;
+  }
   const body = Buffer.from(response.body, 'utf8');
   res.writeHead(response.status, { ...response.headers, 'content-length': String(body.length) });
   res.end(body);

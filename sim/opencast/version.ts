@@ -1,0 +1,19 @@
+/**
+ * Opencast versions as the simulator compares them: `1.6`, `2.3`, `7.4`,
+ * `15.0`, `17-SNAPSHOT` (develop). Only major.minor matter for wire formats
+ * (reference/opencast-api.md §6).
+ */
+export interface OpencastVersion {
+  major: number;
+  minor: number;
+}
+
+export function parseVersion(text: string): OpencastVersion {
+  const match = /^(\d+)(?:\.(\d+))?/.exec(text.trim());
+  if (!match) throw new Error(`sim: unparseable Opencast version "${text}"`);
+  return { major: Number(match[1]), minor: Number(match[2] ?? 0) };
+}
+
+export function atLeast(version: OpencastVersion, major: number, minor = 0): boolean {
+  return version.major > major || (version.major === major && version.minor >= minor);
+}
