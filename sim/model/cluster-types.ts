@@ -1,0 +1,137 @@
+/**
+ * Types and defaults of the simulated cluster: step timings, how instances are
+ * added, and the plain data a run leaves behind (timeline, counters, worker
+ * snapshots) for stats.ts.
+ */
+import type { BillingRun } from './billing';
+import type { VirtualClock } from './clock';
+import type { FaultWindow } from './faults';
+import type { OpsworksStatus, SimOpencastSettings } from './types';
+import type { SimRecording, WorkloadCounters } from './workload';
+
+export type InstanceRole = 'worker' | 'admin' | 'engage' | 'monitoring';
+
+/**
+ * How long each step takes. Defaults (ASSUMPTIONS from anchors §2 and §6):
+ * StartInstance → online in 4 min 15 s, Opencast registered 90 s later; stop
+ * runs the shutdown recipes for 30 s, then EC2 takes 30 s to stop.
+ */
+export interface SimTimings {
+  /** OpsWorks `requested` → `pending` (EC2 start requested). */
+  requestedMs: number;
+  /** OpsWorks `pending` → `booting`. */
+  pendingMs: number;
+  /** EC2 `pending` → `running` (billing starts): about 16.5 s whatever the family. */
+  ec2PendingMs: number;
+  /** OpsWorks `booting` → `running_setup` (agent up). */
+  bootingMs: number;
+  /** OpsWorks `running_setup` → `online` (setup and deploy recipes). */
+  setupMs: number;
+  /** OpsWorks `online` → host registered in Opencast (Opencast start-up). */
+  registerMs: number;
+  /** OpsWorks `stopping` before EC2 is asked to stop (shutdown recipes). */
+  shutdownMs: number;
+  /** EC2 `stopping` → `stopped` (not billed). */
+  ec2StoppingMs: number;
+  /** Opencast dispatcher beat; 0 dispatches at once. */
+  dispatchIntervalMs: number;
+  /** Timeline and CloudWatch sample period. */
+  sampleIntervalMs: number;
+}
+
+export const DEFAULT_TIMINGS: Readonly<SimTimings> = {
+  requestedMs: 15_000,
+  pendingMs: 30_000,
+  ec2PendingMs: 17_000,
+  bootingMs: 60_000,
+  setupMs: 150_000,
+  registerMs: 90_000,
+  shutdownMs: 30_000,
+  ec2StoppingMs: 30_000,
+  dispatchIntervalMs: 2_000,
+  sampleIntervalMs: 60_000,
+};
+
+export interface SimClusterOptions {
+  clock: VirtualClock;
+  /** Epoch ms the model starts at. */
+  start: number;
+  stackName: string;
+  region?: string;
+  opencast: SimOpencastSettings;
+  timings?: Partial<SimTimings>;
+  faults?: readonly FaultWindow[];
+  /** Seeds generated ids (with the stack name). */
+  seed?: number;
+}
+
+export interface AddInstanceSpec {
+  hostname: string;
+  role: InstanceRole;
+  instanceType: string;
+  /** Status at the model's start (default `stopped`); boot and stop steps in progress continue. */
+  status?: OpsworksStatus;
+  /** Has an EC2 instance already (always true once past `requested`). */
+  hasEc2?: boolean;
+  /** For running instances: time since EC2 launch at the model's start. */
+  uptimeMs?: number;
+  /** Known to Opencast's service registry (workers: came online before). Default: online workers, admin, engage. */
+  registered?: boolean;
+  maintenance?: boolean;
+  /** Opencast max load; default the type's vCPU. */
+  maxLoad?: number;
+  autoScalingType?: 'load' | 'timer';
+}
+
+export interface TimelineSample {
+  at: number;
+  queuedJobs: number;
+  queuedLoad: number;
+  runningJobs: number;
+  runningLoad: number;
+  /** Workers OpsWorks calls online. */
+  onlineWorkers: number;
+  /** Workers Opencast may dispatch to: registered, online, not in maintenance. */
+  inServiceWorkers: number;
+  /** Workers starting (requested .. running_setup). */
+  pendingWorkers: number;
+  /** Workers online in Opencast with maintenance on. */
+  maintenanceWorkers: number;
+  /** Workers whose EC2 instance is running (billed). */
+  billedWorkers: number;
+  /** All instances whose EC2 instance is running. */
+  runningInstances: number;
+}
+
+export interface ClusterCounters extends WorkloadCounters {
+  /** Accepted StartInstance/StartInstances calls. */
+  starts: number;
+  /** Accepted stops that changed something. */
+  stops: number;
+  startFailures: number;
+}
+
+export interface WorkerSnapshot {
+  hostname: string;
+  opsworksId: string;
+  status: OpsworksStatus;
+  baseUrl: string;
+  registered: boolean;
+  hostOnline: boolean;
+  maintenance: boolean;
+  /** Since when maintenance has been on (epoch ms), when on. */
+  maintenanceSince?: number;
+  runningJobs: number;
+}
+
+/** Everything stats.ts needs, as plain data. */
+export interface SimRunData {
+  start: number;
+  now: number;
+  waitsMs: readonly number[];
+  counters: ClusterCounters;
+  recordings: readonly SimRecording[];
+  timeline: readonly TimelineSample[];
+  workers: WorkerSnapshot[];
+  billingRuns: readonly BillingRun[];
+}

@@ -1,0 +1,622 @@
+/**
+ * The simulated cluster: an OpsWorks stack whose instances boot and stop on a
+ * virtual clock, the Opencast service registry their workers join, the job
+ * workload, CloudWatch series and the billing ledger. Wire routers read it
+ * through `SimClusterState`; every public member first catches the model up
+ * to the clock (see clock.ts for why the model pulls time).
+ */
+import { BillingLedger } from './billing';
+import { EventScheduler, type VirtualClock } from './clock';
+import {
+  DEFAULT_TIMINGS,
+  type AddInstanceSpec,
+  type ClusterCounters,
+  type InstanceRole,
+  type SimClusterOptions,
+  type SimRunData,
+  type SimTimings,
+  type TimelineSample,
+} from './cluster-types';
+import { isFaultActive, type FaultWindow } from './faults';
+import type { JobSpec } from './job-catalog';
+import { vcpuOf } from './instance-types';
+import { MetricStore, type Dimension } from './metrics';
+import { hashString, hex, mulberry32, uuid, type Random } from './prng';
+import type { RecordingSpec } from './traces';
+import {
+  SimAwsError,
+  type FaultKind,
+  type OpsworksStatus,
+  type SimClusterState,
+  type SimDatapoint,
+  type SimHost,
+  type SimInstance,
+  type SimJob,
+  type SimLayer,
+  type SimMetricSeries,
+  type SimOpencastSettings,
+  type SimStack,
+} from './types';
+import { Workload, type ModelJob, type SimRecording, type WorkHost } from './workload';
+
+export * from './cluster-types';
+
+interface InstanceRecord extends WorkHost {
+  readonly inst: SimInstance;
+  readonly role: InstanceRole;
+  readonly cores: number;
+  /** Bumped by every start/stop so steps of an abandoned start or stop are ignored. */
+  gen: number;
+  host?: SimHost;
+  maintenanceSince?: number;
+}
+
+const ROLE_LAYERS: Record<InstanceRole, { name: string; shortname: string }> = {
+  worker: { name: 'Workers', shortname: 'workers' },
+  admin: { name: 'Admin', shortname: 'admin' },
+  engage: { name: 'Engage', shortname: 'engage' },
+  monitoring: { name: 'Monitoring', shortname: 'monitoring' },
+};
+
+const PENDING: readonly OpsworksStatus[] = ['requested', 'pending', 'booting', 'running_setup'];
+const STARTABLE: readonly OpsworksStatus[] = ['stopped', 'start_failed'];
+/** Statuses whose EC2 instance is running at a scenario's start. */
+const EC2_RUNNING: readonly OpsworksStatus[] = ['booting', 'running_setup', 'online', 'setup_failed', 'connection_lost'];
+
+export class SimCluster implements SimClusterState {
+  readonly stack: SimStack;
+  readonly opencast: SimOpencastSettings;
+  readonly timings: Readonly<SimTimings>;
+  readonly billing = new BillingLedger();
+  readonly start: number;
+  private readonly clock: VirtualClock;
+  private readonly sched: EventScheduler;
+  private readonly rng: Random;
+  private readonly faults: readonly FaultWindow[];
+  private readonly layerList: SimLayer[] = [];
+  private readonly records: InstanceRecord[] = [];
+  private readonly hostList: SimHost[] = [];
+  private readonly byOpsworks = new Map<string, InstanceRecord>();
+  private readonly byEc2 = new Map<string, InstanceRecord>();
+  private readonly byUrl = new Map<string, InstanceRecord>();
+  private readonly byAlias = new Map<string, InstanceRecord>();
+  private readonly metrics = new MetricStore();
+  private readonly samples: TimelineSample[] = [];
+  private readonly workload: Workload;
+  private readonly lifecycle = { starts: 0, stops: 0, startFailures: 0 };
+  private advancing = false;
+
+  constructor(options: SimClusterOptions) {
+    this.clock = options.clock;
+    this.start = options.start;
+    this.sched = new EventScheduler(options.start);
+    this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.faults = options.faults ?? [];
+    this.opencast = options.opencast;
+    this.rng = mulberry32(hashString(options.stackName) ^ (options.seed ?? 0));
+    this.stack = { id: uuid(this.rng), name: options.stackName, region: options.region ?? 'us-east-1' };
+    this.workload = new Workload(this.sched, this.timings.dispatchIntervalMs, {
+      candidates: () => this.records.filter((r) => r.role === 'worker' && isDispatchable(r.host)),
+      paused: () => this.opencastDown(),
+      createdHost: () => this.adminUrl(),
+    });
+    // A dispatcher paused by an Opencast outage resumes when it ends.
+    for (const f of this.faults) if (f.kind === 'opencast-down') this.sched.schedule(f.until, () => this.workload.requestDispatch());
+    const period = this.timings.sampleIntervalMs;
+    this.scheduleSample(Math.ceil(options.start / period) * period);
+  }
+
+  // ---- SimClusterState -------------------------------------------------
+
+  now(): number {
+    return Math.max(this.clock.now(), this.sched.time);
+  }
+
+  get layers(): readonly SimLayer[] {
+    this.sync();
+    return this.layerList;
+  }
+
+  get instances(): readonly SimInstance[] {
+    this.sync();
+    return this.records.map((r) => r.inst);
+  }
+
+  get hosts(): readonly SimHost[] {
+    this.sync();
+    return this.hostList;
+  }
+
+  get jobs(): readonly SimJob[] {
+    this.sync();
+    return this.workload.jobs;
+  }
+
+  /** Non-terminal jobs only: what activeJobs.json needs, without scanning finished ones. */
+  activeJobs(): readonly SimJob[] {
+    this.sync();
+    return this.workload.activeJobs();
+  }
+
+  /** A targeted fault matches any name of its instance (hostname, OpsWorks/EC2 id, base_url, DNS). */
+  faultActive(kind: FaultKind, target?: string): boolean {
+    this.sync();
+    return isFaultActive(this.faults, kind, this.sched.time, target === undefined ? [] : this.aliasesOf(target));
+  }
+
+  metricSeries(namespace: string, metric: string, dimension: Dimension): SimMetricSeries | undefined {
+    this.sync();
+    return this.metrics.get(namespace, metric, dimension, this.sched.time);
+  }
+
+  startInstance(opsworksId: string): void {
+    this.sync();
+    const r = this.opsworksRecord(opsworksId);
+    if (!STARTABLE.includes(r.inst.status)) {
+      throw new SimAwsError('ValidationException', `Instance ${opsworksId} is ${r.inst.status}; only a stopped instance can be started`);
+    }
+    r.gen++;
+    this.lifecycle.starts++;
+    r.inst.status = 'requested';
+    const failing = this.faultFor('start-failure', r);
+    this.after(r, this.timings.requestedMs, () => {
+      if (failing) {
+        r.inst.status = 'start_failed';
+        this.lifecycle.startFailures++;
+      } else {
+        this.enterPending(r);
+      }
+    });
+  }
+
+  /** OpsWorks StopInstance: Opencast stops gracefully at once (running jobs restart elsewhere), then EC2 stops. */
+  stopInstance(opsworksId: string): void {
+    this.sync();
+    const r = this.opsworksRecord(opsworksId);
+    const status = r.inst.status;
+    if (status === 'terminated') throw new SimAwsError('ValidationException', `Instance ${opsworksId} is terminated`);
+    if (status === 'stopped' || status === 'stopping') return;
+    r.gen++;
+    this.lifecycle.stops++;
+    r.inst.status = 'stopping';
+    this.unregister(r);
+    this.after(r, this.timings.shutdownMs, () => this.ec2Stop(r));
+  }
+
+  setMaintenance(baseUrl: string, on: boolean): boolean {
+    this.sync();
+    const r = this.byUrl.get(baseUrl);
+    if (!r?.host) return false;
+    if (r.host.maintenance !== on) r.maintenanceSince = on ? this.sched.time : undefined;
+    r.host.maintenance = on;
+    if (!on) this.workload.requestDispatch();
+    return true;
+  }
+
+  // ---- EC2 semantics (for the ec2 provider) ----------------------------
+
+  /** EC2 StartInstances: a no-op when running; `IncorrectInstanceState` while stopping; `start-failure` is InsufficientInstanceCapacity. */
+  startEc2Instance(ec2Id: string): void {
+    this.sync();
+    const r = this.ec2Record(ec2Id);
+    const state = r.inst.ec2State;
+    if (state === 'running' || state === 'pending') return;
+    if (state !== 'stopped') {
+      throw new SimAwsError('IncorrectInstanceState', `The instance '${ec2Id}' is not in a state from which it can be started.`);
+    }
+    if (this.faultFor('start-failure', r)) {
+      this.lifecycle.startFailures++;
+      throw new SimAwsError('InsufficientInstanceCapacity', `Insufficient capacity for ${r.inst.instanceType}.`, 500);
+    }
+    r.gen++;
+    this.lifecycle.starts++;
+    r.inst.status = 'pending';
+    this.ec2Launch(r);
+    // No OpsWorks setup run: the OS boots and Opencast starts as a service.
+    this.after(r, this.timings.ec2PendingMs, () => (r.inst.status = 'booting'));
+    this.after(r, this.timings.ec2PendingMs + this.timings.bootingMs, () => this.enterOnline(r));
+  }
+
+  /** EC2 StopInstances: the OS shuts Opencast down gracefully, the instance stops; idempotent when stopped. */
+  stopEc2Instance(ec2Id: string): void {
+    this.sync();
+    const r = this.ec2Record(ec2Id);
+    const state = r.inst.ec2State;
+    if (state === 'stopped' || state === 'stopping') return;
+    if (state === 'terminated') {
+      throw new SimAwsError('IncorrectInstanceState', `The instance '${ec2Id}' is not in a state from which it can be stopped.`);
+    }
+    r.gen++;
+    this.lifecycle.stops++;
+    r.inst.status = 'stopping';
+    this.unregister(r);
+    this.ec2Stop(r);
+  }
+
+  // ---- building ---------------------------------------------------------
+
+  /** The layer of a role, created on first use. */
+  layerFor(role: InstanceRole): SimLayer {
+    const { name, shortname } = ROLE_LAYERS[role];
+    let layer = this.layerList.find((l) => l.shortname === shortname);
+    if (!layer) {
+      layer = { id: uuid(this.rng), name, shortname };
+      this.layerList.push(layer);
+    }
+    return layer;
+  }
+
+  /** Add an instance in the given status at the model's start; boots or stops in progress carry on. */
+  addInstance(spec: AddInstanceSpec): SimInstance {
+    const n = this.records.length;
+    const layer = this.layerFor(spec.role);
+    const status = spec.status ?? 'stopped';
+    const inst: SimInstance = {
+      opsworksId: uuid(this.rng),
+      hostname: spec.hostname,
+      layerIds: [layer.id],
+      instanceType: spec.instanceType,
+      status,
+      ec2State: 'stopped',
+      privateDns: `ip-10-0-${Math.floor(n / 200)}-${10 + (n % 200)}.ec2.internal`,
+      ...(spec.role === 'admin' || spec.role === 'engage'
+        ? { publicDns: `ec2-54-210-${Math.floor(n / 200)}-${10 + (n % 200)}.compute-1.amazonaws.com` }
+        : {}),
+      ...(spec.autoScalingType ? { autoScalingType: spec.autoScalingType } : {}),
+      tags: {
+        Name: spec.hostname,
+        'opsworks:stack': this.stack.name,
+        'opsworks:instance': spec.hostname,
+        [`opsworks:layer:${layer.shortname}`]: layer.name,
+      },
+    };
+    const cores = vcpuOf(spec.instanceType);
+    const r: InstanceRecord = {
+      inst,
+      role: spec.role,
+      cores,
+      maxLoad: spec.maxLoad ?? cores,
+      baseUrl: `http://${inst.privateDns}`,
+      load: 0,
+      running: new Set<ModelJob>(),
+      gen: 0,
+    };
+    this.records.push(r);
+    this.byOpsworks.set(inst.opsworksId, r);
+    this.byUrl.set(r.baseUrl, r);
+    for (const alias of [inst.hostname, inst.opsworksId, inst.privateDns, r.baseUrl]) this.byAlias.set(alias, r);
+    this.placeAtStart(r, spec);
+    return inst;
+  }
+
+  /** Schedule recordings (a trace) to arrive. */
+  addRecordings(recordings: readonly RecordingSpec[]): void {
+    this.workload.addRecordings(recordings);
+  }
+
+  /** A job queued at the model's start, outside any recording. */
+  addQueuedJob(spec: JobSpec): SimJob {
+    return this.workload.addQueuedJob(spec);
+  }
+
+  /** A job already running on a registered, online worker at the model's start. */
+  addRunningJob(hostname: string, spec: JobSpec, startedAt = this.sched.time): SimJob {
+    const r = this.byAlias.get(hostname);
+    if (!r?.host?.online) throw new Error(`addRunningJob: ${hostname} is not an online Opencast host`);
+    return this.workload.addRunningJob(spec, r, startedAt);
+  }
+
+  /** A scenario-given CloudWatch datapoint. */
+  addDatapoint(namespace: string, metric: string, dimension: Dimension, point: SimDatapoint): void {
+    this.metrics.put(namespace, metric, dimension, point);
+  }
+
+  // ---- observation ------------------------------------------------------
+
+  /** Run the model up to the clock; cheap when nothing is due. */
+  sync(): void {
+    if (this.advancing) return;
+    this.advancing = true;
+    try {
+      this.sched.advanceTo(this.clock.now());
+    } finally {
+      this.advancing = false;
+    }
+  }
+
+  /** Next model event (for a caller that wants its fake-timer loop to stop there). */
+  nextEventTime(): number | undefined {
+    return this.sched.nextEventTime();
+  }
+
+  recordings(): readonly SimRecording[] {
+    this.sync();
+    return this.workload.recordings();
+  }
+
+  timeline(): readonly TimelineSample[] {
+    this.sync();
+    return this.samples;
+  }
+
+  counters(): ClusterCounters {
+    this.sync();
+    return { ...this.workload.counters, ...this.lifecycle };
+  }
+
+  /** Every CloudWatch series (derived and given), up to now. */
+  allMetricSeries(): SimMetricSeries[] {
+    this.sync();
+    return this.metrics.all().map((s) => this.metrics.get(s.namespace, s.metric, s.dimension, this.sched.time)!);
+  }
+
+  /** The plain data stats.ts summarises. */
+  runData(): SimRunData {
+    this.sync();
+    return {
+      start: this.start,
+      now: this.sched.time,
+      waitsMs: this.workload.waitsMs,
+      counters: { ...this.workload.counters, ...this.lifecycle },
+      recordings: this.workload.recordings(),
+      timeline: this.samples,
+      workers: this.records
+        .filter((r) => r.role === 'worker')
+        .map((r) => ({
+          hostname: r.inst.hostname,
+          opsworksId: r.inst.opsworksId,
+          status: r.inst.status,
+          baseUrl: r.baseUrl,
+          registered: r.host !== undefined,
+          hostOnline: r.host?.online ?? false,
+          maintenance: r.host?.maintenance ?? false,
+          ...(r.maintenanceSince !== undefined ? { maintenanceSince: r.maintenanceSince } : {}),
+          runningJobs: r.running.size,
+        })),
+      billingRuns: this.billing.runs(),
+    };
+  }
+
+  // ---- lifecycle steps ---------------------------------------------------
+
+  /** Run `step` after `delay` unless the instance has been started or stopped again meanwhile. */
+  private after(r: InstanceRecord, delay: number, step: () => void): void {
+    const gen = r.gen;
+    this.sched.schedule(this.sched.time + delay, () => {
+      if (r.gen === gen) step();
+    });
+  }
+
+  private enterPending(r: InstanceRecord): void {
+    r.inst.status = 'pending';
+    this.ec2Launch(r);
+    this.after(r, this.timings.pendingMs, () => this.enterBooting(r));
+  }
+
+  private enterBooting(r: InstanceRecord): void {
+    r.inst.status = 'booting';
+    this.after(r, this.timings.bootingMs, () => this.enterSetup(r));
+  }
+
+  private enterSetup(r: InstanceRecord): void {
+    r.inst.status = 'running_setup';
+    this.after(r, this.timings.setupMs, () => this.enterOnline(r));
+  }
+
+  private enterOnline(r: InstanceRecord): void {
+    r.inst.status = 'online';
+    if (r.role !== 'monitoring') this.after(r, this.timings.registerMs, () => this.register(r));
+  }
+
+  /** OpsWorks creates the EC2 instance on the first start; billing starts when it is running. */
+  private ec2Launch(r: InstanceRecord): void {
+    if (!r.inst.ec2Id) this.assignEc2Id(r);
+    r.inst.ec2State = 'pending';
+    r.inst.launchTime = this.sched.time;
+    this.after(r, this.timings.ec2PendingMs, () => {
+      r.inst.ec2State = 'running';
+      this.openRun(r, this.sched.time);
+    });
+  }
+
+  private ec2Stop(r: InstanceRecord): void {
+    const wasUp = r.inst.ec2State === 'running' || r.inst.ec2State === 'pending';
+    if (wasUp) {
+      r.inst.ec2State = 'stopping';
+      this.billing.closeRun(r.inst.opsworksId, this.sched.time);
+    }
+    this.after(r, wasUp ? this.timings.ec2StoppingMs : 0, () => {
+      if (wasUp) r.inst.ec2State = 'stopped';
+      r.inst.status = 'stopped';
+    });
+  }
+
+  /** Opencast registers the host; a returning host keeps its maintenance flag. */
+  private register(r: InstanceRecord): void {
+    if (r.host) {
+      r.host.online = true;
+    } else {
+      r.host = {
+        baseUrl: r.baseUrl,
+        online: true,
+        active: true,
+        maintenance: false,
+        maxLoad: r.maxLoad,
+        cores: r.cores,
+        nodeName: r.inst.hostname,
+      };
+      this.hostList.push(r.host);
+    }
+    this.workload.requestDispatch();
+  }
+
+  /** Graceful Opencast shutdown: host offline, its running jobs to RESTART. */
+  private unregister(r: InstanceRecord): void {
+    if (r.host) r.host.online = false;
+    if (r.running.size > 0) this.workload.hostLost(r);
+  }
+
+  private placeAtStart(r: InstanceRecord, spec: AddInstanceSpec): void {
+    const status = r.inst.status;
+    const t = this.sched.time;
+    const hasEc2 = spec.hasEc2 ?? status !== 'stopped';
+    if (hasEc2 || EC2_RUNNING.includes(status) || status === 'pending' || status === 'stopping') this.assignEc2Id(r);
+    if (EC2_RUNNING.includes(status)) {
+      r.inst.ec2State = 'running';
+      r.inst.launchTime = t - (spec.uptimeMs ?? 0);
+      this.openRun(r, r.inst.launchTime);
+    }
+    if (status === 'terminated') r.inst.ec2State = 'terminated';
+    const registered = spec.registered ?? (status === 'online' && r.role !== 'monitoring');
+    if (registered) {
+      this.register(r);
+      r.host!.online = status === 'online' || status === 'connection_lost';
+      if (spec.maintenance) {
+        r.host!.maintenance = true;
+        r.maintenanceSince = t;
+      }
+    }
+    // Steps already under way continue as if they had just begun.
+    if (status === 'requested') this.after(r, this.timings.requestedMs, () => this.enterPending(r));
+    if (status === 'pending') this.enterPending(r);
+    if (status === 'booting') this.enterBooting(r);
+    if (status === 'running_setup') this.enterSetup(r);
+    if (status === 'stopping') {
+      r.inst.ec2State = 'stopping';
+      this.after(r, this.timings.ec2StoppingMs, () => {
+        r.inst.ec2State = 'stopped';
+        r.inst.status = 'stopped';
+      });
+    }
+  }
+
+  private assignEc2Id(r: InstanceRecord): void {
+    // Derived from the OpsWorks id so it does not depend on the order of starts.
+    const ec2Id = `i-0${hex(mulberry32(hashString(r.inst.opsworksId)), 16)}`;
+    r.inst.ec2Id = ec2Id;
+    this.byEc2.set(ec2Id, r);
+    this.byAlias.set(ec2Id, r);
+  }
+
+  private openRun(r: InstanceRecord, start: number): void {
+    this.billing.openRun({
+      instanceId: r.inst.opsworksId,
+      hostname: r.inst.hostname,
+      instanceType: r.inst.instanceType,
+      role: r.role,
+      start,
+    });
+  }
+
+  // ---- samples and metrics ------------------------------------------------
+
+  /** Minute samples run after every other event of their time (priority 1). */
+  private scheduleSample(at: number): void {
+    this.sched.schedule(
+      at,
+      () => {
+        this.sample(at);
+        this.scheduleSample(at + this.timings.sampleIntervalMs);
+      },
+      1,
+    );
+  }
+
+  private sample(at: number): void {
+    const s: TimelineSample = {
+      at,
+      queuedJobs: this.workload.queuedJobs,
+      queuedLoad: round(this.workload.queuedLoad),
+      runningJobs: this.workload.running,
+      runningLoad: round(this.workload.runningLoad),
+      onlineWorkers: 0,
+      inServiceWorkers: 0,
+      pendingWorkers: 0,
+      maintenanceWorkers: 0,
+      billedWorkers: 0,
+      runningInstances: 0,
+    };
+    for (const r of this.records) {
+      const ec2Running = r.inst.ec2State === 'running';
+      if (ec2Running) s.runningInstances++;
+      if (r.role !== 'worker') continue;
+      if (ec2Running) s.billedWorkers++;
+      if (r.inst.status === 'online') s.onlineWorkers++;
+      if (PENDING.includes(r.inst.status)) s.pendingWorkers++;
+      if (isDispatchable(r.host)) s.inServiceWorkers++;
+      if (r.host?.online && r.host.maintenance) s.maintenanceWorkers++;
+    }
+    this.samples.push(s);
+    this.publishMetrics(at, s);
+  }
+
+  /**
+   * CloudWatch as DCE had it. `load_1` by LayerId: Linux load is not modelled,
+   * so the proxy is the Opencast job load running per online instance of the
+   * layer (a full c5.9xlarge at max load 36 reads 36, as its 36 busy cores
+   * would). `OpencastJobsQueued`/`MatterhornJobsQueued`: the backlog (QUEUED +
+   * RESTART jobs), pushed by a script on the monitoring node that asks
+   * Opencast, so nothing is pushed while Opencast is down.
+   */
+  private publishMetrics(at: number, s: TimelineSample): void {
+    const missing = (metric: string) => isFaultActive(this.faults, 'metrics-missing', at, [metric]);
+    if (!missing('load_1')) {
+      for (const layer of this.layerList) {
+        const online = this.records.filter((r) => r.inst.status === 'online' && r.inst.layerIds.includes(layer.id));
+        if (online.length === 0) continue;
+        const value = online.reduce((sum, r) => sum + r.load, 0) / online.length;
+        this.metrics.put('AWS/OpsWorks', 'load_1', { name: 'LayerId', value: layer.id }, { timestamp: at, value: round(value) });
+      }
+    }
+    if (this.opencastDown()) return;
+    const monitors = this.records.filter((r) => r.role === 'monitoring' && r.inst.status === 'online' && r.inst.ec2Id);
+    for (const metric of ['OpencastJobsQueued', 'MatterhornJobsQueued']) {
+      if (missing(metric)) continue;
+      const point = { timestamp: at, value: s.queuedJobs };
+      this.metrics.put('AWS/OpsworksCustom', metric, { name: 'StackId', value: this.stack.id }, point);
+      for (const m of monitors) this.metrics.put('AWS/OpsworksCustom', metric, { name: 'InstanceId', value: m.inst.ec2Id! }, { ...point });
+    }
+  }
+
+  // ---- lookups -------------------------------------------------------------
+
+  private opencastDown(): boolean {
+    const admins = this.records.filter((r) => r.role === 'admin').flatMap((r) => this.aliasesOf(r.inst.hostname));
+    return isFaultActive(this.faults, 'opencast-down', this.sched.time, admins);
+  }
+
+  private faultFor(kind: FaultKind, r: InstanceRecord): boolean {
+    return isFaultActive(this.faults, kind, this.sched.time, this.aliasesOf(r.inst.hostname));
+  }
+
+  private aliasesOf(target: string): string[] {
+    const r = this.byAlias.get(target);
+    if (!r) return [target];
+    const i = r.inst;
+    return [i.hostname, i.opsworksId, i.privateDns, r.baseUrl, ...(i.ec2Id ? [i.ec2Id] : [])];
+  }
+
+  private adminUrl(): string {
+    return this.records.find((r) => r.role === 'admin')?.baseUrl ?? 'http://localhost:8080';
+  }
+
+  private opsworksRecord(id: string): InstanceRecord {
+    const r = this.byOpsworks.get(id);
+    if (!r) throw new SimAwsError('ResourceNotFoundException', `Unable to find instance with ID ${id}`);
+    return r;
+  }
+
+  private ec2Record(id: string): InstanceRecord {
+    const r = this.byEc2.get(id);
+    if (!r) throw new SimAwsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+    return r;
+  }
+}
+
+function isDispatchable(host: SimHost | undefined): boolean {
+  return host !== undefined && host.online && host.active && !host.maintenance;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,161 @@
+/**
+ * Builds a SimCluster from a validated scenario: instances in their starting
+ * states, the initial queue and running jobs, given CloudWatch history, the
+ * fault schedule and the workload trace.
+ */
+import { ConfigError } from '../../core/errors';
+import { ManualClock, type VirtualClock } from './clock';
+import { SimCluster } from './cluster';
+import { vcpuOf } from './instance-types';
+import type { FaultWindow } from './faults';
+import { jobsOf } from './job-catalog';
+import type { Scenario } from './scenario';
+import { expandHostnames, resolveAt } from './scenario';
+import { examSpike, explicitTrace, lectureWeek, mergeTraces, quietWeek, type Trace } from './traces';
+import type { SimInstance, SimLayer } from './types';
+
+const MIN = 60_000;
+
+/** The scenario's workload: its generator's recordings plus its explicit jobs. */
+export function scenarioTrace(scenario: Scenario): Trace {
+  const start = Date.parse(scenario.start);
+  const explicit = explicitTrace(
+    scenario.trace.jobs.map((j) => ({
+      at: resolveAt(j.at, start),
+      workflowOperation: j.workflowOperation,
+      durationMs: j.durationSeconds !== undefined ? j.durationSeconds * 1000 : (j.durationMinutes ?? 0) * MIN,
+      count: j.count,
+      ...(j.load !== undefined ? { load: j.load } : {}),
+      ...(j.recording !== undefined ? { recording: j.recording } : {}),
+      ...(j.stage !== undefined ? { stage: j.stage } : {}),
+    })),
+  );
+  const g = scenario.trace.generator;
+  if (!g) return explicit;
+  const { name, ...options } = g;
+  const generated =
+    name === 'lecture-week'
+      ? lectureWeek({ ...options, start })
+      : name === 'quiet-week'
+        ? quietWeek({ ...options, start })
+        : examSpike({ ...(options as Omit<Extract<typeof g, { name: 'exam-spike' }>, 'name'>), start });
+  return mergeTraces(generated, explicit);
+}
+
+export function faultWindows(scenario: Scenario): FaultWindow[] {
+  const start = Date.parse(scenario.start);
+  return scenario.faults.map((f) => {
+    const from = resolveAt(f.at, start);
+    return { kind: f.kind, from, until: from + f.forMinutes * MIN, ...(f.target ? { target: f.target } : {}) };
+  });
+}
+
+/**
+ * The model of a scenario on `clock` (default: a ManualClock at `start`).
+ * With @sinonjs/fake-timers, install the fake clock at `start` and pass
+ * `fromFakeTimers(fake)`: the model follows it (see clock.ts).
+ */
+export function createSimCluster(scenario: Scenario, clock?: VirtualClock): SimCluster {
+  const start = Date.parse(scenario.start);
+  const cluster = new SimCluster({
+    clock: clock ?? new ManualClock(start),
+    start,
+    stackName: scenario.cluster,
+    region: scenario.region,
+    opencast: {
+      version: scenario.opencast.version,
+      user: scenario.opencast.user,
+      password: scenario.opencast.password,
+      queuedJobCountEndpoint: scenario.opencast.queuedJobCountEndpoint,
+    },
+    ...(scenario.timings ? { timings: scenario.timings } : {}),
+    faults: faultWindows(scenario),
+    seed: scenario.seed,
+  });
+
+  // Building reads only what addInstance/layerFor return: a getter would sync the model to the clock mid-build.
+  const instances = new Map<string, SimInstance>();
+  const layers: SimLayer[] = [];
+  for (const o of scenario.others) {
+    layers.push(cluster.layerFor(o.layer));
+    const inst = cluster.addInstance({
+      hostname: o.hostname,
+      role: o.layer,
+      instanceType: o.instanceType,
+      status: 'online',
+      uptimeMs: o.uptimeMinutes * MIN,
+    });
+    instances.set(inst.hostname, inst);
+  }
+  layers.push(cluster.layerFor('worker'));
+  for (const w of scenario.workers) {
+    for (const hostname of expandHostnames(w)) {
+      const inst = cluster.addInstance({
+        hostname,
+        role: 'worker',
+        instanceType: w.instanceType,
+        status: w.state,
+        uptimeMs: w.uptimeMinutes * MIN,
+        maintenance: w.maintenance,
+        ...(w.hasEc2 !== undefined ? { hasEc2: w.hasEc2 } : {}),
+        ...(w.registered !== undefined ? { registered: w.registered } : {}),
+        ...(w.maxLoad !== undefined ? { maxLoad: w.maxLoad } : {}),
+        ...(w.autoScalingType ? { autoScalingType: w.autoScalingType } : {}),
+      });
+      instances.set(hostname, inst);
+      addRunningJobs(cluster, hostname, w.runningJobs, w.maxLoad ?? vcpuOf(w.instanceType), start);
+    }
+  }
+
+  const { queued, queuedHighLoad } = scenario.queue;
+  for (let i = 0; i < queued; i++) {
+    const [spec] = i < queuedHighLoad ? jobsOf('encode', 1, 20 * MIN) : jobsOf('publish-engage', 1, MIN);
+    cluster.addQueuedJob(spec!);
+  }
+
+  scenario.metrics.forEach((m, i) => {
+    const value = dimensionValue(cluster.stack.id, layers, instances, m.namespace, m.dimension, `metrics[${i}].dimension`);
+    for (const p of m.datapoints) {
+      cluster.addDatapoint(m.namespace, m.metric, { name: m.dimension.name, value }, { timestamp: resolveAt(p.at, start), value: p.value });
+    }
+  });
+
+  cluster.addRecordings(scenarioTrace(scenario).recordings);
+  return cluster;
+}
+
+/**
+ * Jobs running at `start`: composite jobs (load 1.5, or max load / n when
+ * that does not fit) finishing 5, 10, 15 ... minutes in, so a busy worker
+ * drains in a predictable order.
+ */
+function addRunningJobs(cluster: SimCluster, hostname: string, n: number, maxLoad: number, start: number): void {
+  if (n === 0) return;
+  const load = Math.min(1.5, maxLoad / n);
+  for (let i = 0; i < n; i++) {
+    const [spec] = jobsOf('composite', 1, (5 + 5 * i) * MIN, load);
+    cluster.addRunningJob(hostname, spec!, start);
+  }
+}
+
+function dimensionValue(
+  stackId: string,
+  layers: readonly SimLayer[],
+  instances: ReadonlyMap<string, SimInstance>,
+  namespace: string,
+  d: Scenario['metrics'][number]['dimension'],
+  field: string,
+): string {
+  if (d.value !== undefined) return d.value;
+  if (d.name === 'StackId') return stackId;
+  if (d.layer !== undefined) {
+    const layer = layers.find((l) => l.name === d.layer || l.shortname === d.layer);
+    if (!layer) throw new ConfigError(`${field}.layer`, `no layer named ${d.layer} (have ${layers.map((l) => l.name).join(', ')})`);
+    return layer.id;
+  }
+  const inst = instances.get(d.hostname ?? '');
+  const opsworks = namespace === 'AWS/OpsWorks';
+  const id = opsworks ? inst?.opsworksId : inst?.ec2Id;
+  if (!id) throw new ConfigError(`${field}.hostname`, `${d.hostname} has no ${opsworks ? 'OpsWorks' : 'EC2'} id`);
+  return id;
+}

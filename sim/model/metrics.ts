@@ -1,0 +1,55 @@
+/**
+ * CloudWatch as the model publishes it: series keyed by namespace, metric and
+ * one dimension, datapoints kept sorted by timestamp (scenario-given history
+ * first, then the model's minute samples, appended in time order).
+ */
+import type { SimDatapoint, SimMetricSeries } from './types';
+
+export interface Dimension {
+  name: string;
+  value: string;
+}
+
+function keyOf(namespace: string, metric: string, dimension: Dimension): string {
+  return `${namespace}\u0000${metric}\u0000${dimension.name}\u0000${dimension.value}`;
+}
+
+export class MetricStore {
+  private readonly series = new Map<string, SimMetricSeries>();
+
+  /** Add one datapoint, keeping the series sorted. */
+  put(namespace: string, metric: string, dimension: Dimension, point: SimDatapoint): void {
+    const key = keyOf(namespace, metric, dimension);
+    let s = this.series.get(key);
+    if (!s) {
+      s = { namespace, metric, dimension: { ...dimension }, datapoints: [] };
+      this.series.set(key, s);
+    }
+    const list = s.datapoints;
+    let i = list.length;
+    while (i > 0 && list[i - 1]!.timestamp > point.timestamp) i--;
+    list.splice(i, 0, point);
+  }
+
+  /** The series with datapoints up to `until` (inclusive); undefined when CloudWatch has never seen it. */
+  get(namespace: string, metric: string, dimension: Dimension, until: number): SimMetricSeries | undefined {
+    const s = this.series.get(keyOf(namespace, metric, dimension));
+    if (!s) return undefined;
+    const list = s.datapoints;
+    let hi = list.length;
+    if (hi > 0 && list[hi - 1]!.timestamp > until) {
+      let lo = 0;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid]!.timestamp <= until) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    return { namespace: s.namespace, metric: s.metric, dimension: { ...s.dimension }, datapoints: list.slice(0, hi) };
+  }
+
+  /** Every series (for export and tests). */
+  all(): SimMetricSeries[] {
+    return [...this.series.values()];
+  }
+}

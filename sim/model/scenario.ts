@@ -1,0 +1,347 @@
+/**
+ * Scenario files: the starting cluster, its workload and its faults, as JSON.
+ * The zod schema is the single source: it validates, fills documented
+ * defaults, and generates scenarios/scenario.schema.json. Every error names
+ * the field by its JSON path (e.g. `workers[2].instanceType`).
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { ConfigError } from '../../core/errors';
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const OFFSET = /^[+-](?:\d+(?:\.\d+)?[smhd])+$/;
+const AT = new RegExp(`${ISO.source}|${OFFSET.source}`);
+
+const IsoTime = z
+  .string()
+  .regex(ISO, { message: 'expected an ISO-8601 time with zone, e.g. 2025-09-08T00:00:00Z', abort: true })
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a valid date');
+
+/** An ISO time, or an offset from `start` such as `+10m`, `+2h`, `+1d`, `+1d2h30m`, `-5m`. */
+const At = z
+  .string()
+  .regex(AT, { message: 'expected an ISO time (2025-09-08T09:00:00Z) or an offset from start like +10m, +2h, +1d', abort: true })
+  .refine((s) => OFFSET.test(s) || !Number.isNaN(Date.parse(s)), 'not a valid date')
+  .describe('ISO-8601 time, or an offset from `start` such as +10m, +2h, +1d, -5m');
+
+const OPSWORKS_STATUSES = [
+  'requested',
+  'pending',
+  'booting',
+  'running_setup',
+  'online',
+  'stopping',
+  'stopped',
+  'start_failed',
+  'setup_failed',
+  'connection_lost',
+  'terminated',
+] as const;
+
+export const FAULT_KINDS = [
+  'opencast-down',
+  'opencast-slow',
+  'opencast-garbage',
+  'aws-throttle',
+  'start-failure',
+  'metrics-missing',
+  'kill-scaler',
+] as const;
+
+const InstanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'expected an EC2 instance type such as c5.9xlarge');
+
+const WorkerSchema = z.strictObject({
+  hostname: z.string().min(1).describe('The scaler expects `worker...`; with `count`, `{n}` is replaced by 1..count'),
+  instanceType: InstanceType.default('c5.9xlarge'),
+  state: z.enum(OPSWORKS_STATUSES).default('stopped').describe('OpsWorks status at `start`'),
+  hasEc2: z.boolean().optional().describe('Has an EC2 instance already; default: true unless stopped'),
+  uptimeMinutes: z.number().nonnegative().default(0).describe('Minutes since EC2 launch at `start` (running states)'),
+  runningJobs: z.number().int().nonnegative().default(0).describe('Jobs running on it at `start` (online, registered)'),
+  maintenance: z.boolean().default(false).describe('Opencast maintenance flag (kept across restarts)'),
+  registered: z.boolean().optional().describe('Known to Opencast; default: true when online'),
+  count: z.number().int().min(1).optional().describe('Extra: this many identical workers'),
+  from: z.number().int().nonnegative().optional().describe('Extra: first {n} with count (default 1)'),
+  maxLoad: z.number().positive().optional().describe('Extra: Opencast max load; default the type\'s vCPU'),
+  autoScalingType: z.enum(['load', 'timer']).optional().describe('Extra: OpsWorks time/load-based instance'),
+});
+
+const OtherSchema = z.strictObject({
+  hostname: z.string().min(1),
+  layer: z.enum(['admin', 'engage', 'monitoring']),
+  instanceType: InstanceType.default('m5.xlarge'),
+  uptimeMinutes: z.number().nonnegative().default(10_080),
+});
+
+const QueueSchema = z
+  .strictObject({
+    queued: z.number().int().nonnegative().default(0).describe('Jobs QUEUED at `start`'),
+    queuedHighLoad: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe('Of those, high-load (encode, load 4, 20 min); the rest are publish jobs (load 0.1, 1 min)'),
+  })
+  .prefault({});
+
+/** 1.x-2.0 used `matterhorn_system_account`, 2.1+ `opencast_system_account`; the password default is `CHANGE_ME`. */
+export function defaultOpencastUser(version: string): string {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major < 2 || (major === 2 && minor < 1) ? 'matterhorn_system_account' : 'opencast_system_account';
+}
+
+const OpencastSchema = z
+  .strictObject({
+    version: z.string().regex(/^\d+(\.\d+)*$/, 'expected a version such as 1.6, 2.3, 15.0').default('15.0'),
+    user: z.string().min(1).optional().describe('Default: matterhorn_system_account (< 2.1) or opencast_system_account'),
+    password: z.string().default('CHANGE_ME'),
+    queuedJobCountEndpoint: z.boolean().default(false).describe("Extra: DCE fork's /workflow/queuedJobCount"),
+  })
+  .transform((o) => ({ ...o, user: o.user ?? defaultOpencastUser(o.version) }))
+  .prefault({});
+
+const DimensionSchema = z.strictObject({
+  name: z.enum(['LayerId', 'InstanceId', 'StackId']),
+  value: z.string().min(1).optional().describe('The literal dimension value'),
+  layer: z.string().min(1).optional().describe('LayerId of the layer with this name (e.g. Workers)'),
+  hostname: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('InstanceId of this instance: OpsWorks id in AWS/OpsWorks, else its EC2 id'),
+});
+
+const MetricSchema = z.strictObject({
+  namespace: z.string().min(1),
+  metric: z.string().min(1),
+  dimension: DimensionSchema,
+  datapoints: z.array(z.strictObject({ at: At, value: z.number() })).min(1),
+});
+
+const ExplicitJobSchema = z.strictObject({
+  at: At,
+  workflowOperation: z.string().min(1).default('encode').describe('e.g. encode, composite, inspect, publish-engage'),
+  load: z.number().positive().optional().describe("Default: the operation's Opencast default"),
+  durationMinutes: z.number().positive().optional(),
+  durationSeconds: z.number().positive().optional(),
+  count: z.number().int().min(1).default(1),
+  recording: z.string().min(1).optional().describe('Jobs with the same recording run as one workflow, by stage'),
+  stage: z.number().int().nonnegative().optional(),
+});
+
+const generatorBase = {
+  seed: z.number().int().default(1),
+  rooms: z.number().int().min(1).default(150),
+  weeks: z.number().int().min(1).max(52).default(1),
+  weekMultipliers: z.array(z.number().nonnegative()).optional().describe('Term multiplier per week'),
+  twoStreamShare: z.number().min(0).max(1).optional(),
+  adhocShare: z.number().nonnegative().optional(),
+  utcOffsetMinutes: z.number().int().min(-840).max(840).optional().describe('Local time = UTC + this'),
+};
+
+const GeneratorSchema = z.discriminatedUnion('name', [
+  z.strictObject({ name: z.literal('lecture-week'), ...generatorBase }),
+  z.strictObject({ name: z.literal('quiet-week'), ...generatorBase }),
+  z.strictObject({
+    name: z.literal('exam-spike'),
+    ...generatorBase,
+    spikeDay: z.number().int().nonnegative().optional(),
+    spikeHour: z.number().min(0).max(23).optional(),
+    spikeRecordings: z.number().int().nonnegative().optional(),
+    spikeWindowMinutes: z.number().positive().optional(),
+  }),
+]);
+
+const TraceSchema = z
+  .strictObject({
+    jobs: z.array(ExplicitJobSchema).default([]),
+    generator: GeneratorSchema.optional(),
+  })
+  .prefault({});
+
+const FaultSchema = z.strictObject({
+  at: At,
+  kind: z.enum(FAULT_KINDS),
+  forMinutes: z.number().positive(),
+  target: z.string().min(1).optional().describe('Hostname, instance id, base_url or metric name; default: everything'),
+});
+
+const TimingsSchema = z.strictObject({
+  requestedMs: z.number().nonnegative().optional(),
+  pendingMs: z.number().nonnegative().optional(),
+  ec2PendingMs: z.number().nonnegative().optional(),
+  bootingMs: z.number().nonnegative().optional(),
+  setupMs: z.number().nonnegative().optional(),
+  registerMs: z.number().nonnegative().optional(),
+  shutdownMs: z.number().nonnegative().optional(),
+  ec2StoppingMs: z.number().nonnegative().optional(),
+  dispatchIntervalMs: z.number().nonnegative().optional(),
+  sampleIntervalMs: z.number().positive().optional(),
+});
+
+const BaseScenarioSchema = z.strictObject({
+  $schema: z.string().optional(),
+  description: z.string().optional(),
+  cluster: z.string().min(1).describe('OpsWorks stack name'),
+  start: IsoTime.describe('Virtual time the scenario starts at'),
+  end: At.optional().describe('Extra: where a run stops; default start + the generator\'s weeks, or 1 day'),
+  billing: z.enum(['hourly', 'per-second']).default('per-second'),
+  provider: z.enum(['opsworks', 'ec2']).default('opsworks').describe('Extra: which fleet API the scaler uses'),
+  region: z.string().default('us-east-1').describe('Extra: AWS region of the stack'),
+  seed: z.number().int().default(0).describe('Extra: seeds generated ids'),
+  minWorkers: z.number().int().nonnegative().default(1).describe('Extra: the floor stats check against'),
+  workers: z.array(WorkerSchema).default([]),
+  others: z
+    .array(OtherSchema)
+    .prefault([{ hostname: 'admin1', layer: 'admin' }])
+    .describe('Admin, engage and monitoring nodes (always online); default one admin'),
+  queue: QueueSchema,
+  opencast: OpencastSchema,
+  metrics: z.array(MetricSchema).default([]).describe('Initial CloudWatch datapoints'),
+  trace: TraceSchema,
+  faults: z.array(FaultSchema).default([]),
+  prices: z.record(z.string(), z.number().nonnegative()).optional().describe('Extra: $/h by instance type'),
+  timings: TimingsSchema.optional().describe('Extra: model step durations (ms)'),
+});
+
+type Ctx = z.core.$RefinementCtx<z.output<typeof BaseScenarioSchema>>;
+
+const NEEDS_EC2 = new Set(['pending', 'booting', 'running_setup', 'online', 'stopping', 'setup_failed', 'connection_lost']);
+
+/** Cross-field rules, each reported at the field to fix. */
+function checkScenario(s: z.output<typeof BaseScenarioSchema>, ctx: Ctx): void {
+  const seen = new Map<string, string>();
+  const claim = (hostname: string, path: (string | number)[]) => {
+    const where = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').slice(1);
+    const first = seen.get(hostname);
+    if (first) ctx.addIssue({ code: 'custom', path, message: `hostname ${hostname} is already used by ${first}` });
+    else seen.set(hostname, where);
+  };
+  s.others.forEach((o, i) => claim(o.hostname, ['others', i, 'hostname']));
+  if (!s.others.some((o) => o.layer === 'admin')) {
+    ctx.addIssue({ code: 'custom', path: ['others'], message: 'needs an admin node (layer "admin"): Opencast is reached through it' });
+  }
+  s.workers.forEach((w, i) => {
+    const at = (field: string) => ['workers', i, field];
+    if ((w.count ?? 1) > 1 && !w.hostname.includes('{n}')) {
+      ctx.addIssue({ code: 'custom', path: at('hostname'), message: 'with count > 1 the hostname needs {n}' });
+    }
+    for (const name of expandHostnames(w)) claim(name, at('hostname'));
+    if (w.hasEc2 === false && NEEDS_EC2.has(w.state)) {
+      ctx.addIssue({ code: 'custom', path: at('hasEc2'), message: `a worker in state ${w.state} has an EC2 instance` });
+    }
+    const registered = w.registered ?? w.state === 'online';
+    if (w.runningJobs > 0 && !(w.state === 'online' && registered)) {
+      ctx.addIssue({ code: 'custom', path: at('runningJobs'), message: 'only an online, registered worker runs jobs' });
+    }
+    if (w.maintenance && !registered) {
+      ctx.addIssue({ code: 'custom', path: at('maintenance'), message: 'maintenance needs a host registered in Opencast' });
+    }
+  });
+  if (s.end !== undefined && resolveAt(s.end, Date.parse(s.start)) <= Date.parse(s.start)) {
+    ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+  }
+  if (s.queue.queuedHighLoad > s.queue.queued) {
+    ctx.addIssue({ code: 'custom', path: ['queue', 'queuedHighLoad'], message: 'cannot exceed queue.queued' });
+  }
+  const hostnames = new Set(seen.keys());
+  s.metrics.forEach((m, i) => {
+    const d = m.dimension;
+    const given = [d.value, d.layer, d.hostname].filter((x) => x !== undefined).length;
+    const at = ['metrics', i, 'dimension'];
+    if (given > 1) ctx.addIssue({ code: 'custom', path: at, message: 'give one of value, layer or hostname' });
+    if (given === 0 && d.name !== 'StackId') ctx.addIssue({ code: 'custom', path: [...at, 'value'], message: `required for ${d.name}` });
+    if (d.layer !== undefined && d.name !== 'LayerId') ctx.addIssue({ code: 'custom', path: [...at, 'layer'], message: 'only for LayerId' });
+    if (d.hostname !== undefined && d.name !== 'InstanceId') ctx.addIssue({ code: 'custom', path: [...at, 'hostname'], message: 'only for InstanceId' });
+    if (d.hostname !== undefined && !hostnames.has(d.hostname)) {
+      ctx.addIssue({ code: 'custom', path: [...at, 'hostname'], message: `no instance named ${d.hostname}` });
+    }
+  });
+  s.trace.jobs.forEach((j, i) => {
+    if ((j.durationMinutes === undefined) === (j.durationSeconds === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['trace', 'jobs', i, 'durationMinutes'], message: 'give durationMinutes or durationSeconds' });
+    }
+  });
+}
+
+export const ScenarioSchema = BaseScenarioSchema.superRefine(checkScenario);
+
+export type Scenario = z.output<typeof ScenarioSchema>;
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type ScenarioWorker = Scenario['workers'][number];
+
+/** Hostnames of a worker entry (`count` copies, `{n}` = 1..count). */
+export function expandHostnames(worker: Pick<ScenarioWorker, 'hostname' | 'count' | 'from'>): string[] {
+  const count = worker.count ?? 1;
+  const from = worker.from ?? 1;
+  if (!worker.hostname.includes('{n}')) return [worker.hostname];
+  return Array.from({ length: count }, (_, i) => worker.hostname.replaceAll('{n}', String(from + i)));
+}
+
+function fieldOf(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : `${out ? '.' : ''}${String(part)}`;
+  return out || '(root)';
+}
+
+/** Validate and fill defaults; throws ConfigError naming the first bad field (all problems in the message). */
+export function parseScenario(input: unknown, source = 'scenario'): Scenario {
+  const result = ScenarioSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+    return { field: fieldOf(path), message: issue.message };
+  });
+  const [first, ...rest] = problems;
+  const also = rest.map((p) => `; ${p.field}: ${p.message}`).join('');
+  throw new ConfigError(first!.field, `${first!.message} (in ${source})${also}`);
+}
+
+/** Read and validate a scenario file. */
+export async function loadScenarioFile(path: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigError('(file)', `cannot read scenario ${path}`, { cause });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError('(root)', `${path} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+  return parseScenario(json, path);
+}
+
+/** Epoch ms where a run of this scenario stops. */
+export function scenarioEnd(scenario: Scenario): number {
+  const start = Date.parse(scenario.start);
+  if (scenario.end !== undefined) return resolveAt(scenario.end, start);
+  const weeks = scenario.trace.generator?.weeks;
+  return start + (weeks !== undefined ? weeks * 7 : 1) * 86_400_000;
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Epoch ms of an `at` value: ISO time, or offset from `start` (epoch ms). */
+export function resolveAt(at: string, start: number): number {
+  if (!OFFSET.test(at)) return Date.parse(at);
+  const sign = at.startsWith('-') ? -1 : 1;
+  let ms = 0;
+  for (const m of at.slice(1).matchAll(/(\d+(?:\.\d+)?)([smhd])/g)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
+  return start + sign * ms;
+}
+
+/** The JSON Schema of scenario files (what scenarios/scenario.schema.json holds). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(ScenarioSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return { ...schema, title: 'mo-scaler simulator scenario' };
+}
+
+/** The schema file's exact text (2-space JSON and a final newline). */
+export function scenarioJsonSchemaText(): string {
+  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+}
+
+export { createSimCluster, scenarioTrace } from './create';

@@ -1,0 +1,40 @@
+/**
+ * One simulated teaching week with 50 always-on workers, the model alone.
+ * The time is reported, not asserted (machines differ); the outcome is.
+ */
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../sim/model/clock';
+import { createSimCluster, parseScenario, scenarioEnd } from '../../../sim/model/scenario';
+import { computeStats } from '../../../sim/model/stats';
+
+describe('model performance', () => {
+  it('runs a lecture week of 150 rooms on 50 always-on workers', () => {
+    const scenario = parseScenario({
+      cluster: 'perf',
+      start: '2025-09-08T04:00:00Z',
+      end: '+7d',
+      workers: [{ hostname: 'worker{n}', count: 50, instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 60 }],
+      trace: { generator: { name: 'lecture-week', seed: 2025, rooms: 150, weeks: 1, utcOffsetMinutes: -240 } },
+    });
+    const clock = new ManualClock(Date.parse(scenario.start));
+    const began = performance.now();
+
+    const cluster = createSimCluster(scenario, clock);
+    clock.set(scenarioEnd(scenario));
+    const data = cluster.runData();
+    const elapsedMs = performance.now() - began;
+    const stats = computeStats(data, { minWorkers: 50 });
+
+    console.info(
+      `[perf] lecture week, 50 workers: ${elapsedMs.toFixed(0)} ms for ${stats.jobs.created} jobs, ` +
+        `${stats.recordings.arrived} recordings, ${data.timeline.length} minute samples; ` +
+        `p95 wait ${(stats.queueWaitMs.p95 / 1000).toFixed(1)} s; within 2 h ${(stats.recordings.shareWithinTarget * 100).toFixed(1)}%`,
+    );
+    expect(stats.recordings.arrived).toBeGreaterThan(850);
+    expect(stats.jobs.completed).toBe(stats.jobs.created);
+    expect(stats.recordings.shareWithinTarget).toBe(1);
+    expect(stats.minWorkerViolationMinutes).toBe(0);
+    expect(data.timeline).toHaveLength(7 * 24 * 60 + 1);
+    expect(stats.billing.perSecond.instanceHours).toBeCloseTo(50 * (7 * 24 + 1), 6);
+  });
+});
