@@ -26,6 +26,8 @@ export interface LoggerOptions {
   jsonOutput: boolean;
   /** Extra destination (e.g. Loggly shipping). */
   extra?: { write(chunk: string): unknown };
+  /** The clock events are stamped with: virtual time in simulated runs. */
+  now?: () => Date;
 }
 
 export function createLogger(io: CliIo, options: LoggerOptions): Logger {
@@ -39,7 +41,7 @@ export function createLogger(io: CliIo, options: LoggerOptions): Logger {
       level,
       base: { app: 'mo-scaler' },
       redact: { paths: REDACT_PATHS, censor: '***' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: options.now ? () => `,"time":"${options.now!().toISOString()}"` : pino.stdTimeFunctions.isoTime,
     },
     pino.multistream(streams),
   );

@@ -9,7 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { parse as parseDotenv } from 'dotenv';
 import { exitCodeFor, ConfigError, MoScalerError } from '../core/errors';
 import { legacyAutoscaleConfig, parseAutoscaleConfig, parseJsonText, type AutoscaleConfig } from '../core/autoscale-config';
-import { resolveSettings, type Settings } from '../core/settings';
+import type { Settings } from '../core/settings';
 import { createActuator } from '../scaler/actuator';
 import { observeCluster } from '../scaler/observe';
 import { filePauseStore } from '../scaler/pause-store';
@@ -72,14 +72,13 @@ export interface Context {
   io: CliIo;
   env: Record<string, string | undefined>;
   globals: () => GlobalOptions;
-  /** Builds the runtime; replaced by the simulator wiring for `--sim`. */
-  runtimeFor: (settings: Settings, globals: GlobalOptions) => Promise<{ runtime: Runtime; settings: Settings }>;
+  /** Resolves settings and builds the runtime: real AWS and Opencast, or the simulator for `--sim`. */
+  runtimeFor: (globals: GlobalOptions, env: Record<string, string | undefined>) => Promise<{ runtime: Runtime; settings: Settings }>;
 }
 
 async function withScaler<T>(ctx: Context, fn: (deps: ScalerDeps, runtime: Runtime) => Promise<T>): Promise<T> {
   const globals = ctx.globals();
-  const resolved = resolveSettings(globals, ctx.env, !globals.sim);
-  const { runtime, settings } = await ctx.runtimeFor(resolved, globals);
+  const { runtime, settings } = await ctx.runtimeFor(globals, ctx.env);
   const loggly = settings.logglyToken
     ? createLogglyShipper({
         token: settings.logglyToken,
@@ -91,6 +90,7 @@ async function withScaler<T>(ctx: Context, fn: (deps: ScalerDeps, runtime: Runti
   const logger = createLogger(ctx.io, {
     debug: Boolean(globals.debug),
     jsonOutput: globals.output === 'json',
+    now: runtime.now,
     ...(loggly ? { extra: loggly } : {}),
   });
   try {

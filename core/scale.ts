@@ -96,7 +96,10 @@ export function planScaleDown(view: ClusterView, requested: number, opts: ScaleD
 
   if (chosen.length < n) {
     const message = `Cluster does not have ${n} workers available to stop!`;
-    if (!(opts.scaleAvailable && chosen.length > 0)) throw new ScalingError(message, { cause: rejected });
+    if (!(opts.scaleAvailable && chosen.length > 0)) {
+      const why = rejected.filter((r) => r.reason !== 'NotActive').map((r) => `${r.hostname}: ${r.reason}, ${r.detail}`);
+      throw new ScalingError(why.length ? `${message} (${why.join('; ')})` : message);
+    }
     warnings.push(`${message} Only stopping available workers.`);
   }
   return { command: 'down', action: 'stop', requested: n, chosen, rejected, warnings, reasons };

@@ -1,0 +1,69 @@
+/**
+ * `--sim FILE`: starts the simulated cluster of a scenario in-process and builds
+ * the real adapters on in-process transports (an SDK requestHandler and an
+ * undici Dispatcher), so every byte still goes through the clients' own wire code.
+ * The scenario supplies the cluster name, Opencast credentials and billing mode
+ * unless flags or the environment say otherwise.
+ */
+import { SIM_CREDENTIALS, SIM_REGION } from '../adapters/aws/clients';
+import { resolveSettings, type Settings } from '../core/settings';
+import { createAwsRouter } from '../sim/aws/router';
+import { ManualClock, type VirtualClock } from '../sim/model/clock';
+import type { SimCluster } from '../sim/model/cluster';
+import { createSimCluster, loadScenarioFile, type Scenario } from '../sim/model/scenario';
+import { createOpencastRouter } from '../sim/opencast/router';
+import { createSdkRequestHandler } from '../sim/wire/sdk-request-handler';
+import { RouterDispatcher } from '../sim/wire/undici-dispatcher';
+import type { GlobalOptions } from './main';
+import { createRuntime, type Runtime } from './wiring';
+
+export interface SimRuntime {
+  runtime: Runtime;
+  settings: Settings;
+  cluster: SimCluster;
+  scenario: Scenario;
+}
+
+/** Environment defaults a scenario provides; real variables and flags still win. */
+export function scenarioEnv(scenario: Scenario): Record<string, string> {
+  return {
+    MOSCALER_CLUSTER: scenario.cluster,
+    MATTERHORN_USER: scenario.opencast.user,
+    MATTERHORN_PASS: scenario.opencast.password,
+    MOSCALER_BILLING: scenario.billing,
+    MOSCALER_MIN_WORKERS: String(scenario.minWorkers),
+    MOSCALER_PROVIDER: scenario.provider,
+  };
+}
+
+/** Wires a runtime to an already-built simulated cluster. */
+export function runtimeOnCluster(cluster: SimCluster, settings: Settings, clock: VirtualClock): Runtime {
+  const dispatcher = new RouterDispatcher(createOpencastRouter(cluster));
+  return createRuntime(
+    { ...settings, aws: { region: settings.aws.region ?? SIM_REGION } },
+    {
+      requestHandler: createSdkRequestHandler(createAwsRouter(cluster)),
+      credentials: SIM_CREDENTIALS,
+      dispatcher,
+      now: () => new Date(clock.now()),
+      onClose: () => dispatcher.close(),
+    },
+  );
+}
+
+export async function simRuntime(
+  file: string,
+  globals: GlobalOptions,
+  env: Record<string, string | undefined>,
+  clock?: VirtualClock,
+): Promise<SimRuntime> {
+  const scenario = await loadScenarioFile(file);
+  const settings = resolveSettings(globals, { ...scenarioEnv(scenario), ...stripEmpty(env) });
+  const simClock = clock ?? new ManualClock(Date.parse(scenario.start));
+  const cluster = createSimCluster(scenario, simClock);
+  return { runtime: runtimeOnCluster(cluster, settings, simClock), settings, cluster, scenario };
+}
+
+function stripEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}
