@@ -8,8 +8,11 @@ import type { ClusterRef, Datapoint, FleetInstance, Layer, OpencastHost, Opencas
 export interface FleetPort {
   findCluster(name: string): Promise<ClusterRef>;
   listLayers(cluster: ClusterRef): Promise<Layer[]>;
-  /** Every instance of the cluster with its EC2 facts, in a fixed number of calls whatever the fleet size. */
-  listInstances(cluster: ClusterRef): Promise<FleetInstance[]>;
+  /**
+   * Every instance of the cluster with its EC2 facts, in a fixed number of calls whatever the fleet size.
+   * `layers` from `listLayers` spares the provider looking them up again.
+   */
+  listInstances(cluster: ClusterRef, layers?: readonly Layer[]): Promise<FleetInstance[]>;
   startInstance(id: string): Promise<void>;
   stopInstance(id: string): Promise<void>;
 }

@@ -8,10 +8,15 @@ import { adminUrlOf, buildClusterView } from '../core/cluster';
 import { countBacklog, HIGH_LOAD_OPERATIONS, queueCounts, runningByHost } from '../core/jobs';
 import type { FleetPort, OpencastPort } from '../core/ports';
 import type { Settings } from '../core/settings';
-import type { ClusterView, OpencastJob, OpencastObservation } from '../core/types';
+import type { ClusterRef, ClusterView, OpencastJob, OpencastObservation } from '../core/types';
 
 export interface ObserveDeps {
   fleet: FleetPort;
+  /**
+   * Remembers the cluster lookup between cycles of one long-running process:
+   * a stack's id never changes, so later cycles skip DescribeStacks.
+   */
+  cache?: { cluster?: ClusterRef; credentialsCheckedFor?: string };
   /** Builds the Opencast client for the admin node's URL. */
   opencastAt: (baseUrl: string) => OpencastPort;
   now: () => Date;
@@ -27,8 +32,10 @@ export interface Observation {
 }
 
 export async function observeCluster(deps: ObserveDeps): Promise<Observation> {
-  const cluster = await deps.fleet.findCluster(deps.settings.cluster);
-  const [layers, instances] = await Promise.all([deps.fleet.listLayers(cluster), deps.fleet.listInstances(cluster)]);
+  const cluster = deps.cache?.cluster ?? (await deps.fleet.findCluster(deps.settings.cluster));
+  if (deps.cache) deps.cache.cluster = cluster;
+  const layers = await deps.fleet.listLayers(cluster);
+  const instances = await deps.fleet.listInstances(cluster, layers);
   const admin = instances.find((i) => !i.autoScalingType && i.hostname.toLowerCase().startsWith('admin'));
   const url = deps.settings.opencast.url ?? (admin ? adminUrlOf(admin) : undefined);
   const opencast = url ? deps.opencastAt(url) : undefined;
@@ -38,7 +45,10 @@ export async function observeCluster(deps: ObserveDeps): Promise<Observation> {
     observed = { up: false, error: 'no admin node found (and no --opencast-url given)' };
   } else {
     try {
-      const result = await observeOpencast(opencast, deps.settings.opencast.queueSource);
+      // Credentials are checked once per Opencast URL in a long-running process, every time in a one-shot command.
+      const check = deps.cache?.credentialsCheckedFor !== url;
+      const result = await observeOpencast(opencast, deps.settings.opencast.queueSource, check);
+      if (deps.cache) deps.cache.credentialsCheckedFor = url;
       observed = result.observation;
       jobs = result.jobs;
     } catch (error) {
@@ -60,8 +70,9 @@ export async function observeCluster(deps: ObserveDeps): Promise<Observation> {
 async function observeOpencast(
   opencast: OpencastPort,
   queueSource: Settings['opencast']['queueSource'],
+  checkCredentials: boolean,
 ): Promise<{ observation: OpencastObservation; jobs: OpencastJob[] }> {
-  await opencast.checkCredentials();
+  if (checkCredentials) await opencast.checkCredentials();
   const [hosts, jobs] = await Promise.all([opencast.listHosts(), opencast.activeJobs()]);
   const byHost = runningByHost(jobs);
   const running = Object.values(byHost).reduce((a, b) => a + b, 0);

@@ -60,10 +60,13 @@ export class OpsWorksFleet implements FleetPort {
     return (out.Layers ?? []).flatMap((l) => (l.LayerId && l.Name ? [{ id: l.LayerId, name: l.Name }] : []));
   }
 
-  /** Three calls whatever the fleet size: DescribeLayers, OpsWorks DescribeInstances, EC2 DescribeInstances. */
-  async listInstances(cluster: ClusterRef): Promise<FleetInstance[]> {
+  /**
+   * Three calls whatever the fleet size: DescribeLayers (skipped when the caller has them),
+   * OpsWorks DescribeInstances, EC2 DescribeInstances.
+   */
+  async listInstances(cluster: ClusterRef, knownLayers?: readonly Layer[]): Promise<FleetInstance[]> {
     const [layers, described] = await Promise.all([
-      this.listLayers(cluster),
+      knownLayers ?? this.listLayers(cluster),
       callAws({ system: 'opsworks', operation: 'DescribeInstances' }, () =>
         this.opsworks.send(new DescribeInstancesCommand({ StackId: cluster.id })),
       ),
