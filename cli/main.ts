@@ -5,6 +5,7 @@
  * it, 2 usage or configuration error.
  */
 import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { parse as parseDotenv } from 'dotenv';
 import { exitCodeFor, ConfigError, MoScalerError } from '../core/errors';
@@ -19,7 +20,10 @@ import { processIo, type CliIo } from './io';
 import { createLogger } from './logger';
 import { createLogglyShipper } from './loggly';
 import { createRuntime, type Runtime } from './wiring';
+import { runSimCommand } from './sim-command';
 import { VERSION } from './version';
+
+const DEMO_SCENARIO = fileURLToPath(new URL('../scenarios/lecture-week.json', import.meta.url));
 
 export interface GlobalOptions {
   cluster?: string;
@@ -200,6 +204,25 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
       const config = readAutoscaleConfig(opts.config, ctx.env);
       const result = await withScaler(context, (deps) => autoscale(deps, config));
       printResult(context, result);
+    });
+  const sim = program.command('sim').description('the simulated cluster');
+  sim
+    .command('run')
+    .description("run autoscale cycles over a scenario's workload on virtual time and summarise what happened")
+    .argument('<scenario>', 'scenario file (see scenarios/)')
+    .option('-c, --config <json-or-file>', 'autoscale config [default: config/autoscale.example.json, the original policy]')
+    .option('--duration <span>', "how long to simulate, e.g. 36h or 7d [default: the scenario's end]")
+    .option('--every <span>', 'autoscale schedule', '60s')
+    .option('--timeline <file>', 'write the per-minute timeline (.csv or .json)')
+    .action(async (file: string, opts: { config?: string; duration?: string; every: string; timeline?: string }) => {
+      await runSimCommand(ctx, context.globals(), file, opts);
+    });
+
+  program
+    .command('demo')
+    .description('simulate a lecture week on a 50-worker cluster with the original policy and show what happened')
+    .action(async () => {
+      await runSimCommand(ctx, context.globals(), DEMO_SCENARIO, { every: '60s' });
     });
   return program;
 }

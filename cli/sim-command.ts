@@ -1,0 +1,63 @@
+/** Runs `moscaler sim run` / `moscaler demo`: options, progress, summary and files. */
+import { writeFile } from 'node:fs/promises';
+import { loadScenarioFile } from '../sim/model/scenario';
+import { timelineToCsv, timelineToJson } from '../sim/model/stats';
+import type { CliIo } from './io';
+import type { GlobalOptions } from './main';
+import { readAutoscaleConfig } from './main';
+import { defaultConfig, parseDuration, runSimulation, simSummaryText } from './sim-run';
+
+export interface SimCommandOptions {
+  config?: string;
+  duration?: string;
+  every: string;
+  timeline?: string;
+}
+
+export async function runSimCommand(
+  ctx: { io: CliIo; env: Record<string, string | undefined> },
+  globals: GlobalOptions,
+  file: string,
+  opts: SimCommandOptions,
+): Promise<void> {
+  const config = opts.config !== undefined ? readAutoscaleConfig(opts.config, ctx.env) : defaultConfig();
+  const durationMs = opts.duration !== undefined ? parseDuration(opts.duration, '--duration') : undefined;
+  const everyMs = parseDuration(opts.every, '--every');
+  const scenario = await loadScenarioFile(file);
+  const progress = ctx.io.isTty && globals.output !== 'json' ? progressBar(ctx.io) : undefined;
+  const result = await runSimulation({
+    scenario,
+    config,
+    everyMs,
+    env: ctx.env,
+    ...(durationMs !== undefined ? { durationMs } : {}),
+    ...(progress ? { onProgress: progress } : {}),
+  });
+  if (opts.timeline) {
+    await writeFile(opts.timeline, opts.timeline.endsWith('.json') ? timelineToJson(result.timeline) : timelineToCsv(result.timeline));
+  }
+  if (globals.output === 'json') {
+    const { timeline: _timeline, ...rest } = result;
+    ctx.io.stdout.write(`${JSON.stringify(rest, null, 2)}\n`);
+    return;
+  }
+  ctx.io.stdout.write(simSummaryText(result));
+  const acted = result.cycleLog.filter((c) => c.action !== 'none');
+  if (acted.length) {
+    ctx.io.stdout.write(`\nFirst decisions (of ${acted.length}; --output json lists all):\n`);
+    for (const c of acted.slice(0, 8)) ctx.io.stdout.write(`  ${c.at}  ${c.action} ${c.workers.join(', ')}: ${c.reason}\n`);
+  }
+}
+
+/** A one-line bar on stderr, redrawn in place (terminals only). */
+function progressBar(io: CliIo): (fraction: number) => void {
+  let last = -1;
+  return (fraction) => {
+    const pct = Math.floor(fraction * 100);
+    if (pct === last) return;
+    last = pct;
+    const width = 30;
+    const filled = Math.round((pct / 100) * width);
+    io.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}%${pct === 100 ? '\n' : ''}`);
+  };
+}
