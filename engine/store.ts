@@ -1,0 +1,109 @@
+/**
+ * Where the local engine keeps executions and their history. Synchronous on
+ * purpose: a record is durable before `start()` returns, and the engine never
+ * has store I/O in flight that the virtual clock would have to wait for.
+ */
+import { ExecutionAlreadyExistsError, ExecutionAlreadyRunningError } from './errors';
+import type { ExecutionRef, ExecutionStatus, HistoryEvent, JsonValue } from './types';
+
+export interface ExecutionRecord {
+  version: 1;
+  workflow: string;
+  name: string;
+  executionArn: string;
+  status: ExecutionStatus;
+  startedAt: string;
+  stoppedAt?: string;
+  input: JsonValue;
+  output?: JsonValue;
+  error?: string;
+  cause?: string;
+  parentExecutionArn?: string;
+  /** The process running it (for the file store's liveness check). */
+  owner: { pid: number; host: string };
+}
+
+/** A file or entry the store skipped. */
+export interface StoreProblem {
+  file: string;
+  problem: string;
+}
+
+export interface ExecutionStore {
+  /** Claim the name and save the RUNNING record; throws ExecutionAlreadyExistsError (or its Running subclass). */
+  begin(record: ExecutionRecord): void;
+  append(record: ExecutionRecord, event: HistoryEvent): void;
+  /** Save the final record and release the name's lock. */
+  finish(record: ExecutionRecord): void;
+  get(workflow: string, name: string): ExecutionRecord | undefined;
+  /** Every readable record; unreadable ones are reported to the store's problem callback and skipped. */
+  list(): ExecutionRecord[];
+  history(workflow: string, name: string): HistoryEvent[];
+}
+
+/** Error a Task or Catch sees when the owner of a RUNNING record died (local engine only). */
+export const OWNER_DIED = 'Local.OwnerDied';
+
+export function refOf(record: ExecutionRecord): ExecutionRef {
+  return { workflow: record.workflow, name: record.name, executionArn: record.executionArn };
+}
+
+export function isExecutionRecord(value: unknown): value is ExecutionRecord {
+  const r = value as Partial<ExecutionRecord> | null;
+  return (
+    !!r &&
+    typeof r === 'object' &&
+    r.version === 1 &&
+    typeof r.workflow === 'string' &&
+    typeof r.name === 'string' &&
+    typeof r.executionArn === 'string' &&
+    typeof r.status === 'string' &&
+    typeof r.startedAt === 'string'
+  );
+}
+
+/** Keeps everything in memory: for tests, benchmarks and simulations that need no audit trail on disk. */
+export class MemoryExecutionStore implements ExecutionStore {
+  private readonly records = new Map<string, ExecutionRecord>();
+  private readonly events = new Map<string, HistoryEvent[]>();
+
+  begin(record: ExecutionRecord): void {
+    const key = keyOf(record.workflow, record.name);
+    const existing = this.records.get(key);
+    if (existing) throw conflict(existing);
+    this.records.set(key, { ...record });
+    this.events.set(key, []);
+  }
+
+  append(record: ExecutionRecord, event: HistoryEvent): void {
+    this.events.get(keyOf(record.workflow, record.name))?.push(event);
+  }
+
+  finish(record: ExecutionRecord): void {
+    this.records.set(keyOf(record.workflow, record.name), { ...record });
+  }
+
+  get(workflow: string, name: string): ExecutionRecord | undefined {
+    const r = this.records.get(keyOf(workflow, name));
+    return r && { ...r };
+  }
+
+  list(): ExecutionRecord[] {
+    return [...this.records.values()].map((r) => ({ ...r }));
+  }
+
+  history(workflow: string, name: string): HistoryEvent[] {
+    return [...(this.events.get(keyOf(workflow, name)) ?? [])];
+  }
+}
+
+/** The refusal for a name already taken by `existing`. */
+export function conflict(existing: ExecutionRecord, ownerPid?: number): ExecutionAlreadyExistsError {
+  return existing.status === 'RUNNING'
+    ? new ExecutionAlreadyRunningError(existing.workflow, existing.name, ownerPid ?? existing.owner.pid)
+    : new ExecutionAlreadyExistsError(existing.workflow, existing.name, existing.status);
+}
+
+function keyOf(workflow: string, name: string): string {
+  return `${workflow}/${name}`;
+}
