@@ -1,7 +1,7 @@
 /** Runs `moscaler` in-process with captured output and, optionally, a runtime of fakes. */
 import { main, type Context } from '../../cli/main';
 import type { Runtime } from '../../cli/wiring';
-import type { Settings } from '../../core/settings';
+import { resolveSettings } from '../../core/settings';
 import { FakeFleet, FakeMetrics, FakeOpencast } from './fakes';
 import type { WorkerSpec } from './views';
 
@@ -25,7 +25,8 @@ export function fakeRuntime(specs: WorkerSpec[], now: Date) {
   const opencast = new FakeOpencast(specs);
   const metrics = new FakeMetrics();
   let built = 0;
-  const runtimeFor: Context['runtimeFor'] = async (settings: Settings) => {
+  const runtimeFor: Context['runtimeFor'] = async (globals, env) => {
+    const settings = resolveSettings(globals, env);
     built += 1;
     const runtime = { fleet, metrics, opencastAt: () => opencast, now: () => now, aws: undefined as never, close: async () => {} } satisfies Runtime;
     return { runtime, settings };
