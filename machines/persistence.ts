@@ -88,6 +88,7 @@ const bare = <T extends string>(type: T) => z.strictObject({ type: z.literal(typ
 export const workerLifecycleEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('observed'), at: isoTime, ...observedFields }),
   bare('start.requested'),
+  bare('instance.pending'),
   z.strictObject({ type: z.literal('instance.online'), at: isoTime, uptimeSeconds: z.number().nonnegative().optional() }),
   z.strictObject({ type: z.literal('opencast.registered'), at: isoTime, maintenance: z.boolean() }),
   z.strictObject({ type: z.literal('start.failed'), at: isoTime, error: z.string() }),

@@ -92,6 +92,8 @@ interface At {
 export type ObservedEvent = At & ObservedFacts & { type: 'observed' };
 export type StartRequestedEvent = At & { type: 'start.requested' };
 export type InstanceOnlineEvent = At & { type: 'instance.online'; uptimeSeconds?: number };
+/** The provider reports the instance starting (found booting: adopted without a start of ours). */
+export type InstancePendingEvent = At & { type: 'instance.pending' };
 export type OpencastRegisteredEvent = At & { type: 'opencast.registered'; maintenance: boolean };
 export type StartFailedEvent = At & { type: 'start.failed'; error: string };
 export type BootTimedOutEvent = At & { type: 'boot.timedOut' };
@@ -115,6 +117,7 @@ export type InstanceStoppedEvent = At & { type: 'instance.stopped'; status?: str
 export type WorkerLifecycleEvent =
   | ObservedEvent
   | StartRequestedEvent
+  | InstancePendingEvent
   | InstanceOnlineEvent
   | OpencastRegisteredEvent
   | StartFailedEvent
@@ -252,6 +255,7 @@ function viewAfter(context: WorkerLifecycleContext, event: WorkerLifecycleEvent)
       return { facts: { ...facts, maintenance: false }, policy, force: false };
     case 'demand.returned':
     case 'drain.abandoned':
+    case 'instance.pending':
       return { facts, policy, force: false };
     case 'stop.confirmed':
     case 'instance.stopped':
@@ -430,6 +434,7 @@ export const workerLifecycleMachine = machineSetup.createMachine({
         // Offline knows neither fact, so one event can never complete the boot here.
         'instance.online': go('offline', 'booting', 'StartedOutside'),
         'opencast.registered': go('offline', 'booting', 'StartedOutside'),
+        'instance.pending': go('offline', 'booting', 'StartedOutside'),
       },
     },
     booting: {

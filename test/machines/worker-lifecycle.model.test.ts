@@ -25,6 +25,7 @@ const AT = at(0);
 /** One or more samples of every event, chosen so that every guard can go both ways. */
 const SAMPLE_EVENTS: WorkerLifecycleEvent[] = [
   { type: 'start.requested', at: AT },
+  { type: 'instance.pending', at: AT },
   { type: 'instance.online', at: AT, uptimeSeconds: 600 },
   { type: 'opencast.registered', at: AT, maintenance: false },
   { type: 'opencast.registered', at: AT, maintenance: true },

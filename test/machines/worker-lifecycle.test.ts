@@ -15,6 +15,12 @@ describe('workerLifecycleMachine', () => {
   });
 
   describe('boot', () => {
+    it('adopts a worker found starting without asking for a start of its own', () => {
+      const adopted = send(start(), { type: 'instance.pending', at: at(0) });
+      expect(adopted.value).toBe('booting');
+      expect(adopted.context.lastReason?.code).toBe('StartedOutside');
+    });
+
     it('is online once the instance is online and Opencast has registered it, in either order', () => {
       const booting = send(start(), { type: 'start.requested', at: at(0) });
       const registeredFirst = send(
