@@ -16,7 +16,7 @@ export interface AutoscaleInput {
   pause: PauseState;
   now: Date;
   /** minWorkers, threshold, billing and --force; scale_available and check_uptime are always on here. */
-  scaleDown: Pick<ScaleDownOptions, 'minWorkers' | 'idleUptimeThreshold' | 'billing' | 'force'>;
+  scaleDown: Pick<ScaleDownOptions, 'minWorkers' | 'idleUptimeThreshold' | 'billing' | 'force' | 'draining'>;
 }
 
 export function isPaused(pause: PauseState, now: Date): boolean {

@@ -3,6 +3,8 @@
  * Rules from the original: workers are hostname `worker*` in the `Workers` layer,
  * the admin node is `admin*`, OpsWorks time/load-based instances are ignored, and
  * a worker is matched to its Opencast host by `http://` + private DNS.
+ * A provider that records roles itself (the ec2 provider's role tag) is believed
+ * instead of the hostname rules: after OpsWorks, names are no longer guaranteed.
  */
 import { billedMinutes, uptimeSeconds } from './billing';
 import type {
@@ -31,6 +33,7 @@ export function statusClass(status: string): StatusClass {
 }
 
 export function roleOf(instance: FleetInstance): Role {
+  if (instance.role !== undefined) return instance.role;
   const name = instance.hostname.toLowerCase();
   if (name.startsWith('admin')) return 'admin';
   if (name.startsWith('worker') && instance.layerNames.includes(WORKER_LAYER)) return 'worker';
@@ -40,6 +43,11 @@ export function roleOf(instance: FleetInstance): Role {
 
 export function hostUrlOf(instance: FleetInstance): string | undefined {
   return instance.privateDns ? `http://${instance.privateDns}` : undefined;
+}
+
+/** The admin node: the first managed instance whose role is admin (OpsWorks time/load-based ones are ignored). */
+export function adminOf(instances: readonly FleetInstance[]): FleetInstance | undefined {
+  return instances.find((i) => !i.autoScalingType && roleOf(i) === 'admin');
 }
 
 /** The admin node's DNS name for the Opencast API: public when it has one, else private. */
@@ -61,7 +69,7 @@ export interface BuildViewInput {
 
 export function buildClusterView(input: BuildViewInput): ClusterView {
   const managed = input.instances.filter((i) => !i.autoScalingType);
-  const admin = managed.find((i) => roleOf(i) === 'admin');
+  const admin = adminOf(managed);
   const workers = managed
     .filter((i) => roleOf(i) === 'worker')
     .map((i) => toWorker(i, input))

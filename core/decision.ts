@@ -14,7 +14,8 @@ export type ReasonCode =
   | 'OpencastUnavailable'
   | 'NotStopped'
   | 'NotActive'
-  | 'NotNeeded';
+  | 'NotNeeded'
+  | 'Draining';
 
 export interface WorkerVerdict {
   hostname: string;

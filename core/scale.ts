@@ -22,6 +22,8 @@ export interface ScaleDownOptions {
   minWorkers: number;
   idleUptimeThreshold: number;
   billing: BillingMode;
+  /** Workers a drain is already under way for: never chosen again, and no longer counted as staying online. */
+  draining?: readonly string[];
 }
 
 const verdict = (w: Worker, chosen: boolean, reason: WorkerVerdict['reason'], detail: string): WorkerVerdict => ({
@@ -58,7 +60,8 @@ export function planScaleUp(view: ClusterView, n: number, opts: ScaleUpOptions):
 export function planScaleDown(view: ClusterView, requested: number, opts: ScaleDownOptions): Decision {
   const warnings: string[] = [];
   const reasons: string[] = [];
-  const active = activeWorkers(view);
+  const draining = new Set(opts.draining ?? []);
+  const active = activeWorkers(view).filter((w) => !draining.has(w.hostname));
   const online = active.filter((w) => w.statusClass === 'online');
   let n = requested;
 
@@ -108,12 +111,15 @@ export function planScaleDown(view: ClusterView, requested: number, opts: ScaleD
 /** Which active workers may be stopped now, and why each other one may not. */
 export function judgeStopCandidates(
   workers: readonly Worker[],
-  opts: Pick<ScaleDownOptions, 'force' | 'checkUptime' | 'idleUptimeThreshold' | 'billing'>,
+  opts: Pick<ScaleDownOptions, 'force' | 'checkUptime' | 'idleUptimeThreshold' | 'billing' | 'draining'>,
 ): { candidates: Worker[]; rejected: WorkerVerdict[] } {
   const candidates: Worker[] = [];
   const rejected: WorkerVerdict[] = [];
+  const draining = new Set(opts.draining ?? []);
   for (const w of workers) {
-    if (w.statusClass !== 'online' && w.statusClass !== 'pending') {
+    if (draining.has(w.hostname)) {
+      rejected.push(verdict(w, false, 'Draining', 'a drain is already under way'));
+    } else if (w.statusClass !== 'online' && w.statusClass !== 'pending') {
       rejected.push(verdict(w, false, 'NotActive', `state ${w.state}`));
     } else if (w.protected) {
       rejected.push(verdict(w, false, 'Protected', 'protected workers are never drained'));

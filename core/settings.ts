@@ -12,9 +12,30 @@ export type OpencastAuth = 'digest' | 'basic';
 export type QueueSource = 'active-jobs' | 'queued-job-count';
 export type Provider = 'opsworks' | 'ec2';
 
+/** Tag keys the ec2 provider finds and classifies instances by. */
+export interface Ec2TagKeys {
+  /** Its value is the cluster name (default `opencast:cluster`). */
+  cluster: string;
+  /** Its value is `worker`, `admin` or `engage` (default `opencast:role`). */
+  role: string;
+  /** Its value is the hostname shown and matched in config (default `Name`). */
+  hostname: string;
+}
+
+/** The tag keys of a cluster tagged as the README describes; the simulator tags its ec2 clusters with them. */
+export const DEFAULT_EC2_TAG_KEYS: Readonly<Ec2TagKeys> = Object.freeze({
+  cluster: 'opencast:cluster',
+  role: 'opencast:role',
+  hostname: 'Name',
+});
+
+/** A worker carrying this tag is never drained (MOSCALER_PROTECT_TAG overrides it). */
+export const DEFAULT_PROTECT_TAG: Readonly<{ key: string; value: string }> = Object.freeze({ key: 'opencast:protected', value: 'true' });
+
 export interface Settings {
   cluster: string;
   provider: Provider;
+  ec2Tags: Ec2TagKeys;
   opencast: {
     user: string;
     password: string;
@@ -87,6 +108,33 @@ function url(source: { name: string; value: string } | undefined): string | unde
   return source.value.replace(/\/+$/, '');
 }
 
+/**
+ * An EC2 tag key: 1-128 letters, digits, spaces and `_ . : / = + - @`, not starting
+ * with the reserved `aws:` prefix.
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions
+ */
+function tagKey(source: { name: string; value: string } | undefined, fallback: string): string {
+  if (!source) return fallback;
+  const key = source.value.trim();
+  if (key.length > 128 || !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u.test(key) || key.toLowerCase().startsWith('aws:')) {
+    throw new ConfigError(source.name, `must be an EC2 tag key: up to 128 letters, digits, spaces or _ . : / = + - @, not starting with aws: (got "${source.value}")`);
+  }
+  return key;
+}
+
+function ec2TagKeys(env: Env): Ec2TagKeys {
+  const tags = {
+    cluster: tagKey(pick(env, 'MOSCALER_EC2_CLUSTER_TAG'), DEFAULT_EC2_TAG_KEYS.cluster),
+    role: tagKey(pick(env, 'MOSCALER_EC2_ROLE_TAG'), DEFAULT_EC2_TAG_KEYS.role),
+    hostname: tagKey(pick(env, 'MOSCALER_EC2_HOSTNAME_TAG'), DEFAULT_EC2_TAG_KEYS.hostname),
+  };
+  // One tag cannot hold both the cluster name and the role.
+  if (tags.cluster === tags.role) {
+    throw new ConfigError('MOSCALER_EC2_ROLE_TAG', `must differ from the cluster tag key (both are "${tags.role}")`);
+  }
+  return tags;
+}
+
 const flag = (name: string, value: string | undefined) => (value === undefined ? undefined : { name, value });
 
 /**
@@ -110,7 +158,7 @@ export function resolveSettings(flags: SettingsFlags, env: Env, needCredentials 
   }
   const endpointUrl = url(flag('--endpoint-url', flags.endpointUrl) ?? pick(env, 'AWS_ENDPOINT_URL'));
   const opencastUrl = url(flag('--opencast-url', flags.opencastUrl) ?? pick(env, 'MOSCALER_OPENCAST_URL'));
-  const protectTag = pick(env, 'MOSCALER_PROTECT_TAG')?.value ?? 'opencast:protected=true';
+  const protectTag = pick(env, 'MOSCALER_PROTECT_TAG')?.value ?? `${DEFAULT_PROTECT_TAG.key}=${DEFAULT_PROTECT_TAG.value}`;
   const [tagKey, tagValue] = protectTag.split('=');
   if (!tagKey || tagValue === undefined) {
     throw new ConfigError('MOSCALER_PROTECT_TAG', `must be KEY=VALUE (got "${protectTag}")`);
@@ -120,6 +168,7 @@ export function resolveSettings(flags: SettingsFlags, env: Env, needCredentials 
   return {
     cluster: cluster.value.trim(),
     provider: oneOf(flag('--provider', flags.provider) ?? pick(env, 'MOSCALER_PROVIDER'), ['opsworks', 'ec2'] as const, 'opsworks'),
+    ec2Tags: ec2TagKeys(env),
     opencast: {
       user: user?.value ?? '',
       password: password?.value ?? '',

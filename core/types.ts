@@ -34,6 +34,11 @@ export interface FleetInstance {
   instanceType?: string;
   privateDns?: string;
   publicDns?: string;
+  /**
+   * The role the provider itself records, when it has one: the ec2 provider's role tag.
+   * Absent for OpsWorks, whose roles core infers from hostname and layer as the original did.
+   */
+  role?: Role;
   /** Names of the layers the instance belongs to (OpsWorks), or its role tag (ec2). */
   layerNames: string[];
   layerIds: string[];

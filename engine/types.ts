@@ -111,9 +111,16 @@ export function isExecutionRef(value: ExecutionRef | HistoryFilter): value is Ex
   return typeof (value as ExecutionRef).executionArn === 'string' && typeof (value as ExecutionRef).name === 'string';
 }
 
-/** `reason` of an output, when the output is an object with a string `reason`. */
+/**
+ * `reason` of an output: a string `reason`, or the `message` of a reason object
+ * (`{code, message}`, as the worker activities return it).
+ */
 export function reasonOf(output: JsonValue | undefined): string | undefined {
   if (output === null || typeof output !== 'object' || Array.isArray(output)) return undefined;
   const reason = output.reason;
-  return typeof reason === 'string' ? reason : undefined;
+  if (typeof reason === 'string') return reason;
+  if (reason !== null && typeof reason === 'object' && !Array.isArray(reason) && typeof reason.message === 'string') {
+    return typeof reason.code === 'string' ? `${reason.code}: ${reason.message}` : reason.message;
+  }
+  return undefined;
 }

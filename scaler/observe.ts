@@ -4,7 +4,7 @@
  * is recorded in the view, not thrown: scale-up may still go on, and every
  * scale-down rule fails closed on it.
  */
-import { adminUrlOf, buildClusterView } from '../core/cluster';
+import { adminOf, adminUrlOf, buildClusterView } from '../core/cluster';
 import { countBacklog, HIGH_LOAD_OPERATIONS, queueCounts, runningByHost } from '../core/jobs';
 import type { FleetPort, OpencastPort } from '../core/ports';
 import type { Settings } from '../core/settings';
@@ -36,7 +36,7 @@ export async function observeCluster(deps: ObserveDeps): Promise<Observation> {
   if (deps.cache) deps.cache.cluster = cluster;
   const layers = await deps.fleet.listLayers(cluster);
   const instances = await deps.fleet.listInstances(cluster, layers);
-  const admin = instances.find((i) => !i.autoScalingType && i.hostname.toLowerCase().startsWith('admin'));
+  const admin = adminOf(instances);
   const url = deps.settings.opencast.url ?? (admin ? adminUrlOf(admin) : undefined);
   const opencast = url ? deps.opencastAt(url) : undefined;
   let observed: OpencastObservation;

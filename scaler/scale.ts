@@ -176,7 +176,11 @@ export async function scaleTo(deps: ScalerDeps, target: number, scaleAvailable: 
 }
 
 /** Fetch each strategy's numbers, then vote. A fetch failure is a missing vote, never a down vote. */
-export async function collectVotes(deps: ScalerDeps, config: AutoscaleConfig, observation: Observation): Promise<StrategyVote[]> {
+export async function collectVotes(
+  deps: Pick<ScalerDeps, 'metrics' | 'now' | 'settings' | 'logger'>,
+  config: AutoscaleConfig,
+  observation: Observation,
+): Promise<StrategyVote[]> {
   const { view } = observation;
   const online = view.counts.onlineWorkers;
   return Promise.all(

@@ -1,0 +1,85 @@
+/**
+ * First step of drain-worker: refuse a second drain of the same worker, observe
+ * it, catch its lifecycle up with what is seen, and ask the machine to drain it.
+ * No side effect: the workflow's next state acts on where the machine went.
+ */
+import { z } from 'zod';
+import type { ClusterView, Worker } from '../core/types';
+import { createPersistedWorker } from '../machines/persistence';
+import type { WorkerLifecycleEvent } from '../machines/worker-lifecycle';
+import type { ActivityDeps, ActivityHandler } from './deps';
+import { drainRequestSchema } from './drain-request';
+import { lambdaHandler } from './lambda-runtime';
+import { factsOf, findWorker, observe, parseEvent } from './worker-facts';
+import { advance, waitForWindow, type WorkerSlot } from './worker-slot';
+
+const eventSchema = z.object({ request: drainRequestSchema, executionName: z.string().min(1) });
+
+export const DRAIN_WORKFLOW = 'drain-worker';
+
+/** Events that bring a fresh lifecycle to where the observed worker is. */
+export function adoptionEvents(worker: Worker, at: string): WorkerLifecycleEvent[] {
+  if (worker.statusClass === 'pending') return [{ type: 'instance.pending', at }];
+  if (worker.statusClass !== 'online') return [];
+  const events: WorkerLifecycleEvent[] = [{ type: 'instance.online', at, uptimeSeconds: worker.uptimeSeconds }];
+  if (worker.registered) events.push({ type: 'opencast.registered', at, maintenance: worker.maintenance });
+  return events;
+}
+
+export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
+  return async (event) => {
+    const { request, executionName } = parseEvent(eventSchema, event, 'begin-drain');
+    const at = deps.now().toISOString();
+    const running = await deps.executions.list({ status: 'RUNNING', workflow: DRAIN_WORKFLOW });
+    const others = running.filter((e) => e.ref.name !== executionName);
+    const { view } = await observe(deps);
+    const worker = findWorker(view, request.hostname);
+    const base = { hostname: worker.hostname, id: worker.id, ...(worker.hostUrl ? { hostUrl: worker.hostUrl } : {}) };
+    const minWorkers = request.minWorkers ?? deps.settings.minWorkers;
+    const persisted = createPersistedWorker({
+      hostname: worker.hostname,
+      minWorkers,
+      billingMode: deps.settings.billing,
+      thresholdMinutes: deps.settings.idleUptimeThreshold,
+      protected: worker.protected,
+    });
+    const duplicate = others.find((e) => e.ref.name.startsWith(`drain-${worker.hostname}-`));
+    if (duplicate) {
+      const adopted = advance({ ...base, persisted }, adoptionEvents(worker, at));
+      return {
+        ...adopted,
+        duplicate: true,
+        reason: { code: 'AlreadyInProgress', message: `${worker.hostname} is already being drained by ${duplicate.ref.name}: nothing to do`, event: 'drain.requested', at },
+      };
+    }
+    const facts = factsOf(view, worker, minWorkers, stopsInFlight(others, worker.hostname));
+    const request_: WorkerLifecycleEvent =
+      worker.statusClass === 'pending'
+        ? { type: 'stop.requested', at, force: request.force, ...facts }
+        : {
+            type: 'drain.requested',
+            at,
+            force: request.force,
+            billingMode: deps.settings.billing,
+            // A manual scale down does not wait for the billing window (as the original).
+            thresholdMinutes: request.respectBillingWindow ? deps.settings.idleUptimeThreshold : 0,
+            ...facts,
+          };
+    const slot = advance({ ...base, persisted }, [...adoptionEvents(worker, at), { type: 'observed', at, ...facts }, request_]);
+    if (slot.state === 'offline' && worker.statusClass !== 'online' && worker.statusClass !== 'pending') {
+      return { ...slot, reason: { code: 'NotActive', message: `${worker.hostname} is ${worker.state}: nothing to drain`, event: 'drain.requested', at } };
+    }
+    if (slot.state === 'awaitingBillingWindow') {
+      return { ...slot, waitSeconds: waitForWindow(worker.uptimeSeconds, deps.settings.billing, deps.settings.idleUptimeThreshold) };
+    }
+    return slot;
+  };
+}
+
+/** Drains of other workers already under way count against the minimum. */
+function stopsInFlight(running: { ref: { name: string } }[], hostname: string): number {
+  return running.filter((e) => !e.ref.name.startsWith(`drain-${hostname}-`)).length;
+}
+
+export type { ClusterView };
+export const handler = lambdaHandler(createBeginDrainHandler);

@@ -1,0 +1,33 @@
+/**
+ * Polls a worker in maintenance until it runs no job: Opencast lets running
+ * jobs finish (reference §5), so the count only falls. Past the drain deadline
+ * a busy worker goes back to service (or, forced, is stopped and the reason says
+ * with how many jobs). Demand coming back cancels the drain. No side effect.
+ */
+import type { ActivityDeps, ActivityHandler } from './deps';
+import { parseDrainState } from './drain-state';
+import { lambdaHandler } from './lambda-runtime';
+import { factsOf, findWorker, hasDemandReturned, observe } from './worker-facts';
+import { advance, type WorkerSlot } from './worker-slot';
+
+export function createCheckDrainedHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
+  return async (event) => {
+    const { request, worker: slot } = parseDrainState(event, 'check-drained');
+    const now = deps.now();
+    const at = now.toISOString();
+    const { view } = await observe(deps);
+    const worker = findWorker(view, slot.hostname);
+    if (worker.statusClass !== 'online') {
+      return advance(slot, [{ type: 'instance.stopped', at, status: worker.state }]);
+    }
+    if (!request.force && hasDemandReturned(view)) {
+      return advance(slot, [{ type: 'demand.returned', at }]);
+    }
+    const facts = factsOf(view, worker, request.minWorkers ?? deps.settings.minWorkers, 0);
+    const events = [{ type: 'observed' as const, at, ...facts }];
+    const pastDeadline = slot.deadline !== undefined && Date.parse(slot.deadline) <= now.getTime();
+    return advance(slot, pastDeadline ? [...events, { type: 'drain.timedOut' as const, at }] : events);
+  };
+}
+
+export const handler = lambdaHandler(createCheckDrainedHandler);

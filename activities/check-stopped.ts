@@ -1,0 +1,26 @@
+/** Confirms the stop: the provider reports the instance stopped. No side effect. */
+import { DependencyError } from '../core/errors';
+import type { ActivityDeps, ActivityHandler } from './deps';
+import { parseDrainState } from './drain-state';
+import { lambdaHandler } from './lambda-runtime';
+import { findWorker, observe } from './worker-facts';
+import { advance, type WorkerSlot } from './worker-slot';
+
+export function createCheckStoppedHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
+  return async (event) => {
+    const { worker: slot } = parseDrainState(event, 'check-stopped');
+    const now = deps.now();
+    const { view } = await observe(deps);
+    const worker = findWorker(view, slot.hostname);
+    if (worker.statusClass === 'stopped') return advance(slot, [{ type: 'stop.confirmed', at: now.toISOString() }]);
+    if (slot.deadline !== undefined && Date.parse(slot.deadline) <= now.getTime()) {
+      return advance(slot, [{ type: 'stop.failed', at: now.toISOString(), error: `still ${worker.state} at the deadline` }]);
+    }
+    if (worker.state === 'start_failed' || worker.state === 'terminated') {
+      throw new DependencyError('opsworks', `${slot.hostname} went to ${worker.state} while stopping`);
+    }
+    return slot;
+  };
+}
+
+export const handler = lambdaHandler(createCheckStoppedHandler);

@@ -1,0 +1,27 @@
+/**
+ * What every activity needs, injected: the ports, the settings, the clock and
+ * a way to list running executions (the local engine, or Step Functions).
+ * Entry points build it: the CLI and simulator in-process, `lambda-runtime.ts`
+ * in AWS Lambda. Credentials live inside the ports, never in event or result.
+ */
+import type { AutoscaleConfig } from '../core/autoscale-config';
+import type { FleetPort, MetricsPort, OpencastPort } from '../core/ports';
+import type { Settings } from '../core/settings';
+import type { ExecutionSummary, ListFilter } from '../engine/types';
+
+export interface ActivityDeps {
+  settings: Settings;
+  fleet: FleetPort;
+  opencastAt: (baseUrl: string) => OpencastPort;
+  metrics: MetricsPort;
+  /** Running executions, to keep two workflows off one worker. */
+  executions: { list(filter?: ListFilter): Promise<ExecutionSummary[]> };
+  now: () => Date;
+  /** The autoscale policy (plan-cycle only). */
+  autoscaleConfig?: AutoscaleConfig;
+  /** Remembers lookups that never change during a process (stack id). */
+  cache?: { cluster?: import('../core/types').ClusterRef; credentialsCheckedFor?: string };
+}
+
+/** A Lambda-shaped handler: JSON in, JSON out; a thrown error's `name` is what Retry/Catch match. */
+export type ActivityHandler<I = unknown, O = unknown> = (event: I) => Promise<O>;

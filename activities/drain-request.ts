@@ -1,0 +1,34 @@
+/** The input of a drain-worker execution, as the autoscale workflow, the CLI or a person in the console gives it. */
+import { z } from 'zod';
+import { hostnameSchema } from './worker-facts';
+
+export const drainRequestSchema = z
+  .object({
+    hostname: hostnameSchema,
+    /** Ignore the minimum and the billing window; a busy worker is stopped only at the drain deadline. */
+    force: z.boolean().default(false),
+    /** `scale auto` waits for the billing window; a manual `scale down` does not (as the original). */
+    respectBillingWindow: z.boolean().default(true),
+    /** How long running jobs may take once maintenance is on. */
+    maxDrainMinutes: z.number().int().min(1).max(24 * 60).default(60),
+    /** A floor that overrides MOSCALER_MIN_WORKERS (e.g. from a lecture-hours schedule). */
+    minWorkers: z.number().int().min(0).max(10_000).optional(),
+    requestedBy: z.string().max(200).default('manual'),
+    reason: z.string().max(2000).optional(),
+  })
+  .strict();
+
+export type DrainRequest = z.infer<typeof drainRequestSchema>;
+
+/** The input of a boot-worker execution. */
+export const bootRequestSchema = z
+  .object({
+    hostname: hostnameSchema,
+    /** Give up (start failed) when the worker is not online and registered by then. */
+    maxBootMinutes: z.number().int().min(1).max(24 * 60).default(30),
+    requestedBy: z.string().max(200).default('manual'),
+    reason: z.string().max(2000).optional(),
+  })
+  .strict();
+
+export type BootRequest = z.infer<typeof bootRequestSchema>;

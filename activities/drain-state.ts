@@ -1,0 +1,12 @@
+/** The state a drain-worker execution carries between its Tasks. */
+import { z } from 'zod';
+import { drainRequestSchema } from './drain-request';
+import { parseEvent } from './worker-facts';
+import { workerSlotSchema, type WorkerSlot } from './worker-slot';
+
+export const drainStateSchema = z.object({ request: drainRequestSchema, worker: workerSlotSchema }).passthrough();
+
+export function parseDrainState(event: unknown, activity: string): { request: z.infer<typeof drainRequestSchema>; worker: WorkerSlot } {
+  const parsed = parseEvent(drainStateSchema, event, activity);
+  return { request: parsed.request, worker: parsed.worker as unknown as WorkerSlot };
+}

@@ -1,0 +1,117 @@
+/**
+ * The autoscale cycle's one look at the cluster: observe once, find workers
+ * stranded in maintenance (no drain running for them), let the strategies vote
+ * and the original rules decide, and name one boot or drain execution per
+ * chosen worker. Reads only; the workflow acts on the plan.
+ */
+import { z } from 'zod';
+import { decideAutoscale } from '../core/autoscale';
+import type { PauseState } from '../core/decision';
+import { ConfigError } from '../core/errors';
+import type { ClusterView } from '../core/types';
+import { collectVotes } from '../scaler/scale';
+import { DRAIN_WORKFLOW } from './begin-drain';
+import type { ActivityDeps, ActivityHandler } from './deps';
+import { lambdaHandler } from './lambda-runtime';
+import { observe, parseEvent } from './worker-facts';
+import { BOOT_WORKFLOW } from './start-worker';
+
+const eventSchema = z
+  .object({
+    /** A floor for this cycle (a time-of-day schedule); default MOSCALER_MIN_WORKERS. */
+    minWorkers: z.number().int().min(0).max(10_000).optional(),
+    /** How often the cycle runs: pause_cycles count in these. */
+    everySeconds: z.number().int().min(10).max(86_400).default(60),
+  })
+  .passthrough();
+
+export type PlannedAction =
+  | { kind: 'release'; hostname: string; reason: string }
+  | { kind: 'boot' | 'drain'; hostname: string; executionName: string; input: Record<string, unknown>; reason: string };
+
+export interface CyclePlan {
+  cycle: string;
+  action: 'start' | 'stop' | 'none';
+  actions: PlannedAction[];
+  reason: string;
+  decision: ReturnType<typeof decideAutoscale>;
+}
+
+const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** `20251013T040500Z`: execution names must be [A-Za-z0-9_-]. */
+export function stamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** The original counted pause cycles in a file; here the last boot's start time says how many cycles ago it was. */
+export function pauseFromLastBoot(lastBootAt: string | undefined, now: Date, cycles: number, everySeconds: number): PauseState {
+  if (!lastBootAt || cycles === 0) return { cyclesLeft: 0 };
+  const since = Math.round((now.getTime() - Date.parse(lastBootAt)) / (everySeconds * 1000));
+  return { cyclesLeft: Math.max(0, cycles - since + 1) };
+}
+
+export function strandedWorkers(view: ClusterView, busy: ReadonlySet<string>): string[] {
+  return view.workers
+    .filter((w) => w.statusClass === 'online' && w.registered && w.maintenance && !busy.has(w.hostname))
+    .map((w) => w.hostname);
+}
+
+export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unknown, CyclePlan> {
+  return async (event) => {
+    const input = parseEvent(eventSchema, event ?? {}, 'plan-cycle');
+    const config = deps.autoscaleConfig;
+    if (!config) throw new ConfigError('AUTOSCALE_CONFIG', 'the autoscale workflow needs an autoscale config');
+    const now = deps.now();
+    const [observation, boots, drains] = await Promise.all([
+      observe(deps),
+      deps.executions.list({ workflow: BOOT_WORKFLOW }),
+      deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' }),
+    ]);
+    const { view } = observation;
+    const hostOf = (name: string, prefix: string) => view.workers.find((w) => name.startsWith(`${prefix}-${w.hostname}-`))?.hostname;
+    const draining = drains.flatMap((e) => hostOf(e.ref.name, 'drain') ?? []);
+    const booting = boots.filter((e) => e.status === 'RUNNING').flatMap((e) => hostOf(e.ref.name, 'boot') ?? []);
+    const minWorkers = input.minWorkers ?? deps.settings.minWorkers;
+    const votes = await collectVotes({ metrics: deps.metrics, now: deps.now, settings: deps.settings, logger: quietLogger }, config, observation);
+    const pause = pauseFromLastBoot(boots[0]?.startedAt, now, config.pause_cycles, input.everySeconds);
+    const decision = decideAutoscale({
+      view,
+      config,
+      votes,
+      pause,
+      now,
+      scaleDown: {
+        minWorkers,
+        idleUptimeThreshold: deps.settings.idleUptimeThreshold,
+        billing: deps.settings.billing,
+        force: false,
+        draining,
+      },
+    });
+    const cycle = stamp(now);
+    const stranded = strandedWorkers(view, new Set([...draining, ...booting]));
+    const actions: PlannedAction[] = stranded.map((hostname) => ({
+      kind: 'release',
+      hostname,
+      reason: 'in maintenance with no drain under way: back in service',
+    }));
+    for (const chosen of decision.chosen) {
+      if (stranded.includes(chosen.hostname)) continue;
+      const kind = decision.action === 'start' ? 'boot' : 'drain';
+      actions.push({
+        kind,
+        hostname: chosen.hostname,
+        executionName: `${kind}-${chosen.hostname}-${cycle}`,
+        input:
+          kind === 'boot'
+            ? { hostname: chosen.hostname, requestedBy: 'autoscale', reason: chosen.detail }
+            : { hostname: chosen.hostname, requestedBy: 'autoscale', respectBillingWindow: true, minWorkers, reason: chosen.detail },
+        reason: chosen.detail,
+      });
+    }
+    return { cycle, action: decision.action, actions, reason: decision.reasons.join('; '), decision };
+  };
+}
+
+export const handler = lambdaHandler(createPlanCycleHandler);

@@ -1,0 +1,36 @@
+/**
+ * Switches Opencast maintenance for the worker's host: on to stop dispatch before
+ * a stop, off to put it back in service. The one side effect of its step; the
+ * machine is told afterwards, so a failed call leaves the state where it was.
+ */
+import { z } from 'zod';
+import { DependencyError } from '../core/errors';
+import type { ActivityDeps, ActivityHandler } from './deps';
+import { drainRequestSchema } from './drain-request';
+import { lambdaHandler } from './lambda-runtime';
+import { observe, parseEvent } from './worker-facts';
+import { advance, workerSlotSchema, type WorkerSlot } from './worker-slot';
+
+const eventSchema = z.object({
+  on: z.boolean(),
+  worker: workerSlotSchema,
+  request: drainRequestSchema.partial().passthrough().optional(),
+});
+
+export function createSetMaintenanceHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
+  return async (event) => {
+    const parsed = parseEvent(eventSchema, event, 'set-maintenance');
+    const slot = parsed.worker as unknown as WorkerSlot;
+    if (!slot.hostUrl) throw new DependencyError('opencast', `${slot.hostname} has no Opencast host URL`);
+    const { opencast } = await observe(deps);
+    if (!opencast) throw new DependencyError('opencast', 'no Opencast URL for this cluster');
+    await opencast.setMaintenance(slot.hostUrl, parsed.on);
+    const at = deps.now().toISOString();
+    const next = advance(slot, [parsed.on ? { type: 'maintenance.on', at } : { type: 'maintenance.off', at }]);
+    if (!parsed.on) return next;
+    const maxDrainMinutes = parsed.request?.maxDrainMinutes ?? 60;
+    return { ...next, deadline: new Date(deps.now().getTime() + maxDrainMinutes * 60_000).toISOString() };
+  };
+}
+
+export const handler = lambdaHandler(createSetMaintenanceHandler);

@@ -1,0 +1,69 @@
+/**
+ * The worker's part of a boot or drain execution's state: its persisted
+ * lifecycle snapshot and where the machine put it, carried from Task to Task
+ * (ResultPath `$.worker`) so that every step is in the execution history.
+ */
+import { z } from 'zod';
+import { secondsUntilBillingWindow } from '../core/billing';
+import type { BillingMode } from '../core/types';
+import { parsePersisted, stepWorker, type PersistedWorker } from '../machines/persistence';
+import type { LifecycleReason, WorkerLifecycleEvent, WorkerState } from '../machines/worker-lifecycle';
+
+export interface WorkerSlot {
+  hostname: string;
+  /** Provider id used to start and stop. */
+  id: string;
+  /** Opencast base_url, when the worker has one. */
+  hostUrl?: string;
+  state: WorkerState;
+  /** The machine's reason for the current state, or why this execution does nothing. */
+  reason: SlotReason;
+  persisted: PersistedWorker;
+  /** Seconds a following Wait state waits (billing window). */
+  waitSeconds?: number;
+  /** When polling gives up (drain or boot deadline), ISO. */
+  deadline?: string;
+  /** Another execution already acts on this worker: this one does nothing. */
+  duplicate?: boolean;
+}
+
+export type SlotReason = LifecycleReason | { code: 'AlreadyInProgress' | 'NotActive'; message: string; event: string; at: string };
+
+export const workerSlotSchema = z
+  .object({
+    hostname: z.string().min(1),
+    id: z.string().min(1),
+    hostUrl: z.string().optional(),
+    state: z.string(),
+    reason: z.object({ code: z.string(), message: z.string(), event: z.string(), at: z.string() }).passthrough(),
+    persisted: z.unknown(),
+    waitSeconds: z.number().optional(),
+    deadline: z.string().optional(),
+    duplicate: z.boolean().optional(),
+  })
+  .passthrough();
+
+/** Applies events in order; returns the slot after the last one (the reason of the last accepted event). */
+export function advance(slot: Omit<WorkerSlot, 'state' | 'reason'> & Partial<WorkerSlot>, events: WorkerLifecycleEvent[]): WorkerSlot {
+  let persisted: unknown = slot.persisted;
+  let state = slot.state;
+  let reason: SlotReason | undefined = slot.reason;
+  for (const event of events) {
+    const step = stepWorker(persisted, event);
+    persisted = step.persisted;
+    state = step.state;
+    if (step.reason.code !== 'Ignored' || reason === undefined) reason = step.reason;
+  }
+  const checked = parsePersisted(persisted);
+  return {
+    ...slot,
+    persisted: checked,
+    state: state ?? (checked.snapshot.value as WorkerState),
+    reason: reason ?? { code: 'NotActive', message: 'no lifecycle event applied', event: 'none', at: new Date(0).toISOString() },
+  };
+}
+
+/** How long to wait for the billing window, at least a second and never past Node's timer limit. */
+export function waitForWindow(uptimeSeconds: number, mode: BillingMode, thresholdMinutes: number): number {
+  return Math.min(3600, Math.max(1, secondsUntilBillingWindow(uptimeSeconds, mode, thresholdMinutes)));
+}
