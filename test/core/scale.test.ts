@@ -148,3 +148,17 @@ describe('planScaleTo', () => {
     expect(() => planScaleTo(view, 5, down())).toThrow(/does not have 3 stopped workers/);
   });
 });
+
+describe('planScaleDown with drains under way', () => {
+  it('never picks a worker already draining and counts it as leaving', () => {
+    const view = viewOf([
+      { hostname: 'worker1', uptimeMinutes: 300 },
+      { hostname: 'worker2', uptimeMinutes: 100 },
+      { hostname: 'worker3', uptimeMinutes: 50 },
+    ]);
+    const decision = planScaleDown(view, 1, down({ draining: ['worker1'] }));
+    expect(names(decision)).toEqual(['worker2']);
+    expect(decision.rejected.find((r) => r.hostname === 'worker1')?.reason).toBe('Draining');
+    expect(() => planScaleDown(view, 2, down({ draining: ['worker1'] }))).toThrow(/violates MIN_WORKERS/);
+  });
+});
