@@ -44,6 +44,8 @@ export function runtimeOnCluster(cluster: SimCluster, settings: Settings, clock:
     {
       requestHandler: createSdkRequestHandler(createAwsRouter(cluster)),
       credentials: SIM_CREDENTIALS,
+      // No SDK-internal retries: their backoff would sleep on the virtual clock inside an activity.
+      maxAttempts: 1,
       dispatcher,
       now: () => new Date(clock.now()),
       onClose: () => dispatcher.close(),

@@ -25,6 +25,8 @@ export interface Runtime {
 export interface Transports {
   requestHandler?: HttpHandler;
   credentials?: AwsClientOptions['credentials'];
+  /** SDK attempts per call; the simulator uses 1 so throttling reaches the workflows' own Retry. */
+  maxAttempts?: number;
   dispatcher?: Dispatcher;
   now?: () => Date;
   onClose?: () => Promise<void>;
@@ -35,9 +37,17 @@ export function createRuntime(settings: Settings, transports: Transports = {}): 
     ...settings.aws,
     ...(transports.requestHandler ? { requestHandler: transports.requestHandler } : {}),
     ...(transports.credentials ? { credentials: transports.credentials } : {}),
+    ...(transports.maxAttempts ? { maxAttempts: transports.maxAttempts } : {}),
   });
   const fleet: FleetPort =
-    settings.provider === 'ec2' ? new Ec2Fleet({ ec2: aws.ec2 }) : new OpsWorksFleet({ opsworks: aws.opsworks, ec2: aws.ec2 });
+    settings.provider === 'ec2'
+      ? new Ec2Fleet({
+          ec2: aws.ec2,
+          clusterTagKey: settings.ec2Tags.cluster,
+          roleTagKey: settings.ec2Tags.role,
+          hostnameTagKey: settings.ec2Tags.hostname,
+        })
+      : new OpsWorksFleet({ opsworks: aws.opsworks, ec2: aws.ec2 });
   return {
     fleet,
     metrics: new CloudWatchMetrics({ cloudwatch: aws.cloudwatch }),

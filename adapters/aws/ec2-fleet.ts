@@ -1,9 +1,9 @@
 /**
  * FleetPort for clusters that left OpsWorks: plain EC2 instances found by tags.
  * The cluster tag (default `opencast:cluster=<name>`) selects the instances;
- * the role tag (default `opencast:role` = worker | admin | engage) stands in
- * for the OpsWorks layer, so core's rules (e.g. "workers are in `Workers`")
- * apply unchanged. Instances are started and stopped, never terminated.
+ * the role tag (default `opencast:role` = worker | admin | engage) is passed on
+ * as the instance's role (core believes it instead of hostname prefixes) and as
+ * its layer. Instances are started and stopped, never terminated.
  */
 import {
   type EC2Client,
@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { ConfigError, ProtocolError } from '../../core/errors';
 import type { FleetPort } from '../../core/ports';
-import type { ClusterRef, FleetInstance, Layer } from '../../core/types';
+import type { ClusterRef, FleetInstance, Layer, Role } from '../../core/types';
 import { describeEc2Instances, EC2_MAX_PAGE_SIZE, nonEmpty, tagsOf } from './ec2-describe';
 import { callAws } from './errors';
 
@@ -51,6 +51,9 @@ const STATUS_BY_EC2_STATE: Readonly<Record<string, string>> = {
   'shutting-down': 'terminated',
   terminated: 'terminated',
 };
+
+/** Role tag values that name a domain role; any other value (or none) is `other`, never guessed from the hostname. */
+const ROLES: ReadonlySet<string> = new Set<Role>(['admin', 'worker', 'engage']);
 
 /** Terminated instances stay visible for about an hour; they can never be started again, so they are left out. */
 const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'];
@@ -127,6 +130,7 @@ export class Ec2Fleet implements FleetPort {
       ...(i.InstanceType ? { instanceType: i.InstanceType } : {}),
       ...(privateDns ? { privateDns } : {}),
       ...(publicDns ? { publicDns } : {}),
+      role: role !== undefined && ROLES.has(role) ? (role as Role) : 'other',
       layerNames: layerName ? [layerName] : [],
       layerIds: layerName && role ? [role] : [],
       ...(i.LaunchTime ? { launchTime: i.LaunchTime.toISOString() } : {}),

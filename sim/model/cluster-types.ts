@@ -81,6 +81,8 @@ export interface AddInstanceSpec {
   /** Opencast max load; default the type's vCPU. */
   maxLoad?: number;
   autoScalingType?: 'load' | 'timer';
+  /** EC2 tags besides the ones OpsWorks sets (e.g. the ec2 provider's cluster and role tags). */
+  tags?: Readonly<Record<string, string>>;
 }
 
 export interface TimelineSample {

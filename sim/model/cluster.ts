@@ -268,6 +268,7 @@ export class SimCluster implements SimClusterState {
         'opsworks:stack': this.stack.name,
         'opsworks:instance': spec.hostname,
         [`opsworks:layer:${layer.shortname}`]: layer.name,
+        ...spec.tags,
       },
     };
     const cores = vcpuOf(spec.instanceType);

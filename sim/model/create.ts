@@ -4,8 +4,9 @@
  * fault schedule and the workload trace.
  */
 import { ConfigError } from '../../core/errors';
+import { DEFAULT_EC2_TAG_KEYS, DEFAULT_PROTECT_TAG } from '../../core/settings';
 import { ManualClock, type VirtualClock } from './clock';
-import { SimCluster } from './cluster';
+import { SimCluster, type InstanceRole } from './cluster';
 import { vcpuOf } from './instance-types';
 import type { FaultWindow } from './faults';
 import { jobsOf } from './job-catalog';
@@ -40,6 +41,24 @@ export function scenarioTrace(scenario: Scenario): Trace {
         ? quietWeek({ ...options, start })
         : examSpike({ ...(options as Omit<Extract<typeof g, { name: 'exam-spike' }>, 'name'>), start });
   return mergeTraces(generated, explicit);
+}
+
+/**
+ * Tags beyond OpsWorks' own: an ec2 cluster is found and classified by its cluster,
+ * role and hostname tags (the default keys); protection is a tag for both providers.
+ * Ec2 instances keep the `opsworks:*` tags, as instances moved out of a stack do.
+ */
+function tagsFor(scenario: Scenario, role: InstanceRole, hostname: string, isProtected: boolean): Record<string, string> {
+  return {
+    ...(scenario.provider === 'ec2'
+      ? {
+          [DEFAULT_EC2_TAG_KEYS.cluster]: scenario.cluster,
+          [DEFAULT_EC2_TAG_KEYS.role]: role,
+          [DEFAULT_EC2_TAG_KEYS.hostname]: hostname,
+        }
+      : {}),
+    ...(isProtected ? { [DEFAULT_PROTECT_TAG.key]: DEFAULT_PROTECT_TAG.value } : {}),
+  };
 }
 
 export function faultWindows(scenario: Scenario): FaultWindow[] {
@@ -84,6 +103,7 @@ export function createSimCluster(scenario: Scenario, clock?: VirtualClock): SimC
       instanceType: o.instanceType,
       status: 'online',
       uptimeMs: o.uptimeMinutes * MIN,
+      tags: tagsFor(scenario, o.layer, o.hostname, false),
     });
     instances.set(inst.hostname, inst);
   }
@@ -97,10 +117,12 @@ export function createSimCluster(scenario: Scenario, clock?: VirtualClock): SimC
         status: w.state,
         uptimeMs: w.uptimeMinutes * MIN,
         maintenance: w.maintenance,
-        ...(w.hasEc2 !== undefined ? { hasEc2: w.hasEc2 } : {}),
+        // Without OpsWorks there is no instance before its EC2 instance: a stopped one exists and is stopped.
+        ...(scenario.provider === 'ec2' ? { hasEc2: true } : w.hasEc2 !== undefined ? { hasEc2: w.hasEc2 } : {}),
         ...(w.registered !== undefined ? { registered: w.registered } : {}),
         ...(w.maxLoad !== undefined ? { maxLoad: w.maxLoad } : {}),
         ...(w.autoScalingType ? { autoScalingType: w.autoScalingType } : {}),
+        tags: tagsFor(scenario, 'worker', hostname, w.protected ?? false),
       });
       instances.set(hostname, inst);
       addRunningJobs(cluster, hostname, w.runningJobs, w.maxLoad ?? vcpuOf(w.instanceType), start);

@@ -63,6 +63,7 @@ const WorkerSchema = z.strictObject({
   from: z.number().int().nonnegative().optional().describe('Extra: first {n} with count (default 1)'),
   maxLoad: z.number().positive().optional().describe('Extra: Opencast max load; default the type\'s vCPU'),
   autoScalingType: z.enum(['load', 'timer']).optional().describe('Extra: OpsWorks time/load-based instance'),
+  protected: z.boolean().optional().describe('Extra: tagged opencast:protected=true, so the scaler never drains it'),
 });
 
 const OtherSchema = z.strictObject({
@@ -186,7 +187,10 @@ const BaseScenarioSchema = z.strictObject({
   start: IsoTime.describe('Virtual time the scenario starts at'),
   end: At.optional().describe('Extra: where a run stops; default start + the generator\'s weeks, or 1 day'),
   billing: z.enum(['hourly', 'per-second']).default('per-second'),
-  provider: z.enum(['opsworks', 'ec2']).default('opsworks').describe('Extra: which fleet API the scaler uses'),
+  provider: z
+    .enum(['opsworks', 'ec2'])
+    .default('opsworks')
+    .describe('Extra: which fleet API the scaler uses; ec2 tags every instance opencast:cluster, opencast:role and Name'),
   region: z.string().default('us-east-1').describe('Extra: AWS region of the stack'),
   seed: z.number().int().default(0).describe('Extra: seeds generated ids'),
   minWorkers: z.number().int().nonnegative().default(1).describe('Extra: the floor stats check against'),
@@ -227,7 +231,10 @@ function checkScenario(s: z.output<typeof BaseScenarioSchema>, ctx: Ctx): void {
       ctx.addIssue({ code: 'custom', path: at('hostname'), message: 'with count > 1 the hostname needs {n}' });
     }
     for (const name of expandHostnames(w)) claim(name, at('hostname'));
-    if (w.hasEc2 === false && NEEDS_EC2.has(w.state)) {
+    if (w.hasEc2 === false && s.provider === 'ec2') {
+      // Only OpsWorks defers creating the EC2 instance; a plain EC2 cluster is made of EC2 instances.
+      ctx.addIssue({ code: 'custom', path: at('hasEc2'), message: 'with provider ec2 every worker is an EC2 instance' });
+    } else if (w.hasEc2 === false && NEEDS_EC2.has(w.state)) {
       ctx.addIssue({ code: 'custom', path: at('hasEc2'), message: `a worker in state ${w.state} has an EC2 instance` });
     }
     const registered = w.registered ?? w.state === 'online';

@@ -55,12 +55,13 @@ describe.each(transports)('Ec2Fleet over $name', (transport) => {
         ec2Id: 'i-0b000000000000001',
         instanceType: 'c4.8xlarge',
         privateDns: 'ip-10-0-1-11.ec2.internal',
+        role: 'worker',
         layerNames: ['Workers'],
         layerIds: ['worker'],
         launchTime: new Date(T0 - 50 * 60_000).toISOString(),
         tags: { Name: 'worker1', 'opencast:cluster': 'prod-cluster', 'opencast:role': 'worker' },
       });
-      expect(instances[0]).toMatchObject({ layerNames: ['Admin'], publicDns: 'ec2-54-0-0-10.compute-1.amazonaws.com' });
+      expect(instances[0]).toMatchObject({ role: 'admin', layerNames: ['Admin'], publicDns: 'ec2-54-0-0-10.compute-1.amazonaws.com' });
     });
 
     it('maps EC2 states to OpsWorks status words and leaves terminated instances out', async () => {
@@ -105,7 +106,7 @@ describe.each(transports)('Ec2Fleet over $name', (transport) => {
 
       // Assess
       expect(instances).toEqual([
-        expect.objectContaining({ hostname: 'ip-10-9-9-9', status: 'online', layerNames: ['Engage'], layerIds: ['engage'] }),
+        expect.objectContaining({ hostname: 'ip-10-9-9-9', status: 'online', role: 'engage', layerNames: ['Engage'], layerIds: ['engage'] }),
       ]);
     });
 
