@@ -101,7 +101,8 @@ async function scaleDownBracketed(
     if (actuator.dryRun) await stopAll(actuator, firstDecision, first.view.workers);
     return { decision: firstDecision, actions: actuator.log };
   }
-  const bracketed = first.view.workers.filter((w) => w.statusClass === 'online' && w.registered && !w.maintenance);
+  // Protected workers are never drained, so never held either.
+  const bracketed = first.view.workers.filter((w) => w.statusClass === 'online' && w.registered && !w.maintenance && !w.protected);
   const inMaintenance: Worker[] = [];
   let decision = firstDecision;
   try {
