@@ -8,19 +8,26 @@ import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { parse as parseDotenv } from 'dotenv';
-import { exitCodeFor, ConfigError, MoScalerError } from '../core/errors';
+import { exitCodeFor, ConfigError, MoScalerError, ScalingError } from '../core/errors';
 import { legacyAutoscaleConfig, parseAutoscaleConfig, parseJsonText, type AutoscaleConfig } from '../core/autoscale-config';
 import type { Settings } from '../core/settings';
 import { createActuator } from '../scaler/actuator';
 import { observeCluster } from '../scaler/observe';
 import { filePauseStore } from '../scaler/pause-store';
 import { autoscale, scaleDown, scaleTo, scaleUp, type ScaleResult, type ScalerDeps } from '../scaler/scale';
-import { resultText, statusJson, statusTable } from './format';
+import { decisionText, resultText, statusJson, statusTable } from './format';
 import { processIo, type CliIo } from './io';
 import { createLogger } from './logger';
 import { createLogglyShipper } from './loggly';
 import { createRuntime, type Runtime } from './wiring';
 import { runSimCommand } from './sim-command';
+import { openEngine, type EngineName, type OpenedEngine } from './engine-select';
+import type { CommandRuntime } from './runtime-select';
+import { runLoop, historyFor } from './run-loop';
+import { autoscaleViaWorkflow, historyText, outcomesText, scaleViaWorkflows, type CycleResult, type ExecutionOutcome, type ScaleKind } from './workflow-commands';
+import { parseDuration } from './sim-run';
+import type { Decision } from '../core/decision';
+import type { HistoryEvent } from '../engine/types';
 import { VERSION } from './version';
 
 const DEMO_SCENARIO = fileURLToPath(new URL('../scenarios/lecture-week.json', import.meta.url));
@@ -39,6 +46,8 @@ export interface GlobalOptions {
   billing?: string;
   stateDir?: string;
   sim?: string;
+  engine?: EngineName;
+  simWait?: boolean;
 }
 
 /** Reads `.env` from the working directory; variables already set win, as in the original. */
@@ -77,12 +86,21 @@ export interface Context {
   env: Record<string, string | undefined>;
   globals: () => GlobalOptions;
   /** Resolves settings and builds the runtime: real AWS and Opencast, or the simulator for `--sim`. */
-  runtimeFor: (globals: GlobalOptions, env: Record<string, string | undefined>) => Promise<{ runtime: Runtime; settings: Settings }>;
+  runtimeFor: (globals: GlobalOptions, env: Record<string, string | undefined>) => Promise<CommandRuntime>;
 }
 
-async function withScaler<T>(ctx: Context, fn: (deps: ScalerDeps, runtime: Runtime) => Promise<T>): Promise<T> {
+/** What a command body gets: the scaler's dependencies and the runtime they were built from. */
+export interface CommandScope extends CommandRuntime {
+  deps: ScalerDeps;
+  globals: GlobalOptions;
+  /** The workflow engine for this command (not for `--engine direct`); `reading` keeps a simulated cluster's history. */
+  openEngine(autoscaleConfig?: AutoscaleConfig, reading?: boolean): OpenedEngine;
+}
+
+async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => Promise<T>): Promise<T> {
   const globals = ctx.globals();
-  const { runtime, settings } = await ctx.runtimeFor(globals, ctx.env);
+  const command = await ctx.runtimeFor(globals, ctx.env);
+  const { runtime, settings } = command;
   const loggly = settings.logglyToken
     ? createLogglyShipper({
         token: settings.logglyToken,
@@ -117,11 +135,57 @@ async function withScaler<T>(ctx: Context, fn: (deps: ScalerDeps, runtime: Runti
     };
     if (globals.force) logger.warn({ event: 'force' }, '--force: minimum workers, idleness and billing window are ignored');
     if (globals.dryRun) logger.info({ event: 'dry-run' }, '--dry-run: nothing will be started, stopped or put in maintenance');
-    return await fn(deps, runtime);
+    const onEvent = (e: HistoryEvent) => {
+      if (globals.output !== 'json' && e.type === 'TaskSucceeded' && e.reason) ctx.io.stderr.write(`  ${e.at}  ${e.execution}  ${e.state}: ${e.reason}\n`);
+    };
+    return await fn({
+      ...command,
+      deps,
+      globals,
+      openEngine: (autoscaleConfig, reading) =>
+        openEngine({
+          freshSimulation: !reading,
+          engine: globals.engine ?? 'local',
+          runtime,
+          settings,
+          env: ctx.env,
+          ...(autoscaleConfig ? { autoscaleConfig } : {}),
+          ...(command.sim?.vt ? { vt: command.sim.vt } : {}),
+          ...(command.sim ? { simulated: settings.cluster } : {}),
+          onEvent,
+        }),
+    });
   } finally {
     await runtime.close();
     await loggly?.flush();
   }
+}
+
+async function printWorkflowResult(ctx: Context, scope: CommandScope, decision: Decision, executions: ExecutionOutcome[], json: unknown): Promise<void> {
+  if (scope.globals.output === 'json') ctx.io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  else ctx.io.stdout.write(decisionText(decision, Boolean(scope.globals.debug)) + outcomesText(executions));
+  await printStatusAfter(ctx, scope);
+  if (executions.some((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT' || e.status === 'ABORTED')) {
+    throw new ScalingError('an execution did not succeed; see `moscaler history` for every step');
+  }
+}
+
+async function printCycleResult(ctx: Context, scope: CommandScope, result: CycleResult): Promise<void> {
+  if (scope.globals.output === 'json') ctx.io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else {
+    ctx.io.stdout.write(`cycle ${result.cycle.name}: ${result.cycle.status}${result.cycle.reason ? ` (${result.cycle.reason})` : ''}\n`);
+    ctx.io.stdout.write(outcomesText(result.executions));
+  }
+  await printStatusAfter(ctx, scope);
+  if (result.cycle.status !== 'SUCCEEDED') throw new ScalingError(`autoscale cycle ${result.cycle.status}: ${result.cycle.error ?? ''}`);
+}
+
+/** `--sim-wait`: the simulated cluster after the workflows ran. */
+async function printStatusAfter(ctx: Context, scope: CommandScope): Promise<void> {
+  if (!scope.globals.simWait || !scope.sim) return;
+  const { view } = await scope.deps.observe();
+  ctx.io.stdout.write(`\nAfter the workflows (virtual time ${view.observedAt}):\n`);
+  ctx.io.stdout.write(scope.globals.output === 'json' ? `${JSON.stringify(statusJson(view), null, 2)}\n` : statusTable(view));
 }
 
 function printResult(ctx: Context, result: ScaleResult): void {
@@ -153,58 +217,106 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .addOption(new Option('--provider <name>', 'fleet provider [env MOSCALER_PROVIDER]').choices(['opsworks', 'ec2']))
     .addOption(new Option('--billing <mode>', 'EC2 billing [env MOSCALER_BILLING]').choices(['hourly', 'per-second']))
     .option('--state-dir <dir>', 'where pause cycles and histories are kept [env MOSCALER_STATE_DIR, default .moscaler]')
-    .option('--sim <scenario.json>', 'run against a simulated cluster started from this scenario');
+    .option('--sim <scenario.json>', 'run against a simulated cluster started from this scenario (workflows on virtual time)')
+    .option('--sim-wait', 'with --sim: print the cluster status after the workflows have finished')
+    .addOption(new Option('--engine <name>', 'where workflows run: local (in this process), aws (deployed state machines), direct (no workflows, as the original)').choices(['local', 'aws', 'direct']).default('local'));
 
   program
     .command('status')
     .description("print the cluster's status")
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']))
     .action(async (opts: { format?: 'table' | 'json' }) => {
-      await withScaler(context, async (deps) => {
+      await withScaler(context, async ({ deps }) => {
         const { view } = await deps.observe();
         const format = opts.format ?? context.globals().output;
         ctx.io.stdout.write(format === 'json' ? `${JSON.stringify(statusJson(view), null, 2)}\n` : statusTable(view));
       });
     });
 
-  const scale = program.command('scale').description('start or stop workers');
+  const scale = program.command('scale').description('start or stop workers (through the workflows; --engine direct for the original synchronous way)');
   const available = () => new Option('--scale-available', 'do what is possible instead of failing when too few workers are available');
+  const scaleAction = (request: (n: number) => ScaleKind) => async (n: number, opts: { scaleAvailable?: boolean }) => {
+    await withScaler(context, async (scope) => {
+      const available = Boolean(opts.scaleAvailable);
+      if ((scope.globals.engine ?? 'local') === 'direct') {
+        const r = request(n);
+        const result =
+          r.kind === 'up' ? await scaleUp(scope.deps, r.n, available) : r.kind === 'down' ? await scaleDown(scope.deps, r.n, available) : await scaleTo(scope.deps, r.target, available);
+        printResult(context, result);
+        return;
+      }
+      const result = await scaleViaWorkflows(scope.deps, scope.openEngine(), request(n), available);
+      await printWorkflowResult(context, scope, result.decision, result.executions, result);
+    });
+  };
   scale
     .command('up')
-    .description('start n workers (default 1)')
+    .description('start n workers (default 1), each through a boot-worker execution')
     .argument('[n]', 'how many', positiveInt('n', 1), 1)
     .addOption(available())
-    .action(async (n: number, opts: { scaleAvailable?: boolean }) => {
-      const result = await withScaler(context, (deps) => scaleUp(deps, n, Boolean(opts.scaleAvailable)));
-      printResult(context, result);
-    });
+    .action(scaleAction((n) => ({ kind: 'up', n })));
   scale
     .command('down')
-    .description('stop n idle workers (default 1)')
+    .description('stop n idle workers (default 1), each through a drain-worker execution')
     .argument('[n]', 'how many', positiveInt('n', 1), 1)
     .addOption(available())
-    .action(async (n: number, opts: { scaleAvailable?: boolean }) => {
-      const result = await withScaler(context, (deps) => scaleDown(deps, n, Boolean(opts.scaleAvailable)));
-      printResult(context, result);
-    });
+    .action(scaleAction((n) => ({ kind: 'down', n })));
   scale
     .command('to')
     .description('start or stop workers until n are online or pending')
     .argument('<n>', 'target number of workers', positiveInt('n', 0))
     .addOption(available())
-    .action(async (n: number, opts: { scaleAvailable?: boolean }) => {
-      const result = await withScaler(context, (deps) => scaleTo(deps, n, Boolean(opts.scaleAvailable)));
-      printResult(context, result);
-    });
+    .action(scaleAction((n) => ({ kind: 'to', target: n })));
   scale
     .command('auto')
-    .description('let the configured strategies decide')
+    .description('run one autoscale cycle: the configured strategies decide')
     .option('-c, --config <json-or-file>', 'autoscale config: JSON text or a file [env AUTOSCALE_CONFIG]')
-    .action(async (opts: { config?: string }) => {
+    .option('--min-workers <n>', 'the floor for this cycle (as a lecture-hours schedule sets it)')
+    .action(async (opts: { config?: string; minWorkers?: string }) => {
       const config = readAutoscaleConfig(opts.config, ctx.env);
-      const result = await withScaler(context, (deps) => autoscale(deps, config));
-      printResult(context, result);
+      const minWorkers = opts.minWorkers === undefined ? undefined : positiveInt('--min-workers', 0)(opts.minWorkers);
+      await withScaler(context, async (scope) => {
+        if ((scope.globals.engine ?? 'local') === 'direct') {
+          printResult(context, await autoscale(scope.deps, config));
+          return;
+        }
+        if (scope.globals.dryRun) {
+          throw new ConfigError('--dry-run', 'scale auto runs the autoscale workflow; use --engine direct for a dry run of the decision');
+        }
+        const result = await autoscaleViaWorkflow(scope.openEngine(config), minWorkers === undefined ? {} : { minWorkers }, scope.runtime.now());
+        await printCycleResult(context, scope, result);
+      });
     });
+
+  program
+    .command('history')
+    .description('the audit trail: every state entered, with time and reason')
+    .argument('[target]', 'a worker hostname or an execution name (default: everything)')
+    .option('--limit <n>', 'show the last n events', '200')
+    .action(async (target: string | undefined, opts: { limit: string }) => {
+      const limit = positiveInt('--limit', 1)(opts.limit);
+      await withScaler(context, async (scope) => {
+        const { engine } = scope.openEngine(undefined, true);
+        const events = await historyFor(engine, target);
+        const shown = events.slice(-limit);
+        if (scope.globals.output === 'json') ctx.io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+        else ctx.io.stdout.write(historyText(shown));
+      });
+    });
+
+  program
+    .command('run')
+    .description('run autoscale cycles on a schedule with the local engine (for clusters without the AWS stack)')
+    .option('-c, --config <json-or-file>', 'autoscale config: JSON text or a file [env AUTOSCALE_CONFIG]')
+    .option('--every <span>', 'time between cycles', '60s')
+    .option('--cycles <n>', 'stop after this many cycles (default: until SIGINT/SIGTERM)')
+    .action(async (opts: { config?: string; every: string; cycles?: string }) => {
+      const config = readAutoscaleConfig(opts.config, ctx.env);
+      const everyMs = parseDuration(opts.every, '--every');
+      const cycles = opts.cycles === undefined ? undefined : positiveInt('--cycles', 1)(opts.cycles);
+      await withScaler(context, (scope) => runLoop(context, scope, config, everyMs, cycles));
+    });
+
   const sim = program.command('sim').description('the simulated cluster');
   sim
     .command('run')

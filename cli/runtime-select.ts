@@ -1,18 +1,24 @@
 /**
  * Picks the runtime for a command: the real AWS and Opencast, or the simulated
- * cluster when `--sim` is given.
+ * cluster when `--sim` is given (on virtual time unless the engine is `direct`).
  */
 import { resolveSettings, type Settings } from '../core/settings';
+import type { SimCluster } from '../sim/model/cluster';
+import type { VirtualTime } from '../engine/virtual-time';
 import type { GlobalOptions } from './main';
 import { createRuntime, type Runtime } from './wiring';
 
-export async function runtimeForGlobals(
-  globals: GlobalOptions,
-  env: Record<string, string | undefined>,
-): Promise<{ runtime: Runtime; settings: Settings }> {
+export interface CommandRuntime {
+  runtime: Runtime;
+  settings: Settings;
+  sim?: { cluster: SimCluster; vt?: VirtualTime };
+}
+
+export async function runtimeForGlobals(globals: GlobalOptions, env: Record<string, string | undefined>): Promise<CommandRuntime> {
   if (globals.sim) {
     const { simRuntime } = await import('./sim-wiring');
-    return simRuntime(globals.sim, globals, env);
+    const sim = await simRuntime(globals.sim, globals, env, { virtualTime: (globals.engine ?? 'local') === 'local' });
+    return { runtime: sim.runtime, settings: sim.settings, sim: { cluster: sim.cluster, ...(sim.vt ? { vt: sim.vt } : {}) } };
   }
   const settings = resolveSettings(globals, env);
   return { runtime: createRuntime(settings), settings };

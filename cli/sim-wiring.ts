@@ -8,7 +8,8 @@
 import { SIM_CREDENTIALS, SIM_REGION } from '../adapters/aws/clients';
 import { resolveSettings, type Settings } from '../core/settings';
 import { createAwsRouter } from '../sim/aws/router';
-import { ManualClock, type VirtualClock } from '../sim/model/clock';
+import { VirtualTime } from '../engine/virtual-time';
+import { fromFakeTimers, ManualClock, type VirtualClock } from '../sim/model/clock';
 import type { SimCluster } from '../sim/model/cluster';
 import { createSimCluster, loadScenarioFile, type Scenario } from '../sim/model/scenario';
 import { createOpencastRouter } from '../sim/opencast/router';
@@ -22,6 +23,8 @@ export interface SimRuntime {
   settings: Settings;
   cluster: SimCluster;
   scenario: Scenario;
+  /** Set when the command runs workflows: timers and Date are virtual from the scenario's start. */
+  vt?: VirtualTime;
 }
 
 /** Environment defaults a scenario provides; real variables and flags still win. */
@@ -57,13 +60,23 @@ export async function simRuntime(
   file: string,
   globals: GlobalOptions,
   env: Record<string, string | undefined>,
-  clock?: VirtualClock,
+  options: { clock?: VirtualClock; virtualTime?: boolean } = {},
 ): Promise<SimRuntime> {
   const scenario = await loadScenarioFile(file);
   const settings = resolveSettings(globals, { ...scenarioEnv(scenario), ...stripEmpty(env) });
-  const simClock = clock ?? new ManualClock(Date.parse(scenario.start));
+  // Workflows wait minutes to hours: on virtual time those waits cost nothing (engine/virtual-time.ts).
+  const vt = options.virtualTime ? VirtualTime.install({ start: scenario.start }) : undefined;
+  const simClock = options.clock ?? (vt ? fromFakeTimers(vt.clock) : new ManualClock(Date.parse(scenario.start)));
   const cluster = createSimCluster(scenario, simClock);
-  return { runtime: runtimeOnCluster(cluster, settings, simClock), settings, cluster, scenario };
+  const runtime = runtimeOnCluster(cluster, settings, simClock);
+  if (vt) {
+    const close = runtime.close.bind(runtime);
+    runtime.close = async () => {
+      await close();
+      vt.uninstall();
+    };
+  }
+  return { runtime, settings, cluster, scenario, ...(vt ? { vt } : {}) };
 }
 
 function stripEmpty(env: Record<string, string | undefined>): Record<string, string> {

@@ -29,7 +29,7 @@ describe('Loggly shipping', () => {
     const sink = await collector();
     const fake = fakeRuntime([{ hostname: 'worker1', uptimeMinutes: 55 }, { hostname: 'worker2' }], NOW);
     const run = await runCli(
-      ['-n', 'scale', 'down'],
+      ['--engine', 'direct', '-n', 'scale', 'down'],
       { MOSCALER_CLUSTER: 'prod cluster', MATTERHORN_USER: 'u', MATTERHORN_PASS: 'pw-do-not-log', LOGGLY_TOKEN: 'tok-abc', MOSCALER_LOGGLY_URL: sink.url },
       fake.runtimeFor,
     );

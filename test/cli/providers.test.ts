@@ -68,7 +68,8 @@ async function session(file: string) {
     );
     return { runtime, settings };
   };
-  const run = (argv: string[]) => runCli(argv, {}, runtimeFor);
+  // The original synchronous path; the workflow path is parameterised over both providers in test/workflows.
+  const run = (argv: string[]) => runCli(['--engine', 'direct', ...argv], {}, runtimeFor);
   /** A scale command with JSON output, parsed. */
   const scale = async (...argv: string[]) => {
     const result = await run(['--output', 'json', 'scale', ...argv]);

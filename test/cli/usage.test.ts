@@ -54,7 +54,7 @@ describe('moscaler usage errors', () => {
     const file = join(dir, 'autoscale.json');
     writeFileSync(file, GOOD_CONFIG);
     const fake = fakeRuntime(SPECS, NOW);
-    const run = await runCli(['--state-dir', dir, '--output', 'json', 'scale', 'auto', '-c', file], ENV, fake.runtimeFor);
+    const run = await runCli(['--engine', 'direct', '--state-dir', dir, '--output', 'json', 'scale', 'auto', '-c', file], ENV, fake.runtimeFor);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).decision.action).toBe('stop');
   });
@@ -63,7 +63,7 @@ describe('moscaler usage errors', () => {
 describe('moscaler scale errors', () => {
   it('exits 1 with the message when a scaling rule forbids it, and changes nothing', async () => {
     const fake = fakeRuntime(SPECS, NOW);
-    const run = await runCli(['scale', 'up', '3'], ENV, fake.runtimeFor);
+    const run = await runCli(['--engine', 'direct', 'scale', 'up', '3'], ENV, fake.runtimeFor);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/does not have 3 stopped workers/);
     expect(fake.fleet.calls).toEqual([]);
@@ -71,14 +71,14 @@ describe('moscaler scale errors', () => {
 
   it('exits 1 for scale to the current size', async () => {
     const fake = fakeRuntime(SPECS, NOW);
-    const run = await runCli(['scale', 'to', '2'], ENV, fake.runtimeFor);
+    const run = await runCli(['--engine', 'direct', 'scale', 'to', '2'], ENV, fake.runtimeFor);
     expect(run).toMatchObject({ code: 1 });
     expect(run.stderr).toMatch(/already at 2/);
   });
 
   it('honours --dry-run: reports and changes nothing', async () => {
     const fake = fakeRuntime(SPECS, NOW);
-    const run = await runCli(['-n', 'scale', 'down'], ENV, fake.runtimeFor);
+    const run = await runCli(['--engine', 'direct', '-n', 'scale', 'down'], ENV, fake.runtimeFor);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/would stop worker1/);
     expect(fake.fleet.calls).toEqual([]);
@@ -87,7 +87,7 @@ describe('moscaler scale errors', () => {
 
   it('logs before and after events on stdout, warnings also on stderr', async () => {
     const fake = fakeRuntime(SPECS, NOW);
-    const run = await runCli(['-f', 'scale', 'down', '2'], { ...ENV, MOSCALER_MIN_WORKERS: '1' }, fake.runtimeFor);
+    const run = await runCli(['--engine', 'direct', '-f', 'scale', 'down', '2'], { ...ENV, MOSCALER_MIN_WORKERS: '1' }, fake.runtimeFor);
     expect(run.code).toBe(0);
     const events = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l).event);
     expect(events).toEqual(expect.arrayContaining(['before', 'after', 'force']));

@@ -1,0 +1,98 @@
+/**
+ * The workflow engine a command uses: `local` runs the ASL in this process
+ * (history under the state directory), `aws` starts executions of the deployed
+ * state machines. `direct` (no engine) is handled by the caller.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AutoscaleConfig } from '../core/autoscale-config';
+import { ConfigError } from '../core/errors';
+import type { Settings } from '../core/settings';
+import { AwsEngine } from '../engine/aws-engine';
+import type { HistoryEvent, WorkflowEngine } from '../engine/types';
+import type { VirtualTime } from '../engine/virtual-time';
+import { createLocalWorkflows } from './local-workflows';
+import type { Runtime } from './wiring';
+
+export type EngineName = 'local' | 'aws' | 'direct';
+
+export const WORKFLOW_ARN_VARIABLES = {
+  autoscale: 'MOSCALER_AUTOSCALE_STATE_MACHINE_ARN',
+  'boot-worker': 'MOSCALER_BOOT_WORKER_STATE_MACHINE_ARN',
+  'drain-worker': 'MOSCALER_DRAIN_WORKER_STATE_MACHINE_ARN',
+} as const;
+
+export interface OpenedEngine {
+  engine: WorkflowEngine;
+  /** Waits for a promise, driving virtual time when the simulator runs on it. */
+  drive<T>(promise: Promise<T>): Promise<T>;
+  /** Resolves when no execution of this process is running any more. */
+  settle(): Promise<void>;
+  consoleUrl?: (executionArn: string) => string;
+}
+
+export interface EngineContext {
+  engine: EngineName;
+  runtime: Runtime;
+  settings: Settings;
+  env: Record<string, string | undefined>;
+  autoscaleConfig?: AutoscaleConfig;
+  vt?: VirtualTime;
+  /** Where this cluster's executions are kept locally (a simulated cluster gets its own). */
+  simulated?: string;
+  onEvent?: (event: HistoryEvent) => void;
+  /**
+   * Start this simulated cluster's history afresh: each `--sim` command starts the
+   * scenario anew at its start time, so old execution names would collide.
+   */
+  freshSimulation?: boolean;
+}
+
+export function stateDirFor(settings: Settings, simulated?: string): string {
+  return simulated ? join(settings.stateDir, 'sim', simulated.replace(/[^A-Za-z0-9._-]/g, '_')) : settings.stateDir;
+}
+
+export function openEngine(ctx: EngineContext): OpenedEngine {
+  if (ctx.engine === 'aws') {
+    const arns: Record<string, string> = {};
+    for (const [workflow, variable] of Object.entries(WORKFLOW_ARN_VARIABLES)) {
+      const arn = ctx.env[variable];
+      if (!arn) continue;
+      if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/.test(arn)) {
+        throw new ConfigError(variable, `not a state machine ARN (got "${arn}")`);
+      }
+      arns[workflow] = arn;
+    }
+    if (Object.keys(arns).length === 0) {
+      throw new ConfigError('--engine', `aws needs the deployed state machines: set ${Object.values(WORKFLOW_ARN_VARIABLES).join(', ')}`);
+    }
+    const engine = new AwsEngine({ client: ctx.runtime.aws.sfn, stateMachines: { arns } });
+    return {
+      engine,
+      drive: (p) => p,
+      settle: async () => {},
+      consoleUrl: (executionArn) => engine.consoleUrl({ workflow: '', name: '', executionArn }),
+    };
+  }
+  if (ctx.simulated && ctx.freshSimulation) rmSync(join(stateDirFor(ctx.settings, ctx.simulated), 'executions'), { recursive: true, force: true });
+  const engine = createLocalWorkflows({
+    runtime: ctx.runtime,
+    settings: ctx.settings,
+    stateDir: stateDirFor(ctx.settings, ctx.simulated),
+    ...(ctx.autoscaleConfig ? { autoscaleConfig: ctx.autoscaleConfig } : {}),
+    ...(ctx.vt ? { hooks: ctx.vt.hooks } : {}),
+    ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}),
+  });
+  const vt = ctx.vt;
+  return {
+    engine,
+    drive: (p) => (vt ? vt.drive(p) : p),
+    settle: async () => {
+      if (vt) {
+        await vt.run({ until: () => engine.activeCount === 0 });
+        return;
+      }
+      while (engine.activeCount > 0) await new Promise((r) => setTimeout(r, 500));
+    },
+  };
+}

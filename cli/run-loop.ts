@@ -1,0 +1,57 @@
+/**
+ * `moscaler run`: the local stand-in for the scheduled trigger. One autoscale
+ * cycle every interval, with its boots and drains running alongside, until a
+ * signal. On SIGINT/SIGTERM no new cycle starts; executions still running are
+ * stopped after their current step, and the next cycle (from any process)
+ * reconciles whatever they left, e.g. a worker in maintenance.
+ */
+import type { AutoscaleConfig } from '../core/autoscale-config';
+import type { HistoryEvent, WorkflowEngine } from '../engine/types';
+import { stamp } from '../activities/plan-cycle';
+import type { CommandScope, Context } from './main';
+
+export async function runLoop(ctx: Pick<Context, 'io'>, scope: CommandScope, config: AutoscaleConfig, everyMs: number, cycles?: number): Promise<void> {
+  const opened = scope.openEngine(config);
+  const { engine } = opened;
+  let stopping = false;
+  const onSignal = () => {
+    stopping = true;
+    ctx.io.stderr.write('stopping: no new cycle; executions in flight are stopped after their current step\n');
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  try {
+    for (let i = 0; !stopping && (cycles === undefined || i < cycles); i++) {
+      const started = scope.runtime.now();
+      try {
+        const ref = await engine.start('autoscale', { everySeconds: Math.round(everyMs / 1000) }, { name: `autoscale-${stamp(started)}` });
+        const result = await opened.drive(engine.wait(ref));
+        const plan = (await engine.history(ref)).find((e) => e.type === 'TaskSucceeded' && e.state === 'Plan');
+        ctx.io.stdout.write(`${started.toISOString()}  ${ref.name}: ${result.status}${plan?.reason ? ` (${plan.reason})` : ''}\n`);
+      } catch (error) {
+        // A failed cycle is reported; the next one tries again (and reconciles).
+        ctx.io.stderr.write(`${started.toISOString()}  cycle failed: ${(error as Error).message}\n`);
+      }
+      if (cycles !== undefined && i + 1 >= cycles) break;
+      const wait = Math.max(0, everyMs - (scope.runtime.now().getTime() - started.getTime()));
+      await opened.drive(sleep(wait));
+    }
+    if (cycles !== undefined && !stopping) await opened.settle();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    for (const running of await engine.list({ status: 'RUNNING' })) {
+      await engine.stop(running.ref, { error: 'Stopped', cause: 'moscaler run stopped; the next cycle reconciles this worker' }).catch(() => undefined);
+    }
+  }
+}
+
+/** History of a worker (every execution named after it), of one execution, or of everything. */
+export async function historyFor(engine: WorkflowEngine, target: string | undefined): Promise<HistoryEvent[]> {
+  if (!target) return engine.history({});
+  const executions = await engine.list({});
+  const exact = executions.find((e) => e.ref.name === target);
+  if (exact) return engine.history(exact.ref);
+  return engine.history({ nameContains: `-${target}-` });
+}

@@ -1,0 +1,80 @@
+/**
+ * The built command as a user runs it: `node bin/moscaler.js --sim ...` in a
+ * child process, through the workflows on virtual time, then `history`.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../bin/moscaler.js', import.meta.url));
+const SCENARIO = fileURLToPath(new URL('../../scenarios/small-quiet.json', import.meta.url));
+
+async function moscaler(args: string[], stateDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, '--state-dir', stateDir, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: stateDir, MOSCALER_ENV_FILE: join(stateDir, 'none.env') },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** The small scenario without its initial backlog, so one online worker is idle. */
+function idleVariant(dir: string): string {
+  const scenario = JSON.parse(readFileSync(SCENARIO, 'utf8'));
+  delete scenario.$schema;
+  scenario.queue = { queued: 0, queuedHighLoad: 0 };
+  const file = join(dir, 'idle.json');
+  writeFileSync(file, JSON.stringify(scenario));
+  return file;
+}
+
+describe('moscaler --sim through the workflows', () => {
+  it('drains and stops the idle worker with scale down, and history shows every step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'moscaler-e2e-'));
+    const scenario = idleVariant(dir);
+    const down = await moscaler(['--sim', scenario, '--sim-wait', '--output', 'json', 'scale', 'down', '1'], dir);
+    expect(down.code).toBe(0);
+    const json = down.stdout.slice(0, down.stdout.indexOf('\n}\n') + 2);
+    const result = JSON.parse(json);
+    const stoppedHost = result.decision.chosen[0].hostname;
+    expect(result.executions).toEqual([
+      expect.objectContaining({ workflow: 'drain-worker', hostname: stoppedHost, status: 'SUCCEEDED', reason: expect.stringMatching(/StopConfirmed/) }),
+    ]);
+    const after = JSON.parse(down.stdout.slice(down.stdout.indexOf('{', json.length)));
+    expect(after.workers.find((w: { hostname: string }) => w.hostname === stoppedHost).opsworksState).toBe('stopped');
+
+    const history = await moscaler(['--sim', scenario, 'history', stoppedHost], dir);
+    expect(history.code).toBe(0);
+    for (const state of ['BeginDrain', 'MaintenanceOn', 'CheckDrained', 'StopInstance', 'CheckStopped', 'Stopped']) {
+      expect(history.stdout).toContain(`StateEntered ${state}`);
+    }
+    expect(history.stdout).toMatch(/TaskSucceeded MaintenanceOn — MaintenanceOn/);
+  });
+
+  it('refuses bad input with exit 2 before starting anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'moscaler-e2e-'));
+    const bad = await moscaler(['--sim', SCENARIO, '--engine', 'warp', 'scale', 'down'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--engine/);
+    const missing = await moscaler(['--sim', join(dir, 'nope.json'), 'status'], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read scenario/);
+  });
+
+  it('runs a few autoscale cycles with moscaler run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'moscaler-e2e-'));
+    const config = fileURLToPath(new URL('../../config/autoscale.example.json', import.meta.url));
+    const out = await moscaler(['--sim', SCENARIO, 'run', '--cycles', '3', '--every', '60s', '-c', config], dir);
+    expect(out.code).toBe(0);
+    expect(out.stdout.match(/autoscale-\d{8}T\d{6}Z: SUCCEEDED/g)).toHaveLength(3);
+  });
+});
