@@ -8,6 +8,7 @@ import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { FleetPort, MetricsPort, OpencastPort } from '../core/ports';
 import type { Settings } from '../core/settings';
 import type { ExecutionSummary, ListFilter } from '../engine/types';
+import type { ObserveCache } from '../scaler/observe';
 
 export interface ActivityDeps {
   settings: Settings;
@@ -19,8 +20,8 @@ export interface ActivityDeps {
   now: () => Date;
   /** The autoscale policy (plan-cycle only). */
   autoscaleConfig?: AutoscaleConfig;
-  /** Remembers lookups that never change during a process (stack id). */
-  cache?: { cluster?: import('../core/types').ClusterRef; credentialsCheckedFor?: string };
+  /** Lookups that never change while the process (a warm Lambda, the local engine) runs. */
+  cache?: ObserveCache;
 }
 
 /** A Lambda-shaped handler: JSON in, JSON out; a thrown error's `name` is what Retry/Catch match. */

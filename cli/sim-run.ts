@@ -17,6 +17,10 @@ import { createSimCluster, scenarioEnd, type Scenario } from '../sim/model/scena
 import { computeStats, type SimStats } from '../sim/model/stats';
 import type { TimelineSample } from '../sim/model/cluster';
 import { runtimeOnCluster, scenarioEnv } from './sim-wiring';
+import { createLocalWorkflows } from './local-workflows';
+import { VirtualTime } from '../engine/virtual-time';
+import { fromFakeTimers } from '../sim/model/clock';
+import { stamp } from '../activities/plan-cycle';
 
 export interface SimRunOptions {
   scenario: Scenario;
@@ -28,6 +32,8 @@ export interface SimRunOptions {
   env?: Record<string, string | undefined>;
   onProgress?: (fraction: number) => void;
   logger?: Logger;
+  /** `local` (default): each cycle is an autoscale execution with its boots and drains; `direct`: the original synchronous way. */
+  engine?: 'local' | 'direct';
 }
 
 export interface CycleRecord {
@@ -61,6 +67,82 @@ function memoryPauseStore(): PauseStore {
 }
 
 export async function runSimulation(options: SimRunOptions): Promise<SimRunResult> {
+  return (options.engine ?? 'local') === 'local' ? runWithWorkflows(options) : runDirect(options);
+}
+
+/**
+ * Every cycle starts an autoscale execution at its scheduled virtual time; the
+ * clock then runs to the next cycle, so boots and drains (their Waits, polls and
+ * retries) interleave with later cycles exactly as they would on AWS.
+ */
+async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
+  const began = performance.now();
+  const { scenario } = options;
+  const start = Date.parse(scenario.start);
+  const end = options.durationMs !== undefined ? start + options.durationMs : scenarioEnd(scenario);
+  const every = options.everyMs ?? 60_000;
+  const settings = resolveSettings({}, { ...scenarioEnv(scenario), ...(options.env ?? {}) });
+  const vt = VirtualTime.install({ start });
+  const clock = fromFakeTimers(vt.clock);
+  const cluster = createSimCluster(scenario, clock);
+  const runtime = runtimeOnCluster(cluster, settings, clock);
+  const engine = createLocalWorkflows({ runtime, settings, autoscaleConfig: options.config, hooks: vt.hooks });
+  const cycleLog: CycleRecord[] = [];
+  let cycles = 0;
+  let failedCycles = 0;
+  try {
+    for (let t = start; t < end; t += every) {
+      cycles += 1;
+      const at = new Date(t).toISOString();
+      if (cluster.faultActive('kill-scaler')) {
+        // The scaler process is dead: its executions die with it, and no cycle runs until it is back.
+        for (const running of await engine.list({ status: 'RUNNING' })) {
+          await engine.stop(running.ref, { error: 'Killed', cause: 'kill-scaler fault' });
+        }
+        cycleLog.push({ at, action: 'skipped', workers: [], reason: 'kill-scaler fault: the scaler is not running' });
+      } else {
+        const ref = await engine.start('autoscale', { everySeconds: Math.round(every / 1000) }, { name: `autoscale-${stamp(new Date(t))}` });
+        void engine.wait(ref).then(async (result) => {
+          if (result.status !== 'SUCCEEDED') {
+            failedCycles += 1;
+            cycleLog.push({ at, action: 'error', workers: [], reason: `${result.error ?? result.status}: ${result.cause ?? ''}` });
+            return;
+          }
+          const plan = (await engine.history(ref)).find((e) => e.type === 'TaskSucceeded' && e.state === 'Plan')?.output as
+            | { action: 'start' | 'stop' | 'none'; actions: Array<{ kind: string; hostname: string }>; reason: string }
+            | undefined;
+          if (plan && plan.actions.length > 0) {
+            cycleLog.push({ at, action: plan.action, workers: plan.actions.map((a) => `${a.kind} ${a.hostname}`), reason: plan.reason });
+          }
+        });
+      }
+      await vt.run({ deadline: Math.min(t + every, end) });
+      if (cycles % 60 === 0) options.onProgress?.((t - start) / (end - start));
+    }
+    const data = cluster.runData();
+    const stats = computeStats(data, { minWorkers: settings.minWorkers, billingMode: settings.billing, ...(scenario.prices ? { prices: scenario.prices } : {}) });
+    options.onProgress?.(1);
+    return {
+      scenario: scenario.description ?? scenario.cluster,
+      cluster: scenario.cluster,
+      billing: settings.billing,
+      from: new Date(start).toISOString(),
+      to: new Date(end).toISOString(),
+      cycles,
+      failedCycles,
+      stats,
+      actions: [],
+      cycleLog: cycleLog.sort((a, b) => a.at.localeCompare(b.at)),
+      timeline: data.timeline,
+      realMs: performance.now() - began,
+    };
+  } finally {
+    vt.uninstall();
+    await runtime.close();
+  }
+}
+
+async function runDirect(options: SimRunOptions): Promise<SimRunResult> {
   const began = performance.now();
   const { scenario } = options;
   const start = Date.parse(scenario.start);

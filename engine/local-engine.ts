@@ -255,7 +255,10 @@ export class LocalEngine implements WorkflowEngine {
     const plan = new TaskPlan(workflow, definition, this.resolve);
     let machine: StateMachine;
     try {
-      machine = new StateMachine(definition as unknown as StateMachineDefinition);
+      // Validate once here. The machine kept for runs skips validation: the library passes this option
+      // to every Map iterator it builds, which it otherwise re-validates on each Map run.
+      new StateMachine(definition as unknown as StateMachineDefinition);
+      machine = new StateMachine(definition as unknown as StateMachineDefinition, { validationOptions: { noValidate: true } });
     } catch (error) {
       throw new WorkflowDefinitionError(workflow, (error as Error).message, { cause: error });
     }

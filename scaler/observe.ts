@@ -8,15 +8,22 @@ import { adminOf, adminUrlOf, buildClusterView } from '../core/cluster';
 import { countBacklog, HIGH_LOAD_OPERATIONS, queueCounts, runningByHost } from '../core/jobs';
 import type { FleetPort, OpencastPort } from '../core/ports';
 import type { Settings } from '../core/settings';
-import type { ClusterRef, ClusterView, OpencastJob, OpencastObservation } from '../core/types';
+import type { ClusterRef, ClusterView, Layer, OpencastJob, OpencastObservation } from '../core/types';
+
+/**
+ * What never changes while a process runs: a stack's id and its layers (ids are
+ * fixed; a worker is always in `Workers`), and that the credentials were accepted.
+ */
+export interface ObserveCache {
+  cluster?: ClusterRef;
+  layers?: Layer[];
+  credentialsCheckedFor?: string;
+}
 
 export interface ObserveDeps {
   fleet: FleetPort;
-  /**
-   * Remembers the cluster lookup between cycles of one long-running process:
-   * a stack's id never changes, so later cycles skip DescribeStacks.
-   */
-  cache?: { cluster?: ClusterRef; credentialsCheckedFor?: string };
+  /** Lookups a long-running process (a loop, a warm Lambda) makes once. */
+  cache?: ObserveCache;
   /** Builds the Opencast client for the admin node's URL. */
   opencastAt: (baseUrl: string) => OpencastPort;
   now: () => Date;
@@ -34,7 +41,8 @@ export interface Observation {
 export async function observeCluster(deps: ObserveDeps): Promise<Observation> {
   const cluster = deps.cache?.cluster ?? (await deps.fleet.findCluster(deps.settings.cluster));
   if (deps.cache) deps.cache.cluster = cluster;
-  const layers = await deps.fleet.listLayers(cluster);
+  const layers = deps.cache?.layers ?? (await deps.fleet.listLayers(cluster));
+  if (deps.cache) deps.cache.layers = layers;
   const instances = await deps.fleet.listInstances(cluster, layers);
   const admin = adminOf(instances);
   const url = deps.settings.opencast.url ?? (admin ? adminUrlOf(admin) : undefined);

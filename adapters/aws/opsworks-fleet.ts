@@ -27,6 +27,8 @@ export interface OpsWorksFleetDeps {
   ec2PageSize?: number;
 }
 
+const NOT_RUNNING = new Set(['stopped', 'terminated']);
+
 export class OpsWorksFleet implements FleetPort {
   private readonly opsworks: OpsWorksClient;
   private readonly ec2: EC2Client;
@@ -72,7 +74,9 @@ export class OpsWorksFleet implements FleetPort {
       ),
     ]);
     const opsworksInstances = described.Instances ?? [];
-    const ec2Ids = opsworksInstances.flatMap((i) => (i.Ec2InstanceId ? [i.Ec2InstanceId] : []));
+    // Only instances whose EC2 instance may be running: launch time and tags matter only there,
+    // and a stopped fleet's XML would be most of the answer (OpsWorks has type and DNS itself).
+    const ec2Ids = opsworksInstances.flatMap((i) => (i.Ec2InstanceId && !NOT_RUNNING.has(i.Status ?? '') ? [i.Ec2InstanceId] : []));
     // Instances never started have no EC2 instance yet: no EC2 call is needed for them.
     const ec2ById = new Map<string, Ec2Instance>();
     if (ec2Ids.length > 0) {
