@@ -26,8 +26,14 @@ export function createCheckDrainedHandler(deps: ActivityDeps): ActivityHandler<u
     const facts = factsOf(view, worker, request.minWorkers ?? deps.settings.minWorkers, 0);
     const events = [{ type: 'observed' as const, at, ...facts }];
     const pastDeadline = slot.deadline !== undefined && Date.parse(slot.deadline) <= now.getTime();
-    return advance(slot, pastDeadline ? [...events, { type: 'drain.timedOut' as const, at }] : events);
+    const next = advance(slot, pastDeadline ? [...events, { type: 'drain.timedOut' as const, at }] : events);
+    return { ...next, waitSeconds: pollInterval(worker.runningJobs) };
   };
+}
+
+/** Poll again soon when at most one job is left; jobs take minutes, so a busy host is checked each minute. */
+export function pollInterval(runningJobs: number | null): number {
+  return runningJobs !== null && runningJobs <= 1 ? 30 : 60;
 }
 
 export const handler = lambdaHandler(createCheckDrainedHandler);

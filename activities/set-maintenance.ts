@@ -29,7 +29,7 @@ export function createSetMaintenanceHandler(deps: ActivityDeps): ActivityHandler
     const next = advance(slot, [parsed.on ? { type: 'maintenance.on', at } : { type: 'maintenance.off', at }]);
     if (!parsed.on) return next;
     const maxDrainMinutes = parsed.request?.maxDrainMinutes ?? 60;
-    return { ...next, deadline: new Date(deps.now().getTime() + maxDrainMinutes * 60_000).toISOString() };
+    return { ...next, waitSeconds: 30, deadline: new Date(deps.now().getTime() + maxDrainMinutes * 60_000).toISOString() };
   };
 }
 
