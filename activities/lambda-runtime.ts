@@ -6,11 +6,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { createAwsClients } from '../adapters/aws/clients';
-import { CloudWatchMetrics } from '../adapters/aws/cloudwatch-metrics';
-import { Ec2Fleet } from '../adapters/aws/ec2-fleet';
-import { OpsWorksFleet } from '../adapters/aws/opsworks-fleet';
-import { OpencastClient } from '../adapters/opencast/opencast-client';
+import { createRuntime } from '../cli/wiring';
 import { legacyAutoscaleConfig, parseAutoscaleConfig, parseJsonText } from '../core/autoscale-config';
 import { ConfigError } from '../core/errors';
 import { resolveSettings } from '../core/settings';
@@ -35,7 +31,8 @@ async function opencastCredentials(env: NodeJS.ProcessEnv): Promise<Record<strin
 
 export async function depsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<ActivityDeps> {
   const settings = resolveSettings({}, { ...env, ...(await opencastCredentials(env)) });
-  const aws = createAwsClients({ ...(settings.aws.region ? { region: settings.aws.region } : {}) });
+  // The same adapter wiring as the CLI, with the SDK's default credential chain (the function's role).
+  const runtime = createRuntime(settings);
   const arns = Object.fromEntries(
     [
       ['boot-worker', env.MOSCALER_BOOT_WORKER_STATE_MACHINE_ARN],
@@ -48,17 +45,10 @@ export async function depsFromEnvironment(env: NodeJS.ProcessEnv = process.env):
     : legacyAutoscaleConfig(env);
   return {
     settings,
-    fleet: settings.provider === 'ec2' ? new Ec2Fleet({ ec2: aws.ec2 }) : new OpsWorksFleet({ opsworks: aws.opsworks, ec2: aws.ec2 }),
-    opencastAt: (baseUrl) =>
-      new OpencastClient({
-        baseUrl,
-        user: settings.opencast.user,
-        password: settings.opencast.password,
-        auth: settings.opencast.auth,
-        timeoutMs: settings.opencast.timeoutMs,
-      }),
-    metrics: new CloudWatchMetrics({ cloudwatch: aws.cloudwatch }),
-    executions: new AwsEngine({ client: aws.sfn, stateMachines: { arns } }),
+    fleet: runtime.fleet,
+    opencastAt: runtime.opencastAt,
+    metrics: runtime.metrics,
+    executions: new AwsEngine({ client: runtime.aws.sfn, stateMachines: { arns } }),
     now: () => new Date(),
     ...(autoscaleConfig ? { autoscaleConfig } : {}),
     cache: {},
