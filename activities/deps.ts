@@ -8,7 +8,7 @@ import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { FleetPort, MetricsPort, OpencastPort } from '../core/ports';
 import type { Settings } from '../core/settings';
 import type { ExecutionSummary, ListFilter } from '../engine/types';
-import type { ObserveCache } from '../scaler/observe';
+import type { Observation, ObserveCache } from '../scaler/observe';
 
 export interface ActivityDeps {
   settings: Settings;
@@ -22,6 +22,8 @@ export interface ActivityDeps {
   autoscaleConfig?: AutoscaleConfig;
   /** Lookups that never change while the process (a warm Lambda, the local engine) runs. */
   cache?: ObserveCache;
+  /** Replaces each activity's own observation (the local engine shares one per instant: shared-observer.ts). */
+  observe?: (() => Promise<Observation>) | undefined;
 }
 
 /** A Lambda-shaped handler: JSON in, JSON out; a thrown error's `name` is what Retry/Catch match. */

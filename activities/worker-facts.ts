@@ -11,6 +11,7 @@ import { observeCluster, type Observation } from '../scaler/observe';
 import type { ActivityDeps } from './deps';
 
 export async function observe(deps: ActivityDeps): Promise<Observation> {
+  if (deps.observe) return deps.observe();
   return observeCluster({
     fleet: deps.fleet,
     opencastAt: deps.opencastAt,

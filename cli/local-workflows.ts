@@ -6,6 +6,8 @@
 import { fileURLToPath } from 'node:url';
 import { createActivityHandlers } from '../activities';
 import type { ActivityDeps } from '../activities/deps';
+import { withSharedObservations } from '../activities/shared-observer';
+import { observe } from '../activities/worker-facts';
 import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { Settings } from '../core/settings';
 import { workflowFiles } from '../engine/definition';
@@ -27,7 +29,7 @@ export interface LocalWorkflowsOptions {
 
 export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngine {
   let engine: LocalEngine | undefined;
-  const deps: ActivityDeps = {
+  const own: ActivityDeps = {
     settings: options.settings,
     fleet: options.runtime.fleet,
     opencastAt: options.runtime.opencastAt,
@@ -38,6 +40,7 @@ export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngin
     ...(options.autoscaleConfig ? { autoscaleConfig: options.autoscaleConfig } : {}),
     cache: {},
   };
+  const deps = withSharedObservations(own, observe);
   engine = new LocalEngine({
     workflows: workflowFiles(WORKFLOW_DIR),
     // Activities return plain JSON objects; the engine's type is JSON in, JSON out.

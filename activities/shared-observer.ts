@@ -1,0 +1,59 @@
+/**
+ * Activities of one process that run at the same instant see the same cluster:
+ * in a simulation, a cycle's Plan and a drain's poll often fall on the same
+ * virtual second. This coalesces their observations into one, and drops it the
+ * moment any activity changes the cluster (a start, stop or maintenance switch),
+ * so no decision is ever made on a state older than the last side effect.
+ */
+import type { FleetPort, OpencastPort } from '../core/ports';
+import type { Observation } from '../scaler/observe';
+import type { ActivityDeps } from './deps';
+
+export function withSharedObservations(deps: ActivityDeps, observe: (deps: ActivityDeps) => Promise<Observation>): ActivityDeps {
+  let version = 0;
+  let shared: { key: string; value: Promise<Observation> } | undefined;
+  const changed = () => {
+    version += 1;
+    shared = undefined;
+  };
+  const fleet: FleetPort = {
+    findCluster: (name) => deps.fleet.findCluster(name),
+    listLayers: (cluster) => deps.fleet.listLayers(cluster),
+    listInstances: (cluster, layers) => deps.fleet.listInstances(cluster, layers),
+    startInstance: async (id) => {
+      changed();
+      await deps.fleet.startInstance(id);
+    },
+    stopInstance: async (id) => {
+      changed();
+      await deps.fleet.stopInstance(id);
+    },
+  };
+  const opencastAt = (baseUrl: string): OpencastPort => {
+    const client = deps.opencastAt(baseUrl);
+    return {
+      checkCredentials: () => client.checkCredentials(),
+      listHosts: () => client.listHosts(),
+      activeJobs: () => client.activeJobs(),
+      queuedJobCount: (operations) => client.queuedJobCount(operations),
+      setMaintenance: async (url, on) => {
+        changed();
+        await client.setMaintenance(url, on);
+      },
+    };
+  };
+  const wrapped: ActivityDeps = { ...deps, fleet, opencastAt };
+  wrapped.observe = () => {
+    const key = `${deps.now().getTime()}:${version}`;
+    if (shared?.key !== key) {
+      const value = observe({ ...wrapped, observe: undefined });
+      // A failed observation is not shared: the next activity tries again.
+      value.catch(() => {
+        if (shared?.value === value) shared = undefined;
+      });
+      shared = { key, value };
+    }
+    return shared.value;
+  };
+  return wrapped;
+}
