@@ -31,6 +31,8 @@ describe('moscaler usage errors', () => {
     [['scale', 'auto'], { ...ENV, AUTOSCALE_CONFIG: '{"strategies":[{"method":"queued_jobs","name":"q","settings":{"up_threshold":-1}}]}' }, /AUTOSCALE_CONFIG.strategies.0.settings.down_threshold/],
     [['scale', 'auto'], { ...ENV, AUTOSCALE_TYPE: 'Sometimes' }, /AUTOSCALE_TYPE: must be one of/],
     [['--endpoint-url', 'nope', 'status'], ENV, /--endpoint-url: must be an http\(s\) URL/],
+    [['--engine', 'aws', 'scale', 'down'], ENV, /--engine: aws needs the deployed state machines: set MOSCALER_AUTOSCALE_STATE_MACHINE_ARN/],
+    [['--engine', 'aws', 'scale', 'down'], { ...ENV, MOSCALER_DRAIN_WORKER_STATE_MACHINE_ARN: 'arn:aws:lambda:x' }, /MOSCALER_DRAIN_WORKER_STATE_MACHINE_ARN: not a state machine ARN/],
   ])('exits 2 naming the problem, with no side effect: %j', async (argv, env, message) => {
     const fake = fakeRuntime(SPECS, NOW);
     const run = await runCli(argv, env, fake.runtimeFor);
