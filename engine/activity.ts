@@ -3,16 +3,46 @@
  * the virtual clock only moves when nothing is still working in real time:
  * real I/O does not finish inside a microtask flush, and advancing past it
  * would let a Task timeout or Wait fire "before" the activity answered.
- * So an activity must not itself wait on a virtual timer: the clock would
- * never reach it (the virtual-time loop reports that as a stall).
+ * An activity that itself waits on a virtual timer (a simulated slow answer)
+ * says so with {@link waitingOnVirtualTime}: while every activity in flight is
+ * either idle or waiting that way, the clock may move on; otherwise it would
+ * never reach the timer (the virtual-time loop reports that as a stall).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** Which tracked activity the current async context belongs to. */
+const current = new AsyncLocalStorage<{ tracker: ActivityTracker; id: number }>();
+
+/**
+ * Awaits `wait`, a promise settled by a virtual timer, marking the activity
+ * that awaits it as not working in real time meanwhile. Outside a tracked
+ * activity it is just `wait`.
+ */
+export async function waitingOnVirtualTime<T>(wait: Promise<T>): Promise<T> {
+  const owner = current.getStore();
+  if (!owner) return wait;
+  owner.tracker.block(owner.id);
+  try {
+    return await wait;
+  } finally {
+    owner.tracker.unblock(owner.id);
+  }
+}
+
 export class ActivityTracker {
   private readonly active = new Map<number, string>();
+  /** Activities waiting on a virtual timer, with how many such waits each has open. */
+  private readonly blocked = new Map<number, number>();
   private nextId = 0;
   private waiters: Array<() => void> = [];
 
   get inFlight(): number {
     return this.active.size;
+  }
+
+  /** Activities in flight that are working in real time (not waiting on a virtual timer). */
+  get running(): number {
+    return this.active.size - this.blocked.size;
   }
 
   /** Labels of the activities in flight, for stall reports. */
@@ -23,16 +53,29 @@ export class ActivityTracker {
   async track<T>(label: string, work: () => Promise<T> | T): Promise<T> {
     const id = this.begin(label);
     try {
-      return await work();
+      return await current.run({ tracker: this, id }, work);
     } finally {
       this.end(id);
     }
   }
 
-  /** Resolves when nothing is in flight. */
+  /** Resolves when nothing in flight is working in real time. */
   idle(): Promise<void> {
-    if (this.active.size === 0) return Promise.resolve();
+    if (this.running === 0) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  block(id: number): void {
+    if (!this.active.has(id)) return;
+    this.blocked.set(id, (this.blocked.get(id) ?? 0) + 1);
+    this.wake();
+  }
+
+  unblock(id: number): void {
+    const n = this.blocked.get(id);
+    if (n === undefined) return;
+    if (n <= 1) this.blocked.delete(id);
+    else this.blocked.set(id, n - 1);
   }
 
   private begin(label: string): number {
@@ -43,7 +86,12 @@ export class ActivityTracker {
 
   private end(id: number): void {
     this.active.delete(id);
-    if (this.active.size === 0 && this.waiters.length > 0) {
+    this.blocked.delete(id);
+    this.wake();
+  }
+
+  private wake(): void {
+    if (this.running === 0 && this.waiters.length > 0) {
       const waiters = this.waiters;
       this.waiters = [];
       waiters.forEach((w) => w());

@@ -22,7 +22,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExecutionAlreadyExistsError, ExecutionAlreadyRunningError } from './errors';
-import { conflict, isExecutionRecord, OWNER_DIED, type ExecutionRecord, type ExecutionStore, type StoreProblem } from './store';
+import { conflict, isExecutionRecord, OWNER_DIED, type ExecutionRecord, type ExecutionStore, type StoreFilter, type StoreProblem } from './store';
 import type { HistoryEvent } from './types';
 
 export interface FileExecutionStoreOptions {
@@ -84,16 +84,19 @@ export class FileExecutionStore implements ExecutionStore {
     return lock.kind === 'held' ? this.withLiveness(lock.record) : undefined;
   }
 
-  list(): ExecutionRecord[] {
+  list(filter: StoreFilter = {}): ExecutionRecord[] {
     const records: ExecutionRecord[] = [];
-    for (const workflow of readdirQuietly(this.root)) {
+    const workflows = filter.workflow ? [filter.workflow] : readdirQuietly(this.root);
+    for (const workflow of workflows) {
       const dir = join(this.root, workflow);
       const files = readdirQuietly(dir);
       const finished = new Set(files.filter((f) => f.endsWith('.json')));
+      // A running execution is a lock without its final record: no need to read finished ones.
+      const runningOnly = filter.status === 'RUNNING';
       for (const file of files) {
         if (file.endsWith('.tmp')) {
           this.onProblem({ file: join(dir, file), problem: 'half-written record left by an interrupted write; skipped' });
-        } else if (file.endsWith('.json')) {
+        } else if (file.endsWith('.json') && !runningOnly) {
           const record = this.readFinal(workflow, file.slice(0, -'.json'.length));
           if (record && record !== 'unreadable') records.push(record);
         } else if (file.endsWith('.lock') && !finished.has(`${file.slice(0, -'.lock'.length)}.json`)) {
@@ -103,7 +106,7 @@ export class FileExecutionStore implements ExecutionStore {
         }
       }
     }
-    return records;
+    return filter.status ? records.filter((r) => r.status === filter.status) : records;
   }
 
   history(workflow: string, name: string): HistoryEvent[] {

@@ -136,13 +136,8 @@ export class LocalEngine implements WorkflowEngine {
 
   async list(filter: ListFilter = {}): Promise<ExecutionSummary[]> {
     return this.store
-      .list()
-      .filter(
-        (r) =>
-          (!filter.status || r.status === filter.status) &&
-          (!filter.workflow || r.workflow === filter.workflow) &&
-          (!filter.nameContains || r.name.includes(filter.nameContains)),
-      )
+      .list({ ...(filter.workflow ? { workflow: filter.workflow } : {}), ...(filter.status ? { status: filter.status } : {}) })
+      .filter((r) => !filter.nameContains || r.name.includes(filter.nameContains))
       .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))
       .map((r) => ({
         ref: refOf(r),

@@ -29,6 +29,11 @@ export interface StoreProblem {
   problem: string;
 }
 
+export interface StoreFilter {
+  workflow?: string;
+  status?: ExecutionRecord['status'];
+}
+
 export interface ExecutionStore {
   /** Claim the name and save the RUNNING record; throws ExecutionAlreadyExistsError (or its Running subclass). */
   begin(record: ExecutionRecord): void;
@@ -36,8 +41,12 @@ export interface ExecutionStore {
   /** Save the final record and release the name's lock. */
   finish(record: ExecutionRecord): void;
   get(workflow: string, name: string): ExecutionRecord | undefined;
-  /** Every readable record; unreadable ones are reported to the store's problem callback and skipped. */
-  list(): ExecutionRecord[];
+  /**
+   * Readable records, narrowed by workflow and status before anything is read or
+   * copied (a long-running loop accumulates thousands); unreadable ones are
+   * reported to the store's problem callback and skipped.
+   */
+  list(filter?: StoreFilter): ExecutionRecord[];
   history(workflow: string, name: string): HistoryEvent[];
 }
 
@@ -88,8 +97,13 @@ export class MemoryExecutionStore implements ExecutionStore {
     return r && { ...r };
   }
 
-  list(): ExecutionRecord[] {
-    return [...this.records.values()].map((r) => ({ ...r }));
+  list(filter: StoreFilter = {}): ExecutionRecord[] {
+    const out: ExecutionRecord[] = [];
+    for (const r of this.records.values()) {
+      if ((filter.workflow && r.workflow !== filter.workflow) || (filter.status && r.status !== filter.status)) continue;
+      out.push({ ...r });
+    }
+    return out;
   }
 
   history(workflow: string, name: string): HistoryEvent[] {

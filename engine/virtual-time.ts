@@ -123,11 +123,15 @@ export class VirtualTime {
     return watched;
   }
 
-  /** Drain microtasks, then wait (in real time) for activities in flight, until all is quiet. */
+  /**
+   * Drain microtasks, then wait (in real time) for activities in flight, until
+   * all is quiet. Activities waiting on a virtual timer (a simulated slow answer)
+   * count as quiet: only the clock moving on can finish them.
+   */
   private async settle(): Promise<void> {
     for (;;) {
       for (let i = 0; i < this.flushTurns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.tracker.inFlight === 0) return;
+      if (this.tracker.running === 0) return;
       await this.idleOrStall();
     }
   }

@@ -5,7 +5,9 @@
  *
  * Order of checks, as AWS applies them: signed request → known operation →
  * throttling (`aws-throttle` fault, targeted by service name: `opsworks`,
- * `ec2`, `cloudwatch`, `stepfunctions`) → the operation itself.
+ * `ec2`, `cloudwatch`, `stepfunctions`) → a service-side failure (`aws-5xx`,
+ * targeted the same way: the protocol's own HTTP 500, and nothing changes) →
+ * the operation itself.
  */
 import { SimAwsError, type SimClusterState } from '../model/types';
 import type { WireRequest, WireResponse, WireRouter } from '../wire/types';
@@ -89,6 +91,7 @@ function lookup<T>(table: Readonly<Record<string, T>>, name: string): T | undefi
 
 function checkThrottle(state: SimClusterState, target: AwsTarget): void {
   if (state.faultActive('aws-throttle', target.service)) throw throttled(target.protocol);
+  if (state.faultActive('aws-5xx', target.service)) throw internalFailure(target.protocol);
 }
 
 /** Deterministic request ids (a simulated run replays identically), in AWS's UUID shape. */

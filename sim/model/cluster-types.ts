@@ -123,6 +123,8 @@ export interface WorkerSnapshot {
   maintenance: boolean;
   /** Since when maintenance has been on (epoch ms), when on. */
   maintenanceSince?: number;
+  /** Since when Opencast has listed the host online (epoch ms), when it does. */
+  hostOnlineSince?: number;
   runningJobs: number;
 }
 

@@ -49,6 +49,7 @@ interface InstanceRecord extends WorkHost {
   gen: number;
   host?: SimHost;
   maintenanceSince?: number;
+  hostOnlineSince?: number;
 }
 
 const ROLE_LAYERS: Record<InstanceRole, { name: string; shortname: string }> = {
@@ -372,6 +373,7 @@ export class SimCluster implements SimClusterState {
           hostOnline: r.host?.online ?? false,
           maintenance: r.host?.maintenance ?? false,
           ...(r.maintenanceSince !== undefined ? { maintenanceSince: r.maintenanceSince } : {}),
+          ...(r.host?.online && r.hostOnlineSince !== undefined ? { hostOnlineSince: r.hostOnlineSince } : {}),
           runningJobs: r.running.size,
         })),
       billingRuns: this.billing.runs(),
@@ -434,6 +436,7 @@ export class SimCluster implements SimClusterState {
 
   /** Opencast registers the host; a returning host keeps its maintenance flag. */
   private register(r: InstanceRecord): void {
+    r.hostOnlineSince = this.sched.time;
     if (r.host) {
       r.host.online = true;
     } else {

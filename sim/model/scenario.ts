@@ -43,6 +43,7 @@ export const FAULT_KINDS = [
   'opencast-slow',
   'opencast-garbage',
   'aws-throttle',
+  'aws-5xx',
   'start-failure',
   'metrics-missing',
   'kill-scaler',

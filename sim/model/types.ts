@@ -26,6 +26,7 @@ export type FaultKind =
   | 'opencast-slow'
   | 'opencast-garbage'
   | 'aws-throttle'
+  | 'aws-5xx'
   | 'start-failure'
   | 'metrics-missing'
   | 'kill-scaler';
@@ -135,6 +136,8 @@ export interface SimClusterState {
   readonly hosts: readonly SimHost[];
   /** All jobs, including finished ones. */
   readonly jobs: readonly SimJob[];
+  /** Only the non-terminal jobs, when the model indexes them (a week's finished jobs would be scanned per request). */
+  activeJobs?(): readonly SimJob[];
   readonly opencast: SimOpencastSettings;
   /** Is a fault of this kind active now (optionally for this target host/instance)? */
   faultActive(kind: FaultKind, target?: string): boolean;

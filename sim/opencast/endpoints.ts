@@ -5,7 +5,7 @@
  */
 import type { SimClusterState, SimHost, SimJob } from '../model/types';
 import type { WireRequest, WireResponse } from '../wire/types';
-import { currentLoads, isActive, serviceStatistics, servicePath, WORKFLOW_TYPE } from './job-stats';
+import { activeJobsOf, currentLoads, serviceStatistics, servicePath, WORKFLOW_TYPE } from './job-stats';
 import type { Principal } from './security';
 import { atLeast, type OpencastVersion } from './version';
 import { attr, escapeXml, gson, jettison, jettisonList, jettyError, plain, xml } from './wire-formats';
@@ -82,7 +82,7 @@ const activeJobs: Route = {
   method: 'GET',
   path: '/services/activeJobs.json',
   since: [2, 2],
-  handle: (_req, { state, version }) => jettison(200, wrap('jobs', 'job', state.jobs.filter(isActive).map((j) => jobJson(j, version)))),
+  handle: (_req, { state, version }) => jettison(200, wrap('jobs', 'job', activeJobsOf(state).map((j) => jobJson(j, version)))),
 };
 
 /** `{root: {item: …}}`, or `{root: ""}` when empty (Jettison, §2). */
@@ -219,7 +219,7 @@ const servers: Route = {
           cores: host.cores,
           // From 11.0 RUNNING per processing host, not gated by jobstats.collect (§3 servers.json).
           running: atLeast(version, 11)
-            ? state.jobs.filter((j) => j.status === 'RUNNING' && j.processingHost === host.baseUrl).length
+            ? activeJobsOf(state).filter((j) => j.status === 'RUNNING' && j.processingHost === host.baseUrl).length
             : sum((r) => r.running),
           queued: sum((r) => r.queued),
           completed: sum((r) => r.finished),
@@ -272,7 +272,7 @@ const queuedJobCount: Route = {
     // DCE fork only; inferred to count QUEUED non-workflow jobs of the given workflow operations (§3).
     if (!state.opencast.queuedJobCountEndpoint) return jettyError(404, req.path);
     const wanted = (req.query.get('operations') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    const n = state.jobs.filter(
+    const n = activeJobsOf(state).filter(
       (job) => job.status === 'QUEUED' && job.type !== WORKFLOW_TYPE && (wanted.length === 0 || wanted.includes(job.workflowOperation)),
     ).length;
     return plain(200, String(n));

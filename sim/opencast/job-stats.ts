@@ -30,6 +30,11 @@ export function isActive(job: SimJob): boolean {
   return !TERMINAL.includes(job.status);
 }
 
+/** Non-terminal jobs: from the model's index when it has one. */
+export function activeJobsOf(state: SimClusterState): readonly SimJob[] {
+  return state.activeJobs ? state.activeJobs() : state.jobs.filter(isActive);
+}
+
 export interface ServiceStats {
   host: SimHost;
   type: string;

@@ -6,6 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { type HttpHandler, type HttpHandlerOptions, type HttpRequest, HttpResponse } from '@smithy/protocol-http';
+import { waitingOnVirtualTime } from '../../engine/activity';
 import type { WireRequest, WireRouter } from './types';
 
 export function createSdkRequestHandler(router: WireRouter): HttpHandler {
@@ -14,7 +15,8 @@ export function createSdkRequestHandler(router: WireRouter): HttpHandler {
       const signal = options?.abortSignal;
       throwIfAborted(signal);
       const response = await router(await toWireRequest(request));
-      if (response.delayMs && response.delayMs > 0) await sleep(response.delayMs, signal);
+      // Inside a workflow activity on virtual time, the clock must move on for this answer to come.
+      if (response.delayMs && response.delayMs > 0) await waitingOnVirtualTime(sleep(response.delayMs, signal));
       const body = Buffer.from(response.body, 'utf8');
       return {
         response: new HttpResponse({

@@ -21,6 +21,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { Dispatcher } from 'undici';
+import { waitingOnVirtualTime } from '../../engine/activity';
 import { isNoAnswer } from './no-answer';
 import type { WireRequest, WireResponse, WireRouter } from './types';
 
@@ -177,10 +178,13 @@ export class RouterDispatcher extends Dispatcher {
     if (finished) return;
 
     if (response.delayMs && response.delayMs > 0) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        timer = setTimeout(resolve, response.delayMs);
-      });
+      // Inside a workflow activity on virtual time, the clock must move on for this answer to come.
+      await waitingOnVirtualTime(
+        new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, response.delayMs);
+        }),
+      );
       if (finished) return;
     }
     if (isNoAnswer(response)) return fail(connectionRefused(origin));

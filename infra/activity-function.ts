@@ -1,0 +1,106 @@
+/**
+ * One activity as a Lambda function: its own role (no managed policies, only
+ * its grants and its own log group), its own log group with a retention, and
+ * the handler bundled by the local esbuild (never Docker: synth works offline).
+ */
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal, Policy } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { ActivitySpec } from './workflow-catalog';
+import { acknowledge, wildcardResourceFinding } from './nag';
+import type { Grants } from './permissions';
+
+export interface ActivityFunctionProps {
+  spec: ActivitySpec;
+  functionName: string;
+  environment: Record<string, string>;
+  grants: Grants;
+  logRetention: RetentionDays;
+  /** The repository root: package-lock.json and node_modules (with esbuild) are here. */
+  projectRoot: string;
+}
+
+/** Enough for an SDK call and an HTTP request; Lambda gives CPU in proportion to memory. */
+export const ACTIVITY_MEMORY_MB = 256;
+
+/**
+ * ESM bundles of CommonJS dependencies (the AWS SDK, pino) call `require` for
+ * Node built-ins, which ESM lacks; this gives them one.
+ */
+const REQUIRE_SHIM = "import { createRequire as __moscalerCreateRequire } from 'node:module'; const require = __moscalerCreateRequire(import.meta.url);";
+
+export class ActivityFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: ActivityFunctionProps) {
+    super(scope, id);
+    const { spec } = props;
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      retention: props.logRetention,
+      // Named where everyone looks, so it must go with the stack: a retained one would make the next deploy fail (it exists).
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `mo-scaler activity ${spec.name}: only what it needs`,
+    });
+    const policy = new Policy(this, 'Policy', {
+      statements: [
+        new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+        ...props.grants.statements,
+      ],
+    });
+    policy.attachToRole(this.role);
+    for (const w of props.grants.wildcards) acknowledge(policy, wildcardResourceFinding(policy, w.resource), w.reason);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      functionName: props.functionName,
+      description: `mo-scaler activity ${spec.name} (${relative(props.projectRoot, spec.entry)})`,
+      entry: spec.entry,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      // No native modules in the bundle, and Graviton costs 20% less per GB-second.
+      architecture: Architecture.ARM_64,
+      memorySize: ACTIVITY_MEMORY_MB,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: props.environment,
+      projectRoot: props.projectRoot,
+      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        // Bundle the SDK too: the versions tested here (client-opsworks is no longer in Lambda's own SDK set).
+        externalModules: [],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        banner: REQUIRE_SHIM,
+      },
+    });
+    // The role's policy must exist before the function is invoked by a workflow.
+    this.fn.node.addDependency(policy);
+  }
+}
+
+/** Where esbuild is installed, so a missing local install fails synth instead of falling back to Docker. */
+export function localEsbuild(projectRoot: string): string {
+  try {
+    return dirname(createRequire(join(projectRoot, 'package.json')).resolve('esbuild/package.json'));
+  } catch (error) {
+    throw new Error('esbuild is not installed in node_modules (run npm ci): NodejsFunction would fall back to Docker bundling', { cause: error });
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * What someone must be told about: a workflow that failed or timed out (a
+ * worker may be left half-booted or half-drained), workers stranded in
+ * maintenance (out of service, still billed), and an autoscale cycle that
+ * stopped running. Alarms notify the SNS topic given in the config, if any.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+/** Metric (in the stack's namespace) counting workers found stranded in maintenance. */
+export const STRANDED_METRIC = 'WorkersStrandedInMaintenance';
+
+export interface AlarmsProps {
+  prefix: string;
+  /** Namespace of the metrics this stack derives from logs. */
+  namespace: string;
+  stateMachines: Readonly<Record<string, StateMachine>>;
+  /** Workflow the schedule starts, watched for silence. */
+  scheduled?: { workflow: string; everyMinutes: number };
+  /**
+   * Where stranded workers show: the autoscale cycle enters a release state once
+   * per worker it found in maintenance with no drain running (plan-cycle's
+   * `release` actions), and logs every state entered at level ALL.
+   */
+  stranded?: { logGroup: ILogGroup; releaseStates: readonly string[] };
+  alarmTopicArn?: string;
+}
+
+export class MoScalerAlarms extends Construct {
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    const action: IAlarmAction | undefined = props.alarmTopicArn
+      ? new SnsAction(Topic.fromTopicArn(this, 'Topic', props.alarmTopicArn))
+      : undefined;
+    const add = (alarm: Alarm) => {
+      if (action) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+      this.alarms.push(alarm);
+    };
+    const period = Duration.minutes(5);
+
+    for (const [workflow, sm] of Object.entries(props.stateMachines)) {
+      add(
+        new Alarm(this, `${workflow}-failed`, {
+          alarmName: `${props.prefix}${workflow}-failed`,
+          alarmDescription: `A ${workflow} execution failed or timed out: see its history in the Step Functions console.`,
+          metric: new MathExpression({
+            // Step Functions publishes these only when they happen: without FILL the sum is missing whenever one is.
+            expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
+            usingMetrics: { failed: sm.metricFailed({ period, statistic: 'Sum' }), timedOut: sm.metricTimedOut({ period, statistic: 'Sum' }) },
+            period,
+            label: `${workflow} executions failed or timed out`,
+          }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    if (props.stranded && props.stranded.releaseStates.length > 0) {
+      // Step Functions log events: {"type": "TaskStateEntered", "details": {"name": <state>, ...}, ...}.
+      new MetricFilter(this, 'StrandedFilter', {
+        logGroup: props.stranded.logGroup,
+        filterPattern: FilterPattern.all(
+          FilterPattern.stringValue('$.type', '=', 'TaskStateEntered'),
+          FilterPattern.any(...props.stranded.releaseStates.map((s) => FilterPattern.stringValue('$.details.name', '=', s))),
+        ),
+        metricNamespace: props.namespace,
+        metricName: STRANDED_METRIC,
+        metricValue: '1',
+      });
+      // Released workers are back in service by the next cycle; finding some in every window for 15 minutes
+      // means the release keeps failing or drains keep dying half-way.
+      add(
+        new Alarm(this, 'stranded', {
+          alarmName: `${props.prefix}stranded-in-maintenance`,
+          alarmDescription: 'Workers were found in maintenance with no drain running in every 5-minute window for 15 minutes: out of service but billed.',
+          metric: new Metric({ namespace: props.namespace, metricName: STRANDED_METRIC, statistic: 'Sum', period }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 3,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    if (props.scheduled) {
+      const sm = props.stateMachines[props.scheduled.workflow]!;
+      // Three missed cycles (at least 10 minutes): the schedule, its role or the state machine is broken.
+      const window = Duration.minutes(Math.max(10, props.scheduled.everyMinutes * 3));
+      add(
+        new Alarm(this, 'not-running', {
+          alarmName: `${props.prefix}${props.scheduled.workflow}-not-running`,
+          alarmDescription: `No ${props.scheduled.workflow} execution started in ${window.toMinutes()} minutes although the schedule is enabled.`,
+          metric: sm.metricStarted({ period: window, statistic: 'Sum' }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.BREACHING,
+        }),
+      );
+    }
+  }
+}

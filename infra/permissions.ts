@@ -1,0 +1,143 @@
+/**
+ * Least privilege per activity: each function gets only the capabilities its
+ * one job needs, and each capability only the actions and resources that job
+ * touches (the OpsWorks stack, the cluster's tagged instances, the one
+ * secret, the child state machines). A `*` resource appears only for actions
+ * that AWS cannot limit by resource, each with the reason cdk-nag is given.
+ *
+ * References: OpsWorks https://docs.aws.amazon.com/opsworks/latest/userguide/opsworks-security-users-examples.html,
+ * EC2 https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html,
+ * CloudWatch https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html.
+ */
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+
+export type Capability =
+  /** Describe the fleet: the stack, its layers and instances (and their EC2 facts). */
+  | 'fleet-read'
+  | 'fleet-start'
+  | 'fleet-stop'
+  /** CloudWatch datapoints for the cloudwatch strategy. */
+  | 'metrics-read'
+  /** The Opencast admin API: needs the credentials in the secret. */
+  | 'opencast'
+  /** Running boot/drain executions (one per worker at a time). */
+  | 'list-executions';
+
+/**
+ * What each activity does, by its file name, read from its code: observing the
+ * cluster (activities/worker-facts.ts) describes the fleet and asks Opencast;
+ * listing executions keeps two workflows off one worker. An activity not listed
+ * gets DEFAULT_CAPABILITIES (observe): enough for a new check, and nothing that
+ * changes the fleet until it is listed here.
+ *
+ * `opencast` on stop-worker: activities/lambda-runtime.ts reads the secret at
+ * cold start for every function, so even a function that never calls Opencast
+ * needs it until that read is made lazy.
+ */
+export const ACTIVITY_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
+  'plan-cycle': ['fleet-read', 'metrics-read', 'opencast', 'list-executions'],
+  'release-maintenance': ['fleet-read', 'opencast', 'list-executions'],
+  'start-worker': ['fleet-read', 'fleet-start', 'opencast', 'list-executions'],
+  'check-boot': ['fleet-read', 'opencast'],
+  'begin-drain': ['fleet-read', 'opencast', 'list-executions'],
+  'check-billing-window': ['fleet-read', 'opencast'],
+  'set-maintenance': ['fleet-read', 'opencast'],
+  'check-drained': ['fleet-read', 'opencast'],
+  'stop-worker': ['fleet-stop', 'opencast'],
+  'check-stopped': ['fleet-read', 'opencast'],
+  'abandon-drain': ['fleet-read', 'opencast'],
+};
+
+export const DEFAULT_CAPABILITIES: readonly Capability[] = ['fleet-read', 'opencast'];
+
+export function capabilitiesOf(activity: string): readonly Capability[] {
+  return ACTIVITY_CAPABILITIES[activity] ?? DEFAULT_CAPABILITIES;
+}
+
+export interface PermissionScope {
+  provider: 'opsworks' | 'ec2';
+  cluster: string;
+  /** The tag whose value is the cluster name (provider ec2), e.g. `opencast:cluster`. */
+  clusterTagKey: string;
+  /** `arn:aws:opsworks:<region>:<account>:stack/<stackId>/` (provider opsworks). */
+  opsworksStackArn?: string;
+  /** `arn:aws:ec2:<region>:<account>:instance/*` (provider ec2; narrowed by the cluster tag). */
+  ec2InstanceArns?: string;
+  secretArn: string;
+  childStateMachineArns: readonly string[];
+}
+
+export interface Grants {
+  statements: PolicyStatement[];
+  /** Resources with a `*` (cdk-nag IAM5 findings), with why each is needed. */
+  wildcards: { resource: string; reason: string }[];
+}
+
+export function grantsFor(capabilities: readonly Capability[], scope: PermissionScope): Grants {
+  const statements: PolicyStatement[] = [];
+  const unscoped: string[] = [];
+  let instances: string | undefined;
+  const has = (c: Capability) => capabilities.includes(c);
+  const opsworks = scope.provider === 'opsworks';
+
+  if (has('fleet-read')) {
+    if (opsworks) {
+      // The adapter finds the stack by name with DescribeStacks and no StackIds, which AWS refuses
+      // when the action is limited to stack ARNs (API_DescribeStacks: "this parameter is required").
+      unscoped.push('opsworks:DescribeStacks');
+      statements.push(allow(['opsworks:DescribeLayers', 'opsworks:DescribeInstances'], [required(scope.opsworksStackArn, 'opsworksStackArn')]));
+    }
+    unscoped.push('ec2:DescribeInstances');
+  }
+  for (const [cap, action] of [
+    ['fleet-start', opsworks ? 'opsworks:StartInstance' : 'ec2:StartInstances'],
+    ['fleet-stop', opsworks ? 'opsworks:StopInstance' : 'ec2:StopInstances'],
+  ] as const) {
+    if (!has(cap)) continue;
+    if (opsworks) {
+      statements.push(allow([action], [required(scope.opsworksStackArn, 'opsworksStackArn')]));
+    } else {
+      instances = required(scope.ec2InstanceArns, 'ec2InstanceArns');
+      statements.push(
+        new PolicyStatement({
+          actions: [action],
+          resources: [instances],
+          conditions: { StringEquals: { [`aws:ResourceTag/${scope.clusterTagKey}`]: scope.cluster } },
+        }),
+      );
+    }
+  }
+  if (has('metrics-read')) unscoped.push('cloudwatch:GetMetricStatistics');
+  if (has('opencast')) statements.push(allow(['secretsmanager:GetSecretValue'], [scope.secretArn]));
+  if (has('list-executions') && scope.childStateMachineArns.length > 0) {
+    statements.push(allow(['states:ListExecutions'], [...scope.childStateMachineArns]));
+  }
+  if (unscoped.length > 0) statements.unshift(allow(unscoped.sort(), ['*']));
+
+  const wildcards: Grants['wildcards'] = [];
+  if (unscoped.length > 0) {
+    wildcards.push({
+      resource: '*',
+      reason:
+        `${unscoped.join(', ')} cannot be limited to a resource: ec2:DescribeInstances and cloudwatch:GetMetricStatistics ` +
+        'support no resource-level permissions, and opsworks:DescribeStacks is called without StackIds to find the stack by name. ' +
+        'All are read-only; every action that changes something is limited to the cluster.',
+    });
+  }
+  if (instances) {
+    wildcards.push({
+      resource: instances,
+      reason: `Start/stop are limited by the condition aws:ResourceTag/${scope.clusterTagKey} = ${scope.cluster}: the cluster's instances are not known by id at deploy time.`,
+    });
+  }
+  return { statements, wildcards };
+}
+
+function allow(actions: string[], resources: string[]): PolicyStatement {
+  return new PolicyStatement({ actions, resources });
+}
+
+function required(value: string | undefined, what: string): string {
+  if (value === undefined) throw new Error(`permissions: ${what} is required for this provider`);
+  return value;
+}

@@ -1,0 +1,270 @@
+/**
+ * What the deployed stack is given (`infra/config.json` or `-c` context keys),
+ * validated at synth so that a bad config never reaches CloudFormation. The
+ * settings the activities read from their environment go through core's
+ * `resolveSettings` and the autoscale config through `parseAutoscaleConfig`:
+ * the same rules as the CLI, so a value the stack accepts is one the Lambda
+ * functions accept at cold start.
+ */
+import { z } from 'zod';
+import { configErrorFrom, parseAutoscaleConfig, type AutoscaleConfig } from '../core/autoscale-config';
+import { ConfigError } from '../core/errors';
+import { resolveSettings, type Settings } from '../core/settings';
+
+export const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** Lambda's 4 KB for all environment variables, less what the ARNs the stack adds take. */
+const ENVIRONMENT_BUDGET = 3_400;
+
+/** Scheduler rates that divide an hour evenly, so time-of-day windows partition the week into whole ticks. */
+const SCHEDULE_MINUTES = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60];
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM (00:00 to 24:00)');
+
+const minWorkersWindow = z
+  .object({
+    /** Shown in the schedule's description and the execution input's source. */
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, - and _ (at most 32)'),
+    days: z.array(z.enum(WEEKDAYS)).min(1),
+    start: clockTime,
+    end: clockTime,
+    minWorkers: z.number().int().min(0).max(10_000),
+  })
+  .strict();
+
+const scheduleSchema = z
+  .object({
+    /** One autoscale cycle every N minutes (EventBridge Scheduler's finest rate is one minute). */
+    everyMinutes: z.number().int().refine((n) => SCHEDULE_MINUTES.includes(n), `must be one of ${SCHEDULE_MINUTES.join(', ')}`).default(1),
+    /** IANA zone the windows' times are in; Scheduler follows its daylight-saving changes. */
+    timeZone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. America/New_York)').default('UTC'),
+    /** Deploy with the cycle switched off (e.g. a first deploy before the secret is filled in). */
+    enabled: z.boolean().default(true),
+    minWorkersWindows: z.array(minWorkersWindow).default([]),
+  })
+  .strict();
+
+const arn = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+`), `must be a ${service} ARN`);
+
+export const stackConfigSchema = z
+  .object({
+    cluster: z.string().min(1),
+    /** Where to deploy; also the region of the OpsWorks stack or EC2 instances. */
+    region: z.string(),
+    /** Optional: without it the template is account-agnostic (resolved at deploy). */
+    account: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id').optional(),
+    provider: z.enum(['opsworks', 'ec2']).default('opsworks'),
+    /** The OpsWorks stack id: every OpsWorks permission is limited to this stack. Required for provider opsworks. */
+    opsworksStackId: z.string().regex(/^[0-9a-f-]{36}$/, 'must be an OpsWorks stack id (a UUID)').optional(),
+    opencastUrl: z.string().optional(),
+    /** An existing secret holding {"user","password"}; without it the stack creates one for you to fill in. */
+    opencastSecretArn: arn('secretsmanager').optional(),
+    /** The user written into a secret the stack creates (its password is generated: set the real one after deploy). */
+    opencastUser: z.string().min(1).default('opencast_system_account'),
+    minWorkers: z.number().int().optional(),
+    idleUptimeThreshold: z.number().int().optional(),
+    billing: z.enum(['hourly', 'per-second']).optional(),
+    /** Further settings with the CLI's meaning (see core/settings.ts); never credentials. */
+    opencastAuth: z.enum(['digest', 'basic']).optional(),
+    opencastTimeoutMs: z.number().int().optional(),
+    queueSource: z.enum(['active-jobs', 'queued-job-count']).optional(),
+    protectedWorkers: z.array(z.string().min(1)).optional(),
+    protectTag: z.string().optional(),
+    /** EC2 provider: the tag keys that find the cluster's instances, their role and hostname. */
+    ec2ClusterTag: z.string().optional(),
+    ec2RoleTag: z.string().optional(),
+    ec2HostnameTag: z.string().optional(),
+    /** The autoscale config (the CLI's `-c/--config` JSON), inline. */
+    autoscale: z.unknown(),
+    schedule: scheduleSchema.default({ everyMinutes: 1, timeZone: 'UTC', enabled: true, minWorkersWindows: [] }),
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((d) => LOG_RETENTION_DAYS.includes(d), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
+      .default(90),
+    /** SNS topic the alarms notify; without it the alarms only show in the console. */
+    alarmTopicArn: arn('sns').optional(),
+    /** Prefix of every named resource (functions, state machines); default `moscaler-<cluster>-`. */
+    resourcePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, - and _ (at most 40)').optional(),
+  })
+  .strict();
+
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+export type ScheduleConfig = z.infer<typeof scheduleSchema>;
+export type MinWorkersWindow = z.infer<typeof minWorkersWindow>;
+
+/** The validated config: what MoScalerStack is built from. */
+export interface StackConfig {
+  cluster: string;
+  region: string;
+  account?: string;
+  provider: Settings['provider'];
+  opsworksStackId?: string;
+  opencastSecretArn?: string;
+  opencastUser: string;
+  /** The settings as the activities will resolve them from the environment below. */
+  settings: Settings;
+  autoscale: AutoscaleConfig;
+  /** The activities' environment, except the ARNs only known inside the stack. */
+  environment: Record<string, string>;
+  schedule: ScheduleConfig;
+  logRetentionDays: number;
+  alarmTopicArn?: string;
+  resourcePrefix: string;
+}
+
+/** Validates raw config (parsed JSON or context values); throws ConfigError naming the field under `where`. */
+export function parseStackConfig(raw: unknown, where = 'config'): StackConfig {
+  const parsed = stackConfigSchema.safeParse(raw);
+  if (!parsed.success) throw configErrorFrom(where, parsed.error);
+  const c = parsed.data;
+  if (c.provider === 'opsworks' && !c.opsworksStackId) {
+    throw new ConfigError(`${where}.opsworksStackId`, 'required for provider opsworks: the functions may act on this stack only');
+  }
+  if (c.provider === 'ec2' && c.opsworksStackId) {
+    throw new ConfigError(`${where}.opsworksStackId`, 'only meaningful for provider opsworks');
+  }
+  if (c.autoscale === undefined) throw new ConfigError(`${where}.autoscale`, 'required: the autoscale config (see config/autoscale.example.json)');
+
+  const environment = settingsEnvironment(c);
+  // The same resolution the activities do at cold start (credentials come from the secret, so none here).
+  const settings = withField(where, () => resolveSettings({ region: c.region }, environment, false));
+  const autoscale = parseAutoscaleConfig(c.autoscale, `${where}.autoscale`);
+  // Written out rather than left to defaults, so the function configuration shows the floor and billing in force.
+  Object.assign(environment, {
+    MOSCALER_PROVIDER: settings.provider,
+    MOSCALER_MIN_WORKERS: String(settings.minWorkers),
+    MOSCALER_IDLE_UPTIME_THRESHOLD: String(settings.idleUptimeThreshold),
+    MOSCALER_BILLING: settings.billing,
+    AUTOSCALE_CONFIG: JSON.stringify(autoscale),
+  });
+  checkWindows(c.schedule, `${where}.schedule.minWorkersWindows`);
+  const size = Object.entries(environment).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (size > ENVIRONMENT_BUDGET) {
+    throw new ConfigError(`${where}.autoscale`, `the functions' environment would take ${size} bytes; Lambda allows 4 KB in all (${ENVIRONMENT_BUDGET} here, the rest is ARNs)`);
+  }
+
+  return {
+    cluster: settings.cluster,
+    region: c.region,
+    ...(c.account ? { account: c.account } : {}),
+    provider: settings.provider,
+    ...(c.opsworksStackId ? { opsworksStackId: c.opsworksStackId } : {}),
+    ...(c.opencastSecretArn ? { opencastSecretArn: c.opencastSecretArn } : {}),
+    opencastUser: c.opencastUser,
+    settings,
+    autoscale,
+    environment,
+    schedule: c.schedule,
+    logRetentionDays: c.logRetentionDays,
+    ...(c.alarmTopicArn ? { alarmTopicArn: c.alarmTopicArn } : {}),
+    resourcePrefix: c.resourcePrefix ?? defaultPrefix(settings.cluster),
+  };
+}
+
+/** `moscaler-<cluster>-` with the cluster name reduced to what resource names allow. */
+export function defaultPrefix(cluster: string): string {
+  const slug = cluster.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 24);
+  return `moscaler-${slug || 'cluster'}-`;
+}
+
+/** The config as the MOSCALER_* variables core/settings.ts reads (only those that are set). */
+function settingsEnvironment(c: z.infer<typeof stackConfigSchema>): Record<string, string> {
+  const env: Record<string, string | undefined> = {
+    MOSCALER_CLUSTER: c.cluster,
+    MOSCALER_PROVIDER: c.provider,
+    MOSCALER_OPENCAST_URL: c.opencastUrl,
+    MOSCALER_MIN_WORKERS: c.minWorkers?.toString(),
+    MOSCALER_IDLE_UPTIME_THRESHOLD: c.idleUptimeThreshold?.toString(),
+    MOSCALER_BILLING: c.billing,
+    MOSCALER_OPENCAST_AUTH: c.opencastAuth,
+    MOSCALER_OPENCAST_TIMEOUT_MS: c.opencastTimeoutMs?.toString(),
+    MOSCALER_QUEUE_SOURCE: c.queueSource,
+    MOSCALER_PROTECTED_WORKERS: c.protectedWorkers?.join(','),
+    MOSCALER_PROTECT_TAG: c.protectTag,
+    MOSCALER_EC2_CLUSTER_TAG: c.ec2ClusterTag,
+    MOSCALER_EC2_ROLE_TAG: c.ec2RoleTag,
+    MOSCALER_EC2_HOSTNAME_TAG: c.ec2HostnameTag,
+  };
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/** Maps core's variable names in errors back to the config key the user wrote. */
+const FIELD_OF_VARIABLE: Record<string, string> = {
+  MOSCALER_CLUSTER: 'cluster',
+  '--cluster': 'cluster',
+  '--region': 'region',
+  MOSCALER_PROVIDER: 'provider',
+  MOSCALER_OPENCAST_URL: 'opencastUrl',
+  MOSCALER_MIN_WORKERS: 'minWorkers',
+  MOSCALER_IDLE_UPTIME_THRESHOLD: 'idleUptimeThreshold',
+  MOSCALER_BILLING: 'billing',
+  MOSCALER_OPENCAST_AUTH: 'opencastAuth',
+  MOSCALER_OPENCAST_TIMEOUT_MS: 'opencastTimeoutMs',
+  MOSCALER_QUEUE_SOURCE: 'queueSource',
+  MOSCALER_PROTECT_TAG: 'protectTag',
+  MOSCALER_EC2_CLUSTER_TAG: 'ec2ClusterTag',
+  MOSCALER_EC2_ROLE_TAG: 'ec2RoleTag',
+  MOSCALER_EC2_HOSTNAME_TAG: 'ec2HostnameTag',
+};
+
+function withField<T>(where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      const key = FIELD_OF_VARIABLE[error.field] ?? error.field;
+      throw new ConfigError(`${where}.${key}`, error.message.slice(error.field.length + 2), { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Minutes since midnight; 24:00 is the end of the day. */
+export function minutesOf(time: string): number {
+  const [h, m] = time.split(':').map(Number);
+  return h! * 60 + m!;
+}
+
+/**
+ * Windows must have distinct names, be non-empty, start and end on a tick of the schedule, and not
+ * overlap on any day: two floors at once would make two cycles decide
+ * differently in the same minute.
+ */
+function checkWindows(schedule: ScheduleConfig, where: string): void {
+  const taken = new Map<string, string>();
+  const names = new Set<string>();
+  schedule.minWorkersWindows.forEach((w, i) => {
+    // The name labels the window's schedules and their input: one name, one floor.
+    if (names.has(w.name)) throw new ConfigError(`${where}.${i}`, `another window is already named "${w.name}"`);
+    names.add(w.name);
+    const start = minutesOf(w.start);
+    const end = minutesOf(w.end);
+    if (start >= end) throw new ConfigError(`${where}.${i}`, `start ${w.start} must be before end ${w.end} (split a window that crosses midnight in two)`);
+    for (const t of [start, end]) {
+      if (t % schedule.everyMinutes !== 0) {
+        throw new ConfigError(`${where}.${i}`, `${w.start}-${w.end} must start and end on a multiple of everyMinutes (${schedule.everyMinutes})`);
+      }
+    }
+    for (const day of new Set(w.days)) {
+      for (let t = start; t < end; t += schedule.everyMinutes) {
+        const other = taken.get(`${day}@${t}`);
+        if (other !== undefined) throw new ConfigError(`${where}.${i}`, `overlaps window "${other}" on ${day}`);
+        taken.set(`${day}@${t}`, w.name);
+      }
+    }
+  });
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * MoScalerStack: the workflows in infra/workflows as Step Functions state
+ * machines, one Lambda function per activity they call, the schedule of the
+ * autoscale cycle, the Opencast credentials in Secrets Manager, logs, alarms
+ * and least-privilege roles. Everything is derived from the workflow files
+ * and the validated config (infra/props.ts).
+ */
+import { resolve } from 'node:path';
+import { ArnFormat, Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { pascalCase } from '../engine/arn';
+import { ConfigError } from '../core/errors';
+import { ActivityFunction, localEsbuild } from './activity-function';
+import { MoScalerAlarms } from './alarms';
+import { acknowledge } from './nag';
+import { capabilitiesOf, grantsFor } from './permissions';
+import type { StackConfig } from './props';
+import { CycleSchedules } from './schedules';
+import { loadCatalog, type Catalog } from './workflow-catalog';
+import { WorkflowStateMachine } from './workflow-state-machine';
+
+/** The repository root (this file is infra/stack.ts). */
+export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+
+/** The workflow the schedule starts. */
+export const SCHEDULED_WORKFLOW = 'autoscale';
+/** The activity that puts a worker stranded in maintenance back in service (one Task per stranded worker). */
+export const RELEASE_ACTIVITY = 'release-maintenance';
+
+const LAMBDA_NAME_MAX = 64;
+const STATE_MACHINE_NAME_MAX = 80;
+
+export interface MoScalerStackProps extends StackProps {
+  config: StackConfig;
+  /** Defaults: `<repo>/infra/workflows`, `<repo>/activities`. */
+  workflowsDir?: string;
+  activitiesDir?: string;
+}
+
+export class MoScalerStack extends Stack {
+  readonly catalog: Catalog;
+  readonly functions: Record<string, ActivityFunction> = {};
+  readonly workflows: Record<string, WorkflowStateMachine> = {};
+  readonly secret: ISecret;
+
+  constructor(scope: Construct, id: string, props: MoScalerStackProps) {
+    super(scope, id, {
+      ...props,
+      env: { region: props.config.region, ...(props.config.account ? { account: props.config.account } : {}) },
+      description: `mo-scaler: autoscales the Opencast workers of cluster ${props.config.cluster}`,
+    });
+    const config = props.config;
+    const prefix = config.resourcePrefix;
+    this.catalog = loadCatalog(props.workflowsDir ?? resolve(PROJECT_ROOT, 'infra/workflows'), props.activitiesDir ?? resolve(PROJECT_ROOT, 'activities'));
+    checkNames(prefix, this.catalog);
+    localEsbuild(PROJECT_ROOT);
+    const retention = config.logRetentionDays as RetentionDays;
+
+    this.secret = this.opencastSecret(config);
+
+    // ARNs built from the fixed names, not Refs: functions read them and workflows may start themselves, so Refs would cycle.
+    const stateMachineArns = Object.fromEntries(
+      this.catalog.workflows.map((w) => [
+        w.name,
+        this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${prefix}${w.name}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      ]),
+    );
+    const children = [...new Set(this.catalog.workflows.flatMap((w) => Object.values(w.stateMachines)))].sort();
+    const environment: Record<string, string> = {
+      ...config.environment,
+      MOSCALER_OPENCAST_SECRET_ARN: this.secret.secretArn,
+      ...Object.fromEntries(children.map((w) => [`MOSCALER_${w.toUpperCase().replace(/-/g, '_')}_STATE_MACHINE_ARN`, stateMachineArns[w]!])),
+      // The SDK's Node-version support warning at each cold start: nothing to act on inside Lambda.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    const scopeOfGrants = {
+      provider: config.provider,
+      cluster: config.cluster,
+      clusterTagKey: config.settings.ec2Tags.cluster,
+      ...(config.opsworksStackId
+        ? { opsworksStackArn: `arn:${Aws.PARTITION}:opsworks:${this.region}:${Aws.ACCOUNT_ID}:stack/${config.opsworksStackId}/` }
+        : {}),
+      ...(config.provider === 'ec2' ? { ec2InstanceArns: `arn:${Aws.PARTITION}:ec2:${this.region}:${Aws.ACCOUNT_ID}:instance/*` } : {}),
+      secretArn: this.secret.secretArn,
+      childStateMachineArns: children.map((w) => stateMachineArns[w]!),
+    };
+    for (const spec of this.catalog.activities) {
+      this.functions[spec.name] = new ActivityFunction(this, `${pascalCase(spec.name)}Activity`, {
+        spec,
+        functionName: `${prefix}${spec.name}`,
+        environment,
+        grants: grantsFor(capabilitiesOf(spec.name), scopeOfGrants),
+        logRetention: retention,
+        projectRoot: PROJECT_ROOT,
+      });
+    }
+
+    const fns: Record<string, IFunction> = Object.fromEntries(Object.entries(this.functions).map(([k, v]) => [k, v.fn]));
+    for (const spec of this.catalog.workflows) {
+      this.workflows[spec.name] = new WorkflowStateMachine(this, `${pascalCase(spec.name)}Workflow`, {
+        spec,
+        stateMachineName: `${prefix}${spec.name}`,
+        functions: fns,
+        stateMachineArns,
+        logRetention: retention,
+      });
+    }
+    // Children first, so a parent never starts a state machine that does not exist yet.
+    for (const spec of this.catalog.workflows) {
+      for (const child of Object.values(spec.stateMachines)) {
+        if (child !== spec.name) this.workflows[spec.name]!.node.addDependency(this.workflows[child]!);
+      }
+    }
+
+    const scheduled = this.workflows[SCHEDULED_WORKFLOW];
+    if (!scheduled) throw new ConfigError('infra/workflows', `no ${SCHEDULED_WORKFLOW}.asl.json: the schedule has nothing to start`);
+    new CycleSchedules(this, 'Schedule', { stateMachine: scheduled.stateMachine, schedule: config.schedule });
+
+    const machines: Record<string, StateMachine> = Object.fromEntries(Object.entries(this.workflows).map(([k, v]) => [k, v.stateMachine]));
+    new MoScalerAlarms(this, 'Alarms', {
+      prefix,
+      namespace: `MoScaler/${prefix.replace(/-+$/, '')}`,
+      stateMachines: machines,
+      ...(config.schedule.enabled ? { scheduled: { workflow: SCHEDULED_WORKFLOW, everyMinutes: config.schedule.everyMinutes } } : {}),
+      stranded: {
+        logGroup: scheduled.logGroup,
+        releaseStates: Object.entries(scheduled.spec.tasks)
+          .filter(([, t]) => t.activity === RELEASE_ACTIVITY)
+          .map(([state]) => state),
+      },
+      ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
+    });
+
+    for (const [name, wf] of Object.entries(this.workflows)) {
+      new CfnOutput(this, `${pascalCase(name)}StateMachineArn`, { value: wf.stateMachine.stateMachineArn, description: `state machine of workflow ${name}` });
+    }
+    new CfnOutput(this, 'ResourcePrefix', { value: prefix, description: 'moscaler --engine aws finds the state machines as <prefix><workflow>' });
+    new CfnOutput(this, 'OpencastSecretArn', { value: this.secret.secretArn, description: 'put {"user","password"} here' });
+  }
+
+  /** The existing secret named in the config, or a new one whose password the operator sets after deploy. */
+  private opencastSecret(config: StackConfig): ISecret {
+    if (config.opencastSecretArn) return Secret.fromSecretCompleteArn(this, 'OpencastCredentials', config.opencastSecretArn);
+    const secret = new Secret(this, 'OpencastCredentials', {
+      secretName: `${config.resourcePrefix}opencast`,
+      description: `Opencast system account for mo-scaler (${config.cluster}): {"user","password"}; set the real password after deploy`,
+      // A random placeholder: the template never holds the password, and the functions fail with AuthError until it is set.
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ user: config.opencastUser }),
+        generateStringKey: 'password',
+        excludePunctuation: true,
+        passwordLength: 32,
+      },
+    });
+    acknowledge(
+      secret,
+      'AwsSolutions-SMG4',
+      "The password is Opencast's (its system account); rotating it here without changing it in Opencast would lock the scaler out. Rotate it in Opencast, then put the new value here.",
+    );
+    return secret;
+  }
+}
+
+/** Lambda and Step Functions name limits, checked at synth with the real names. */
+function checkNames(prefix: string, catalog: Catalog): void {
+  for (const a of catalog.activities) {
+    if (prefix.length + a.name.length > LAMBDA_NAME_MAX) {
+      throw new ConfigError('config.resourcePrefix', `"${prefix}${a.name}" is longer than Lambda's ${LAMBDA_NAME_MAX} characters; choose a shorter resourcePrefix`);
+    }
+  }
+  for (const w of catalog.workflows) {
+    if (prefix.length + w.name.length > STATE_MACHINE_NAME_MAX) {
+      throw new ConfigError('config.resourcePrefix', `"${prefix}${w.name}" is longer than Step Functions' ${STATE_MACHINE_NAME_MAX} characters`);
+    }
+  }
+}
