@@ -26,6 +26,8 @@ import type { CommandRuntime } from './runtime-select';
 import { runLoop, historyFor } from './run-loop';
 import { autoscaleViaWorkflow, historyText, outcomesText, scaleViaWorkflows, type CycleResult, type ExecutionOutcome, type ScaleKind } from './workflow-commands';
 import { parseDuration } from './sim-run';
+import { DEFAULT_UI_PORT, runUiCommand, type UiCommandOptions } from './ui-command';
+import { runDiagramCommand } from './diagram-command';
 import type { Decision } from '../core/decision';
 import type { HistoryEvent } from '../engine/types';
 import { VERSION } from './version';
@@ -326,8 +328,32 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .option('--duration <span>', "how long to simulate, e.g. 36h or 7d [default: the scenario's end]")
     .option('--every <span>', 'autoscale schedule', '60s')
     .option('--timeline <file>', 'write the per-minute timeline (.csv or .json)')
-    .action(async (file: string, opts: { config?: string; duration?: string; every: string; timeline?: string }) => {
+    .option('--report <file>', 'write a self-contained HTML report: figures, demand chart, decisions')
+    .action(async (file: string, opts: { config?: string; duration?: string; every: string; timeline?: string; report?: string }) => {
       await runSimCommand(ctx, context.globals(), file, opts);
+    });
+
+  program
+    .command('ui')
+    .description('the state visualizer on http://127.0.0.1:<port>/: a live simulation with --sim, else watch the cluster')
+    .option('--port <n>', 'port on 127.0.0.1 (0: any free one)', String(DEFAULT_UI_PORT))
+    .option('--poll <span>', 'cluster: time between observations', '15s')
+    .option('--speed <x>', 'simulation: virtual seconds per real second', '60')
+    .option('--every <span>', 'simulation: autoscale schedule', '60s')
+    .option('-c, --config <json-or-file>', 'simulation: autoscale config [default: config/autoscale.example.json]')
+    .option('--duration <span>', "simulation: stop advancing after this long [default: the scenario's end]")
+    .option('--paused', 'simulation: start paused (resume on the page)')
+    .action(async (opts: UiCommandOptions) => {
+      await withScaler(context, (scope) => runUiCommand(ctx, scope, opts));
+    });
+
+  program
+    .command('diagram')
+    .description('the worker lifecycle machine or a workflow as a diagram, generated from its definition')
+    .argument('[name]', 'worker, autoscale, boot-worker or drain-worker', 'worker')
+    .addOption(new Option('--format <format>', 'diagram format').choices(['mermaid', 'dot', 'svg']).default('mermaid'))
+    .action((name: string, opts: { format: string }) => {
+      runDiagramCommand(ctx.io, name, opts.format);
     });
 
   program

@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { loadScenarioFile } from '../sim/model/scenario';
 import { timelineToCsv, timelineToJson } from '../sim/model/stats';
+import { simReportHtml } from '../ui/report';
 import type { CliIo } from './io';
 import type { GlobalOptions } from './main';
 import { readAutoscaleConfig } from './main';
@@ -12,6 +13,8 @@ export interface SimCommandOptions {
   duration?: string;
   every: string;
   timeline?: string;
+  /** Write the run as a self-contained HTML page (figures, demand chart, decisions). */
+  report?: string;
 }
 
 export async function runSimCommand(
@@ -36,6 +39,7 @@ export async function runSimCommand(
   if (opts.timeline) {
     await writeFile(opts.timeline, opts.timeline.endsWith('.json') ? timelineToJson(result.timeline) : timelineToCsv(result.timeline));
   }
+  if (opts.report) await writeFile(opts.report, simReportHtml(result, simSummaryText(result)));
   if (globals.output === 'json') {
     const { timeline: _timeline, ...rest } = result;
     ctx.io.stdout.write(`${JSON.stringify(rest, null, 2)}\n`);

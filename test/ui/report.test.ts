@@ -1,0 +1,83 @@
+/**
+ * The demand chart and `moscaler sim run --report`: one self-contained HTML
+ * file with the figures, the chart and the decisions.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { TimelineSample } from '../../sim/model/cluster';
+import { demandChartSvg } from '../../ui/chart';
+import { runCli } from '../helpers/cli';
+
+const T0 = Date.parse('2025-10-13T04:00:00Z');
+
+function sample(minute: number, values: Partial<TimelineSample>): TimelineSample {
+  return {
+    at: T0 + minute * 60_000,
+    queuedJobs: 0,
+    queuedLoad: 0,
+    runningJobs: 0,
+    runningLoad: 0,
+    onlineWorkers: 2,
+    inServiceWorkers: 2,
+    pendingWorkers: 0,
+    maintenanceWorkers: 0,
+    billedWorkers: 2,
+    runningInstances: 5,
+    ...values,
+  };
+}
+
+describe('demandChartSvg', () => {
+  it('draws jobs running and queued against workers online and billed, with starts and stops marked', () => {
+    const samples = Array.from({ length: 120 }, (_, m) => sample(m, { runningJobs: m < 60 ? 4 : 10, queuedJobs: m >= 60 && m < 70 ? 30 : 0, onlineWorkers: m < 75 ? 2 : 6, billedWorkers: m < 65 ? 2 : 6 }));
+    const svg = demandChartSvg(samples, {
+      markers: [
+        { at: T0 + 65 * 60_000, kind: 'start', label: 'boot worker3' },
+        { at: T0 + 500 * 60_000, kind: 'stop', label: 'outside the run' },
+      ],
+    });
+    for (const series of ['running', 'queued', 'online', 'billed']) expect(svg).toMatch(new RegExp(`<path class="${series}" d="M[^"]+"`));
+    expect(svg.match(/<polygon class="marker-start"/g)).toHaveLength(1);
+    expect(svg).not.toContain('outside the run');
+    expect(svg).toContain('boot worker3');
+    // Demand peaks at 40 jobs, workers at 6: the axes reach them with round numbers.
+    expect(svg).toMatch(/text-anchor="end">40<\/text>/);
+    expect(svg).toContain('>6</text>');
+    expect(svg).toContain('>05:00</text>');
+  });
+
+  it('keeps a one-minute spike when a long run is drawn at one column per pixel', () => {
+    const samples = Array.from({ length: 7 * 1440 }, (_, m) => sample(m, { queuedJobs: m === 5000 ? 90 : 0 }));
+    const svg = demandChartSvg(samples, { width: 800 });
+    expect(svg).toMatch(/text-anchor="end">100<\/text>/);
+    expect(svg.length).toBeLessThan(200_000);
+  });
+
+  it('says so when there is nothing to draw yet', () => {
+    expect(demandChartSvg([])).toContain('no samples yet');
+  });
+});
+
+describe('moscaler sim run --report', () => {
+  it('writes one self-contained HTML file with the figures, the chart and every decision', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'moscaler-report-'));
+    const report = join(dir, 'report.html');
+    const scenario = fileURLToPath(new URL('../../scenarios/small-quiet.json', import.meta.url));
+    const run = await runCli(['sim', 'run', scenario, '--duration', '1h', '--report', report], { MOSCALER_STATE_DIR: dir });
+    expect(run.code).toBe(0);
+
+    const html = readFileSync(report, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="mo-chart"');
+    expect(html).toMatch(/<path class="online" d="M/);
+    expect(html).toContain('billed instance-hours (per-second)');
+    expect(html).toMatch(/<td class="action-stop">stop<\/td><td>drain worker\d<\/td>/);
+    expect(html).toMatch(/<polygon class="marker-stop"/);
+    // Self-contained: no script, nothing loaded from anywhere.
+    expect(html).not.toMatch(/<script|<link|src=|href=/);
+    expect(html.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:\/\//);
+  });
+});

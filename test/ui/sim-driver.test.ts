@@ -1,0 +1,107 @@
+/**
+ * The live simulation behind `moscaler ui --sim`: autoscale cycles through the
+ * real workflows on virtual time, paced, pausable, and the view it refreshes.
+ */
+import { timers as realTimers } from '@sinonjs/fake-timers';
+import { afterEach, describe, expect, it } from 'vitest';
+import { observeCluster } from '../../scaler/observe';
+import { ExecutionIndex } from '../../ui/execution-index';
+import { LiveView } from '../../ui/live-view';
+import { SimDriver } from '../../ui/sim-driver';
+import { simWorkflows } from '../workflows/helpers';
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
+
+const START = Date.parse('2025-10-13T10:00:00Z');
+
+/** Three idle online workers and an empty queue: the queue strategy drains down to the floor of one. */
+function idleCluster() {
+  const sim = simWorkflows(
+    {
+      cluster: 'c',
+      start: new Date(START).toISOString(),
+      billing: 'per-second',
+      minWorkers: 1,
+      workers: ['worker1', 'worker2', 'worker3'].map((hostname) => ({ hostname, instanceType: 'c5.9xlarge', state: 'online' as const, uptimeMinutes: 20 })),
+      others: [{ hostname: 'admin1', layer: 'admin' as const }],
+    },
+    { MOSCALER_MIN_WORKERS: '1' },
+  );
+  cleanup = sim.done;
+  return sim;
+}
+
+function liveSimulation(sim: ReturnType<typeof simWorkflows>, options: { paused?: boolean; minutes: number }) {
+  let driver!: SimDriver;
+  const view = new LiveView({
+    mode: 'simulation',
+    engine: 'local',
+    observe: () => observeCluster({ fleet: sim.runtime.fleet, opencastAt: sim.runtime.opencastAt, now: sim.runtime.now, settings: sim.settings }),
+    index: new ExecutionIndex(sim.engine),
+    simulation: () => driver.status(),
+    samples: () => sim.cluster.timeline(),
+  });
+  const stop = new AbortController();
+  driver = new SimDriver({
+    vt: sim.vt,
+    engine: sim.engine,
+    cluster: sim.cluster,
+    everyMs: 60_000,
+    speed: 100_000,
+    until: START + options.minutes * 60_000,
+    paused: options.paused ?? false,
+    refreshMs: 0,
+    onStep: async () => {
+      await view.refresh();
+      if (driver.status().finished) stop.abort();
+    },
+  });
+  return { driver, view, stop, running: driver.run(stop.signal) };
+}
+
+describe('SimDriver', () => {
+  it('runs autoscale cycles on virtual time until the end, and the view follows the scale-down', async () => {
+    const sim = idleCluster();
+    const { view, running } = liveSimulation(sim, { minutes: 10 });
+    await running;
+
+    const state = view.state();
+    expect(state.simulation).toMatchObject({ cycles: 10, failedCycles: 0, finished: true, paused: false });
+    expect(state.simulation!.virtualNow).toBe(new Date(START + 10 * 60_000).toISOString());
+    expect(state.counts.byLifecycle).toMatchObject({ online: 1, offline: 2 });
+    const drained = state.workers.filter((w) => w.lifecycle === 'offline');
+    expect(drained.every((w) => w.execution?.workflow === 'drain-worker' && w.execution.status === 'SUCCEEDED')).toBe(true);
+
+    const history = await view.workerHistory(drained[0]!.hostname);
+    expect(history.transitions.filter((t) => !t.catchUp).map((t) => t.to)).toEqual(['maintenance', 'draining', 'stopping', 'offline']);
+    const timeline = view.timeline();
+    expect(timeline.items.filter((i) => i.kind === 'cycle').map((i) => i.title)).toEqual(expect.arrayContaining([expect.stringMatching(/: drain worker\d$/)]));
+    expect(timeline.idleCycles).toBeGreaterThan(0);
+    expect(view.chartSvg()).toMatch(/<path class="online" d="M/);
+  });
+
+  it('does not move virtual time while paused, and goes on when resumed', async () => {
+    const sim = idleCluster();
+    const { driver, view, running } = liveSimulation(sim, { paused: true, minutes: 3 });
+    // Real time passes (the global setTimeout is virtual here); virtual time must not.
+    await new Promise((resolve) => realTimers.setTimeout(resolve, 100));
+    expect(driver.status()).toMatchObject({ paused: true, cycles: 0, virtualNow: new Date(START).toISOString() });
+    expect(view.state().counts.byLifecycle.online).toBe(3);
+
+    driver.resume();
+    await running;
+    expect(driver.status()).toMatchObject({ paused: false, cycles: 3, finished: true });
+  });
+
+  it('keeps its speed within bounds', () => {
+    const sim = idleCluster();
+    const driver = new SimDriver({ vt: sim.vt, engine: sim.engine, cluster: sim.cluster, everyMs: 60_000, speed: 0, until: START, onStep: async () => {} });
+    expect(driver.status().speed).toBe(1);
+    driver.setSpeed(1e9);
+    expect(driver.status().speed).toBe(100_000);
+  });
+});

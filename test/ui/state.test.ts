@@ -1,0 +1,167 @@
+/**
+ * The visualizer's model: execution digests (read from a real drain's
+ * history), worker lifecycle states, the timeline and a worker's history.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExecutionSummary, HistoryEvent } from '../../engine/types';
+import { digestExecution, hostnameOfExecution, type ExecutionDigest } from '../../ui/digest';
+import { buildTimeline, buildUiState, buildWorkerHistory } from '../../ui/state';
+import { viewOf } from '../helpers/views';
+import { simWorkflows } from '../workflows/helpers';
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
+
+const summary = (workflow: string, name: string, status: ExecutionSummary['status'], startedAt = '2026-11-23T11:00:00.000Z'): ExecutionSummary => ({
+  ref: { workflow, name, executionArn: `arn:local:${workflow}:${name}` },
+  status,
+  startedAt,
+});
+
+function digest(partial: Partial<ExecutionDigest> & Pick<ExecutionDigest, 'workflow' | 'name'>): ExecutionDigest {
+  return { executionArn: `arn:${partial.name}`, status: 'SUCCEEDED', startedAt: '2026-11-23T11:00:00.000Z', transitions: [], steps: [], ...partial };
+}
+
+describe('digestExecution', () => {
+  it('reads the worker, the lifecycle transitions and the end state from a real drain history', async () => {
+    const sim = simWorkflows({
+      cluster: 'c',
+      start: '2025-10-13T10:00:00Z',
+      billing: 'per-second',
+      workers: [
+        { hostname: 'worker1', instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 20 },
+        { hostname: 'worker2', instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 20 },
+      ],
+      others: [{ hostname: 'admin1', layer: 'admin' }],
+    });
+    cleanup = sim.done;
+    const ref = await sim.engine.start('drain-worker', { hostname: 'worker1', reason: 'test drain' }, { name: 'drain-worker1-20251013T100000Z' });
+    await sim.vt.drive(sim.engine.wait(ref));
+    const [listed] = await sim.engine.list({ workflow: 'drain-worker' });
+
+    const d = digestExecution(listed!, await sim.engine.history(ref));
+
+    expect(d).toMatchObject({ hostname: 'worker1', status: 'SUCCEEDED', workerState: 'offline', currentState: 'Stopped', requestReason: 'test drain' });
+    const changes = d.transitions.filter((t) => !t.catchUp).map((t) => `${t.from}>${t.to}`);
+    expect(changes).toEqual(['online>maintenance', 'maintenance>draining', 'draining>stopping', 'stopping>offline']);
+    // The drain rebuilt worker1's lifecycle from what it observed: those steps are marked, not shown as news.
+    expect(d.transitions.filter((t) => t.catchUp).map((t) => t.code)).toEqual(['StartedOutside', 'Booted']);
+    expect(d.steps.some((s) => s.type === 'StateExited')).toBe(false);
+    expect(d.lastReason).toMatch(/StopConfirmed/);
+  });
+
+  it("takes an autoscale cycle's plan and no hostname", () => {
+    const events: HistoryEvent[] = [
+      { execution: 'autoscale-20261123T110000Z', workflow: 'autoscale', type: 'ExecutionStarted', at: '2026-11-23T11:00:00.000Z', input: { everySeconds: 60 } },
+      {
+        execution: 'autoscale-20261123T110000Z',
+        workflow: 'autoscale',
+        type: 'TaskSucceeded',
+        state: 'Plan',
+        at: '2026-11-23T11:00:00.000Z',
+        output: { action: 'stop', reason: 'queue empty', actions: [{ kind: 'drain', hostname: 'worker2', executionName: 'drain-worker2-x' }] },
+        reason: 'queue empty',
+      },
+    ];
+    const d = digestExecution(summary('autoscale', 'autoscale-20261123T110000Z', 'RUNNING'), events);
+    expect(d.plan).toEqual({ action: 'stop', reason: 'queue empty', actions: [{ kind: 'drain', hostname: 'worker2' }] });
+    expect(d.hostname).toBeUndefined();
+  });
+
+  it('finds the worker in an execution name without matching a longer hostname', () => {
+    expect(hostnameOfExecution('drain-worker1-20251013T040000Z')).toBe('worker1');
+    expect(hostnameOfExecution('boot-mh-worker-10-20251013T040000Z')).toBe('mh-worker-10');
+    expect(hostnameOfExecution('autoscale-20251013T040000Z')).toBeUndefined();
+  });
+});
+
+describe('buildUiState', () => {
+  it('replays each observed worker through the machine when no execution acts on it', () => {
+    const view = viewOf([
+      { hostname: 'worker1', uptimeMinutes: 30 },
+      { hostname: 'worker2', status: 'stopped' },
+      { hostname: 'worker3', status: 'booting', registered: false },
+      { hostname: 'worker4', uptimeMinutes: 10, maintenance: true },
+    ]);
+    const state = buildUiState({ version: 1, mode: 'cluster', engine: 'local', view, digests: [] });
+    expect(state.workers.map((w) => [w.hostname, w.lifecycle, w.lifecycleFrom])).toEqual([
+      ['worker1', 'online', 'observation'],
+      ['worker2', 'offline', 'observation'],
+      ['worker3', 'booting', 'observation'],
+      // Online in maintenance with no drain: the machine would take it back into service.
+      ['worker4', 'returningToService', 'observation'],
+    ]);
+    expect(state.counts.byLifecycle).toMatchObject({ online: 1, offline: 1, booting: 1, returningToService: 1, draining: 0 });
+  });
+
+  it("shows the state a running drain recorded, and counts only running workers as in maintenance", () => {
+    const view = viewOf(
+      [
+        { hostname: 'worker1', uptimeMinutes: 30, maintenance: true, running: 2 },
+        { hostname: 'worker2', uptimeMinutes: 30 },
+        { hostname: 'worker3', status: 'stopped', registered: true, maintenance: true },
+      ],
+      { queued: 4, queuedHighLoad: 1 },
+    );
+    const running = digest({ workflow: 'drain-worker', name: 'drain-worker1-20261123T110000Z', status: 'RUNNING', hostname: 'worker1', workerState: 'draining', currentState: 'WaitWhileDraining', lastReason: 'Busy: 2 running jobs' });
+    const state = buildUiState({ version: 7, mode: 'cluster', engine: 'aws', view, digests: [running] });
+    const w1 = state.workers.find((w) => w.hostname === 'worker1')!;
+    expect(w1).toMatchObject({ lifecycle: 'draining', lifecycleFrom: 'execution', reason: 'Busy: 2 running jobs' });
+    expect(w1.execution).toMatchObject({ workflow: 'drain-worker', status: 'RUNNING', state: 'WaitWhileDraining' });
+    expect(state.counts).toMatchObject({ workers: 3, online: 2, inService: 1, maintenance: 1 });
+    expect(state.jobs).toEqual({ running: 2, queued: 4, queuedHighLoad: 1 });
+    expect(state.executions.running).toBe(1);
+  });
+
+  it('says Opencast is down and leaves the job counts unknown', () => {
+    const state = buildUiState({ version: 1, mode: 'cluster', engine: 'none', view: viewOf([{ hostname: 'worker1' }], { opencastUp: false }), digests: [] });
+    expect(state.opencast).toEqual({ up: false, error: 'connect ECONNREFUSED' });
+    expect(state.jobs).toBeNull();
+  });
+});
+
+describe('buildTimeline', () => {
+  it('lists what acted, newest first, counting idle cycles and leaving out catch-up transitions', () => {
+    const base = { hostname: 'worker2', execution: 'drain-worker2-x', event: 'e', reason: 'r', refused: false };
+    const digests = [
+      digest({ workflow: 'autoscale', name: 'autoscale-3', startedAt: '2026-11-23T11:03:00.000Z', plan: { action: 'none', reason: 'nothing to do', actions: [] } }),
+      digest({
+        workflow: 'drain-worker',
+        name: 'drain-worker2-x',
+        startedAt: '2026-11-23T11:02:00.000Z',
+        hostname: 'worker2',
+        transitions: [
+          { ...base, at: '2026-11-23T11:02:00.000Z', from: 'offline', to: 'booting', code: 'StartedOutside', catchUp: true },
+          { ...base, at: '2026-11-23T11:02:00.000Z', from: 'online', to: 'maintenance', code: 'BillingWindowReached', catchUp: false },
+          { ...base, at: '2026-11-23T11:02:30.000Z', from: 'maintenance', to: 'draining', code: 'MaintenanceOn', catchUp: false },
+        ],
+      }),
+      digest({ workflow: 'autoscale', name: 'autoscale-2', startedAt: '2026-11-23T11:02:00.000Z', plan: { action: 'stop', reason: 'load low', actions: [{ kind: 'drain', hostname: 'worker2' }] } }),
+      digest({ workflow: 'autoscale', name: 'autoscale-1', status: 'FAILED', startedAt: '2026-11-23T11:01:00.000Z', error: 'DependencyError', cause: 'OpsWorks down' }),
+    ];
+    const timeline = buildTimeline(digests);
+    expect(timeline.idleCycles).toBe(1);
+    expect(timeline.items.map((i) => i.title)).toEqual([
+      'worker2: maintenance → draining',
+      'worker2: online → maintenance',
+      'drain-worker2-x SUCCEEDED',
+      'autoscale-2 SUCCEEDED: drain worker2',
+      'autoscale-1 FAILED',
+    ]);
+    expect(timeline.items.find((i) => i.execution === 'autoscale-1')?.reason).toBe('DependencyError: OpsWorks down');
+  });
+});
+
+describe('buildWorkerHistory', () => {
+  it('puts transitions of every execution oldest first', () => {
+    const t = (at: string, from: 'online' | 'offline' | 'booting', to: 'online' | 'offline' | 'booting', execution: string) => ({ at, from, to, execution, hostname: 'worker1', event: 'e', code: 'c', reason: 'r', refused: false, catchUp: false });
+    const newer = digest({ workflow: 'drain-worker', name: 'drain-worker1-b', transitions: [t('2026-11-23T12:00:00.000Z', 'online', 'offline', 'b')] });
+    const older = digest({ workflow: 'boot-worker', name: 'boot-worker1-a', transitions: [t('2026-11-23T10:00:00.000Z', 'offline', 'booting', 'a'), t('2026-11-23T10:00:00.000Z', 'booting', 'online', 'a')] });
+    const history = buildWorkerHistory('worker1', undefined, [newer, older]);
+    expect(history.transitions.map((x) => `${x.from}>${x.to}`)).toEqual(['offline>booting', 'booting>online', 'online>offline']);
+    expect(history.executions.map((e) => e.name)).toEqual(['drain-worker1-b', 'boot-worker1-a']);
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * What the visualizer needs from one execution's history, read once: which
+ * worker it acts on, where it is now, the worker lifecycle's state and
+ * transitions as its activities recorded them, an autoscale cycle's plan, and
+ * its steps. Works the same on local and Step Functions histories (both are
+ * `HistoryEvent`s). Pure.
+ */
+import type { ExecutionStatus, ExecutionSummary, HistoryEvent, JsonValue } from '../engine/types';
+import { isObject } from '../engine/definition';
+import { WORKER_STATES, type WorkerState } from '../machines/worker-lifecycle';
+
+export interface LifecycleTransition {
+  at: string;
+  hostname: string;
+  from: WorkerState;
+  to: WorkerState;
+  event: string;
+  code: string;
+  reason: string;
+  execution: string;
+  /** A refused request: the state stayed. */
+  refused: boolean;
+  /**
+   * Replayed from what the execution observed when it began (a fresh lifecycle
+   * is caught up with the worker as it is), not a change that happened then.
+   */
+  catchUp: boolean;
+}
+
+export interface Step {
+  at: string;
+  type: HistoryEvent['type'];
+  state?: string;
+  reason?: string;
+  error?: string;
+}
+
+export interface PlanDigest {
+  action: string;
+  reason: string;
+  actions: Array<{ kind: string; hostname: string }>;
+}
+
+export interface ExecutionDigest {
+  workflow: string;
+  name: string;
+  executionArn: string;
+  status: ExecutionStatus;
+  startedAt: string;
+  stoppedAt?: string;
+  parentExecutionArn?: string;
+  /** The worker a boot or drain acts on. */
+  hostname?: string;
+  requestedBy?: string;
+  /** Why it was started (the input's `reason`). */
+  requestReason?: string;
+  /** The state it is in (running) or ended in. */
+  currentState?: string;
+  /** The last reason an activity recorded, or how it failed. */
+  lastReason?: string;
+  error?: string;
+  cause?: string;
+  /** Where the worker lifecycle stood after the last activity. */
+  workerState?: WorkerState;
+  transitions: LifecycleTransition[];
+  plan?: PlanDigest;
+  steps: Step[];
+}
+
+const STATES = new Set<string>(WORKER_STATES);
+const ADOPTION_EVENTS = new Set(['instance.online', 'opencast.registered', 'instance.pending']);
+const WORKER_WORKFLOWS = /^(boot|drain)-(.+)-\d{8}T\d{6}Z$/;
+const isWorkerState = (value: unknown): value is WorkerState => typeof value === 'string' && STATES.has(value);
+
+/** `drain-worker2-20251013T040000Z` → `worker2` (the execution naming rule of plan-cycle and the scale commands). */
+export function hostnameOfExecution(name: string): string | undefined {
+  return WORKER_WORKFLOWS.exec(name)?.[2];
+}
+
+function str(value: JsonValue | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Transition records of a worker slot's persisted snapshot (activities/worker-slot.ts). */
+function recordsOf(output: JsonValue | undefined): JsonValue[] {
+  if (!isObject(output) || !isObject(output.persisted) || !isObject(output.persisted.snapshot)) return [];
+  const context = output.persisted.snapshot.context;
+  return isObject(context) && Array.isArray(context.history) ? context.history : [];
+}
+
+export function digestExecution(summary: ExecutionSummary, events: readonly HistoryEvent[]): ExecutionDigest {
+  const started = events.find((e) => e.type === 'ExecutionStarted');
+  const input = isObject(started?.input) ? started.input : {};
+  const hostname = str(input.hostname) ?? hostnameOfExecution(summary.ref.name);
+  const transitions: LifecycleTransition[] = [];
+  const seen = new Set<string>();
+  let workerState: WorkerState | undefined;
+  let lastReason: string | undefined;
+  let currentState: string | undefined;
+  let plan: PlanDigest | undefined;
+  let error: string | undefined;
+  let cause: string | undefined;
+  let tasks = 0;
+  const steps: Step[] = [];
+
+  for (const e of events) {
+    if (e.type !== 'StateExited') {
+      steps.push({ at: e.at, type: e.type, ...(e.state ? { state: e.state } : {}), ...(e.reason ? { reason: e.reason } : {}), ...(e.error ? { error: e.cause ? `${e.error}: ${e.cause}` : e.error } : {}) });
+    }
+    if (e.type === 'StateEntered') currentState = e.state;
+    if (e.reason) lastReason = e.reason;
+    if (e.type === 'ExecutionFailed' || e.type === 'ExecutionAborted' || e.type === 'ExecutionTimedOut') {
+      error = e.error;
+      cause = e.cause;
+    }
+    if (e.type !== 'TaskSucceeded') continue;
+    tasks += 1;
+    const output = e.output;
+    if (isObject(output) && isWorkerState(output.state)) workerState = output.state;
+    if (e.state === 'Plan' && isObject(output)) plan = planOf(output);
+    for (const record of recordsOf(output)) {
+      if (!isObject(record) || !isWorkerState(record.from) || !isWorkerState(record.to)) continue;
+      const key = `${String(record.at)}|${record.from}|${record.to}|${String(record.event)}|${String(record.code)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const event = String(record.event ?? '');
+      transitions.push({
+        at: String(record.at ?? e.at),
+        hostname: hostname ?? '',
+        from: record.from,
+        to: record.to,
+        event,
+        code: String(record.code ?? ''),
+        reason: String(record.reason ?? ''),
+        execution: summary.ref.name,
+        refused: record.from === record.to,
+        // Only the first activity rebuilds the lifecycle from an observation.
+        catchUp: tasks === 1 && ADOPTION_EVENTS.has(event),
+      });
+    }
+  }
+  return {
+    workflow: summary.ref.workflow,
+    name: summary.ref.name,
+    executionArn: summary.ref.executionArn,
+    status: summary.status,
+    startedAt: summary.startedAt,
+    ...(summary.stoppedAt ? { stoppedAt: summary.stoppedAt } : {}),
+    ...(summary.parentExecutionArn ? { parentExecutionArn: summary.parentExecutionArn } : {}),
+    ...(hostname && summary.ref.workflow !== 'autoscale' ? { hostname } : {}),
+    ...(str(input.requestedBy) ? { requestedBy: str(input.requestedBy) } : {}),
+    ...(str(input.reason) ? { requestReason: str(input.reason) } : {}),
+    ...(currentState ? { currentState } : {}),
+    ...(lastReason ? { lastReason } : {}),
+    ...(error ? { error } : {}),
+    ...(cause ? { cause } : {}),
+    ...(workerState ? { workerState } : {}),
+    transitions,
+    ...(plan ? { plan } : {}),
+    steps,
+  };
+}
+
+function planOf(output: Record<string, JsonValue>): PlanDigest {
+  const actions = Array.isArray(output.actions) ? output.actions : [];
+  return {
+    action: str(output.action) ?? 'none',
+    reason: str(output.reason) ?? '',
+    actions: actions.filter(isObject).map((a) => ({ kind: str(a.kind) ?? '?', hostname: str(a.hostname) ?? '?' })),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The visualizer's model of a cluster that moves: `refresh()` observes it once
+ * and catches up with the executions, then keeps the result, so every request
+ * the server answers reads one consistent snapshot and costs no API call.
+ * Refreshes come from the simulation driver (between its steps) or from the
+ * poller (real clusters); a failed refresh keeps the last good state and says why.
+ */
+import type { ClusterView } from '../core/types';
+import type { TimelineSample } from '../sim/model/cluster';
+import { demandChartSvg, type ChartMarker } from './chart';
+import type { ExecutionIndex } from './execution-index';
+import { buildTimeline, buildUiState, buildWorkerHistory, type SimulationStatus, type Timeline, type UiState, type WorkerHistory } from './state';
+
+export interface LiveViewOptions {
+  mode: UiState['mode'];
+  engine: UiState['engine'];
+  observe: () => Promise<{ view: ClusterView }>;
+  /** Absent with `--engine direct`: no workflows, so no executions to show. */
+  index?: ExecutionIndex;
+  simulation?: () => SimulationStatus;
+  /** The simulator's per-minute samples, for the demand chart. */
+  samples?: () => readonly TimelineSample[];
+}
+
+export class LiveView {
+  private current: UiState | undefined;
+  private version = 0;
+  private pending: Promise<void> | undefined;
+
+  constructor(private readonly options: LiveViewOptions) {}
+
+  /** One refresh at a time: a caller arriving during one waits for it instead of starting another. */
+  refresh(): Promise<void> {
+    this.pending ??= this.doRefresh().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async doRefresh(): Promise<void> {
+    try {
+      const { view } = await this.options.observe();
+      await this.options.index?.refresh();
+      this.version += 1;
+      this.current = buildUiState({
+        version: this.version,
+        mode: this.options.mode,
+        engine: this.options.engine,
+        view,
+        digests: this.options.index?.all() ?? [],
+        ...(this.options.simulation ? { simulation: this.options.simulation() } : {}),
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!this.current) throw error;
+      this.version += 1;
+      this.current = { ...this.current, version: this.version, error: message };
+    }
+  }
+
+  /** The last refreshed state; the simulation status is always current (pausing shows at once). */
+  state(): UiState {
+    if (!this.current) throw new Error('LiveView.state() before the first refresh');
+    return this.options.simulation ? { ...this.current, simulation: this.options.simulation() } : this.current;
+  }
+
+  timeline(): Timeline {
+    return buildTimeline(this.options.index?.all() ?? []);
+  }
+
+  async workerHistory(hostname: string): Promise<WorkerHistory> {
+    const worker = this.current?.workers.find((w) => w.hostname === hostname);
+    const digests = (await this.options.index?.forWorker(hostname)) ?? [];
+    return buildWorkerHistory(hostname, worker, digests);
+  }
+
+  /** The demand chart of a simulation; undefined for a real cluster (no per-minute samples there). */
+  chartSvg(width?: number): string | undefined {
+    if (!this.options.samples) return undefined;
+    const markers: ChartMarker[] = (this.options.index?.all() ?? [])
+      .filter((d) => d.workflow === 'boot-worker' || d.workflow === 'drain-worker')
+      .map((d) => ({ at: Date.parse(d.startedAt), kind: d.workflow === 'boot-worker' ? 'start' : 'stop', label: d.name }));
+    return demandChartSvg(this.options.samples(), { markers, ...(width ? { width } : {}) });
+  }
+}

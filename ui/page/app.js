@@ -1,0 +1,315 @@
+// The visualizer page: polls the JSON API of `moscaler ui` and redraws.
+// Plain DOM, no framework; data is only ever inserted as text. The diagrams and
+// the chart are SVG drawn by the server from the definitions and the simulator.
+'use strict';
+
+const params = new URLSearchParams(location.search);
+// `?refresh=<ms>`: how often to poll (tests poll fast).
+const REFRESH_MS = Math.max(100, Number(params.get('refresh')) || 1000);
+// The chart redraws at most this often: it is the heaviest response.
+const CHART_MS = Math.max(REFRESH_MS, 2000);
+
+// Light fills for states that hold workers, matching the --state colours in style.css.
+const FILL = {
+  offline: '#edf2f7', booting: '#bee3f8', startFailed: '#fed7d7', online: '#c6f6d5',
+  awaitingBillingWindow: '#fefcbf', maintenance: '#feebc8', draining: '#fbd38d',
+  returningToService: '#bee3f8', stopping: '#e9d8fd', stopFailed: '#feb2b2',
+};
+
+const $ = (id) => document.getElementById(id);
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+let selected = null;
+let lastVersion = -1;
+let chartAt = 0;
+let chartVersion = -1;
+let workflow = 'drain-worker';
+let latest = null;
+const openExecutions = new Set();
+const closedExecutions = new Set();
+
+/** An element with attributes and children (strings become text nodes). */
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('data-') || key === 'title' || key === 'datetime') node.setAttribute(key, String(value));
+    else node[key] = value;
+  }
+  for (const child of children.flat()) if (child !== undefined && child !== null) node.append(child);
+  return node;
+}
+
+async function getJson(path) {
+  const res = await fetch(path, { headers: { accept: 'application/json' } });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${(await res.json().catch(() => ({}))).error || ''}`);
+  return res.json();
+}
+
+async function getText(path) {
+  const res = await fetch(path);
+  if (!res.ok) throw new Error(`${path}: ${res.status}`);
+  return res.text();
+}
+
+const time = (iso) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '');
+const shortTime = (iso) => (iso ? iso.slice(11, 19) : '');
+const uptime = (s) => (s > 0 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : '');
+
+function pill(state, fromObservation) {
+  const span = el('span', { class: `pill${fromObservation ? ' from-observation' : ''}`, 'data-testid': 'lifecycle-pill', title: fromObservation ? 'replayed from the observation: no execution acts on this worker' : 'recorded by the running execution' }, state);
+  span.style.background = `var(--${state}, #718096)`;
+  return span;
+}
+
+function setText(testid, value) {
+  document.querySelector(`[data-testid="${testid}"]`).textContent = String(value);
+}
+
+function renderHeader(state) {
+  $('cluster').textContent = state.cluster;
+  const mode = $('mode');
+  mode.textContent = state.mode === 'simulation' ? 'simulation' : `cluster · engine ${state.engine}`;
+  mode.className = `badge ${state.mode}`;
+  const sim = state.simulation;
+  $('clock').textContent = `${sim ? 'virtual time' : 'observed'} ${time(state.observedAt)}`;
+  $('sim-controls').hidden = !sim;
+  if (sim) {
+    $('pause').textContent = sim.paused ? 'Resume' : 'Pause';
+    $('pause').dataset.paused = String(sim.paused);
+    const speed = $('speed');
+    if (![...speed.options].some((o) => Number(o.value) === sim.speed)) speed.append(el('option', { value: String(sim.speed) }, `${sim.speed}×`));
+    if (document.activeElement !== speed) speed.value = String(sim.speed);
+    $('sim-progress').textContent = sim.finished ? `finished at ${time(sim.until)}` : `${sim.cycles} cycles${sim.failedCycles ? `, ${sim.failedCycles} failed` : ''}${sim.paused ? ' · paused' : ''}`;
+  }
+  $('refreshed').textContent = `refreshed ${new Date().toLocaleTimeString()}`;
+  const error = $('error');
+  error.hidden = !state.error;
+  error.textContent = state.error ? `The last refresh failed: ${state.error}` : '';
+}
+
+function renderGlance(state) {
+  setText('count-workers', state.counts.workers);
+  setText('count-online', state.counts.online);
+  setText('count-pending', state.counts.pending);
+  setText('count-in-service', state.counts.inService);
+  setText('count-maintenance', state.counts.maintenance);
+  setText('jobs-running', state.jobs ? state.jobs.running : '?');
+  setText('jobs-queued', state.jobs ? `${state.jobs.queued}${state.jobs.queuedHighLoad ? ` (${state.jobs.queuedHighLoad} high-load)` : ''}` : '?');
+  setText('executions-running', state.engine === 'none' ? 'n/a' : state.executions.running);
+  setText('opencast', state.opencast.up ? 'up' : 'down');
+  document.querySelector('[data-testid="opencast"]').title = state.opencast.up ? '' : state.opencast.error;
+}
+
+/** Counts and outlines on a diagram's nodes: `counts` by node id, `outlined` a node id or null. */
+function markDiagram(container, counts, outlined, fills) {
+  for (const node of container.querySelectorAll('g.node[data-node]')) {
+    const id = node.getAttribute('data-node');
+    const n = counts[id] || 0;
+    const rect = node.querySelector('rect');
+    node.classList.toggle('occupied', n > 0);
+    node.classList.toggle('selected', id === outlined);
+    node.setAttribute('data-count', String(n));
+    node.querySelector('g.count')?.remove();
+    if (!rect) continue;
+    rect.style.fill = n > 0 ? (fills && fills[id]) || '#ebf8ff' : '';
+    if (n === 0) continue;
+    const x = Number(rect.getAttribute('x'));
+    const y = Number(rect.getAttribute('y'));
+    const badge = document.createElementNS(SVG_NS, 'g');
+    badge.setAttribute('class', 'count');
+    const circle = document.createElementNS(SVG_NS, 'circle');
+    circle.setAttribute('cx', String(x + 2));
+    circle.setAttribute('cy', String(y + 2));
+    circle.setAttribute('r', '9');
+    const text = document.createElementNS(SVG_NS, 'text');
+    text.setAttribute('x', String(x + 2));
+    text.setAttribute('y', String(y + 6));
+    text.setAttribute('text-anchor', 'middle');
+    text.textContent = String(n);
+    badge.append(circle, text);
+    node.append(badge);
+  }
+}
+
+function renderLifecycle(state) {
+  const worker = state.workers.find((w) => w.hostname === selected);
+  markDiagram($('lifecycle-diagram'), state.counts.byLifecycle, worker ? worker.lifecycle : null, FILL);
+}
+
+function renderWorkflowDiagram(state) {
+  const counts = {};
+  for (const w of state.workers) {
+    const e = w.execution;
+    if (e && e.status === 'RUNNING' && e.workflow === workflow && e.state) counts[e.state] = (counts[e.state] || 0) + 1;
+  }
+  const worker = state.workers.find((w) => w.hostname === selected);
+  const outlined = worker && worker.execution && worker.execution.status === 'RUNNING' && worker.execution.workflow === workflow ? worker.execution.state : null;
+  markDiagram($('workflow-diagram'), counts, outlined);
+}
+
+function renderWorkers(state) {
+  const rows = state.workers.map((w) => {
+    const e = w.execution;
+    const row = el(
+      'tr',
+      { 'data-testid': 'worker-row', 'data-hostname': w.hostname, 'data-lifecycle': w.lifecycle, class: w.hostname === selected ? 'selected' : '' },
+      el('td', {}, w.hostname, w.protected ? ' 🔒' : ''),
+      el('td', { title: w.reason || '' }, pill(w.lifecycle, w.lifecycleFrom === 'observation')),
+      el('td', {}, w.provider),
+      el('td', {}, w.registered ? (w.maintenance ? 'maintenance' : 'serving') : 'not registered'),
+      el('td', {}, w.runningJobs === null ? '?' : String(w.runningJobs)),
+      el('td', {}, uptime(w.uptimeSeconds)),
+      el('td', { title: e && e.reason ? e.reason : '' }, e ? el('span', { class: `status-${e.status}` }, `${e.workflow} ${e.status === 'RUNNING' ? `in ${e.state || '…'}` : e.status.toLowerCase()}`) : ''),
+    );
+    row.addEventListener('click', () => select(w.hostname));
+    return row;
+  });
+  $('worker-rows').replaceChildren(...rows);
+}
+
+function renderTimeline(timeline) {
+  $('idle-cycles').textContent = timeline.idleCycles ? `${timeline.idleCycles} autoscale cycle(s) decided to do nothing (not listed).` : '';
+  const items = timeline.items.map((item) =>
+    el(
+      'li',
+      { 'data-kind': item.kind, 'data-hostname': item.hostname || '' },
+      el('time', { datetime: item.at }, time(item.at)),
+      el('span', { class: 'kind' }, item.kind),
+      el('span', { class: item.status ? `status-${item.status}` : '' }, item.title),
+      item.reason ? el('span', { class: 'reason' }, item.reason) : null,
+    ),
+  );
+  $('timeline-items').replaceChildren(...items);
+}
+
+function renderDetail(history) {
+  $('detail').hidden = false;
+  $('detail-host').textContent = history.hostname;
+  const w = history.worker;
+  $('detail-now').textContent = w
+    ? `Now ${w.lifecycle} (${w.lifecycleFrom === 'execution' ? 'as its running execution recorded' : 'replayed from the observation'})${w.reason ? `: ${w.reason}` : ''}`
+    : 'Not in the last observation.';
+  const rows = history.transitions.map((t) =>
+    el(
+      'tr',
+      { 'data-testid': 'transition', class: t.refused ? 'transition-refused' : t.catchUp ? 'transition-catch-up' : '', title: t.catchUp ? 'caught up from the observation when the execution began' : t.execution },
+      el('td', {}, shortTime(t.at)),
+      el('td', {}, t.refused ? `${t.from} (refused)` : `${t.from} → ${t.to}`),
+      el('td', {}, t.event),
+      el('td', {}, `${t.code}: ${t.reason}`),
+    ),
+  );
+  $('detail-transitions').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colSpan: 4, class: 'muted' }, 'No transitions recorded: no boot or drain has run for this worker.'))]));
+  // Steps fold away (a drain polls for many); the newest execution and any the reader opened stay open across refreshes.
+  const executions = history.executions.map((d, i) => {
+    const details = el(
+      'details',
+      { class: 'execution', 'data-testid': 'detail-execution', open: openExecutions.has(d.name) || (i === 0 && !closedExecutions.has(d.name)) },
+      el('summary', {}, el('strong', {}, d.name), ' ', el('span', { class: `status-${d.status}` }, d.status), d.lastReason ? el('span', { class: 'muted' }, ` — ${d.lastReason}`) : null),
+      d.requestReason ? el('div', { class: 'muted' }, `requested by ${d.requestedBy || '?'}: ${d.requestReason}`) : null,
+      el(
+        'ol',
+        {},
+        d.steps.map((s) => el('li', {}, `${shortTime(s.at)} ${s.type}${s.state ? ` ${s.state}` : ''}${s.reason ? ` — ${s.reason}` : ''}${s.error ? ` — ${s.error}` : ''}`)),
+      ),
+    );
+    details.addEventListener('toggle', () => {
+      (details.open ? openExecutions : closedExecutions).add(d.name);
+      (details.open ? closedExecutions : openExecutions).delete(d.name);
+    });
+    return details;
+  });
+  $('detail-executions').replaceChildren(...executions);
+}
+
+async function select(hostname) {
+  selected = hostname;
+  if (latest) {
+    renderWorkers(latest);
+    renderLifecycle(latest);
+    renderWorkflowDiagram(latest);
+  }
+  await refreshDetail();
+}
+
+async function refreshDetail() {
+  if (!selected) return;
+  const history = await getJson(`/api/history?worker=${encodeURIComponent(selected)}`);
+  if (history.hostname === selected) renderDetail(history);
+}
+
+async function loadWorkflow(name) {
+  workflow = name;
+  for (const b of document.querySelectorAll('.tabs button')) b.classList.toggle('active', b.dataset.workflow === name);
+  $('workflow-diagram').innerHTML = await getText(`/api/diagram/${name}.svg`);
+  if (latest) renderWorkflowDiagram(latest);
+}
+
+async function refresh() {
+  const state = await getJson('/api/state');
+  const changed = state.version !== lastVersion;
+  latest = state;
+  renderHeader(state);
+  // Drawn for the newest state, but not more often than CHART_MS; catches up once the simulation pauses.
+  if (state.simulation && chartVersion !== state.version && Date.now() - chartAt >= CHART_MS) {
+    chartAt = Date.now();
+    chartVersion = state.version;
+    $('chart-section').hidden = false;
+    const width = Math.max(600, Math.min(1600, $('chart').clientWidth || 1000));
+    $('chart').innerHTML = await getText(`/api/chart.svg?width=${width}`);
+  }
+  if (!changed) return;
+  lastVersion = state.version;
+  renderGlance(state);
+  renderWorkers(state);
+  renderLifecycle(state);
+  renderWorkflowDiagram(state);
+  renderTimeline(await getJson('/api/timeline'));
+  await refreshDetail();
+}
+
+async function loop() {
+  try {
+    await refresh();
+  } catch (error) {
+    const banner = $('error');
+    banner.hidden = false;
+    banner.textContent = `Cannot reach the mo-scaler server: ${error.message}`;
+  }
+  setTimeout(loop, REFRESH_MS);
+}
+
+async function control(body) {
+  const res = await fetch('/api/simulation', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.ok && latest) {
+    latest.simulation = await res.json();
+    renderHeader(latest);
+  }
+}
+
+async function start() {
+  $('pause').addEventListener('click', () => control({ action: $('pause').dataset.paused === 'true' ? 'resume' : 'pause' }));
+  $('speed').addEventListener('change', () => control({ action: 'speed', speed: Number($('speed').value) }));
+  $('detail-close').addEventListener('click', () => {
+    selected = null;
+    $('detail').hidden = true;
+    if (latest) {
+      renderWorkers(latest);
+      renderLifecycle(latest);
+      renderWorkflowDiagram(latest);
+    }
+  });
+  for (const b of document.querySelectorAll('.tabs button')) b.addEventListener('click', () => loadWorkflow(b.dataset.workflow));
+  $('lifecycle-diagram').innerHTML = await getText('/api/diagram/worker.svg');
+  await loadWorkflow(workflow);
+  await loop();
+  document.body.dataset.ready = 'true';
+}
+
+start().catch((error) => {
+  const banner = $('error');
+  banner.hidden = false;
+  banner.textContent = `The page could not start: ${error.message}`;
+});

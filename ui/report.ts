@@ -1,0 +1,78 @@
+/**
+ * `moscaler sim run --report FILE`: one self-contained HTML file (inline CSS
+ * and SVG, no script, no outside reference) with what the live page shows for
+ * a simulation: the figures, the demand chart and every decision with its reason.
+ */
+import type { SimRunResult } from '../cli/sim-run';
+import { CHART_STYLE, demandChartSvg, type ChartMarker } from './chart';
+import { escapeXml } from './html';
+
+/** More rows than this make the file heavy without helping anyone; the JSON output has them all. */
+const MAX_ROWS = 5000;
+
+const STYLE = `
+body { margin: 24px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1a202c; }
+h1 { font-size: 20px; margin: 0 0 4px; }
+h2 { font-size: 16px; margin: 22px 0 8px; }
+.muted { color: #718096; }
+.figures { display: flex; flex-wrap: wrap; gap: 10px; margin-top: 12px; }
+.figure { border: 1px solid #e2e8f0; border-radius: 6px; padding: 6px 10px; min-width: 150px; }
+.figure b { display: block; font-size: 18px; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid #e2e8f0; vertical-align: top; }
+th { color: #718096; font-weight: 500; }
+.action-start { color: #276749; } .action-stop { color: #c05621; } .action-error, .action-skipped { color: #c53030; }
+pre { background: #f7fafc; padding: 10px; border-radius: 6px; white-space: pre-wrap; }
+${CHART_STYLE}`;
+
+const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
+
+export function simReportHtml(result: SimRunResult, summaryText: string, generatedAt = new Date()): string {
+  const s = result.stats;
+  const figures: Array<[string, string]> = [
+    [`billed instance-hours (${s.billing.mode})`, s.billing.chargedInstanceHours.toFixed(1)],
+    ...(s.billing.chargedCost !== undefined ? ([['cost', `$${s.billing.chargedCost.toFixed(2)}`]] as Array<[string, string]>) : []),
+    ['queue wait p50 / p95', `${minutes(s.queueWaitMs.p50)} / ${minutes(s.queueWaitMs.p95)}`],
+    ['queue wait max', minutes(s.queueWaitMs.max)],
+    ['jobs interrupted', String(s.jobs.interrupted)],
+    [`recordings within ${s.recordings.targetMs / 3_600_000} h`, `${(s.recordings.shareWithinTarget * 100).toFixed(1)}%`],
+    ['starts / stops', `${s.starts} / ${s.stops}`],
+    [`minutes below the floor of ${s.minWorkers}`, String(s.minWorkerViolationMinutes)],
+    ['stranded in maintenance', String(s.strandedInMaintenance.length)],
+  ];
+  const markers: ChartMarker[] = result.cycleLog
+    .filter((c) => c.action === 'start' || c.action === 'stop')
+    .map((c) => ({ at: Date.parse(c.at), kind: c.action as 'start' | 'stop', label: `${c.action} ${c.workers.join(', ')}: ${c.reason}` }));
+  const rows = result.cycleLog.slice(0, MAX_ROWS).map(
+    (c) =>
+      `<tr><td>${escapeXml(c.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))}</td><td class="action-${escapeXml(c.action)}">${escapeXml(c.action)}</td><td>${escapeXml(c.workers.join(', '))}</td><td>${escapeXml(c.reason)}</td></tr>`,
+  );
+  const more = result.cycleLog.length > MAX_ROWS ? `<p class="muted">The first ${MAX_ROWS} of ${result.cycleLog.length}; \`--output json\` lists them all.</p>` : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>mo-scaler simulation: ${escapeXml(result.cluster)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>mo-scaler simulation: ${escapeXml(result.cluster)}</h1>
+<div class="muted">${escapeXml(result.scenario)}</div>
+<div class="muted">${escapeXml(result.from)} → ${escapeXml(result.to)} · ${result.cycles} autoscale cycles, ${result.failedCycles} failed · billing ${escapeXml(result.billing)}</div>
+<div class="figures">${figures.map(([label, value]) => `<div class="figure"><b>${escapeXml(value)}</b><span class="muted">${escapeXml(label)}</span></div>`).join('')}</div>
+<h2>Demand and capacity</h2>
+<p class="muted">Jobs queued piling up before the online line rises: the policy lags. Billed workers far above the demand: it over-provisions.</p>
+${demandChartSvg(result.timeline, { width: 1100, height: 340, markers })}
+<h2>Decisions (${result.cycleLog.length})</h2>
+<p class="muted">Cycles that started or stopped workers, failed, or were skipped; quiet cycles are only counted.</p>
+<table><thead><tr><th>time</th><th>action</th><th>workers</th><th>reason</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>
+${more}
+<h2>Summary</h2>
+<pre>${escapeXml(summaryText)}</pre>
+<p class="muted">Written by moscaler sim run at ${escapeXml(generatedAt.toISOString())}.</p>
+</body>
+</html>
+`;
+}

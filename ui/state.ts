@@ -1,0 +1,249 @@
+/**
+ * What the page shows, built from one cluster observation and the execution
+ * digests: each worker with its lifecycle state, the cluster at a glance, the
+ * timeline, and one worker's history. Pure.
+ *
+ * A worker's lifecycle state is the one its running boot or drain execution
+ * last recorded; with none running, it is the observation replayed through the
+ * machine exactly as a new drain or boot would replay it (the same adoption
+ * events), so the page and the workflows never disagree on where a worker is.
+ */
+import { adoptionEvents } from '../activities/begin-drain';
+import { advance } from '../activities/worker-slot';
+import type { ClusterView, StatusClass, Worker } from '../core/types';
+import { createPersistedWorker } from '../machines/persistence';
+import { WORKER_STATES, type WorkerState } from '../machines/worker-lifecycle';
+import type { ExecutionDigest, LifecycleTransition } from './digest';
+
+export interface SimulationStatus {
+  paused: boolean;
+  /** Virtual seconds per real second. */
+  speed: number;
+  virtualNow: string;
+  from: string;
+  until: string;
+  cycles: number;
+  failedCycles: number;
+  finished: boolean;
+}
+
+export interface UiExecutionRef {
+  name: string;
+  workflow: string;
+  status: string;
+  state?: string;
+  startedAt: string;
+  reason?: string;
+}
+
+export interface UiWorker {
+  hostname: string;
+  lifecycle: WorkerState;
+  /** `execution`: a running boot or drain recorded it; `observation`: replayed from what was observed. */
+  lifecycleFrom: 'execution' | 'observation';
+  reason?: string;
+  provider: string;
+  statusClass: StatusClass;
+  registered: boolean;
+  maintenance: boolean;
+  runningJobs: number | null;
+  uptimeSeconds: number;
+  instanceType?: string;
+  protected: boolean;
+  /** The running boot or drain, else the newest finished one. */
+  execution?: UiExecutionRef;
+}
+
+export interface UiState {
+  /** Bumped on every refresh, so the page can tell a new state from the same one. */
+  version: number;
+  mode: 'simulation' | 'cluster';
+  engine: 'local' | 'aws' | 'none';
+  cluster: string;
+  observedAt: string;
+  /** The last refresh failed (the rest is from the refresh before). */
+  error?: string;
+  opencast: { up: true } | { up: false; error: string };
+  jobs: { running: number; queued: number; queuedHighLoad: number } | null;
+  counts: {
+    workers: number;
+    online: number;
+    pending: number;
+    inService: number;
+    maintenance: number;
+    byLifecycle: Record<WorkerState, number>;
+  };
+  workers: UiWorker[];
+  executions: { running: number; listed: number };
+  simulation?: SimulationStatus;
+}
+
+export interface StateInput {
+  version: number;
+  mode: UiState['mode'];
+  engine: UiState['engine'];
+  view: ClusterView;
+  digests: readonly ExecutionDigest[];
+  simulation?: SimulationStatus;
+}
+
+const observedCache = new Map<string, WorkerState>();
+
+/** The machine's state for a worker seen as it is, with no execution acting on it. */
+export function observedLifecycle(worker: Worker, at: string): WorkerState {
+  // The replay depends only on these three facts; workers share the answer.
+  const key = `${worker.statusClass}|${worker.registered}|${worker.maintenance}`;
+  const known = observedCache.get(key);
+  if (known) return known;
+  const persisted = createPersistedWorker({ hostname: worker.hostname });
+  const state = advance({ hostname: worker.hostname, id: worker.id, persisted }, adoptionEvents(worker, at)).state;
+  observedCache.set(key, state);
+  return state;
+}
+
+function refOf(d: ExecutionDigest): UiExecutionRef {
+  return {
+    name: d.name,
+    workflow: d.workflow,
+    status: d.status,
+    startedAt: d.startedAt,
+    ...(d.currentState ? { state: d.currentState } : {}),
+    ...(d.lastReason ? { reason: d.lastReason } : d.error ? { reason: d.error } : {}),
+  };
+}
+
+export function buildUiState(input: StateInput): UiState {
+  const { view, digests } = input;
+  const byHost = new Map<string, ExecutionDigest[]>();
+  for (const d of digests) if (d.hostname) byHost.set(d.hostname, [...(byHost.get(d.hostname) ?? []), d]);
+  const byLifecycle = Object.fromEntries(WORKER_STATES.map((s) => [s, 0])) as Record<WorkerState, number>;
+
+  const workers = view.workers.map((w): UiWorker => {
+    const mine = byHost.get(w.hostname) ?? [];
+    const running = mine.find((d) => d.status === 'RUNNING');
+    const fromExecution = running?.workerState;
+    const lifecycle = fromExecution ?? observedLifecycle(w, view.observedAt);
+    byLifecycle[lifecycle] += 1;
+    const shown = running ?? mine[0];
+    const reason = running?.lastReason ?? running?.requestReason;
+    return {
+      hostname: w.hostname,
+      lifecycle,
+      lifecycleFrom: fromExecution ? 'execution' : 'observation',
+      ...(reason ? { reason } : {}),
+      provider: w.state,
+      statusClass: w.statusClass,
+      registered: w.registered,
+      maintenance: w.maintenance,
+      runningJobs: w.runningJobs,
+      uptimeSeconds: w.uptimeSeconds,
+      ...(w.instanceType ? { instanceType: w.instanceType } : {}),
+      protected: w.protected,
+      ...(shown ? { execution: refOf(shown) } : {}),
+    };
+  });
+  const oc = view.opencast;
+  return {
+    version: input.version,
+    mode: input.mode,
+    engine: input.engine,
+    cluster: view.cluster,
+    observedAt: view.observedAt,
+    opencast: oc.up ? { up: true } : { up: false, error: oc.error },
+    jobs: oc.up ? { running: oc.running, queued: oc.queue.queued, queuedHighLoad: oc.queue.queuedHighLoad } : null,
+    counts: {
+      workers: view.counts.workers,
+      online: view.counts.onlineWorkers,
+      pending: view.counts.pendingWorkers,
+      inService: view.workers.filter((w) => w.statusClass === 'online' && w.registered && !w.maintenance).length,
+      // A stopped worker keeps its Opencast maintenance flag; only running ones are "in maintenance".
+      maintenance: view.workers.filter((w) => w.statusClass === 'online' && w.registered && w.maintenance).length,
+      byLifecycle,
+    },
+    workers,
+    executions: { running: digests.filter((d) => d.status === 'RUNNING').length, listed: digests.length },
+    ...(input.simulation ? { simulation: input.simulation } : {}),
+  };
+}
+
+export interface TimelineItem {
+  at: string;
+  kind: 'cycle' | 'execution' | 'transition';
+  title: string;
+  reason?: string;
+  status?: string;
+  hostname?: string;
+  execution?: string;
+}
+
+export interface Timeline {
+  items: TimelineItem[];
+  /** Autoscale cycles that decided to do nothing: counted, not listed, or they would bury the rest. */
+  idleCycles: number;
+}
+
+/** Executions and lifecycle transitions, newest first. */
+export function buildTimeline(digests: readonly ExecutionDigest[], limit = 300): Timeline {
+  const items: TimelineItem[] = [];
+  let idleCycles = 0;
+  // Oldest first, each execution before its transitions: sorted stably and reversed, ties read newest first too.
+  for (const d of [...digests].reverse()) {
+    if (d.workflow === 'autoscale') {
+      const acted = d.plan && d.plan.action !== 'none';
+      if (!acted && d.status === 'SUCCEEDED') {
+        idleCycles += 1;
+        continue;
+      }
+      const what = d.plan?.actions.map((a) => `${a.kind} ${a.hostname}`).join(', ');
+      items.push({
+        at: d.startedAt,
+        kind: 'cycle',
+        title: `${d.name} ${d.status}${what ? `: ${what}` : ''}`,
+        status: d.status,
+        execution: d.name,
+        ...(d.plan?.reason ? { reason: d.plan.reason } : d.error ? { reason: `${d.error}${d.cause ? `: ${d.cause}` : ''}` } : {}),
+      });
+      continue;
+    }
+    items.push({
+      at: d.startedAt,
+      kind: 'execution',
+      title: `${d.name} ${d.status}${d.currentState ? ` (${d.currentState})` : ''}`,
+      status: d.status,
+      execution: d.name,
+      ...(d.hostname ? { hostname: d.hostname } : {}),
+      ...(d.lastReason ? { reason: d.lastReason } : d.requestReason ? { reason: d.requestReason } : {}),
+    });
+    for (const t of d.transitions) {
+      if (t.catchUp) continue;
+      items.push({
+        at: t.at,
+        kind: 'transition',
+        title: t.refused ? `${t.hostname}: ${t.event} refused in ${t.from}` : `${t.hostname}: ${t.from} → ${t.to}`,
+        reason: `${t.code}: ${t.reason}`,
+        hostname: t.hostname,
+        execution: t.execution,
+      });
+    }
+  }
+  items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return { items: items.reverse().slice(0, limit), idleCycles };
+}
+
+export interface WorkerHistory {
+  hostname: string;
+  worker?: UiWorker;
+  /** Oldest first, as they happened. */
+  transitions: LifecycleTransition[];
+  /** Newest first, each with its steps. */
+  executions: ExecutionDigest[];
+}
+
+export function buildWorkerHistory(hostname: string, worker: UiWorker | undefined, digests: readonly ExecutionDigest[]): WorkerHistory {
+  // Oldest execution first, so the stable sort keeps same-instant transitions in the order they were made.
+  const transitions = [...digests]
+    .reverse()
+    .flatMap((d) => d.transitions)
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return { hostname, ...(worker ? { worker } : {}), transitions, executions: [...digests] };
+}
