@@ -166,10 +166,10 @@ describe('moscaler diagram', () => {
     expect((await runCli(['diagram', 'worker', '--format', 'png'], {})).code).toBe(2);
   });
 
-  it('is what ui/README.md embeds, so the README cannot drift from the definitions', () => {
-    const readme = readFileSync(fileURLToPath(new URL('../../ui/README.md', import.meta.url)), 'utf8');
+  it('is what README.md embeds, so the README cannot drift from the definitions', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
     for (const name of DIAGRAM_NAMES) {
-      expect(readme, `${name} diagram in ui/README.md`).toContain(`\`\`\`mermaid\n${renderDiagram(diagramFor(name, WORKFLOW_DIR), 'mermaid')}\`\`\``);
+      expect(readme, `${name} diagram in README.md`).toContain(`\`\`\`mermaid\n${renderDiagram(diagramFor(name, WORKFLOW_DIR), 'mermaid')}\`\`\``);
     }
   });
 });
