@@ -11,6 +11,7 @@ import type { ActivityDeps, ActivityHandler } from './deps';
 import { drainRequestSchema } from './drain-request';
 import { lambdaHandler } from './lambda-runtime';
 import { factsOf, findWorker, observe, parseEvent } from './worker-facts';
+import { BOOT_WORKFLOW } from './start-worker';
 import { advance, waitForWindow, type WorkerSlot } from './worker-slot';
 
 const eventSchema = z.object({ request: drainRequestSchema, executionName: z.string().min(1) });
@@ -30,7 +31,10 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
   return async (event) => {
     const { request, executionName } = parseEvent(eventSchema, event, 'begin-drain');
     const at = deps.now().toISOString();
-    const running = await deps.executions.list({ status: 'RUNNING', workflow: DRAIN_WORKFLOW });
+    const [running, boots] = await Promise.all([
+      deps.executions.list({ status: 'RUNNING', workflow: DRAIN_WORKFLOW }),
+      deps.executions.list({ status: 'RUNNING', workflow: BOOT_WORKFLOW }),
+    ]);
     const others = running.filter((e) => e.ref.name !== executionName);
     const { view } = await observe(deps);
     const worker = findWorker(view, request.hostname);
@@ -44,13 +48,14 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
       protected: worker.protected,
     });
     const duplicate = others.find((e) => e.ref.name.startsWith(`drain-${worker.hostname}-`));
-    if (duplicate) {
+    // A worker still booting looks idle (online, not yet registered): a drain now would fight its boot.
+    const booting = boots.find((e) => e.ref.name.startsWith(`boot-${worker.hostname}-`));
+    if (duplicate || booting) {
       const adopted = advance({ ...base, persisted }, adoptionEvents(worker, at));
-      return {
-        ...adopted,
-        duplicate: true,
-        reason: { code: 'AlreadyInProgress', message: `${worker.hostname} is already being drained by ${duplicate.ref.name}: nothing to do`, event: 'drain.requested', at },
-      };
+      const message = duplicate
+        ? `${worker.hostname} is already being drained by ${duplicate.ref.name}: nothing to do`
+        : `${worker.hostname} is being started by ${booting!.ref.name}: not draining it while it boots`;
+      return { ...adopted, duplicate: true, reason: { code: 'AlreadyInProgress', message, event: 'drain.requested', at } };
     }
     const facts = factsOf(view, worker, minWorkers, stopsInFlight(others, worker.hostname));
     const request_: WorkerLifecycleEvent =
@@ -68,6 +73,13 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
     const slot = advance({ ...base, persisted }, [...adoptionEvents(worker, at), { type: 'observed', at, ...facts }, request_]);
     if (slot.state === 'offline' && worker.statusClass !== 'online' && worker.statusClass !== 'pending') {
       return { ...slot, reason: { code: 'NotActive', message: `${worker.hostname} is ${worker.state}: nothing to drain`, event: 'drain.requested', at } };
+    }
+    if (slot.state === 'booting') {
+      // Adopted as still starting (Opencast does not list it): the drain does nothing, and must say why.
+      const reason = view.opencast.up
+        ? { code: 'NotActive' as const, message: `${worker.hostname} is ${worker.state} but not registered in Opencast yet: nothing to drain` }
+        : { code: 'OpencastUnavailable' as const, message: 'running jobs unknown (Opencast did not answer): idleness not proven' };
+      return { ...slot, reason: { ...reason, event: 'drain.requested', at } };
     }
     if (slot.state === 'awaitingBillingWindow') {
       return { ...slot, waitSeconds: waitForWindow(worker.uptimeSeconds, deps.settings.billing, deps.settings.idleUptimeThreshold) };

@@ -5,8 +5,8 @@
  * chosen worker. Reads only; the workflow acts on the plan.
  */
 import { z } from 'zod';
-import { decideAutoscale } from '../core/autoscale';
 import type { PauseState } from '../core/decision';
+import { decidePolicy, needsVotes, type PolicyDecision, type PolicyMemory } from '../core/policies';
 import { ConfigError } from '../core/errors';
 import type { ClusterView } from '../core/types';
 import { collectVotes } from '../scaler/scale';
@@ -34,7 +34,7 @@ export interface CyclePlan {
   action: 'start' | 'stop' | 'none';
   actions: PlannedAction[];
   reason: string;
-  decision: ReturnType<typeof decideAutoscale>;
+  decision: PolicyDecision;
 }
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -58,6 +58,8 @@ export function strandedWorkers(view: ClusterView, busy: ReadonlySet<string>): s
 }
 
 export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unknown, CyclePlan> {
+  // A policy's memory (idle timers) lives as long as this handler: a warm Lambda or the local engine.
+  let memory: PolicyMemory | undefined;
   return async (event) => {
     const input = parseEvent(eventSchema, event ?? {}, 'plan-cycle');
     const config = deps.autoscaleConfig;
@@ -73,10 +75,13 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     const draining = drains.flatMap((e) => hostOf(e.ref.name, 'drain') ?? []);
     const booting = boots.filter((e) => e.status === 'RUNNING').flatMap((e) => hostOf(e.ref.name, 'boot') ?? []);
     const minWorkers = input.minWorkers ?? deps.settings.minWorkers;
-    const votes = await collectVotes({ metrics: deps.metrics, now: deps.now, settings: deps.settings, logger: quietLogger }, config, observation);
+    const votes = needsVotes(config.policy)
+      ? await collectVotes({ metrics: deps.metrics, now: deps.now, settings: deps.settings, logger: quietLogger }, config, observation)
+      : [];
     const pause = pauseFromLastBoot(boots[0]?.startedAt, now, config.pause_cycles, input.everySeconds);
-    const decision = decideAutoscale({
+    const decision = decidePolicy({
       view,
+      ...(observation.jobs ? { jobs: observation.jobs } : {}),
       config,
       votes,
       pause,
@@ -88,7 +93,11 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
         force: false,
         draining,
       },
+      booting,
+      ...(boots[0] ? { lastBootAt: boots[0].startedAt } : {}),
+      ...(memory ? { memory } : {}),
     });
+    memory = decision.memory;
     const cycle = stamp(now);
     const stranded = strandedWorkers(view, new Set([...draining, ...booting]));
     const actions: PlannedAction[] = stranded.map((hostname) => ({
@@ -106,7 +115,14 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
         input:
           kind === 'boot'
             ? { hostname: chosen.hostname, requestedBy: 'autoscale', reason: chosen.detail }
-            : { hostname: chosen.hostname, requestedBy: 'autoscale', respectBillingWindow: true, minWorkers, reason: chosen.detail },
+            : {
+                hostname: chosen.hostname,
+                requestedBy: 'autoscale',
+                respectBillingWindow: decision.drain?.respectBillingWindow ?? true,
+                ...(decision.drain?.maxDrainMinutes ? { maxDrainMinutes: decision.drain.maxDrainMinutes } : {}),
+                minWorkers,
+                reason: chosen.detail,
+              },
         reason: chosen.detail,
       });
     }

@@ -9,9 +9,21 @@ import type { FleetPort, OpencastPort } from '../core/ports';
 import type { Observation } from '../scaler/observe';
 import type { ActivityDeps } from './deps';
 
-export function withSharedObservations(deps: ActivityDeps, observe: (deps: ActivityDeps) => Promise<Observation>): ActivityDeps {
+/**
+ * How a shared observation is handed out: by default the promise itself. The
+ * local engine on virtual time passes `shareable` (engine/activity.ts), so an
+ * activity waiting on another's observation counts as idle: when that one
+ * waits on a virtual timer (a slow Opencast), the clock must be free to move.
+ */
+export type Share = <T>(work: Promise<T>) => () => Promise<T>;
+
+export function withSharedObservations(
+  deps: ActivityDeps,
+  observe: (deps: ActivityDeps) => Promise<Observation>,
+  share: Share = (work) => () => work,
+): ActivityDeps {
   let version = 0;
-  let shared: { key: string; value: Promise<Observation> } | undefined;
+  let shared: { key: string; value: Promise<Observation>; get: () => Promise<Observation> } | undefined;
   const changed = () => {
     version += 1;
     shared = undefined;
@@ -51,9 +63,9 @@ export function withSharedObservations(deps: ActivityDeps, observe: (deps: Activ
       value.catch(() => {
         if (shared?.value === value) shared = undefined;
       });
-      shared = { key, value };
+      shared = { key, value, get: share(value) };
     }
-    return shared.value;
+    return shared.get();
   };
   return wrapped;
 }

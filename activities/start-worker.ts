@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { createPersistedWorker } from '../machines/persistence';
 import type { ActivityDeps, ActivityHandler } from './deps';
-import { adoptionEvents } from './begin-drain';
+import { adoptionEvents, DRAIN_WORKFLOW } from './begin-drain';
 import { bootRequestSchema } from './drain-request';
 import { lambdaHandler } from './lambda-runtime';
 import { findWorker, observe, parseEvent } from './worker-facts';
@@ -21,7 +21,10 @@ export function createStartWorkerHandler(deps: ActivityDeps): ActivityHandler<un
     const { request, executionName } = parseEvent(eventSchema, event, 'start-worker');
     const now = deps.now();
     const at = now.toISOString();
-    const running = await deps.executions.list({ status: 'RUNNING', workflow: BOOT_WORKFLOW });
+    const [running, drains] = await Promise.all([
+      deps.executions.list({ status: 'RUNNING', workflow: BOOT_WORKFLOW }),
+      deps.executions.list({ status: 'RUNNING', workflow: DRAIN_WORKFLOW }),
+    ]);
     const { view } = await observe(deps);
     const worker = findWorker(view, request.hostname);
     const base = {
@@ -32,12 +35,13 @@ export function createStartWorkerHandler(deps: ActivityDeps): ActivityHandler<un
       deadline: new Date(now.getTime() + request.maxBootMinutes * 60_000).toISOString(),
     };
     const duplicate = running.find((e) => e.ref.name !== executionName && e.ref.name.startsWith(`boot-${worker.hostname}-`));
-    if (duplicate) {
-      return {
-        ...advance(base, adoptionEvents(worker, at)),
-        duplicate: true,
-        reason: { code: 'AlreadyInProgress', message: `${worker.hostname} is already being started by ${duplicate.ref.name}: nothing to do`, event: 'start.requested', at },
-      };
+    // A drain still confirming its stop owns the worker until it ends: a start now would fight it.
+    const draining = drains.find((e) => e.ref.name.startsWith(`drain-${worker.hostname}-`));
+    if (duplicate || draining) {
+      const message = duplicate
+        ? `${worker.hostname} is already being started by ${duplicate.ref.name}: nothing to do`
+        : `${worker.hostname} is being drained by ${draining!.ref.name}: not starting it until that ends`;
+      return { ...advance(base, adoptionEvents(worker, at)), duplicate: true, reason: { code: 'AlreadyInProgress', message, event: 'start.requested', at } };
     }
     if (worker.statusClass !== 'stopped' && worker.state !== 'start_failed') {
       return advance(base, adoptionEvents(worker, at));

@@ -34,12 +34,24 @@ export function findWorker(view: ClusterView, hostname: string): Worker {
   return worker;
 }
 
+/**
+ * Workers that count towards the minimum: online and listed online by Opencast.
+ * An EC2 instance is "running" (the ec2 provider's online) minutes before
+ * Opencast serves on it, and an OpsWorks one is online before it registers.
+ * Without Opencast nothing is stopped anyway (idleness is unproven).
+ */
+export function servingWorkers(view: ClusterView): Worker[] {
+  if (!view.opencast.up) return view.workers.filter((w) => w.statusClass === 'online');
+  const online = new Set(view.opencast.hosts.filter((h) => h.online).map((h) => h.baseUrl));
+  return view.workers.filter((w) => w.statusClass === 'online' && w.hostUrl !== undefined && online.has(w.hostUrl));
+}
+
 /** The facts of one worker, as the machine's `observed` events carry them. */
 export function factsOf(view: ClusterView, worker: Worker, minWorkers: number, otherStopsInFlight: number): ObservedFacts {
   return {
     runningJobs: worker.runningJobs,
     uptimeSeconds: worker.uptimeSeconds,
-    onlineWorkers: view.counts.onlineWorkers,
+    onlineWorkers: servingWorkers(view).length,
     otherStopsInFlight,
     minWorkers,
     protected: worker.protected,

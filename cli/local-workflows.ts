@@ -10,6 +10,7 @@ import { withSharedObservations } from '../activities/shared-observer';
 import { observe } from '../activities/worker-facts';
 import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { Settings } from '../core/settings';
+import { shareable } from '../engine/activity';
 import { workflowFiles } from '../engine/definition';
 import { LocalEngine, type LocalEngineOptions } from '../engine/local-engine';
 import type { LambdaHandler } from '../engine/task-handlers';
@@ -40,7 +41,7 @@ export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngin
     ...(options.autoscaleConfig ? { autoscaleConfig: options.autoscaleConfig } : {}),
     cache: {},
   };
-  const deps = withSharedObservations(own, observe);
+  const deps = withSharedObservations(own, observe, shareable);
   engine = new LocalEngine({
     workflows: workflowFiles(WORKFLOW_DIR),
     // Activities return plain JSON objects; the engine's type is JSON in, JSON out.

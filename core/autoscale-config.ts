@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors';
 import { HIGH_LOAD_OPERATIONS } from './jobs';
+import { policyConfigSchema } from './policies/config';
 
 const threshold = z.number().finite();
 
@@ -50,14 +51,21 @@ const strategy = z.discriminatedUnion('method', [
 
 export const autoscaleConfigSchema = z
   .object({
-    strategies: z.array(strategy).min(1),
+    /** Required by the original policy; other policies need none. */
+    strategies: z.array(strategy).default([]),
     up_increment: z.number().int().min(1).max(1000).default(1),
     down_increment: z.number().int().min(1).max(1000).default(1),
     pause_cycles: z.number().int().min(0).max(10_000).default(0),
     /** Legacy AUTOSCALE_PAUSE_INTERVAL: seconds after a scale-up with no further scale-up. */
     pause_seconds: z.number().int().min(0).max(86_400 * 7).optional(),
+    /** Which policy decides (core/policies); absent: the original's strategies and votes. */
+    policy: policyConfigSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => (c.policy !== undefined && c.policy.name !== 'original') || c.strategies.length > 0, {
+    message: 'needs at least one strategy (or a policy other than original)',
+    path: ['strategies'],
+  });
 
 export type AutoscaleConfig = z.infer<typeof autoscaleConfigSchema>;
 export type StrategyConfig = AutoscaleConfig['strategies'][number];

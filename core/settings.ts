@@ -79,8 +79,10 @@ function pick(env: Env, ...names: string[]): { name: string; value: string } | u
 
 function intFrom(source: { name: string; value: string } | undefined, fallback: number, min: number, max: number): number {
   if (!source) return fallback;
-  const parsed = z.coerce.number().int().min(min).max(max).safeParse(source.value.trim());
-  if (!parsed.success || source.value.trim() === '') {
+  // Digits only: Number() would also read "0x10", "1e3" and "1.0" as whole numbers.
+  const text = source.value.trim();
+  const parsed = z.coerce.number().int().min(min).max(max).safeParse(text);
+  if (!parsed.success || !/^\d{1,9}$/.test(text)) {
     throw new ConfigError(source.name, `must be a whole number from ${min} to ${max} (got "${source.value}")`);
   }
   return parsed.data;

@@ -3,10 +3,11 @@
  * the virtual clock only moves when nothing is still working in real time:
  * real I/O does not finish inside a microtask flush, and advancing past it
  * would let a Task timeout or Wait fire "before" the activity answered.
- * An activity that itself waits on a virtual timer (a simulated slow answer)
- * says so with {@link waitingOnVirtualTime}: while every activity in flight is
- * either idle or waiting that way, the clock may move on; otherwise it would
- * never reach the timer (the virtual-time loop reports that as a stall).
+ * An activity that itself waits on a virtual timer (a simulated slow answer),
+ * or on work another activity does for it, says so with {@link idleWhile}:
+ * while every activity in flight is either finished or waiting that way, the
+ * clock may move on; otherwise it would never reach the timer (the
+ * virtual-time loop reports that as a stall).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
@@ -14,11 +15,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 const current = new AsyncLocalStorage<{ tracker: ActivityTracker; id: number }>();
 
 /**
- * Awaits `wait`, a promise settled by a virtual timer, marking the activity
- * that awaits it as not working in real time meanwhile. Outside a tracked
- * activity it is just `wait`.
+ * Awaits `wait`, which only a virtual timer or another activity can settle,
+ * marking the activity that awaits it as not working in real time meanwhile.
+ * Outside a tracked activity it is just `wait`.
  */
-export async function waitingOnVirtualTime<T>(wait: Promise<T>): Promise<T> {
+export async function idleWhile<T>(wait: Promise<T>): Promise<T> {
   const owner = current.getStore();
   if (!owner) return wait;
   owner.tracker.block(owner.id);
@@ -29,9 +30,22 @@ export async function waitingOnVirtualTime<T>(wait: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Work the current activity started that other activities may share: the
+ * returned getter hands them the promise to wait on idly (its owner is the one
+ * working), and hands the owner the promise itself.
+ */
+export function shareable<T>(work: Promise<T>): () => Promise<T> {
+  const owner = current.getStore();
+  return () => {
+    const caller = current.getStore();
+    return caller !== undefined && caller !== owner ? idleWhile(work) : work;
+  };
+}
+
 export class ActivityTracker {
   private readonly active = new Map<number, string>();
-  /** Activities waiting on a virtual timer, with how many such waits each has open. */
+  /** Activities waiting idly (a virtual timer, another activity's work), with how many such waits each has open. */
   private readonly blocked = new Map<number, number>();
   private nextId = 0;
   private waiters: Array<() => void> = [];
@@ -40,7 +54,7 @@ export class ActivityTracker {
     return this.active.size;
   }
 
-  /** Activities in flight that are working in real time (not waiting on a virtual timer). */
+  /** Activities in flight that are working in real time (not waiting idly). */
   get running(): number {
     return this.active.size - this.blocked.size;
   }

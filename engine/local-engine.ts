@@ -45,6 +45,9 @@ import {
 import type { EngineHooks } from './virtual-time';
 import { nowIso } from './time';
 
+/** The error a task of a stopped execution fails with, should the library still try to run it. */
+export const EXECUTION_STOPPED = 'Local.ExecutionStopped';
+
 export interface LocalEngineOptions {
   /** Workflow name → definition file path or parsed definition. */
   workflows: Readonly<Record<WorkflowName, string | JsonValue>>;
@@ -183,11 +186,19 @@ export class LocalEngine implements WorkflowEngine {
       resolve: this.resolve,
       invoke: (state, call) =>
         this.tracker.track(`${workflow}/${name}/${state}`, async () => {
+          // The library runs ahead of the events it reports: one turn lets this step's StateEntered reach the
+          // history before its side effect, so a crash never leaves an effect the history does not show.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          // A stopped execution starts nothing more (the library may still be running a Map iteration of it).
+          if (run?.stopping) throw new TaskError(EXECUTION_STOPPED, `${workflow} execution "${name}" was stopped before ${state} ran`);
           await this.options.hooks?.beforeTask?.(new Date());
           return call();
         }),
       taskSucceeded: (state, output) => run?.taskSucceeded(state, output),
-      startChild: async (params) => this.startChild(record, params),
+      startChild: async (params) => {
+        if (run?.stopping) throw new TaskError(EXECUTION_STOPPED, `${workflow} execution "${name}" was stopped: no child is started`);
+        return this.startChild(record, params);
+      },
     };
     try {
       run = new LocalRun(record, loaded.machine, loaded.plan.bind(runtime), loaded.machineArn, {

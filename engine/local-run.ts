@@ -50,6 +50,11 @@ export class LocalRun {
     this.finished.catch(() => undefined);
   }
 
+  /** Stop was asked for: nothing more may run for this execution. */
+  get stopping(): boolean {
+    return this.stopDetails !== undefined;
+  }
+
   stop(details: { error?: string; cause?: string }): void {
     this.stopDetails = details;
     this.execution.abort();

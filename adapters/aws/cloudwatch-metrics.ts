@@ -5,6 +5,7 @@
 import { type CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import type { MetricQuery, MetricsPort } from '../../core/ports';
 import type { Datapoint } from '../../core/types';
+import { AnswerReader } from './answer-shape';
 import { callAws } from './errors';
 
 export class CloudWatchMetrics implements MetricsPort {
@@ -25,10 +26,15 @@ export class CloudWatchMetrics implements MetricsPort {
         }),
       ),
     );
-    return (out.Datapoints ?? [])
-      .flatMap((d) =>
-        d.Timestamp && typeof d.Average === 'number' ? [{ timestamp: d.Timestamp, value: d.Average }] : [],
-      )
+    const read = new AnswerReader('cloudwatch', 'GetMetricStatistics');
+    return read
+      .optionalList(out.Datapoints, 'Datapoints')
+      .flatMap((point, i) => {
+        const d = read.record(point, `Datapoints[${i}]`);
+        const timestamp = read.optionalDate(d.Timestamp, `Datapoints[${i}].Timestamp`);
+        const value = read.optionalNumber(d.Average, `Datapoints[${i}].Average`);
+        return timestamp && value !== undefined ? [{ timestamp, value }] : [];
+      })
       .sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime())
       .map((d) => ({ timestamp: d.timestamp.toISOString(), value: d.value }));
   }

@@ -3,6 +3,7 @@
  * flattened out of their reservations. Shared by both fleet adapters.
  */
 import { type EC2Client, type Filter, type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { AnswerReader } from './answer-shape';
 import { callAws } from './errors';
 
 /** EC2's largest page; fewer round trips for big fleets. */
@@ -19,13 +20,35 @@ export async function describeEc2Instances(
   filters: Filter[],
   pageSize: number = EC2_MAX_PAGE_SIZE,
 ): Promise<Instance[]> {
+  const read = new AnswerReader('ec2', 'DescribeInstances');
   return callAws({ system: 'ec2', operation: 'DescribeInstances' }, async () => {
     const instances: Instance[] = [];
     for await (const page of paginateDescribeInstances({ client: ec2, pageSize }, { Filters: filters })) {
-      for (const reservation of page.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
+      // EC2 always sends a reservationSet (empty when nothing matches): without one it is not EC2's answer.
+      read.list(page.Reservations, 'reservationSet').forEach((reservation, r) => {
+        const items = read.optionalList(read.record(reservation, `reservationSet[${r}]`).Instances, `reservationSet[${r}].instancesSet`);
+        items.forEach((instance, i) => instances.push(checkInstance(read, instance, `reservationSet[${r}].instancesSet[${i}]`)));
+      });
     }
     return instances;
   });
+}
+
+/** The fields the fleet adapters read, type-checked. */
+function checkInstance(read: AnswerReader, value: unknown, field: string): Instance {
+  const i = read.record(value, field);
+  read.optionalText(i.InstanceId, `${field}.instanceId`);
+  read.optionalText(i.InstanceType, `${field}.instanceType`);
+  read.optionalText(i.PrivateDnsName, `${field}.privateDnsName`);
+  read.optionalText(i.PublicDnsName, `${field}.dnsName`);
+  read.optionalDate(i.LaunchTime, `${field}.launchTime`);
+  if (i.State !== undefined) read.optionalText(read.record(i.State, `${field}.instanceState`).Name, `${field}.instanceState.name`);
+  read.optionalList(i.Tags, `${field}.tagSet`).forEach((tag, t) => {
+    const { Key, Value } = read.record(tag, `${field}.tagSet[${t}]`);
+    read.optionalText(Key, `${field}.tagSet[${t}].key`);
+    read.optionalText(Value, `${field}.tagSet[${t}].value`);
+  });
+  return i as Instance;
 }
 
 export function tagsOf(instance: Instance): Record<string, string> {

@@ -17,6 +17,7 @@ import type { EC2Client, Instance as Ec2Instance } from '@aws-sdk/client-ec2';
 import { ConfigError, ProtocolError } from '../../core/errors';
 import type { FleetPort } from '../../core/ports';
 import type { ClusterRef, FleetInstance, Layer } from '../../core/types';
+import { AnswerReader } from './answer-shape';
 import { describeEc2Instances, EC2_MAX_PAGE_SIZE, nonEmpty, tagsOf } from './ec2-describe';
 import { callAws } from './errors';
 
@@ -45,7 +46,12 @@ export class OpsWorksFleet implements FleetPort {
     const out = await callAws({ system: 'opsworks', operation: 'DescribeStacks' }, () =>
       this.opsworks.send(new DescribeStacksCommand({})),
     );
-    const matches = (out.Stacks ?? []).filter((s) => s.Name === name);
+    const read = new AnswerReader('opsworks', 'DescribeStacks');
+    const stacks = read.list(out.Stacks, 'Stacks').map((stack, i) => {
+      const s = read.record(stack, `Stacks[${i}]`);
+      return { Name: read.optionalText(s.Name, `Stacks[${i}].Name`), StackId: read.optionalText(s.StackId, `Stacks[${i}].StackId`) };
+    });
+    const matches = stacks.filter((s) => s.Name === name);
     if (matches.length === 0) throw new ConfigError('cluster', `no OpsWorks stack is named "${name}"`);
     if (matches.length > 1) {
       throw new ConfigError('cluster', `${matches.length} OpsWorks stacks are named "${name}"; rename one`);
@@ -59,7 +65,13 @@ export class OpsWorksFleet implements FleetPort {
     const out = await callAws({ system: 'opsworks', operation: 'DescribeLayers' }, () =>
       this.opsworks.send(new DescribeLayersCommand({ StackId: cluster.id })),
     );
-    return (out.Layers ?? []).flatMap((l) => (l.LayerId && l.Name ? [{ id: l.LayerId, name: l.Name }] : []));
+    const read = new AnswerReader('opsworks', 'DescribeLayers');
+    return read.list(out.Layers, 'Layers').flatMap((layer, i) => {
+      const l = read.record(layer, `Layers[${i}]`);
+      const id = read.optionalText(l.LayerId, `Layers[${i}].LayerId`);
+      const name = read.optionalText(l.Name, `Layers[${i}].Name`);
+      return id && name ? [{ id, name }] : [];
+    });
   }
 
   /**
@@ -73,7 +85,8 @@ export class OpsWorksFleet implements FleetPort {
         this.opsworks.send(new DescribeInstancesCommand({ StackId: cluster.id })),
       ),
     ]);
-    const opsworksInstances = described.Instances ?? [];
+    const read = new AnswerReader('opsworks', 'DescribeInstances');
+    const opsworksInstances = read.list(described.Instances, 'Instances').map((i, n) => checkInstance(read, i, `Instances[${n}]`));
     // Only instances whose EC2 instance may be running: launch time and tags matter only there,
     // and a stopped fleet's XML would be most of the answer (OpsWorks has type and DNS itself).
     const ec2Ids = opsworksInstances.flatMap((i) => (i.Ec2InstanceId && !NOT_RUNNING.has(i.Status ?? '') ? [i.Ec2InstanceId] : []));
@@ -102,6 +115,16 @@ export class OpsWorksFleet implements FleetPort {
       this.opsworks.send(new StopInstanceCommand({ InstanceId: id })),
     );
   }
+}
+
+/** The fields read below, type-checked: the SDK passes whatever the answer held. */
+function checkInstance(read: AnswerReader, value: unknown, field: string): OpsworksInstance {
+  const i = read.record(value, field);
+  for (const key of ['InstanceId', 'Hostname', 'Status', 'Ec2InstanceId', 'InstanceType', 'PrivateDns', 'PublicDns', 'AutoScalingType']) {
+    read.optionalText(i[key], `${field}.${key}`);
+  }
+  read.optionalList(i.LayerIds, `${field}.LayerIds`).forEach((id, n) => read.text(id, `${field}.LayerIds[${n}]`));
+  return i as OpsworksInstance;
 }
 
 function toFleetInstance(

@@ -49,6 +49,15 @@ export const FAULT_KINDS = [
   'kill-scaler',
 ] as const;
 
+/**
+ * Bounds that keep a hostile or mistyped scenario from exhausting memory or
+ * running for ever: far beyond any real cluster (Harvard's peak is ten workers
+ * of 50), a term's workload, and a year of virtual time.
+ */
+const MAX_WORKERS = 1000;
+const MAX_JOBS = 100_000;
+const MAX_RUN_MS = 366 * 86_400_000;
+
 const InstanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'expected an EC2 instance type such as c5.9xlarge');
 
 const WorkerSchema = z.strictObject({
@@ -57,10 +66,10 @@ const WorkerSchema = z.strictObject({
   state: z.enum(OPSWORKS_STATUSES).default('stopped').describe('OpsWorks status at `start`'),
   hasEc2: z.boolean().optional().describe('Has an EC2 instance already; default: true unless stopped'),
   uptimeMinutes: z.number().nonnegative().default(0).describe('Minutes since EC2 launch at `start` (running states)'),
-  runningJobs: z.number().int().nonnegative().default(0).describe('Jobs running on it at `start` (online, registered)'),
+  runningJobs: z.number().int().nonnegative().max(1000).default(0).describe('Jobs running on it at `start` (online, registered)'),
   maintenance: z.boolean().default(false).describe('Opencast maintenance flag (kept across restarts)'),
   registered: z.boolean().optional().describe('Known to Opencast; default: true when online'),
-  count: z.number().int().min(1).optional().describe('Extra: this many identical workers'),
+  count: z.number().int().min(1).max(MAX_WORKERS).optional().describe('Extra: this many identical workers'),
   from: z.number().int().nonnegative().optional().describe('Extra: first {n} with count (default 1)'),
   maxLoad: z.number().positive().optional().describe('Extra: Opencast max load; default the type\'s vCPU'),
   autoScalingType: z.enum(['load', 'timer']).optional().describe('Extra: OpsWorks time/load-based instance'),
@@ -76,7 +85,7 @@ const OtherSchema = z.strictObject({
 
 const QueueSchema = z
   .strictObject({
-    queued: z.number().int().nonnegative().default(0).describe('Jobs QUEUED at `start`'),
+    queued: z.number().int().nonnegative().max(MAX_JOBS).default(0).describe('Jobs QUEUED at `start`'),
     queuedHighLoad: z
       .number()
       .int()
@@ -117,7 +126,7 @@ const MetricSchema = z.strictObject({
   namespace: z.string().min(1),
   metric: z.string().min(1),
   dimension: DimensionSchema,
-  datapoints: z.array(z.strictObject({ at: At, value: z.number() })).min(1),
+  datapoints: z.array(z.strictObject({ at: At, value: z.number() })).min(1).max(MAX_JOBS),
 });
 
 const ExplicitJobSchema = z.strictObject({
@@ -126,14 +135,14 @@ const ExplicitJobSchema = z.strictObject({
   load: z.number().positive().optional().describe("Default: the operation's Opencast default"),
   durationMinutes: z.number().positive().optional(),
   durationSeconds: z.number().positive().optional(),
-  count: z.number().int().min(1).default(1),
+  count: z.number().int().min(1).max(MAX_JOBS).default(1),
   recording: z.string().min(1).optional().describe('Jobs with the same recording run as one workflow, by stage'),
   stage: z.number().int().nonnegative().optional(),
 });
 
 const generatorBase = {
   seed: z.number().int().default(1),
-  rooms: z.number().int().min(1).default(150),
+  rooms: z.number().int().min(1).max(10_000).default(150),
   weeks: z.number().int().min(1).max(52).default(1),
   weekMultipliers: z.array(z.number().nonnegative()).optional().describe('Term multiplier per week'),
   twoStreamShare: z.number().min(0).max(1).optional(),
@@ -149,7 +158,7 @@ const GeneratorSchema = z.discriminatedUnion('name', [
     ...generatorBase,
     spikeDay: z.number().int().nonnegative().optional(),
     spikeHour: z.number().min(0).max(23).optional(),
-    spikeRecordings: z.number().int().nonnegative().optional(),
+    spikeRecordings: z.number().int().nonnegative().max(MAX_JOBS).optional(),
     spikeWindowMinutes: z.number().positive().optional(),
   }),
 ]);
@@ -215,6 +224,12 @@ const NEEDS_EC2 = new Set(['pending', 'booting', 'running_setup', 'online', 'sto
 
 /** Cross-field rules, each reported at the field to fix. */
 function checkScenario(s: z.output<typeof BaseScenarioSchema>, ctx: Ctx): void {
+  // Checked first: the rules below expand every `count`.
+  const workerCount = s.workers.reduce((n, w) => n + (w.count ?? 1), 0);
+  if (workerCount > MAX_WORKERS) {
+    ctx.addIssue({ code: 'custom', path: ['workers'], message: `at most ${MAX_WORKERS} workers in all (got ${workerCount})` });
+    return;
+  }
   const seen = new Map<string, string>();
   const claim = (hostname: string, path: (string | number)[]) => {
     const where = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').slice(1);
@@ -248,6 +263,8 @@ function checkScenario(s: z.output<typeof BaseScenarioSchema>, ctx: Ctx): void {
   });
   if (s.end !== undefined && resolveAt(s.end, Date.parse(s.start)) <= Date.parse(s.start)) {
     ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+  } else if (s.end !== undefined && !(resolveAt(s.end, Date.parse(s.start)) - Date.parse(s.start) <= MAX_RUN_MS)) {
+    ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be at most 366 days after start' });
   }
   if (s.queue.queuedHighLoad > s.queue.queued) {
     ctx.addIssue({ code: 'custom', path: ['queue', 'queuedHighLoad'], message: 'cannot exceed queue.queued' });

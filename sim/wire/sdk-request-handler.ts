@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { type HttpHandler, type HttpHandlerOptions, type HttpRequest, HttpResponse } from '@smithy/protocol-http';
-import { waitingOnVirtualTime } from '../../engine/activity';
+import { idleWhile } from '../../engine/activity';
 import type { WireRequest, WireRouter } from './types';
 
 export function createSdkRequestHandler(router: WireRouter): HttpHandler {
@@ -16,7 +16,7 @@ export function createSdkRequestHandler(router: WireRouter): HttpHandler {
       throwIfAborted(signal);
       const response = await router(await toWireRequest(request));
       // Inside a workflow activity on virtual time, the clock must move on for this answer to come.
-      if (response.delayMs && response.delayMs > 0) await waitingOnVirtualTime(sleep(response.delayMs, signal));
+      if (response.delayMs && response.delayMs > 0) await idleWhile(sleep(response.delayMs, signal));
       const body = Buffer.from(response.body, 'utf8');
       return {
         response: new HttpResponse({

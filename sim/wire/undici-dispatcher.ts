@@ -21,7 +21,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { Dispatcher } from 'undici';
-import { waitingOnVirtualTime } from '../../engine/activity';
+import { idleWhile } from '../../engine/activity';
 import { isNoAnswer } from './no-answer';
 import type { WireRequest, WireResponse, WireRouter } from './types';
 
@@ -179,7 +179,7 @@ export class RouterDispatcher extends Dispatcher {
 
     if (response.delayMs && response.delayMs > 0) {
       // Inside a workflow activity on virtual time, the clock must move on for this answer to come.
-      await waitingOnVirtualTime(
+      await idleWhile(
         new Promise<void>((resolve) => {
           wake = resolve;
           timer = setTimeout(resolve, response.delayMs);

@@ -1,0 +1,43 @@
+/**
+ * `decidePolicy`: the autoscale config's `policy` picks who decides; absent (or
+ * `original`) is the original's strategies-and-votes rules, so old configs
+ * behave as before. Every policy is pure and returns a Decision whose chosen
+ * workers the boot and drain workflows act on.
+ */
+import { headroomPolicy } from './headroom';
+import { idleTimerPolicy } from './idle-timer';
+import { originalPolicy } from './original';
+import { schedulePolicy } from './schedule';
+import { staticPeakPolicy } from './static-peak';
+import { targetTrackingPolicy } from './target-tracking';
+import type { PolicyConfig } from './config';
+import type { Policy, PolicyDecision, PolicyInput } from './types';
+
+export function policyFor(config: PolicyConfig | undefined): Policy {
+  switch (config?.name) {
+    case undefined:
+    case 'original':
+      return originalPolicy;
+    case 'static-peak':
+      return staticPeakPolicy(config);
+    case 'schedule':
+      return schedulePolicy(config);
+    case 'target-tracking':
+      return targetTrackingPolicy(config);
+    case 'idle-timer':
+      return idleTimerPolicy(config);
+    case 'headroom':
+      return headroomPolicy(config);
+  }
+}
+
+/** Whether the policy reads strategy votes (so the cycle must fetch CloudWatch metrics). */
+export function needsVotes(config: PolicyConfig | undefined): boolean {
+  return config === undefined || config.name === 'original';
+}
+
+export function decidePolicy(input: PolicyInput): PolicyDecision {
+  return policyFor(input.config.policy)(input);
+}
+
+export type { Policy, PolicyDecision, PolicyInput, PolicyMemory, DrainOptions } from './types';

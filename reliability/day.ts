@@ -1,0 +1,253 @@
+/**
+ * A generated "day": a small cluster in a random starting state, a random
+ * workload, a random fault schedule and random kills of the scaler, as plain
+ * data (so fast-check can shrink it) and the scenario it becomes.
+ *
+ * A day is compressed: `hours` of virtual time (default 4) with an autoscale
+ * cycle every minute, on 3-8 workers; faults and kills fall before the last
+ * `tailMinutes` (default 60), so every day ends with a fault-free stretch in
+ * which the cluster must settle.
+ */
+import fc from 'fast-check';
+import { parseAutoscaleConfig, type AutoscaleConfig } from '../core/autoscale-config';
+import { parseScenario, type Scenario, type ScenarioInput } from '../sim/model/scenario';
+import type { FaultKind } from '../sim/model/types';
+
+export const DAY_START = '2025-10-13T08:00:00Z';
+
+export const DAY_FAULT_KINDS = [
+  'opencast-down',
+  'opencast-slow',
+  'opencast-garbage',
+  'aws-throttle',
+  'aws-5xx',
+  'start-failure',
+  'metrics-missing',
+  'kill-scaler',
+] as const satisfies readonly FaultKind[];
+
+export type DayFaultKind = (typeof DAY_FAULT_KINDS)[number];
+
+export interface WorkerInit {
+  state: 'online' | 'stopped' | 'requested' | 'booting' | 'start_failed';
+  uptimeMinutes: number;
+  runningJobs: number;
+  maintenance: boolean;
+  /** Stopped workers only: known to Opencast from an earlier run (comes back with its flag). */
+  registered: boolean;
+  protected: boolean;
+  instanceType: 'c5.9xlarge' | 'c5.xlarge';
+}
+
+export interface Burst {
+  atMinute: number;
+  count: number;
+  durationMinutes: number;
+  operation: 'encode' | 'composite' | 'inspect' | 'publish-engage';
+}
+
+export interface FaultSpec {
+  kind: DayFaultKind;
+  atMinute: number;
+  forMinutes: number;
+  target?: string;
+}
+
+/**
+ * The scaler process dies: at the n-th state any execution enters (`step`), or
+ * right after the n-th start, stop or maintenance call reached the cluster and
+ * before its answer came back (`effect`). Its executions die with it; the next
+ * scheduled cycle is the restarted scaler.
+ */
+export interface KillSpec {
+  at: 'step' | 'effect';
+  ordinal: number;
+}
+
+export type Policy = 'queue' | 'queue+load' | 'metrics';
+
+export interface DaySpec {
+  /** Scenario seed (generated ids). */
+  seed: number;
+  hours: number;
+  tailMinutes: number;
+  everySeconds: number;
+  billing: 'hourly' | 'per-second';
+  provider: 'opsworks' | 'ec2';
+  minWorkers: number;
+  policy: Policy;
+  upIncrement: number;
+  downIncrement: number;
+  pauseCycles: number;
+  workers: WorkerInit[];
+  queued: number;
+  bursts: Burst[];
+  faults: FaultSpec[];
+  kills: KillSpec[];
+}
+
+export interface DayArbitraryOptions {
+  hours?: number;
+  tailMinutes?: number;
+  minWorkers?: number;
+  maxWorkers?: number;
+}
+
+const workerArb: fc.Arbitrary<WorkerInit> = fc
+  .record({
+    state: fc.constantFrom<WorkerInit['state']>('online', 'online', 'online', 'stopped', 'stopped', 'stopped', 'requested', 'booting', 'start_failed'),
+    uptimeMinutes: fc.integer({ min: 0, max: 300 }),
+    runningJobs: fc.integer({ min: 0, max: 3 }),
+    maintenance: fc.boolean(),
+    maintenanceWeight: fc.integer({ min: 0, max: 5 }),
+    registered: fc.boolean(),
+    protected: fc.integer({ min: 0, max: 9 }),
+    instanceType: fc.constantFrom<WorkerInit['instanceType']>('c5.9xlarge', 'c5.xlarge'),
+  })
+  .map(({ maintenanceWeight, protected: p, ...w }) => {
+    const online = w.state === 'online';
+    const registered = online || (w.state === 'stopped' && w.registered);
+    return {
+      state: w.state,
+      uptimeMinutes: online || w.state === 'booting' ? w.uptimeMinutes : 0,
+      runningJobs: online ? w.runningJobs : 0,
+      // Left in maintenance by a crash (online) or kept across a stop (stopped, registered): one worker in six.
+      maintenance: registered && w.maintenance && maintenanceWeight === 0,
+      registered: w.state === 'stopped' && w.registered,
+      protected: p === 0,
+      instanceType: w.instanceType,
+    };
+  });
+
+const AWS_TARGETS = [undefined, undefined, 'opsworks', 'ec2', 'cloudwatch'] as const;
+const METRIC_TARGETS = [undefined, 'load_1', 'MatterhornJobsQueued'] as const;
+
+function faultArb(windowMinutes: number, workers: number): fc.Arbitrary<FaultSpec> {
+  return fc
+    .record({
+      kind: fc.constantFrom(...DAY_FAULT_KINDS),
+      atMinute: fc.integer({ min: 0, max: Math.max(0, windowMinutes - 1) }),
+      forMinutes: fc.integer({ min: 1, max: 30 }),
+      pick: fc.nat({ max: 99 }),
+    })
+    .map(({ kind, atMinute, forMinutes, pick }) => {
+      const length = Math.max(1, Math.min(kind === 'kill-scaler' ? 12 : forMinutes, windowMinutes - atMinute));
+      const target =
+        kind === 'aws-throttle' || kind === 'aws-5xx'
+          ? AWS_TARGETS[pick % AWS_TARGETS.length]
+          : kind === 'metrics-missing'
+            ? METRIC_TARGETS[pick % METRIC_TARGETS.length]
+            : kind === 'start-failure' && pick % 2 === 1
+              ? `worker${(pick % workers) + 1}`
+              : undefined;
+      return { kind, atMinute, forMinutes: length, ...(target ? { target } : {}) };
+    });
+}
+
+/** Random days; every field shrinks towards a quiet day on a small cluster. */
+export function dayArbitrary(options: DayArbitraryOptions = {}): fc.Arbitrary<DaySpec> {
+  const hours = options.hours ?? 4;
+  const tailMinutes = options.tailMinutes ?? 60;
+  const minutes = hours * 60;
+  const window = Math.max(1, minutes - tailMinutes);
+  const maxWorkers = options.maxWorkers ?? 8;
+  const minWorkerCount = options.minWorkers ?? 3;
+  return fc.integer({ min: minWorkerCount, max: maxWorkers }).chain((n) =>
+    fc.record({
+      seed: fc.nat({ max: 1_000_000 }),
+      hours: fc.constant(hours),
+      tailMinutes: fc.constant(tailMinutes),
+      everySeconds: fc.constant(60),
+      billing: fc.constantFrom<DaySpec['billing']>('per-second', 'hourly'),
+      provider: fc.constantFrom<DaySpec['provider']>('opsworks', 'ec2'),
+      minWorkers: fc.integer({ min: 0, max: 2 }),
+      policy: fc.constantFrom<Policy>('queue', 'queue+load', 'metrics'),
+      upIncrement: fc.integer({ min: 1, max: 3 }),
+      downIncrement: fc.integer({ min: 1, max: 2 }),
+      pauseCycles: fc.integer({ min: 0, max: 2 }),
+      workers: fc.array(workerArb, { minLength: n, maxLength: n }),
+      queued: fc.integer({ min: 0, max: 20 }),
+      bursts: fc.array(
+        fc.record({
+          atMinute: fc.integer({ min: 0, max: Math.max(0, minutes - 30) }),
+          count: fc.integer({ min: 1, max: 120 }),
+          durationMinutes: fc.integer({ min: 1, max: 45 }),
+          operation: fc.constantFrom<Burst['operation']>('encode', 'composite', 'inspect', 'publish-engage'),
+        }),
+        { maxLength: 6 },
+      ),
+      faults: fc.array(faultArb(window, n), { maxLength: 6 }),
+      kills: fc.array(fc.oneof(
+        fc.record({ at: fc.constant<'step'>('step'), ordinal: fc.integer({ min: 1, max: 600 }) }),
+        fc.record({ at: fc.constant<'effect'>('effect'), ordinal: fc.integer({ min: 1, max: 25 }) }),
+      ), { maxLength: 3 }),
+    }),
+  );
+}
+
+export function hostnameOf(index: number): string {
+  return `worker${index + 1}`;
+}
+
+/** The scenario a day runs on (validated like any scenario file). */
+export function dayScenario(day: DaySpec, opencast: { user?: string; password?: string } = {}): Scenario {
+  const input: ScenarioInput = {
+    description: 'reliability day',
+    cluster: 'reliability',
+    start: DAY_START,
+    end: `+${day.hours}h`,
+    billing: day.billing,
+    provider: day.provider,
+    seed: day.seed,
+    minWorkers: day.minWorkers,
+    workers: day.workers.map((w, i) => ({
+      hostname: hostnameOf(i),
+      instanceType: w.instanceType,
+      state: w.state,
+      uptimeMinutes: w.uptimeMinutes,
+      runningJobs: w.runningJobs,
+      maintenance: w.maintenance,
+      ...(w.registered ? { registered: true } : {}),
+      ...(w.protected ? { protected: true } : {}),
+    })),
+    others: [
+      { hostname: 'admin1', layer: 'admin' },
+      { hostname: 'monitoring1', layer: 'monitoring' },
+    ],
+    queue: { queued: day.queued, queuedHighLoad: Math.floor(day.queued / 2) },
+    opencast: { version: '15.0', ...(opencast.user ? { user: opencast.user } : {}), ...(opencast.password ? { password: opencast.password } : {}) },
+    trace: {
+      jobs: day.bursts.map((b) => ({ at: `+${b.atMinute}m`, workflowOperation: b.operation, durationMinutes: b.durationMinutes, count: b.count })),
+    },
+    faults: day.faults.map((f) => ({ at: `+${f.atMinute}m`, kind: f.kind, forMinutes: f.forMinutes, ...(f.target ? { target: f.target } : {}) })),
+  };
+  return parseScenario(input, 'generated day');
+}
+
+/** The autoscale policy of a day: the queue alone, the queue with layer load, or CloudWatch only (as the example config). */
+export function dayConfig(day: DaySpec): AutoscaleConfig {
+  const queue = { method: 'queued_jobs', name: 'queue', settings: { up_threshold: 3, down_threshold: 1 } };
+  const load = {
+    method: 'cloudwatch',
+    name: 'layer load',
+    settings: { metric: 'load_1', namespace: 'AWS/OpsWorks', layer_name: 'Workers', up_threshold: 20, down_threshold: 4, sample_count: 3 },
+  };
+  const queuedMetric = {
+    method: 'cloudwatch',
+    name: 'queued jobs metric',
+    settings: { metric: 'MatterhornJobsQueued', namespace: 'AWS/OpsworksCustom', instance_name: 'monitoring1', up_threshold: 4, down_threshold: 1 },
+  };
+  const strategies = day.policy === 'queue' ? [queue] : day.policy === 'queue+load' ? [queue, load] : [load, queuedMetric];
+  return parseAutoscaleConfig(
+    { strategies, up_increment: day.upIncrement, down_increment: day.downIncrement, pause_cycles: day.pauseCycles },
+    'generated day',
+  );
+}
+
+/** One line for logs and failure reports. */
+export function describeDay(day: DaySpec): string {
+  const states = day.workers.map((w) => `${w.state}${w.maintenance ? '+m' : ''}${w.protected ? '+p' : ''}${w.runningJobs ? `+${w.runningJobs}j` : ''}`).join(',');
+  const faults = day.faults.map((f) => `${f.kind}@${f.atMinute}+${f.forMinutes}${f.target ? `:${f.target}` : ''}`).join(' ');
+  const kills = day.kills.map((k) => `${k.at}#${k.ordinal}`).join(' ');
+  return `${day.provider}/${day.billing} min=${day.minWorkers} ${day.policy} [${states}] faults: ${faults || '-'} kills: ${kills || '-'}`;
+}

@@ -1,0 +1,282 @@
+/**
+ * The invariants a scaler must keep whatever happens around it, checked on
+ * plain data: every start, stop and maintenance call that reached the cluster
+ * (with the cluster as it was at that instant), the workers after each
+ * autoscale cycle, and the executions with their history. The checker decides
+ * nothing about how the data was obtained, so it is tested on hand-made
+ * violations (test/reliability/invariants.test.ts) as well as on generated days.
+ */
+import type { HistoryEvent, JsonValue } from '../engine/types';
+import type { WorkerSnapshot } from '../sim/model/cluster-types';
+
+export const INVARIANTS = {
+  'no-interrupted-job': 'no job is interrupted by a scale-down: a worker is stopped only with no running job',
+  'min-workers': 'a scale-down never leaves fewer online workers than the minimum',
+  'maintenance-settles': 'after the faults end, no worker stays in maintenance for more than one autoscale cycle unless a drain (or its boot) is acting on it',
+  'one-workflow-per-worker': 'no two workflows act on the same worker at once',
+  'audited': 'every start, stop and maintenance change appears in the audit history, in the execution acting at that instant, with a reason',
+  'typed-errors': 'every failure in a history is a typed error the workflows know (no TypeError, no engine error)',
+  'executions-end': 'every boot and drain execution ends',
+  'cycles-succeed': 'an autoscale cycle that meets no fault succeeds',
+} as const;
+
+export type InvariantName = keyof typeof INVARIANTS;
+
+export interface Violation {
+  invariant: InvariantName;
+  /** Virtual time, ISO. */
+  at: string;
+  detail: string;
+}
+
+/** One start, stop or maintenance call the cluster accepted, with the cluster as it was just before. */
+export interface EffectRecord {
+  seq: number;
+  op: 'start' | 'stop' | 'maintenance-on' | 'maintenance-off';
+  hostname: string;
+  /** Epoch ms (virtual). */
+  at: number;
+  /** The call changed something (a stop of a stopping worker does not). */
+  changed: boolean;
+  /** Jobs running on the worker just before the call. */
+  runningJobs: number;
+  /** Other workers OpsWorks called online just before the call. */
+  otherOnline: number;
+}
+
+/** A boot or drain execution as the checker needs it. */
+export interface ExecutionFacts {
+  workflow: string;
+  name: string;
+  hostname?: string;
+  status: string;
+  startedAt: number;
+  stoppedAt?: number;
+  /** It found another execution acting on its worker and did nothing. */
+  duplicate: boolean;
+}
+
+/** Error names a history may show: what the activities throw by design and the workflows' own Fail states. */
+export const KNOWN_ERRORS: ReadonlySet<string> = new Set([
+  'ThrottledError',
+  'DependencyError',
+  'ProtocolError',
+  'AuthError',
+  'ScalingError',
+  'States.Timeout',
+  'StepFunctions.ExecutionAlreadyExistsException',
+  'StartFailed',
+  'StoppedWhileBooting',
+  'BootFailed',
+  'StopNotConfirmed',
+  'DrainAbandoned',
+  'DrainFailed',
+]);
+
+export interface CheckerOptions {
+  minWorkers: number;
+  everyMs: number;
+  /** When the last fault or kill ended (epoch ms); may grow while the day runs. */
+  faultsEnd: () => number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class InvariantChecker {
+  readonly violations: Violation[] = [];
+  private readonly cycleStarts: number[] = [];
+  private lastInterruptions = 0;
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly options: CheckerOptions) {}
+
+  private report(invariant: InvariantName, at: number, detail: string): void {
+    // One report per invariant, worker and episode is enough to find the bug.
+    const key = `${invariant}:${detail}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.violations.push({ invariant, at: iso(at), detail });
+  }
+
+  /** An autoscale cycle that actually ran (a dead scaler's skipped ticks are not cycles). */
+  cycleStarted(at: number): void {
+    this.cycleStarts.push(at);
+  }
+
+  /** Checked the instant a call reaches the cluster. */
+  onEffect(effect: EffectRecord): void {
+    if (effect.op !== 'stop' || !effect.changed) return;
+    if (effect.runningJobs > 0) {
+      this.report('no-interrupted-job', effect.at, `${effect.hostname} stopped with ${effect.runningJobs} running job(s)`);
+    }
+    if (effect.otherOnline < this.options.minWorkers) {
+      this.report('min-workers', effect.at, `${effect.hostname} stopped leaving ${effect.otherOnline} online worker(s), minimum ${this.options.minWorkers}`);
+    }
+  }
+
+  /**
+   * After a cycle's interval: the workers as they are, the boot and drain
+   * executions running now, and when the last one acting on each worker ended.
+   */
+  afterCycle(at: number, state: { workers: readonly WorkerSnapshot[]; interruptions: number; running: readonly ExecutionFacts[]; lastEnded: ReadonlyMap<string, number> }): void {
+    if (state.interruptions > this.lastInterruptions) {
+      this.report('no-interrupted-job', at, `${state.interruptions - this.lastInterruptions} job run(s) cut short by a stopped worker`);
+      this.lastInterruptions = state.interruptions;
+    }
+    const acting = new Map<string, ExecutionFacts[]>();
+    for (const e of state.running) {
+      if (!e.hostname || e.duplicate) continue;
+      acting.set(e.hostname, [...(acting.get(e.hostname) ?? []), e]);
+    }
+    for (const [hostname, executions] of acting) {
+      if (executions.length > 1) {
+        this.report('one-workflow-per-worker', at, `${hostname}: ${executions.map((e) => e.name).join(' and ')} run at once`);
+      }
+    }
+    const faultsEnd = this.options.faultsEnd();
+    for (const w of state.workers) {
+      if (!w.hostOnline || !w.maintenance || acting.has(w.hostname)) continue;
+      const since = Math.max(w.maintenanceSince ?? 0, w.hostOnlineSince ?? 0, state.lastEnded.get(w.hostname) ?? 0, faultsEnd);
+      const deadline = this.settleDeadline(since);
+      if (deadline !== undefined && at >= deadline) {
+        this.report('maintenance-settles', at, `${w.hostname} in maintenance with nothing acting on it since ${iso(since)} (a cycle ran at ${iso(deadline - this.options.everyMs)})`);
+      }
+    }
+  }
+
+  /** The end of the first cycle that started after `since`: by then that cycle must have put the worker back. */
+  private settleDeadline(since: number): number | undefined {
+    const next = this.cycleStarts.find((t) => t > since);
+    return next === undefined ? undefined : next + this.options.everyMs;
+  }
+
+  /** Once the day is over and every execution has ended (or the cap was reached). */
+  finish(input: {
+    at: number;
+    effects: readonly EffectRecord[];
+    executions: readonly ExecutionFacts[];
+    history: readonly HistoryEvent[];
+    /** Autoscale executions and whether a fault touched them. */
+    cycles: readonly { name: string; status: string; startedAt: number; stoppedAt?: number; faulted: boolean }[];
+  }): void {
+    this.checkOverlaps(input.executions, input.history);
+    this.checkAudit(input.effects, input.executions, input.history);
+    for (const e of input.history) {
+      if ((e.type === 'StateFailed' || e.type === 'ExecutionFailed') && e.error !== undefined && !KNOWN_ERRORS.has(e.error)) {
+        this.report('typed-errors', Date.parse(e.at), `${e.execution} ${e.state ?? ''}: ${e.error}: ${String(e.cause ?? '').slice(0, 300)}`);
+      }
+    }
+    for (const e of input.executions) {
+      if (e.status === 'RUNNING') this.report('executions-end', input.at, `${e.name} still running`);
+    }
+    for (const c of input.cycles) {
+      if (!c.faulted && c.status !== 'SUCCEEDED' && c.status !== 'RUNNING') {
+        this.report('cycles-succeed', c.startedAt, `${c.name} ${c.status} with no fault around it`);
+      }
+    }
+  }
+
+  /** Acting intervals [start, stop) of non-duplicate boots and drains, plus each release, never overlap per worker. */
+  private checkOverlaps(executions: readonly ExecutionFacts[], history: readonly HistoryEvent[]): void {
+    const byHost = new Map<string, { name: string; from: number; to: number }[]>();
+    const add = (hostname: string, interval: { name: string; from: number; to: number }) =>
+      byHost.set(hostname, [...(byHost.get(hostname) ?? []), interval]);
+    for (const e of executions) {
+      if (!e.hostname || e.duplicate) continue;
+      add(e.hostname, { name: e.name, from: e.startedAt, to: e.stoppedAt ?? Number.POSITIVE_INFINITY });
+    }
+    for (const e of history) {
+      if (e.type !== 'TaskSucceeded' || e.state !== 'ReleaseMaintenance') continue;
+      const out = asRecord(e.output);
+      if (out?.released !== true || typeof out.hostname !== 'string') continue;
+      const t = Date.parse(e.at);
+      // A point in time: it conflicts with an execution acting strictly around it.
+      add(out.hostname, { name: `${e.execution} (release)`, from: t, to: t });
+    }
+    for (const [hostname, intervals] of byHost) {
+      intervals.sort((a, b) => a.from - b.from);
+      for (let i = 0; i < intervals.length; i++) {
+        for (let j = i + 1; j < intervals.length; j++) {
+          const a = intervals[i]!;
+          const b = intervals[j]!;
+          if (overlaps(a, b)) this.report('one-workflow-per-worker', Math.max(a.from, b.from), `${hostname}: ${a.name} and ${b.name} overlap`);
+        }
+      }
+    }
+  }
+
+  private checkAudit(effects: readonly EffectRecord[], executions: readonly ExecutionFacts[], history: readonly HistoryEvent[]): void {
+    const entered = new Map<string, HistoryEvent[]>();
+    const released = new Map<string, HistoryEvent[]>();
+    for (const e of history) {
+      if (e.type === 'StateEntered') entered.set(e.execution, [...(entered.get(e.execution) ?? []), e]);
+      if (e.type === 'StateEntered' && e.state === 'ReleaseMaintenance') {
+        const host = asRecord(e.input)?.hostname;
+        if (typeof host === 'string') released.set(host, [...(released.get(host) ?? []), e]);
+      }
+    }
+    for (const effect of effects) {
+      const states = AUDIT_STATES[effect.op];
+      const candidates = executions.filter(
+        (x) => x.hostname === effect.hostname && x.startedAt <= effect.at && (x.stoppedAt === undefined || x.stoppedAt >= effect.at),
+      );
+      let audited = candidates.some((x) => {
+        const events = entered.get(x.name) ?? [];
+        return events.some((ev, i) => {
+          if (!states.includes(ev.state ?? '') || Date.parse(ev.at) > effect.at) return false;
+          const next = events[i + 1];
+          return (next === undefined || Date.parse(next.at) >= effect.at) && auditReason(ev) !== undefined;
+        });
+      });
+      if (!audited && effect.op === 'maintenance-off') {
+        audited = (released.get(effect.hostname) ?? []).some((ev) => Date.parse(ev.at) === effect.at && auditReason(ev) !== undefined);
+      }
+      if (!audited) {
+        this.report('audited', effect.at, `${effect.op} of ${effect.hostname} (call #${effect.seq}) has no step with a reason in the history`);
+      }
+    }
+  }
+}
+
+/** The states whose entry explains each kind of call. */
+const AUDIT_STATES: Record<EffectRecord['op'], readonly string[]> = {
+  start: ['StartInstance'],
+  stop: ['StopInstance'],
+  'maintenance-on': ['MaintenanceOn'],
+  'maintenance-off': ['MaintenanceOff', 'AbandonDrain'],
+};
+
+/** The reason a step's input gives for what it is about to do, if any. */
+export function auditReason(event: HistoryEvent): string | undefined {
+  const input = asRecord(event.input);
+  if (!input) return undefined;
+  const text = (v: JsonValue | undefined) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+  switch (event.state) {
+    case 'StartInstance': {
+      const request = asRecord(input.request);
+      return text(request?.reason);
+    }
+    case 'ReleaseMaintenance':
+      return text(input.reason);
+    case 'AbandonDrain': {
+      const error = asRecord(input.error);
+      return text(error?.Cause) ?? text(error?.Error) ?? text(asRecord(asRecord(input.worker)?.reason)?.message);
+    }
+    default:
+      return text(asRecord(asRecord(input.worker)?.reason)?.message);
+  }
+}
+
+/** Intervals are [from, to); one of length 0 is an instant, which conflicts only with an interval strictly around it. */
+function overlaps(a: { from: number; to: number }, b: { from: number; to: number }): boolean {
+  const aPoint = a.from === a.to;
+  const bPoint = b.from === b.to;
+  if (aPoint && bPoint) return false;
+  if (aPoint) return b.from < a.from && a.from < b.to;
+  if (bPoint) return a.from < b.from && b.from < a.to;
+  return a.from < b.to && b.from < a.to;
+}
+
+function asRecord(value: JsonValue | undefined): Record<string, JsonValue> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}

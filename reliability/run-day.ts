@@ -1,0 +1,268 @@
+/**
+ * Runs one generated day: the simulated cluster on virtual time, an autoscale
+ * execution every cycle with the boots and drains it starts (the real ASL,
+ * activities, adapters and wire protocols, as `moscaler sim run`), the fault
+ * schedule, and the scaler killed where the day says. After every cycle the
+ * invariants are checked on the cluster and the running executions; at the end,
+ * on the whole history. Nothing is printed: the result carries the counts.
+ */
+import { SIM_CREDENTIALS, SIM_REGION } from '../adapters/aws/clients';
+import { stamp } from '../activities/plan-cycle';
+import { createLocalWorkflows } from '../cli/local-workflows';
+import { scenarioEnv } from '../cli/sim-wiring';
+import { createRuntime, type Runtime } from '../cli/wiring';
+import { resolveSettings, type Settings } from '../core/settings';
+import type { LocalEngine } from '../engine/local-engine';
+import { refOf } from '../engine/store';
+import type { HistoryEvent, JsonValue } from '../engine/types';
+import { VirtualTime } from '../engine/virtual-time';
+import { createAwsRouter } from '../sim/aws/router';
+import { fromFakeTimers, type VirtualClock } from '../sim/model/clock';
+import type { SimCluster } from '../sim/model/cluster';
+import { createSimCluster, faultWindows } from '../sim/model/create';
+import { createOpencastRouter } from '../sim/opencast/router';
+import { createSdkRequestHandler } from '../sim/wire/sdk-request-handler';
+import { RouterDispatcher } from '../sim/wire/undici-dispatcher';
+import { dayConfig, dayScenario, DAY_FAULT_KINDS, type DayFaultKind, type DaySpec } from './day';
+import { recordEffects } from './effects';
+import { InvariantChecker, type EffectRecord, type ExecutionFacts, type Violation } from './invariants';
+
+export interface DayCredentials {
+  opencastUser: string;
+  opencastPassword: string;
+  awsAccessKeyId: string;
+  awsSecretAccessKey: string;
+}
+
+export interface DayOptions {
+  /** Credentials the simulated services are reached with (default: the simulator's fixed ones). */
+  credentials?: DayCredentials;
+  /** Virtual time allowed after the day for executions to end. Default 4 h. */
+  settleMs?: number;
+  /** Keep the full history in the result (the secrets test reads it). */
+  keepHistory?: boolean;
+}
+
+export interface DayCounts {
+  cycles: number;
+  skippedCycles: number;
+  failedCycles: number;
+  executions: Record<string, Record<string, number>>;
+  faults: Record<DayFaultKind, number>;
+  faultMinutes: Record<DayFaultKind, number>;
+  kills: { step: number; effect: number; scheduledSteps: number; scheduledEffects: number };
+  starts: number;
+  stops: number;
+  maintenanceOn: number;
+  maintenanceOff: number;
+  retries: number;
+  jobsCreated: number;
+  jobsCompleted: number;
+  interruptions: number;
+  virtualMs: number;
+}
+
+export interface DayResult {
+  day: DaySpec;
+  violations: Violation[];
+  counts: DayCounts;
+  realMs: number;
+  history?: HistoryEvent[];
+  /** Every execution's input and output (when keepHistory). */
+  records?: { name: string; input: JsonValue; output?: JsonValue; error?: string; cause?: string }[];
+}
+
+const WORKER_WORKFLOWS = new Set(['boot-worker', 'drain-worker']);
+
+function runtimeFor(cluster: SimCluster, settings: Settings, clock: VirtualClock, credentials?: DayCredentials): Runtime {
+  const dispatcher = new RouterDispatcher(createOpencastRouter(cluster));
+  return createRuntime(
+    { ...settings, aws: { region: settings.aws.region ?? SIM_REGION } },
+    {
+      requestHandler: createSdkRequestHandler(createAwsRouter(cluster)),
+      credentials: credentials
+        ? { accessKeyId: credentials.awsAccessKeyId, secretAccessKey: credentials.awsSecretAccessKey }
+        : SIM_CREDENTIALS,
+      // As cli/sim-wiring.ts: one attempt, so throttling and 5xx reach the workflows' own Retry.
+      maxAttempts: 1,
+      dispatcher,
+      now: () => new Date(clock.now()),
+      onClose: () => dispatcher.close(),
+    },
+  );
+}
+
+export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<DayResult> {
+  const began = performance.now();
+  const credentials = options.credentials;
+  const scenario = dayScenario(day, credentials ? { user: credentials.opencastUser, password: credentials.opencastPassword } : {});
+  const config = dayConfig(day);
+  const start = Date.parse(scenario.start);
+  const every = day.everySeconds * 1000;
+  const end = start + day.hours * 3_600_000;
+  const tailStart = end - day.tailMinutes * 60_000;
+  const settings = resolveSettings({}, { ...scenarioEnv(scenario), MOSCALER_MIN_WORKERS: String(day.minWorkers) });
+  const windows = faultWindows(scenario);
+  const windowsEnd = Math.max(start, ...windows.map((w) => w.until));
+
+  const vt = VirtualTime.install({ start });
+  const clock = fromFakeTimers(vt.clock);
+  const cluster = createSimCluster(scenario, clock);
+  const runtime = runtimeFor(cluster, settings, clock, credentials);
+  const killTimes: number[] = [];
+  const checker = new InvariantChecker({ minWorkers: day.minWorkers, everyMs: every, faultsEnd: () => Math.max(windowsEnd, ...killTimes) });
+  const effects: EffectRecord[] = [];
+  const stepKills = new Set(day.kills.filter((k) => k.at === 'step').map((k) => k.ordinal));
+  const effectKills = new Set(day.kills.filter((k) => k.at === 'effect').map((k) => k.ordinal));
+  const kills = { step: 0, effect: 0, scheduledSteps: stepKills.size, scheduledEffects: effectKills.size };
+  let steps = 0;
+  let engine: LocalEngine | undefined;
+
+  /** The process dies: every execution it runs dies with it, wherever it is (even mid-call). */
+  const kill = (kind: 'step' | 'effect', why: string): void => {
+    if (!engine || clock.now() >= tailStart) return;
+    kills[kind] += 1;
+    killTimes.push(clock.now());
+    for (const record of engine.store.list()) {
+      if (record.status === 'RUNNING') void engine.stop(refOf(record), { error: 'Killed', cause: why }).catch(() => undefined);
+    }
+  };
+
+  recordEffects(cluster, (effect) => {
+    effects.push(effect);
+    checker.onEffect(effect);
+    if (effectKills.has(effect.seq)) kill('effect', `scaler killed right after call #${effect.seq} (${effect.op} ${effect.hostname})`);
+  });
+  engine = createLocalWorkflows({
+    runtime,
+    settings,
+    autoscaleConfig: config,
+    hooks: vt.hooks,
+    onEvent: (event) => {
+      if (event.type === 'StateEntered' && stepKills.has(++steps)) kill('step', `scaler killed at step ${steps} (${event.execution} ${event.state ?? ''})`);
+    },
+  });
+  const running = engine;
+
+  const facts = new Map<string, ExecutionFacts>();
+  const factsOf = (record: ReturnType<LocalEngine['store']['list']>[number]): ExecutionFacts => {
+    const known = facts.get(record.name);
+    if (known && known.status !== 'RUNNING') return known;
+    const input = record.input as Record<string, JsonValue> | null;
+    const first = running.store
+      .history(record.workflow, record.name)
+      .find((e) => e.type === 'TaskSucceeded' && (e.state === 'BeginDrain' || e.state === 'StartInstance'));
+    const output = first?.output as Record<string, JsonValue> | undefined;
+    const value: ExecutionFacts = {
+      workflow: record.workflow,
+      name: record.name,
+      ...(typeof input?.hostname === 'string' ? { hostname: input.hostname } : {}),
+      status: record.status,
+      startedAt: Date.parse(record.startedAt),
+      ...(record.stoppedAt ? { stoppedAt: Date.parse(record.stoppedAt) } : {}),
+      duplicate: output?.duplicate === true,
+    };
+    facts.set(record.name, value);
+    return value;
+  };
+  const workerExecutions = () => [...WORKER_WORKFLOWS].flatMap((workflow) => running.store.list({ workflow })).map(factsOf);
+
+  let cycles = 0;
+  let skippedCycles = 0;
+  try {
+    for (let t = start; t < end; t += every) {
+      if (cluster.faultActive('kill-scaler')) {
+        // The scaler process is down: its executions died with it, and no cycle runs until it is back.
+        skippedCycles += 1;
+        if (running.activeCount > 0) killTimes.push(t);
+        for (const record of running.store.list()) {
+          if (record.status === 'RUNNING') await running.stop(refOf(record), { error: 'Killed', cause: 'kill-scaler fault' });
+        }
+      } else {
+        cycles += 1;
+        checker.cycleStarted(t);
+        await running.start('autoscale', { everySeconds: day.everySeconds }, { name: `autoscale-${stamp(new Date(t))}` });
+      }
+      await vt.run({ deadline: t + every });
+      const data = cluster.runData();
+      const executions = workerExecutions();
+      const lastEnded = new Map<string, number>();
+      for (const e of executions) {
+        if (e.hostname && !e.duplicate && e.stoppedAt !== undefined) lastEnded.set(e.hostname, Math.max(lastEnded.get(e.hostname) ?? 0, e.stoppedAt));
+      }
+      checker.afterCycle(t + every, {
+        workers: data.workers,
+        interruptions: data.counters.interruptions,
+        running: executions.filter((e) => e.status === 'RUNNING'),
+        lastEnded,
+      });
+    }
+    await vt.run({ until: () => running.activeCount === 0, deadline: end + (options.settleMs ?? 4 * 3_600_000) });
+
+    const records = running.store.list();
+    const history = await running.history({});
+    const faultedAround = (from: number, to: number) =>
+      windows.some((w) => w.from <= to && w.until >= from) || killTimes.some((k) => k >= from && k <= to);
+    const cycleFacts = records
+      .filter((r) => r.workflow === 'autoscale')
+      .map((r) => {
+        const from = Date.parse(r.startedAt);
+        const to = r.stoppedAt ? Date.parse(r.stoppedAt) : vt.clock.now;
+        return { name: r.name, status: r.status, startedAt: from, stoppedAt: to, faulted: faultedAround(from - every, to) };
+      });
+    const data = cluster.runData();
+    checker.finish({ at: vt.clock.now, effects, executions: workerExecutions(), history, cycles: cycleFacts });
+
+    const executions: Record<string, Record<string, number>> = {};
+    for (const r of records) {
+      const byStatus = (executions[r.workflow] ??= {});
+      byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    }
+    const faults = Object.fromEntries(DAY_FAULT_KINDS.map((k) => [k, 0])) as Record<DayFaultKind, number>;
+    const faultMinutes = Object.fromEntries(DAY_FAULT_KINDS.map((k) => [k, 0])) as Record<DayFaultKind, number>;
+    for (const f of day.faults) {
+      faults[f.kind] += 1;
+      faultMinutes[f.kind] += f.forMinutes;
+    }
+    const changed = (op: EffectRecord['op']) => effects.filter((e) => e.op === op && e.changed).length;
+    const counts: DayCounts = {
+      cycles,
+      skippedCycles,
+      failedCycles: cycleFacts.filter((c) => c.status !== 'SUCCEEDED').length,
+      executions,
+      faults,
+      faultMinutes,
+      kills,
+      starts: changed('start'),
+      stops: changed('stop'),
+      maintenanceOn: changed('maintenance-on'),
+      maintenanceOff: changed('maintenance-off'),
+      retries: history.filter((e) => e.type === 'Retried').length,
+      jobsCreated: data.counters.jobsCreated,
+      jobsCompleted: data.counters.jobsCompleted,
+      interruptions: data.counters.interruptions,
+      virtualMs: vt.clock.now - start,
+    };
+    return {
+      day,
+      violations: checker.violations,
+      counts,
+      realMs: performance.now() - began,
+      ...(options.keepHistory
+        ? {
+            history,
+            records: records.map((r) => ({
+              name: r.name,
+              input: r.input,
+              ...(r.output !== undefined ? { output: r.output } : {}),
+              ...(r.error !== undefined ? { error: r.error } : {}),
+              ...(r.cause !== undefined ? { cause: r.cause } : {}),
+            })),
+          }
+        : {}),
+    };
+  } finally {
+    vt.uninstall();
+    await runtime.close();
+  }
+}
