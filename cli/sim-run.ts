@@ -15,7 +15,7 @@ import { autoscale, type Logger, type ScalerDeps } from '../scaler/scale';
 import { ManualClock } from '../sim/model/clock';
 import { createSimCluster, scenarioEnd, type Scenario } from '../sim/model/scenario';
 import { computeStats, type SimStats } from '../sim/model/stats';
-import type { TimelineSample } from '../sim/model/cluster';
+import type { SimCluster, TimelineSample } from '../sim/model/cluster';
 import { runtimeOnCluster, scenarioEnv } from './sim-wiring';
 import { createLocalWorkflows } from './local-workflows';
 import { VirtualTime } from '../engine/virtual-time';
@@ -119,27 +119,34 @@ async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
       await vt.run({ deadline: Math.min(t + every, end) });
       if (cycles % 60 === 0) options.onProgress?.((t - start) / (end - start));
     }
-    const data = cluster.runData();
-    const stats = computeStats(data, { minWorkers: settings.minWorkers, billingMode: settings.billing, ...(scenario.prices ? { prices: scenario.prices } : {}) });
-    options.onProgress?.(1);
-    return {
-      scenario: scenario.description ?? scenario.cluster,
-      cluster: scenario.cluster,
-      billing: settings.billing,
-      from: new Date(start).toISOString(),
-      to: new Date(end).toISOString(),
-      cycles,
-      failedCycles,
-      stats,
-      actions: [],
-      cycleLog: cycleLog.sort((a, b) => a.at.localeCompare(b.at)),
-      timeline: data.timeline,
-      realMs: performance.now() - began,
-    };
+    return summarize({ scenario, settings, cluster, start, end, began, onProgress: options.onProgress }, { cycles, failedCycles, actions: [], cycleLog });
   } finally {
     vt.uninstall();
     await runtime.close();
   }
+}
+
+/** The run's summary from the model's record, the same for both engines. */
+function summarize(
+  run: { scenario: Scenario; settings: Settings; cluster: SimCluster; start: number; end: number; began: number; onProgress?: ((f: number) => void) | undefined },
+  counts: { cycles: number; failedCycles: number; actions: ActionRecord[]; cycleLog: CycleRecord[] },
+): SimRunResult {
+  const { scenario, settings } = run;
+  const data = run.cluster.runData();
+  const stats = computeStats(data, { minWorkers: settings.minWorkers, billingMode: settings.billing, ...(scenario.prices ? { prices: scenario.prices } : {}) });
+  run.onProgress?.(1);
+  return {
+    scenario: scenario.description ?? scenario.cluster,
+    cluster: scenario.cluster,
+    billing: settings.billing,
+    from: new Date(run.start).toISOString(),
+    to: new Date(run.end).toISOString(),
+    ...counts,
+    cycleLog: [...counts.cycleLog].sort((x, y) => x.at.localeCompare(y.at)),
+    stats,
+    timeline: data.timeline,
+    realMs: performance.now() - run.began,
+  };
 }
 
 async function runDirect(options: SimRunOptions): Promise<SimRunResult> {
@@ -195,23 +202,7 @@ async function runDirect(options: SimRunOptions): Promise<SimRunResult> {
       if (cycles % 60 === 0) options.onProgress?.((t - start) / (end - start));
     }
     clock.set(end);
-    const data = cluster.runData();
-    const stats = computeStats(data, { minWorkers: settings.minWorkers, billingMode: settings.billing, ...(scenario.prices ? { prices: scenario.prices } : {}) });
-    options.onProgress?.(1);
-    return {
-      scenario: scenario.description ?? scenario.cluster,
-      cluster: scenario.cluster,
-      billing: settings.billing,
-      from: new Date(start).toISOString(),
-      to: new Date(end).toISOString(),
-      cycles,
-      failedCycles,
-      stats,
-      actions,
-      cycleLog,
-      timeline: data.timeline,
-      realMs: performance.now() - began,
-    };
+    return summarize({ scenario, settings, cluster, start, end, began, onProgress: options.onProgress }, { cycles, failedCycles, actions, cycleLog });
   } finally {
     await runtime.close();
   }
