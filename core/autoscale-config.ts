@@ -114,8 +114,9 @@ export function legacyAutoscaleConfig(env: Record<string, string | undefined>): 
       if (fallback === undefined) throw new ConfigError(name, `required when AUTOSCALE_TYPE=${type}`);
       return fallback;
     }
+    // Plain decimals only: Number() would take "0x10", "1e3" or " " (as 0).
+    if (!/^-?\d+(\.\d+)?$/.test(raw.trim())) throw new ConfigError(name, `must be a number (got "${raw}")`);
     const value = Number(raw);
-    if (!Number.isFinite(value)) throw new ConfigError(name, `must be a number (got "${raw}")`);
     return value;
   };
   const up = num('AUTOSCALE_UP_THRESHOLD');

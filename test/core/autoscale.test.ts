@@ -89,6 +89,8 @@ describe('autoscale config', () => {
       /AUTOSCALE_UP_THRESHOLD: must be a number/,
     );
     expect(legacyAutoscaleConfig({})).toBeUndefined();
+    expect(() => legacyAutoscaleConfig({ AUTOSCALE_TYPE: 'HighLoadJobs', AUTOSCALE_UP_THRESHOLD: '0x10' })).toThrow(/must be a number/);
+    expect(() => legacyAutoscaleConfig({ AUTOSCALE_TYPE: 'HighLoadJobs', AUTOSCALE_UP_THRESHOLD: ' ' })).toThrow(/must be a number/);
   });
 });
 
