@@ -7,23 +7,15 @@
 import type { ActivityDeps, ActivityHandler } from './deps';
 import { parseDrainState } from './drain-state';
 import { lambdaHandler } from './lambda-runtime';
-import { factsOf, findWorker, hasDemandReturned, observe } from './worker-facts';
+import { checkDrainingWorker } from './drain-check';
 import { advance, type WorkerSlot } from './worker-slot';
 
 export function createCheckDrainedHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
   return async (event) => {
     const { request, worker: slot } = parseDrainState(event, 'check-drained');
-    const now = deps.now();
-    const at = now.toISOString();
-    const { view } = await observe(deps);
-    const worker = findWorker(view, slot.hostname);
-    if (worker.statusClass !== 'online') {
-      return advance(slot, [{ type: 'instance.stopped', at, status: worker.state }]);
-    }
-    if (!request.force && hasDemandReturned(view)) {
-      return advance(slot, [{ type: 'demand.returned', at }]);
-    }
-    const facts = factsOf(view, worker, request.minWorkers ?? deps.settings.minWorkers, 0);
+    const check = await checkDrainingWorker(deps, request, slot);
+    if ('settled' in check) return check.settled;
+    const { worker, facts, now, at } = check;
     const events = [{ type: 'observed' as const, at, ...facts }];
     const pastDeadline = slot.deadline !== undefined && Date.parse(slot.deadline) <= now.getTime();
     const next = advance(slot, pastDeadline ? [...events, { type: 'drain.timedOut' as const, at }] : events);
