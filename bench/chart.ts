@@ -83,8 +83,12 @@ export function timelineSvg(r: TraceResult, billing: 'hourly' | 'per-second', ne
   const n = Math.max(needed.length, ...cells.map((c) => c.online.length));
   const max = Math.max(1, ...needed, ...cells.flatMap((c) => c.online)) + 1;
   const x = (m: number) => left + (m / Math.max(1, n - 1)) * w;
+  // One point per STEP minutes (the highest value in it), so a two-day line stays a few kilobytes.
+  const STEP = 5;
+  const coarse = (values: readonly number[]) =>
+    Array.from({ length: Math.ceil(values.length / STEP) }, (_, i) => [i * STEP, Math.max(...values.slice(i * STEP, (i + 1) * STEP))] as const);
   const y = (v: number) => top + h - (v / max) * h;
-  const path = (values: readonly number[]) => values.map((v, m) => `${m === 0 ? 'M' : 'L'}${x(m).toFixed(1)},${y(v).toFixed(1)}`).join('');
+  const path = (values: readonly number[]) => coarse(values).map(([m, v], i) => `${i === 0 ? 'M' : 'L'}${x(m).toFixed(1)},${y(v).toFixed(1)}`).join('');
   const parts = [`<line x1="${left}" y1="${top + h}" x2="${left + w}" y2="${top + h}" stroke="#333"/>`];
   for (const tick of niceTicks(max)) parts.push(text(left - 6, y(tick) + 4, String(tick), 'text-anchor="end" font-size="10"'));
   for (let hour = 0; hour * 60 < n; hour += 2) parts.push(text(x(hour * 60), top + h + 14, `${hour}h`, 'text-anchor="middle" font-size="10"'));
@@ -94,7 +98,7 @@ export function timelineSvg(r: TraceResult, billing: 'hourly' | 'per-second', ne
     parts.push(`<rect x="${left + w + 15}" y="${top + i * 18}" width="12" height="3" fill="${COLORS[c.policy] ?? '#1f77b4'}"/>`, text(left + w + 32, top + i * 18 + 5, c.policy, 'font-size="11"'));
   });
   parts.push(`<line x1="${left + w + 15}" y1="${top + cells.length * 18 + 2}" x2="${left + w + 27}" y2="${top + cells.length * 18 + 2}" stroke="#d62728" stroke-dasharray="4 2"/>`, text(left + w + 32, top + cells.length * 18 + 6, 'needed (clairvoyant)', 'font-size="11"'));
-  return svg(width, height, `${r.id}, ${billing} billing: workers online from the window's start`, parts);
+  return svg(width, height, `${r.id}, ${billing} billing: workers online (highest of each 5 minutes) from the window's start`, parts);
 }
 
 function niceTicks(max: number): number[] {

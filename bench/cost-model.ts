@@ -8,7 +8,6 @@
 import { SIM_CREDENTIALS, SIM_REGION } from '../adapters/aws/clients';
 import { parseAutoscaleConfig, type AutoscaleConfig } from '../core/autoscale-config';
 import { resolveSettings } from '../core/settings';
-import { defaultConfig } from '../cli/sim-run';
 import { scenarioEnv } from '../cli/sim-wiring';
 import { createLocalWorkflows } from '../cli/local-workflows';
 import { createRuntime } from '../cli/wiring';
@@ -21,7 +20,7 @@ import { createSimCluster, parseScenario, type Scenario } from '../sim/model/sce
 import { createOpencastRouter } from '../sim/opencast/router';
 import { createSdkRequestHandler } from '../sim/wire/sdk-request-handler';
 import { RouterDispatcher } from '../sim/wire/undici-dispatcher';
-import { HEADROOM_POLICY } from './policies';
+import { benchPolicies } from './policies';
 
 export interface CallCount {
   policy: string;
@@ -32,6 +31,8 @@ export interface CallCount {
   awsTotal: number;
   /** The same cycle in a cold process (a fresh Lambda): the cached lookups are made again. */
   awsTotalCold: number;
+  /** Calls a cold cycle makes that a warm one does not, by `service:Operation`. */
+  awsColdExtra: Record<string, number>;
   /** Step Functions ListExecutions pages the cycle reads (boots and running drains; 1,000 per page). */
   listExecutions: number;
   /** HTTP requests to Opencast (hosts and active jobs; digest auth challenges each call first). */
@@ -152,16 +153,22 @@ async function countCalls(policy: string, config: AutoscaleConfig, workers: numb
   const h = harness(fleetScenario(workers, workers, provider, workers), config);
   try {
     await h.cycle(START + 60_000);
-    const cold = Object.values(h.counts.aws).reduce((a, b) => a + b, 0);
+    const cold = { ...h.counts.aws };
     h.reset();
     await h.cycle(START + 120_000);
+    const awsColdExtra = Object.fromEntries(
+      Object.entries(cold)
+        .map(([k, v]) => [k, v - (h.counts.aws[k] ?? 0)] as const)
+        .filter(([, v]) => v > 0),
+    );
     return {
       policy,
       provider,
       workers,
       aws: { ...h.counts.aws },
       awsTotal: Object.values(h.counts.aws).reduce((a, b) => a + b, 0),
-      awsTotalCold: cold,
+      awsTotalCold: Object.values(cold).reduce((a, b) => a + b, 0),
+      awsColdExtra,
       listExecutions: h.counts.list,
       opencast: h.counts.opencast,
     };
@@ -213,10 +220,9 @@ async function countTransitions(): Promise<CostModel['transitions']> {
 
 export async function measureCostModel(sizes: readonly number[] = [10, 50, 200]): Promise<CostModel> {
   const calls: CallCount[] = [];
-  const policies: Array<[string, AutoscaleConfig]> = [
-    ['original', defaultConfig()],
-    ['headroom', parseAutoscaleConfig({ policy: HEADROOM_POLICY }, 'cost model')],
-  ];
+  const policies: Array<[string, AutoscaleConfig]> = benchPolicies({ timeZone: 'UTC', peakWorkers: 1 })
+    .filter((p) => p.id === 'original' || p.id === 'headroom')
+    .map((p) => [p.id, p.config]);
   for (const [policy, config] of policies) {
     for (const provider of ['opsworks', 'ec2'] as const) {
       for (const workers of sizes) calls.push(await countCalls(policy, config, workers, provider));
@@ -232,11 +238,14 @@ export function costModelMarkdown(m: CostModel): string {
     '',
     `Step Functions state transitions: idle cycle ${t.idleCycle}; scaling cycle ${t.scalingCycle.map((s) => `${s.transitions} with ${s.actions} action(s)`).join(', ')}; each boot execution ${t.bootExecution}; each drain of an idle worker (per-second billing) ${t.drainExecution}; a drain waiting 15 min for 3 jobs ${t.busyDrainExecution}.`,
     '',
-    '| policy | provider | workers | AWS calls per cycle (warm) | cold start | Step Functions ListExecutions | Opencast HTTP requests | AWS calls by operation |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| policy | provider | workers | AWS calls per cycle (warm) | cold start | Step Functions ListExecutions | Opencast HTTP requests | AWS calls by operation | cold start adds |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...m.calls.map(
       (c) =>
         `| ${c.policy} | ${c.provider} | ${c.workers} | ${c.awsTotal} | ${c.awsTotalCold} | ${c.listExecutions} | ${c.opencast} | ${Object.entries(c.aws)
+          .sort()
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')} | ${Object.entries(c.awsColdExtra)
           .sort()
           .map(([k, v]) => `${k} ${v}`)
           .join(', ')} |`,

@@ -2,9 +2,12 @@
  * `npm run bench` (`npx tsx bench/run.ts [--quick] [--traces a,b] [--policies x,y] [--out dir]`):
  * every policy on every trace in both billing modes, through the real
  * workflows on the simulator, one run after another; then the bounds, the
- * tables (stdout), results JSON, a markdown table and an SVG chart.
+ * tables (stdout), results JSON, the tables as markdown and SVG charts.
+ * What each part measures and the latest results: bench/README.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TIMINGS } from '../sim/model/cluster-types';
@@ -30,7 +33,9 @@ const { values } = parseArgs({
 const list = (s: string | undefined) => (s ? new Set(s.split(',')) : undefined);
 const onlyTraces = list(values.traces);
 const onlyPolicies = list(values.policies);
-const outDir = values.out ?? fileURLToPath(new URL(values.quick ? './results/quick' : './results', import.meta.url));
+// Only the full run writes bench/results (committed); a quick or partial run goes to a temporary directory unless told otherwise.
+const partial = values.quick || onlyTraces !== undefined || onlyPolicies !== undefined;
+const outDir = values.out ?? (partial ? join(tmpdir(), 'moscaler-bench') : fileURLToPath(new URL('./results', import.meta.url)));
 
 /** Billed from EC2 `running` until Opencast registers the host; the shutdown is billed after a stop. */
 const BOOT_BILLED_MS =

@@ -1,13 +1,14 @@
 /**
  * `headroom`, the proposed default. Size the fleet on job load per slot: the
  * running + queued load against Opencast's max load per worker, plus a reserve
- * of free slots for what arrives during a boot (one worker's worth, or the
- * load's recent growth over a boot when that is more; growth is only projected
- * under per-second billing, where a speculative start costs minutes, not an
- * hour). Start the whole shortfall at once. Drain only after a surplus has
- * lasted a few minutes, busy workers included (maintenance lets their jobs
- * finish), and under hourly billing only workers about to begin a new paid
- * hour, closest first. Optional time-of-day floors pre-warm before known peaks.
+ * of free slots for what arrives during a boot: a spare worker's worth (never
+ * more than the load itself), or the load's growth over the last minutes
+ * projected over a boot when that is more. Start the whole shortfall at once.
+ * Drain when the load falls below the scale-in utilisation (hysteresis), busy
+ * workers included (maintenance lets their jobs finish, the least loaded go
+ * first), and under hourly billing only workers about to begin a new paid hour,
+ * the closest first. Optional: a flapping guard, time-of-day floors that
+ * pre-warm before known peaks. Measured in bench/README.md.
  */
 import type { PolicyConfigOf } from './config';
 import { byHourBoundary, byLeastLoad, fleetOf, round } from './fleet';
@@ -54,7 +55,7 @@ export function headroomPolicy(config: PolicyConfigOf<'headroom'>): Policy {
       const detail = `within the hysteresis band ${up}..${down}: ${terms(config.scale_in_utilisation)}`;
       return steerTo(input, fleet, { workers: serving, detail }, 'headroom', { drain: { allowBusy: false }, memory });
     }
-    // A surplus must last a few minutes before anything is drained (flapping guard); the clock restarts after a cold start.
+    // Optional flapping guard: the surplus must have lasted this long (its clock restarts after a cold start).
     const since = typeof input.memory?.surplusSince === 'string' ? input.memory.surplusSince : input.now.toISOString();
     const lasted = (now - Date.parse(since)) / 60_000;
     return steerTo(input, fleet, { workers: down, detail: terms(config.scale_in_utilisation) }, 'headroom', {
