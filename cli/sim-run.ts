@@ -76,12 +76,7 @@ export async function runSimulation(options: SimRunOptions): Promise<SimRunResul
  * retries) interleave with later cycles exactly as they would on AWS.
  */
 async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
-  const began = performance.now();
-  const { scenario } = options;
-  const start = Date.parse(scenario.start);
-  const end = options.durationMs !== undefined ? start + options.durationMs : scenarioEnd(scenario);
-  const every = options.everyMs ?? 60_000;
-  const settings = resolveSettings({}, { ...scenarioEnv(scenario), ...(options.env ?? {}) });
+  const { began, scenario, start, end, every, settings } = runWindow(options);
   const vt = VirtualTime.install({ start });
   const clock = fromFakeTimers(vt.clock);
   const cluster = createSimCluster(scenario, clock);
@@ -149,13 +144,19 @@ function summarize(
   };
 }
 
-async function runDirect(options: SimRunOptions): Promise<SimRunResult> {
+/** What both engines derive from the options first: the window, the schedule and the settings. */
+function runWindow(options: SimRunOptions) {
   const began = performance.now();
   const { scenario } = options;
   const start = Date.parse(scenario.start);
   const end = options.durationMs !== undefined ? start + options.durationMs : scenarioEnd(scenario);
   const every = options.everyMs ?? 60_000;
   const settings = resolveSettings({}, { ...scenarioEnv(scenario), ...(options.env ?? {}) });
+  return { began, scenario, start, end, every, settings };
+}
+
+async function runDirect(options: SimRunOptions): Promise<SimRunResult> {
+  const { began, scenario, start, end, every, settings } = runWindow(options);
   const clock = new ManualClock(start);
   const cluster = createSimCluster(scenario, clock);
   const runtime = runtimeOnCluster(cluster, settings, clock);

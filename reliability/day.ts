@@ -8,23 +8,15 @@
  * `tailMinutes` (default 60), so every day ends with a fault-free stretch in
  * which the cluster must settle.
  */
+import { FAULT_KINDS } from '../sim/model/scenario';
 import fc from 'fast-check';
 import { parseAutoscaleConfig, type AutoscaleConfig } from '../core/autoscale-config';
 import { parseScenario, type Scenario, type ScenarioInput } from '../sim/model/scenario';
-import type { FaultKind } from '../sim/model/types';
 
 export const DAY_START = '2025-10-13T08:00:00Z';
 
-export const DAY_FAULT_KINDS = [
-  'opencast-down',
-  'opencast-slow',
-  'opencast-garbage',
-  'aws-throttle',
-  'aws-5xx',
-  'start-failure',
-  'metrics-missing',
-  'kill-scaler',
-] as const satisfies readonly FaultKind[];
+/** A day may meet every fault the simulator knows. */
+export const DAY_FAULT_KINDS = FAULT_KINDS;
 
 export type DayFaultKind = (typeof DAY_FAULT_KINDS)[number];
 
