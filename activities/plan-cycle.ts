@@ -65,20 +65,22 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     const config = deps.autoscaleConfig;
     if (!config) throw new ConfigError('AUTOSCALE_CONFIG', 'the autoscale workflow needs an autoscale config');
     const now = deps.now();
-    const [observation, boots, drains] = await Promise.all([
+    const [observation, lastBoots, runningBoots, drains] = await Promise.all([
       observe(deps),
-      deps.executions.list({ workflow: BOOT_WORKFLOW }),
+      deps.executions.list({ workflow: BOOT_WORKFLOW, maxResults: 1 }),
+      deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'RUNNING' }),
       deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' }),
     ]);
     const { view } = observation;
     const hostOf = (name: string, prefix: string) => view.workers.find((w) => name.startsWith(`${prefix}-${w.hostname}-`))?.hostname;
     const draining = drains.flatMap((e) => hostOf(e.ref.name, 'drain') ?? []);
-    const booting = boots.filter((e) => e.status === 'RUNNING').flatMap((e) => hostOf(e.ref.name, 'boot') ?? []);
+    const booting = runningBoots.flatMap((e) => hostOf(e.ref.name, 'boot') ?? []);
+    const lastBootAt = lastBoots[0]?.startedAt;
     const minWorkers = input.minWorkers ?? deps.settings.minWorkers;
     const votes = needsVotes(config.policy)
       ? await collectVotes({ metrics: deps.metrics, now: deps.now, settings: deps.settings, logger: quietLogger }, config, observation)
       : [];
-    const pause = pauseFromLastBoot(boots[0]?.startedAt, now, config.pause_cycles, input.everySeconds);
+    const pause = pauseFromLastBoot(lastBootAt, now, config.pause_cycles, input.everySeconds);
     const decision = decidePolicy({
       view,
       ...(observation.jobs ? { jobs: observation.jobs } : {}),
@@ -94,7 +96,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
         draining,
       },
       booting,
-      ...(boots[0] ? { lastBootAt: boots[0].startedAt } : {}),
+      ...(lastBootAt ? { lastBootAt } : {}),
       ...(memory ? { memory } : {}),
     });
     memory = decision.memory;

@@ -124,9 +124,12 @@ export class AwsEngine implements WorkflowEngine {
       const machineArn = this.machineArn(workflow);
       let nextToken: string | undefined;
       let listed = 0;
+      let matched = 0;
+      // Step Functions lists newest first: with maxResults and no name filter, one small page is enough.
+      const pageSize = filter.maxResults !== undefined && !filter.nameContains ? Math.min(1000, Math.max(1, filter.maxResults)) : 1000;
       do {
         const page = await this.client
-          .send(new ListExecutionsCommand({ stateMachineArn: machineArn, statusFilter: filter.status, maxResults: 1000, nextToken }))
+          .send(new ListExecutionsCommand({ stateMachineArn: machineArn, statusFilter: filter.status, maxResults: pageSize, nextToken }))
           .catch((error: unknown) => {
             throw sfnError(error, `ListExecutions ${workflow}`);
           });
@@ -139,11 +142,12 @@ export class AwsEngine implements WorkflowEngine {
             startedAt: (e.startDate ?? new Date(0)).toISOString(),
             ...(e.stopDate ? { stoppedAt: e.stopDate.toISOString() } : {}),
           });
+          matched++;
         }
         nextToken = page.nextToken;
-      } while (nextToken && listed < this.listLimit);
+      } while (nextToken && listed < this.listLimit && (filter.maxResults === undefined || matched < filter.maxResults));
     }
-    return summaries.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+    return summaries.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0)).slice(0, filter.maxResults);
   }
 
   async stop(ref: ExecutionRef, details: { error?: string; cause?: string } = {}): Promise<void> {

@@ -138,10 +138,12 @@ export class LocalEngine implements WorkflowEngine {
   }
 
   async list(filter: ListFilter = {}): Promise<ExecutionSummary[]> {
+    const newest = filter.maxResults !== undefined && !filter.nameContains ? { newest: filter.maxResults } : {};
     return this.store
-      .list({ ...(filter.workflow ? { workflow: filter.workflow } : {}), ...(filter.status ? { status: filter.status } : {}) })
+      .list({ ...(filter.workflow ? { workflow: filter.workflow } : {}), ...(filter.status ? { status: filter.status } : {}), ...newest })
       .filter((r) => !filter.nameContains || r.name.includes(filter.nameContains))
       .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))
+      .slice(0, filter.maxResults)
       .map((r) => ({
         ref: refOf(r),
         status: r.status,

@@ -32,6 +32,8 @@ export interface StoreProblem {
 export interface StoreFilter {
   workflow?: string;
   status?: ExecutionRecord['status'];
+  /** A hint: only the this-many most recently begun matching records are needed (a store may return more). */
+  newest?: number;
 }
 
 export interface ExecutionStore {
@@ -71,10 +73,17 @@ export function isExecutionRecord(value: unknown): value is ExecutionRecord {
   );
 }
 
-/** Keeps everything in memory: for tests, benchmarks and simulations that need no audit trail on disk. */
+/**
+ * Keeps everything in memory: for tests, benchmarks and simulations that need no audit trail on disk.
+ * Indexed by workflow (in begin order) and by status RUNNING, so that a cycle's "what is running" and
+ * "the last boot" cost the same after ten thousand executions as after ten.
+ */
 export class MemoryExecutionStore implements ExecutionStore {
   private readonly records = new Map<string, ExecutionRecord>();
   private readonly events = new Map<string, HistoryEvent[]>();
+  /** Keys per workflow, in begin order. */
+  private readonly byWorkflow = new Map<string, string[]>();
+  private readonly running = new Set<string>();
 
   begin(record: ExecutionRecord): void {
     const key = keyOf(record.workflow, record.name);
@@ -82,6 +91,10 @@ export class MemoryExecutionStore implements ExecutionStore {
     if (existing) throw conflict(existing);
     this.records.set(key, { ...record });
     this.events.set(key, []);
+    let keys = this.byWorkflow.get(record.workflow);
+    if (!keys) this.byWorkflow.set(record.workflow, (keys = []));
+    keys.push(key);
+    if (record.status === 'RUNNING') this.running.add(key);
   }
 
   append(record: ExecutionRecord, event: HistoryEvent): void {
@@ -89,7 +102,9 @@ export class MemoryExecutionStore implements ExecutionStore {
   }
 
   finish(record: ExecutionRecord): void {
-    this.records.set(keyOf(record.workflow, record.name), { ...record });
+    const key = keyOf(record.workflow, record.name);
+    this.records.set(key, { ...record });
+    if (record.status !== 'RUNNING') this.running.delete(key);
   }
 
   get(workflow: string, name: string): ExecutionRecord | undefined {
@@ -98,10 +113,25 @@ export class MemoryExecutionStore implements ExecutionStore {
   }
 
   list(filter: StoreFilter = {}): ExecutionRecord[] {
+    const matches = (r: ExecutionRecord) => (!filter.workflow || r.workflow === filter.workflow) && (!filter.status || r.status === filter.status);
     const out: ExecutionRecord[] = [];
-    for (const r of this.records.values()) {
-      if ((filter.workflow && r.workflow !== filter.workflow) || (filter.status && r.status !== filter.status)) continue;
-      out.push({ ...r });
+    if (filter.status === 'RUNNING') {
+      for (const key of this.running) {
+        const r = this.records.get(key)!;
+        if (matches(r)) out.push({ ...r });
+      }
+      return out;
+    }
+    const workflows = filter.workflow ? [filter.workflow] : [...this.byWorkflow.keys()];
+    for (const workflow of workflows) {
+      const keys = this.byWorkflow.get(workflow) ?? [];
+      let found = 0;
+      for (let i = keys.length - 1; i >= 0 && (filter.newest === undefined || found < filter.newest); i--) {
+        const r = this.records.get(keys[i]!)!;
+        if (!matches(r)) continue;
+        out.push({ ...r });
+        found += 1;
+      }
     }
     return out;
   }

@@ -57,6 +57,8 @@ export interface ListFilter {
   status?: ExecutionStatus;
   workflow?: WorkflowName;
   nameContains?: string;
+  /** Newest first, at most this many (ListExecutions' maxResults): "the last boot" without reading every boot ever run. */
+  maxResults?: number;
 }
 
 export type HistoryFilter = ListFilter;

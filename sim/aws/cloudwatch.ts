@@ -22,7 +22,7 @@ export const cloudwatchOperations: Readonly<Record<string, JsonOperation>> = {
     const dimension = query.dimensions.length === 1 ? query.dimensions[0] : undefined;
     const series =
       dimension && !state.faultActive('metrics-missing', query.metric)
-        ? state.metricSeries(query.namespace, query.metric, dimension)
+        ? state.metricSeries(query.namespace, query.metric, dimension, query.start)
         : undefined;
     const buckets = bucketise(series?.datapoints ?? [], query.start, query.end, query.period * 1000);
     const datapoints = [...buckets.entries()]

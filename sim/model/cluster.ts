@@ -145,9 +145,9 @@ export class SimCluster implements SimClusterState {
     return isFaultActive(this.faults, kind, this.sched.time, target === undefined ? [] : this.aliasesOf(target));
   }
 
-  metricSeries(namespace: string, metric: string, dimension: Dimension): SimMetricSeries | undefined {
+  metricSeries(namespace: string, metric: string, dimension: Dimension, from?: number): SimMetricSeries | undefined {
     this.sync();
-    return this.metrics.get(namespace, metric, dimension, this.sched.time);
+    return this.metrics.get(namespace, metric, dimension, this.sched.time, from);
   }
 
   startInstance(opsworksId: string): void {

@@ -31,25 +31,33 @@ export class MetricStore {
     list.splice(i, 0, point);
   }
 
-  /** The series with datapoints up to `until` (inclusive); undefined when CloudWatch has never seen it. */
-  get(namespace: string, metric: string, dimension: Dimension, until: number): SimMetricSeries | undefined {
+  /**
+   * The series with datapoints in [from, until] (until inclusive); undefined when CloudWatch has never
+   * seen it. Both ends by binary search: a week of minute samples is not copied for a 5-minute query.
+   */
+  get(namespace: string, metric: string, dimension: Dimension, until: number, from = -Infinity): SimMetricSeries | undefined {
     const s = this.series.get(keyOf(namespace, metric, dimension));
     if (!s) return undefined;
     const list = s.datapoints;
-    let hi = list.length;
-    if (hi > 0 && list[hi - 1]!.timestamp > until) {
-      let lo = 0;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (list[mid]!.timestamp <= until) lo = mid + 1;
-        else hi = mid;
-      }
-    }
-    return { namespace: s.namespace, metric: s.metric, dimension: { ...s.dimension }, datapoints: list.slice(0, hi) };
+    const lo = firstIndex(list, (t) => t >= from);
+    const hi = firstIndex(list, (t) => t > until);
+    return { namespace: s.namespace, metric: s.metric, dimension: { ...s.dimension }, datapoints: list.slice(lo, Math.max(lo, hi)) };
   }
 
   /** Every series (for export and tests). */
   all(): SimMetricSeries[] {
     return [...this.series.values()];
   }
+}
+
+/** The first index whose timestamp satisfies a predicate that is false then true along the sorted list. */
+function firstIndex(list: readonly SimDatapoint[], past: (timestamp: number) => boolean): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (past(list[mid]!.timestamp)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

@@ -141,8 +141,8 @@ export interface SimClusterState {
   readonly opencast: SimOpencastSettings;
   /** Is a fault of this kind active now (optionally for this target host/instance)? */
   faultActive(kind: FaultKind, target?: string): boolean;
-  /** CloudWatch series derived from the model plus any scenario-given datapoints. */
-  metricSeries(namespace: string, metric: string, dimension: { name: string; value: string }): SimMetricSeries | undefined;
+  /** CloudWatch series derived from the model plus any scenario-given datapoints (those from `from` on, when given). */
+  metricSeries(namespace: string, metric: string, dimension: { name: string; value: string }, from?: number): SimMetricSeries | undefined;
 
   /** OpsWorks StartInstance: throws SimAwsError as AWS would (e.g. instance not stopped). */
   startInstance(opsworksId: string): void;

@@ -161,6 +161,17 @@ describe('AwsEngine', () => {
       expect(sfn.executions.get(`${DRAIN.replace(':stateMachine:', ':execution:')}:drain-w2`)).toMatchObject({ status: 'ABORTED', error: 'Operator' });
     });
 
+    it('asks Step Functions for one small page when only the newest are wanted', async () => {
+      for (const name of ['boot-w1', 'boot-w2', 'boot-w3']) await engine.start('drain-worker', {}, { name });
+      sfn.calls.length = 0;
+
+      const [newest, ...rest] = await engine.list({ workflow: 'drain-worker', maxResults: 1 });
+
+      expect(newest?.ref.name).toBe('boot-w3');
+      expect(rest).toEqual([]);
+      expect(sfn.calls.filter((r) => r.op === 'ListExecutions').map((r) => r.body.maxResults)).toEqual([1]);
+    });
+
     it('links an execution to its console page', async () => {
       const ref = await engine.start('drain-worker', {}, { name: 'drain-w1' });
 

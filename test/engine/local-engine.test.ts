@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExecutionAlreadyExistsError, ExecutionAlreadyRunningError, InvalidExecutionNameError, UnknownWorkflowError, WorkflowDefinitionError } from '../../engine/errors';
 import { LocalEngine, type LocalEngineOptions } from '../../engine/local-engine';
@@ -218,6 +221,36 @@ describe('LocalEngine', () => {
 
       expect(await e.wait(ref)).toMatchObject({ status: 'ABORTED', error: 'Operator', cause: 'demand returned', stoppedAt: at(60) });
       expect((await e.history(ref)).at(-1)).toMatchObject({ type: 'ExecutionAborted', error: 'Operator' });
+    });
+  });
+
+  describe('list', () => {
+    it.each([
+      ['in memory', {}],
+      ['on disk', { stateDir: 'tmp' }],
+    ])('lists newest first, filters by status, and stops at maxResults (%s)', async (_label, where) => {
+      const stateDir = 'stateDir' in where ? mkdtempSync(join(tmpdir(), 'moscaler-list-')) : undefined;
+      const { engine: e } = engine({}, stateDir ? { stateDir } : {});
+      const first = await e.start('wait-hour', {}, { name: 'boot-w1' });
+      await vt.run({ deadline: at(60) });
+      await e.start('wait-hour', {}, { name: 'boot-w2' });
+      await vt.run({ deadline: at(120) });
+      await e.start('wait-hour', {}, { name: 'boot-w3' });
+      await e.stop(first, { error: 'Operator' });
+
+      const newest = await e.list({ workflow: 'wait-hour', maxResults: 1 });
+      const running = await e.list({ workflow: 'wait-hour', status: 'RUNNING' });
+      const aborted = await e.list({ status: 'ABORTED', maxResults: 5 });
+      const named = await e.list({ workflow: 'wait-hour', nameContains: 'w2', maxResults: 1 });
+
+      expect(newest.map((s) => [s.ref.name, s.startedAt])).toEqual([['boot-w3', at(120)]]);
+      expect(running.map((s) => s.ref.name)).toEqual(['boot-w3', 'boot-w2']);
+      expect(aborted.map((s) => s.ref.name)).toEqual(['boot-w1']);
+      expect(named.map((s) => s.ref.name)).toEqual(['boot-w2']);
+      await vt.run({ until: () => e.activeCount === 0 });
+      expect(await e.list({ status: 'RUNNING' })).toEqual([]);
+      expect((await e.list({ workflow: 'wait-hour', maxResults: 2 })).map((s) => s.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+      if (stateDir) rmSync(stateDir, { recursive: true, force: true });
     });
   });
 
