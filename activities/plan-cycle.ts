@@ -5,7 +5,7 @@
  * chosen worker. Reads only; the workflow acts on the plan.
  */
 import { z } from 'zod';
-import type { PauseState } from '../core/decision';
+import { decisionRecord, type DecisionRecord, type PauseState } from '../core/decision';
 import { decidePolicy, needsVotes, type PolicyDecision, type PolicyMemory } from '../core/policies';
 import { ConfigError } from '../core/errors';
 import type { ClusterView } from '../core/types';
@@ -34,7 +34,8 @@ export interface CyclePlan {
   action: 'start' | 'stop' | 'none';
   actions: PlannedAction[];
   reason: string;
-  decision: PolicyDecision;
+  /** Why, for the history: every verdict and vote (the policy's memory stays in the handler). */
+  decision: Omit<PolicyDecision, 'chosen' | 'rejected' | 'memory'> & DecisionRecord;
 }
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -128,7 +129,8 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
         reason: chosen.detail,
       });
     }
-    return { cycle, action: decision.action, actions, reason: decision.reasons.join('; '), decision };
+    const { memory: _kept, ...explained } = decision;
+    return { cycle, action: decision.action, actions, reason: decision.reasons.join('; '), decision: decisionRecord(explained) };
   };
 }
 

@@ -48,22 +48,33 @@ export function createRuntime(settings: Settings, transports: Transports = {}): 
           hostnameTagKey: settings.ec2Tags.hostname,
         })
       : new OpsWorksFleet({ opsworks: aws.opsworks, ec2: aws.ec2 });
-  return {
-    fleet,
-    metrics: new CloudWatchMetrics({ cloudwatch: aws.cloudwatch }),
-    opencastAt: (baseUrl) =>
-      new OpencastClient({
+  // One client per Opencast URL for the life of the process (a loop, a warm Lambda): it keeps its
+  // connections and its digest nonce, so a request costs one round trip, not a 401 challenge and a retry.
+  const opencastClients = new Map<string, OpencastClient>();
+  const opencastAt = (baseUrl: string): OpencastClient => {
+    let client = opencastClients.get(baseUrl);
+    if (!client) {
+      client = new OpencastClient({
         baseUrl,
         user: settings.opencast.user,
         password: settings.opencast.password,
         auth: settings.opencast.auth,
         timeoutMs: settings.opencast.timeoutMs,
         ...(transports.dispatcher ? { dispatcher: transports.dispatcher } : {}),
-      }),
+      });
+      opencastClients.set(baseUrl, client);
+    }
+    return client;
+  };
+  return {
+    fleet,
+    metrics: new CloudWatchMetrics({ cloudwatch: aws.cloudwatch }),
+    opencastAt,
     aws,
     now: transports.now ?? (() => new Date()),
     async close() {
       destroyAwsClients(aws);
+      await Promise.all([...opencastClients.values()].map((c) => c.close()));
       await transports.onClose?.();
     },
   };

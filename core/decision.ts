@@ -68,3 +68,34 @@ export interface Decision {
 export function noAction(command: ScaleCommand, reason: string, extra: Partial<Decision> = {}): Decision {
   return { command, action: 'none', requested: 0, chosen: [], rejected: [], warnings: [], reasons: [reason], ...extra };
 }
+
+/** Workers not chosen for the same reason and detail, named together. */
+export interface VerdictGroup {
+  reason: ReasonCode;
+  detail: string;
+  hostnames: string[];
+}
+
+/**
+ * A decision as a workflow history records it: every worker's verdict, with
+ * workers that share one ("NotActive: state stopped") named in one group and
+ * without the ids a hostname already identifies. A 50-worker cycle's plan is
+ * then ~1.5 KB rather than ~8 KB in each of the half-dozen places a Step
+ * Functions history repeats it, and stays far below the 256 KB payload limit
+ * for fleets of hundreds.
+ */
+export interface DecisionRecord extends Omit<Decision, 'chosen' | 'rejected'> {
+  chosen: Array<{ hostname: string; detail: string }>;
+  notChosen: VerdictGroup[];
+}
+
+export function decisionRecord<D extends Decision>({ chosen, rejected, ...rest }: D): Omit<D, 'chosen' | 'rejected'> & DecisionRecord {
+  const groups = new Map<string, VerdictGroup>();
+  for (const r of rejected) {
+    const key = `${r.reason}\u0000${r.detail}`;
+    const group = groups.get(key);
+    if (group) group.hostnames.push(r.hostname);
+    else groups.set(key, { reason: r.reason, detail: r.detail, hostnames: [r.hostname] });
+  }
+  return { ...rest, chosen: chosen.map((c) => ({ hostname: c.hostname, detail: c.detail })), notChosen: [...groups.values()] };
+}

@@ -59,6 +59,9 @@ export function destroyAwsClients(clients: AwsClients): void {
 function clientConfig(options: AwsClientOptions) {
   const { credentials } = options;
   return {
+    // Resolve each command's middleware stack once, not on every call (nothing here edits a stack
+    // after the first request): ~0.1 ms less per call, which a warm Lambda and a simulated week feel.
+    cacheMiddleware: true,
     ...(options.region ? { region: options.region } : {}),
     // Explicit credentials win over a profile, as in the CLI with env keys set.
     ...(options.profile && !credentials ? { profile: options.profile } : {}),
