@@ -41,7 +41,14 @@ export interface MetricQuery {
   end: Date;
 }
 
-/** CloudWatch `GetMetricStatistics` with statistic Average. */
+/** One query's datapoints (oldest first), or why CloudWatch gave none for it. */
+export type MetricAnswer = { datapoints: Datapoint[] } | { error: string };
+
+/**
+ * CloudWatch averages (statistic Average) for every `cloudwatch` strategy of a
+ * cycle at once: one answer per query, in order. Throws when the call itself
+ * fails; a query CloudWatch could not answer gets its own `error`.
+ */
 export interface MetricsPort {
-  getAverages(query: MetricQuery): Promise<Datapoint[]>;
+  getAverages(queries: readonly MetricQuery[]): Promise<MetricAnswer[]>;
 }

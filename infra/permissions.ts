@@ -107,7 +107,7 @@ export function grantsFor(capabilities: readonly Capability[], scope: Permission
       );
     }
   }
-  if (has('metrics-read')) unscoped.push('cloudwatch:GetMetricStatistics');
+  if (has('metrics-read')) unscoped.push('cloudwatch:GetMetricData');
   if (has('opencast')) statements.push(allow(['secretsmanager:GetSecretValue'], [scope.secretArn]));
   if (has('list-executions') && scope.childStateMachineArns.length > 0) {
     statements.push(allow(['states:ListExecutions'], [...scope.childStateMachineArns]));
@@ -119,7 +119,7 @@ export function grantsFor(capabilities: readonly Capability[], scope: Permission
     wildcards.push({
       resource: '*',
       reason:
-        `${unscoped.join(', ')} cannot be limited to a resource: ec2:DescribeInstances and cloudwatch:GetMetricStatistics ` +
+        `${unscoped.join(', ')} cannot be limited to a resource: ec2:DescribeInstances and cloudwatch:GetMetricData ` +
         'support no resource-level permissions, and opsworks:DescribeStacks is called without StackIds to find the stack by name. ' +
         'All are read-only; every action that changes something is limited to the cluster.',
     });

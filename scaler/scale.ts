@@ -2,11 +2,11 @@
  * The scale commands: observe → decide (core) → act. The same functions serve the
  * CLI and, later, the activities. I/O stays here; rules stay in core.
  */
-import type { AutoscaleConfig } from '../core/autoscale-config';
+import type { AutoscaleConfig, StrategyConfig } from '../core/autoscale-config';
 import { decideAutoscale } from '../core/autoscale';
 import { noAction, type Decision, type StrategyVote } from '../core/decision';
 import { ScalingError } from '../core/errors';
-import type { MetricQuery, MetricsPort } from '../core/ports';
+import type { MetricAnswer, MetricQuery, MetricsPort } from '../core/ports';
 import { planScaleDown, planScaleTo, planScaleUp, type ScaleDownOptions } from '../core/scale';
 import type { Settings } from '../core/settings';
 import { metricWindow, vote } from '../core/strategies';
@@ -184,28 +184,43 @@ export async function collectVotes(
 ): Promise<StrategyVote[]> {
   const { view } = observation;
   const online = view.counts.onlineWorkers;
+  const failed = (strategy: StrategyConfig, error: unknown): StrategyVote => {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.logger.error({ event: 'strategy-failed', strategy: strategy.name, error: message }, 'strategy cast no vote');
+    return vote(strategy, { error: message }, online);
+  };
+  // Every cloudwatch strategy's metric goes into one CloudWatch call (the original made one per strategy).
+  const metricQueries = new Map<number, MetricQuery>();
+  const early = new Map<number, StrategyVote>();
+  config.strategies.forEach((strategy, index) => {
+    if (strategy.method !== 'cloudwatch') return;
+    try {
+      const { start, end } = metricWindow(strategy, deps.now());
+      const { namespace, metric, sample_period: periodSeconds } = strategy.settings;
+      metricQueries.set(index, { namespace, metric, dimension: dimensionFor(strategy.settings, view), periodSeconds, start, end });
+    } catch (error) {
+      early.set(index, failed(strategy, error));
+    }
+  });
+  const answers: Promise<MetricAnswer[] | { error: unknown }> =
+    metricQueries.size === 0 ? Promise.resolve([]) : deps.metrics.getAverages([...metricQueries.values()]).catch((error: unknown) => ({ error }));
+  const indexes = [...metricQueries.keys()];
   return Promise.all(
-    config.strategies.map(async (strategy) => {
-      try {
-        if (strategy.method === 'queued_jobs') {
+    config.strategies.map(async (strategy, index): Promise<StrategyVote> => {
+      const known = early.get(index);
+      if (known) return known;
+      if (strategy.method === 'queued_jobs') {
+        try {
           const queued = await queuedFor(observation, strategy.settings.operation_types, deps.settings.opencast.queueSource);
           return vote(strategy, { queued }, online);
+        } catch (error) {
+          return failed(strategy, error);
         }
-        const { start, end } = metricWindow(strategy, deps.now());
-        const query: MetricQuery = {
-          namespace: strategy.settings.namespace,
-          metric: strategy.settings.metric,
-          dimension: dimensionFor(strategy.settings, view),
-          periodSeconds: strategy.settings.sample_period,
-          start,
-          end,
-        };
-        return vote(strategy, { datapoints: await deps.metrics.getAverages(query) }, online);
-      } catch (error) {
-        const message = (error as Error).message;
-        deps.logger.error({ event: 'strategy-failed', strategy: strategy.name, error: message }, 'strategy cast no vote');
-        return vote(strategy, { error: message }, online);
       }
+      const all = await answers;
+      if (!Array.isArray(all)) return failed(strategy, all.error);
+      const answer = all[indexes.indexOf(index)] ?? { error: 'CloudWatch gave no answer for this metric' };
+      return 'error' in answer ? failed(strategy, new Error(answer.error)) : vote(strategy, answer, online);
     }),
   );
 }

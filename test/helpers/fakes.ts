@@ -2,7 +2,7 @@
  * Hand-written in-memory fakes of the ports that record what happened, for
  * scaler tests (wire-level behaviour is tested against the simulator instead).
  */
-import type { FleetPort, MetricQuery, MetricsPort, OpencastPort } from '../../core/ports';
+import type { FleetPort, MetricAnswer, MetricQuery, MetricsPort, OpencastPort } from '../../core/ports';
 import type { ClusterRef, Datapoint, FleetInstance, Layer, OpencastHost, OpencastJob } from '../../core/types';
 import { instanceOf, type WorkerSpec } from './views';
 
@@ -91,10 +91,13 @@ export class FakeOpencast implements OpencastPort {
 
 export class FakeMetrics implements MetricsPort {
   queries: MetricQuery[] = [];
+  /** How many calls asked for them (one per cycle, however many strategies). */
+  calls = 0;
   constructor(public datapoints: Datapoint[] = [], public fail?: Error) {}
-  async getAverages(query: MetricQuery): Promise<Datapoint[]> {
-    this.queries.push(query);
+  async getAverages(queries: readonly MetricQuery[]): Promise<MetricAnswer[]> {
+    this.calls += 1;
+    this.queries.push(...queries);
     if (this.fail) throw this.fail;
-    return this.datapoints;
+    return queries.map(() => ({ datapoints: this.datapoints }));
   }
 }

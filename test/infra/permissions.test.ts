@@ -13,14 +13,14 @@ const STACK_ARN = `arn:aws:opsworks:us-east-1:111122223333:stack/${STACK_ID}/`;
 const sm = (w: string) => `arn:aws:states:us-east-1:111122223333:stateMachine:moscaler-c-${w}`;
 const CHILDREN = [sm('boot-worker'), sm('drain-worker')];
 /** Actions AWS offers no resource-level permission for (or, DescribeStacks, that the adapter calls without ids). */
-const UNSCOPED = new Set(['ec2:DescribeInstances', 'opsworks:DescribeStacks', 'cloudwatch:GetMetricStatistics']);
+const UNSCOPED = new Set(['ec2:DescribeInstances', 'opsworks:DescribeStacks', 'cloudwatch:GetMetricData']);
 
 const OPSWORKS_READ = ['ec2:DescribeInstances', 'opsworks:DescribeInstances', 'opsworks:DescribeLayers', 'opsworks:DescribeStacks'];
 const SECRET = ['secretsmanager:GetSecretValue'];
 const LIST = ['states:ListExecutions'];
 
 const OPSWORKS_EXPECTED: Record<string, string[]> = {
-  'plan-cycle': [...OPSWORKS_READ, 'cloudwatch:GetMetricStatistics', ...SECRET, ...LIST],
+  'plan-cycle': [...OPSWORKS_READ, 'cloudwatch:GetMetricData', ...SECRET, ...LIST],
   'release-maintenance': [...OPSWORKS_READ, ...SECRET, ...LIST],
   'start-worker': [...OPSWORKS_READ, 'opsworks:StartInstance', ...SECRET, ...LIST],
   'check-boot': [...OPSWORKS_READ, ...SECRET],

@@ -395,12 +395,12 @@ describe('bad Opencast and AWS answers', () => {
   it('casts no vote on CloudWatch datapoints of the wrong type, and does not scale on them', async () => {
     const config = JSON.stringify({ strategies: [{ method: 'cloudwatch', name: 'load', settings: { metric: 'load_1', namespace: 'AWS/OpsWorks', layer_name: 'Workers', up_threshold: 0, down_threshold: 100 } }] });
     const tamper: Tamper = {
-      match: (r) => r.headers['x-amz-target'] === 'GraniteServiceVersion20100801.GetMetricStatistics',
-      answer: replaceBody('{"Datapoints":[{"Timestamp":1760349600,"Average":"lots"}]}'),
+      match: (r) => r.headers['x-amz-target'] === 'GraniteServiceVersion20100801.GetMetricData',
+      answer: replaceBody('{"MetricDataResults":[{"Id":"q0","Timestamps":[1760349600],"Values":["lots"],"StatusCode":"Complete"}]}'),
     };
     const { run, world } = await runOn([tamper], ['--debug', 'scale', 'auto', '-c', config]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/GetMetricStatistics: Datapoints\[0\]\.Average: expected a finite number/);
+    expect(run.stdout).toMatch(/GetMetricData: MetricDataResults\[0\]\.Values\[0\]: expected a finite number/);
     expect(world.effects).toEqual([]);
   });
 });

@@ -8,7 +8,8 @@ import { resolveSettings } from '../../core/settings';
 import { createActuator } from '../../scaler/actuator';
 import { observeCluster } from '../../scaler/observe';
 import { filePauseStore } from '../../scaler/pause-store';
-import { autoscale, scaleDown, scaleTo, scaleUp, type ScalerDeps } from '../../scaler/scale';
+import { autoscale, collectVotes, scaleDown, scaleTo, scaleUp, type ScalerDeps } from '../../scaler/scale';
+import type { MetricsPort } from '../../core/ports';
 import { FakeFleet, FakeMetrics, FakeOpencast } from '../helpers/fakes';
 import { NOW, type WorkerSpec } from '../helpers/views';
 
@@ -155,5 +156,59 @@ describe('autoscale', () => {
     expect(result.decision.action).toBe('none');
     expect(result.decision.votes?.[0]).toMatchObject({ vote: null, error: expect.stringMatching(/ECONNREFUSED/) });
     expect(fleet.calls).toEqual([]);
+  });
+});
+
+describe('collectVotes', () => {
+  const cloudwatch = (name: string, metric: string) => ({
+    method: 'cloudwatch',
+    name,
+    settings: { metric, namespace: 'AWS/OpsworksCustom', up_threshold: 5, down_threshold: 1 },
+  });
+  const config = parseAutoscaleConfig(
+    {
+      strategies: [cloudwatch('queued', 'OpencastJobsQueued'), { method: 'queued_jobs', name: 'queue', settings: { up_threshold: 2, down_threshold: 1 } }, cloudwatch('load', 'load_1')],
+      up_increment: 1,
+      down_increment: 1,
+      pause_cycles: 0,
+    },
+    'test',
+  );
+  const points = [1, 2, 3].map((n) => ({ timestamp: new Date(NOW.getTime() - n * 60_000).toISOString(), value: 9 }));
+
+  it('asks CloudWatch once for every cloudwatch strategy and keeps the strategies in order', async () => {
+    const { deps } = setup([{ hostname: 'worker1', uptimeMinutes: 20 }]);
+    const metrics = new FakeMetrics(points);
+    const votes = await collectVotes({ ...deps, metrics }, config, await deps.observe());
+    expect(metrics.calls).toBe(1);
+    expect(metrics.queries.map((q) => q.metric)).toEqual(['OpencastJobsQueued', 'load_1']);
+    expect(votes.map((v) => [v.name, v.vote])).toEqual([
+      ['queued', 'up'],
+      ['queue', 'down'],
+      ['load', 'up'],
+    ]);
+  });
+
+  it('leaves every cloudwatch strategy without a vote when the call fails, and the others voting', async () => {
+    const { deps } = setup([{ hostname: 'worker1', uptimeMinutes: 20 }]);
+    const metrics = new FakeMetrics(points, new Error('cloudwatch: GetMetricData throttled'));
+    const votes = await collectVotes({ ...deps, metrics }, config, await deps.observe());
+    expect(votes.map((v) => [v.name, v.vote, v.error])).toEqual([
+      ['queued', null, 'cloudwatch: GetMetricData throttled'],
+      ['queue', 'down', undefined],
+      ['load', null, 'cloudwatch: GetMetricData throttled'],
+    ]);
+  });
+
+  it('leaves only the strategy CloudWatch refused without a vote', async () => {
+    const { deps } = setup([{ hostname: 'worker1', uptimeMinutes: 20 }]);
+    const metrics: MetricsPort = { getAverages: async (queries) => queries.map((q) => (q.metric === 'load_1' ? { error: 'CloudWatch answered Forbidden for load_1' } : { datapoints: points })) };
+    const votes = await collectVotes({ ...deps, metrics }, config, await deps.observe());
+    expect(votes.map((v) => [v.name, v.vote])).toEqual([
+      ['queued', 'up'],
+      ['queue', 'down'],
+      ['load', null],
+    ]);
+    expect(votes[2]?.error).toMatch(/Forbidden/);
   });
 });

@@ -262,6 +262,63 @@ describe('createAwsRouter', () => {
     });
   });
 
+  describe('CloudWatch GetMetricData', () => {
+    const MINUTE = 60_000;
+    const T0 = Date.parse('2024-03-04T10:00:00.000Z');
+    const series = {
+      namespace: 'AWS/OpsWorks',
+      metric: 'load_1',
+      dimension: { name: 'LayerId', value: 'layer-workers' },
+      datapoints: [1, 2, 3, 4].map((n) => ({ timestamp: T0 - n * MINUTE, value: n })),
+    };
+    const metricQuery = (id: string, extra: Record<string, unknown> = {}) => ({
+      Id: id,
+      MetricStat: {
+        Metric: { Namespace: 'AWS/OpsWorks', MetricName: 'load_1', Dimensions: [{ Name: 'LayerId', Value: 'layer-workers' }] },
+        Period: 60,
+        Stat: 'Average',
+        ...extra,
+      },
+    });
+    const call = (router: ReturnType<typeof createAwsRouter>, body: Record<string, unknown>) =>
+      router(jsonRequest('GraniteServiceVersion20100801.GetMetricData', { StartTime: (T0 - 5 * MINUTE) / 1000, EndTime: T0 / 1000, ...body }, { service: 'monitoring' }));
+
+    it('answers each query by id, newest first by default, and pages by MaxDatapoints', async () => {
+      // Prepare
+      const router = createAwsRouter(new FixtureClusterState({ series: [series] }));
+
+      // Act
+      const first = JSON.parse((await call(router, { MetricDataQueries: [metricQuery('load'), metricQuery('again')], MaxDatapoints: 6 })).body);
+      const second = JSON.parse((await call(router, { MetricDataQueries: [metricQuery('load'), metricQuery('again')], MaxDatapoints: 6, NextToken: first.NextToken })).body);
+
+      // Assess
+      const seconds = (n: number) => (T0 - n * MINUTE) / 1000;
+      expect(first.MetricDataResults).toEqual([
+        { Id: 'load', Label: 'load_1', Timestamps: [1, 2, 3, 4].map(seconds), Values: [1, 2, 3, 4], StatusCode: 'Complete', Messages: [] },
+        { Id: 'again', Label: 'load_1', Timestamps: [1, 2].map(seconds), Values: [1, 2], StatusCode: 'PartialData', Messages: [] },
+      ]);
+      expect(second.MetricDataResults[1]).toMatchObject({ Timestamps: [3, 4].map(seconds), Values: [3, 4], StatusCode: 'Complete' });
+      expect(second.NextToken).toBeUndefined();
+    });
+
+    it.each([
+      ['a duplicate id', { MetricDataQueries: [metricQuery('a'), metricQuery('a')] }, 'InvalidParameterValueException'],
+      ['an id that is not a lowercase identifier', { MetricDataQueries: [metricQuery('Load')] }, 'InvalidParameterValueException'],
+      ['metric math', { MetricDataQueries: [{ Id: 'm', Expression: 'SUM(METRICS())' }] }, 'InvalidParameterValueException'],
+      ['a percentile', { MetricDataQueries: [metricQuery('a', { Stat: 'p90' })] }, 'InvalidParameterValueException'],
+      ['a 90 s period', { MetricDataQueries: [metricQuery('a', { Period: 90 })] }, 'InvalidParameterValueException'],
+      ['no queries', { MetricDataQueries: [] }, 'MissingRequiredParameterException'],
+      ['a token it never gave', { MetricDataQueries: [metricQuery('a')], NextToken: 'bm9wZQ==' }, 'InvalidNextToken'],
+    ])('refuses %s as CloudWatch does', async (_what, body, code) => {
+      // Act
+      const response = await call(createAwsRouter(new FixtureClusterState({ series: [series] })), body);
+
+      // Assess
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body).__type).toBe(code);
+    });
+  });
+
   describe('EC2 DescribeInstances', () => {
     it('refuses MaxResults together with InstanceId as EC2 does', async () => {
       // Prepare

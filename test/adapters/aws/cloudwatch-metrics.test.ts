@@ -47,9 +47,16 @@ describe.each(transports)('CloudWatchMetrics over $name', (transport) => {
     await aws.close();
   });
 
+  /** The datapoints of one query, failing the test when CloudWatch gave an error instead. */
+  async function averages(q: MetricQuery) {
+    const [answer] = await metrics.getAverages([q]);
+    if (!answer || 'error' in answer) throw new Error(`no datapoints: ${JSON.stringify(answer)}`);
+    return answer.datapoints;
+  }
+
   it('returns per-period averages oldest first within [start, end)', async () => {
     // Act
-    const points = await metrics.getAverages(query());
+    const points = await averages(query());
 
     // Assess: minute k before T0 holds samples 2(10-k) and 2(10-k)+1.
     expect(points).toEqual([
@@ -59,12 +66,12 @@ describe.each(transports)('CloudWatchMetrics over $name', (transport) => {
       { timestamp: new Date(T0 - 2 * MINUTE).toISOString(), value: 16.5 },
       { timestamp: new Date(T0 - 1 * MINUTE).toISOString(), value: 18.5 },
     ]);
-    expect(countCalls(aws.calls, 'cloudwatch', 'GetMetricStatistics')).toBe(1);
+    expect(countCalls(aws.calls, 'cloudwatch', 'GetMetricData')).toBe(1);
   });
 
   it('averages over the whole period when the period spans several minutes', async () => {
     // Act
-    const points = await metrics.getAverages(query({ periodSeconds: 300, start: new Date(T0 - 10 * MINUTE) }));
+    const points = await averages(query({ periodSeconds: 300, start: new Date(T0 - 10 * MINUTE) }));
 
     // Assess
     expect(points.map((p) => p.value)).toEqual([4.5, 14.5]);
@@ -72,7 +79,7 @@ describe.each(transports)('CloudWatchMetrics over $name', (transport) => {
 
   it('returns no datapoints when the dimension matches no series', async () => {
     // Act
-    const points = await metrics.getAverages(query({ dimension: { name: 'LayerId', value: 'layer-admin' } }));
+    const points = await averages(query({ dimension: { name: 'LayerId', value: 'layer-admin' } }));
 
     // Assess
     expect(points).toEqual([]);
@@ -83,10 +90,27 @@ describe.each(transports)('CloudWatchMetrics over $name', (transport) => {
     state.faults.add('metrics-missing');
 
     // Act
-    const points = await metrics.getAverages(query());
+    const points = await averages(query());
 
     // Assess
     expect(points).toEqual([]);
+  });
+
+  it('answers several metrics of one window in one call, each in the order asked', async () => {
+    // Act
+    const answers = await metrics.getAverages([
+      query({ dimension: { name: 'LayerId', value: 'layer-admin' } }),
+      query({ periodSeconds: 300, start: new Date(T0 - 10 * MINUTE) }),
+      query(),
+    ]);
+
+    // Assess: the 300 s query has its own window, so its own call.
+    expect(answers).toEqual([
+      { datapoints: [] },
+      { datapoints: [expect.objectContaining({ value: 4.5 }), expect.objectContaining({ value: 14.5 })] },
+      { datapoints: expect.arrayContaining([{ timestamp: new Date(T0 - MINUTE).toISOString(), value: 18.5 }]) },
+    ]);
+    expect(countCalls(aws.calls, 'cloudwatch', 'GetMetricData')).toBe(2);
   });
 
   it('throws ThrottledError when CloudWatch throttles', async () => {
@@ -94,7 +118,7 @@ describe.each(transports)('CloudWatchMetrics over $name', (transport) => {
     state.faults.add('aws-throttle@cloudwatch');
 
     // Act
-    const read = metrics.getAverages(query());
+    const read = metrics.getAverages([query()]);
 
     // Assess
     await expect(read).rejects.toBeInstanceOf(ThrottledError);
@@ -103,7 +127,7 @@ describe.each(transports)('CloudWatchMetrics over $name', (transport) => {
 
   it('throws DependencyError naming the refusal when the period is invalid', async () => {
     // Act
-    const read = metrics.getAverages(query({ periodSeconds: 90 }));
+    const read = metrics.getAverages([query({ periodSeconds: 90 })]);
 
     // Assess
     await expect(read).rejects.toBeInstanceOf(DependencyError);
