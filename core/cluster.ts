@@ -70,9 +70,10 @@ export interface BuildViewInput {
 export function buildClusterView(input: BuildViewInput): ClusterView {
   const managed = input.instances.filter((i) => !i.autoScalingType);
   const admin = adminOf(managed);
+  const index = hostIndexOf(input);
   const workers = managed
     .filter((i) => roleOf(i) === 'worker')
-    .map((i) => toWorker(i, input))
+    .map((i) => toWorker(i, input, index))
     .sort((a, b) => a.hostname.localeCompare(b.hostname));
   const counts: ClusterCounts = {
     instances: managed.length,
@@ -94,37 +95,54 @@ export function buildClusterView(input: BuildViewInput): ClusterView {
   };
 }
 
-function toWorker(instance: FleetInstance, input: BuildViewInput): Worker {
+/** What toWorker needs from Opencast, indexed once per view rather than searched per worker. */
+interface HostIndex {
+  up: boolean;
+  hosts: ReadonlyMap<string, { maintenance: boolean }>;
+  runningByHost: Readonly<Record<string, number>>;
+  protectedHostnames: ReadonlySet<string>;
+}
+
+function hostIndexOf(input: BuildViewInput): HostIndex {
+  const oc = input.opencast;
+  const hosts = new Map<string, { maintenance: boolean }>();
+  // The first host of a base_url wins, as a search would find it.
+  if (oc.up) for (const h of oc.hosts) if (!hosts.has(h.baseUrl)) hosts.set(h.baseUrl, h);
+  return {
+    up: oc.up,
+    hosts,
+    runningByHost: oc.up ? oc.runningByHost : {},
+    protectedHostnames: new Set(input.protectedHostnames ?? []),
+  };
+}
+
+function toWorker(instance: FleetInstance, input: BuildViewInput, index: HostIndex): Worker {
   const cls = statusClass(instance.status);
   const hostUrl = hostUrlOf(instance);
   // Uptime only counts for a running worker: a stopped one's LaunchTime is from its last run.
   const uptime = cls === 'online' && instance.ec2Id ? uptimeSeconds(instance.launchTime, input.now) : 0;
-  const oc = input.opencast;
-  const host = oc.up && hostUrl ? oc.hosts.find((h) => h.baseUrl === hostUrl) : undefined;
-  const runningJobs = oc.up ? (hostUrl ? (oc.runningByHost[hostUrl] ?? 0) : 0) : null;
+  const host = index.up && hostUrl ? index.hosts.get(hostUrl) : undefined;
+  const runningJobs = index.up ? (hostUrl ? (index.runningByHost[hostUrl] ?? 0) : 0) : null;
   const tag = input.protectTag;
-  const isProtected =
-    (input.protectedHostnames ?? []).includes(instance.hostname) ||
-    (tag !== undefined && instance.tags?.[tag.key] === tag.value);
-  return {
-    hostname: instance.hostname,
-    id: instance.id,
-    ...(instance.id !== instance.ec2Id ? { opsworksId: instance.id } : {}),
-    ...(instance.ec2Id ? { ec2Id: instance.ec2Id } : {}),
-    ...(instance.instanceType ? { instanceType: instance.instanceType } : {}),
-    state: instance.status,
-    statusClass: cls,
-    ...(hostUrl ? { hostUrl } : {}),
-    hasEc2: Boolean(instance.ec2Id),
-    ...(instance.launchTime ? { launchTime: instance.launchTime } : {}),
-    uptimeSeconds: uptime,
-    billedMinutes: billedMinutes(uptime),
-    registered: host !== undefined,
-    maintenance: host?.maintenance ?? false,
-    runningJobs,
-    idle: runningJobs === null ? null : runningJobs === 0,
-    protected: isProtected,
-  };
+  const isProtected = index.protectedHostnames.has(instance.hostname) || (tag !== undefined && instance.tags?.[tag.key] === tag.value);
+  // Optional fields are assigned in place (not spread): this runs for every worker of every observation.
+  const worker = { hostname: instance.hostname, id: instance.id } as Worker;
+  if (instance.id !== instance.ec2Id) worker.opsworksId = instance.id;
+  if (instance.ec2Id) worker.ec2Id = instance.ec2Id;
+  if (instance.instanceType) worker.instanceType = instance.instanceType;
+  worker.state = instance.status;
+  worker.statusClass = cls;
+  if (hostUrl) worker.hostUrl = hostUrl;
+  worker.hasEc2 = Boolean(instance.ec2Id);
+  if (instance.launchTime) worker.launchTime = instance.launchTime;
+  worker.uptimeSeconds = uptime;
+  worker.billedMinutes = billedMinutes(uptime);
+  worker.registered = host !== undefined;
+  worker.maintenance = host?.maintenance ?? false;
+  worker.runningJobs = runningJobs;
+  worker.idle = runningJobs === null ? null : runningJobs === 0;
+  worker.protected = isProtected;
+  return worker;
 }
 
 /** Workers that are online or on their way: what `scale to` and `scale down` count. */
