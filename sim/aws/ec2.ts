@@ -8,6 +8,7 @@
  */
 import { type Ec2State, SimAwsError, type SimClusterState, type SimInstance } from '../model/types';
 import { SIM_ACCOUNT_ID } from './opsworks';
+import { FragmentCache, type FragmentView } from '../model/fragment-cache';
 import { el, items, text } from './xml';
 
 /** Answers the XML inside `<ActionResponse>` (after requestId). */
@@ -35,7 +36,7 @@ export const ec2Operations: Readonly<Record<string, Ec2Operation>> = {
     const page = maxResults === undefined ? instances.slice(offset) : instances.slice(offset, offset + maxResults);
     const next = offset + page.length;
     return (
-      items('reservationSet', page.map((i) => reservationXml(state, i))) +
+      items('reservationSet', page.map((i) => reservationTexts.text(i, reservationView(state, i)))) +
       (next < instances.length ? text('nextToken', encodeToken(next)) : '')
     );
   },
@@ -98,14 +99,18 @@ function unsupported(action: string): SimAwsError {
 
 /** `Name.1`, `Name.2`, ... in index order (the SDK numbers from 1). */
 function indexedList(params: URLSearchParams, name: string): string[] {
-  const pattern = new RegExp(`^${name.replace(/\./g, '\\.')}\\.(\\d+)$`);
+  // A prefix test and a digits test: what `^Name\.(\d+)$` matched, without compiling it per call.
+  const prefix = `${name}.`;
   const entries: [number, string][] = [];
   for (const [key, value] of params) {
-    const match = pattern.exec(key);
-    if (match) entries.push([Number(match[1]), value]);
+    if (!key.startsWith(prefix)) continue;
+    const index = key.slice(prefix.length);
+    if (DIGITS.test(index)) entries.push([Number(index), value]);
   }
   return entries.sort(([a], [b]) => a - b).map(([, value]) => value);
 }
+
+const DIGITS = /^\d+$/;
 
 interface InstanceFilter {
   matches(instance: SimInstance): boolean;
@@ -117,10 +122,10 @@ function readFilters(params: URLSearchParams): InstanceFilter[] {
     const match = /^Filter\.(\d+)\.Name$/.exec(key);
     if (!match) continue;
     const values = indexedList(params, `Filter.${match[1]}.Value`);
-    const patterns = values.map(globToRegExp);
+    const matchesValue = valueMatcher(values);
     const field = filterField(name);
     // Several values of one filter are OR-ed; several filters are AND-ed.
-    filters.push({ matches: (i) => field(i).some((v) => v !== undefined && patterns.some((p) => p.test(v))) });
+    filters.push({ matches: (i) => field(i).some((v) => v !== undefined && matchesValue(v)) });
   }
   return filters;
 }
@@ -153,10 +158,35 @@ function filterField(name: string): (i: SimInstance) => (string | undefined)[] {
   }
 }
 
+/**
+ * Does a value match any of a filter's values? A value without `*` or `?`
+ * compiles to `^literal$`, which is string equality: those go in a Set, so
+ * filtering by a list of ids costs no regex per (instance, id) pair.
+ */
+function valueMatcher(values: readonly string[]): (value: string) => boolean {
+  const exact = new Set(values.filter((v) => !hasWildcard(v)));
+  const patterns = values.filter(hasWildcard).map(globToRegExp);
+  return (value) => exact.has(value) || patterns.some((p) => p.test(value));
+}
+
+function hasWildcard(glob: string): boolean {
+  return glob.includes('*') || glob.includes('?');
+}
+
+/** Compiled globs, reused across requests (a scaler sends the same filters every cycle). Bounded. */
+const globCache = new Map<string, RegExp>();
+const GLOB_CACHE_LIMIT = 1000;
+
 /** EC2 filter values accept `*` and `?` wildcards. */
 function globToRegExp(glob: string): RegExp {
-  const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`);
+  let pattern = globCache.get(glob);
+  if (pattern === undefined) {
+    const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    pattern = new RegExp(`^${source}$`);
+    if (globCache.size >= GLOB_CACHE_LIMIT) globCache.clear();
+    globCache.set(glob, pattern);
+  }
+  return pattern;
 }
 
 function readMaxResults(params: URLSearchParams, byIds: boolean): number | undefined {
@@ -194,42 +224,98 @@ function readNextToken(params: URLSearchParams): number {
   throw new SimAwsError('InvalidPaginationToken', 'The specified pagination token is not valid or is expired.');
 }
 
+/** `<code>..</code><name>..</name>` per state, built once. */
+const STATE_XML = Object.fromEntries(
+  Object.entries(STATE_CODES).map(([name, code]) => [name, text('code', code) + text('name', name)]),
+) as Readonly<Record<Ec2State, string>>;
+
 function stateXml(state: Ec2State): string {
-  return text('code', STATE_CODES[state]) + text('name', state);
+  return STATE_XML[state] ?? text('code', STATE_CODES[state]) + text('name', state);
 }
 
-function reservationXml(state: SimClusterState, i: SimInstance): string {
+/** The parts of a reservation that are the same for every instance. */
+const OWNER_AND_GROUPS = text('ownerId', SIM_ACCOUNT_ID) + '<groupSet/>';
+const IMAGE_ID = text('imageId', 'ami-0123456789abcdef0');
+const LAUNCH_INDEX = text('amiLaunchIndex', 0);
+const TENANCY = text('tenancy', 'default');
+const MONITORING = el('monitoring', text('state', 'disabled'));
+const ARCH_AND_ROOT = text('architecture', 'x86_64') + text('rootDeviceType', 'ebs');
+
+/** Everything reservationXml reads, as a flat view (see FragmentCache). */
+interface ReservationView extends FragmentView {
+  region: string;
+  ec2Id: string | undefined;
+  ec2State: Ec2State;
+  privateDns: string;
+  publicDns: string | undefined;
+  instanceType: string;
+  launchTime: number | undefined;
+  /** key1, value1, key2, value2, ... in the tags' own order. */
+  tags: readonly string[];
+}
+
+function reservationView(state: SimClusterState, i: SimInstance): ReservationView {
+  return {
+    region: state.stack.region,
+    ec2Id: i.ec2Id,
+    ec2State: i.ec2State,
+    privateDns: i.privateDns,
+    publicDns: i.publicDns,
+    instanceType: i.instanceType,
+    launchTime: i.launchTime,
+    tags: flatTags(i.tags),
+  };
+}
+
+/** `Object.entries(tags).flat()`, without an array per tag. */
+function flatTags(tags: Readonly<Record<string, string>>): string[] {
+  const flat: string[] = [];
+  for (const key in tags) if (Object.hasOwn(tags, key)) flat.push(key, tags[key]!);
+  return flat;
+}
+
+const reservationTexts = new FragmentCache<SimInstance, ReservationView>(reservationXml);
+
+function reservationXml(i: ReservationView): string {
   const running = i.ec2State === 'running';
   const id = i.ec2Id ?? '';
   return (
     text('reservationId', `r-${id.slice(2)}`) +
-    text('ownerId', SIM_ACCOUNT_ID) +
-    '<groupSet/>' +
+    OWNER_AND_GROUPS +
     items('instancesSet', [
       text('instanceId', id) +
-        text('imageId', 'ami-0123456789abcdef0') +
+        IMAGE_ID +
         el('instanceState', stateXml(i.ec2State)) +
         text('privateDnsName', i.privateDns) +
         // EC2 answers an empty dnsName while the instance is not running.
         (running && i.publicDns ? text('dnsName', i.publicDns) : '<dnsName/>') +
-        text('amiLaunchIndex', 0) +
+        LAUNCH_INDEX +
         text('instanceType', i.instanceType) +
         (i.launchTime !== undefined ? text('launchTime', new Date(i.launchTime).toISOString()) : '') +
-        el('placement', text('availabilityZone', `${state.stack.region}a`) + text('tenancy', 'default')) +
-        el('monitoring', text('state', 'disabled')) +
+        el('placement', text('availabilityZone', `${i.region}a`) + TENANCY) +
+        MONITORING +
         text('privateIpAddress', privateIpOf(i.privateDns)) +
-        text('architecture', 'x86_64') +
-        text('rootDeviceType', 'ebs') +
-        items(
-          'tagSet',
-          Object.entries(i.tags).map(([key, value]) => text('key', key) + text('value', value)),
-        ),
+        ARCH_AND_ROOT +
+        items('tagSet', tagItems(i.tags)),
     ])
   );
 }
 
+function tagItems(flat: readonly string[]): string[] {
+  const list: string[] = [];
+  for (let n = 0; n + 1 < flat.length; n += 2) list.push(text('key', flat[n]) + text('value', flat[n + 1]));
+  return list;
+}
+
+/** Addresses already derived: a pure function of the DNS name, asked for every instance on every request. Bounded. */
+const privateIps = new Map<string, string | undefined>();
+
 /** `ip-10-0-1-23.ec2.internal` → `10.0.1.23`, as EC2's default hostnames encode it. */
 function privateIpOf(dns: string): string | undefined {
+  if (privateIps.has(dns)) return privateIps.get(dns);
   const match = /^ip-(\d+)-(\d+)-(\d+)-(\d+)\./.exec(dns);
-  return match ? match.slice(1, 5).join('.') : undefined;
+  const ip = match ? match.slice(1, 5).join('.') : undefined;
+  if (privateIps.size >= 10_000) privateIps.clear();
+  privateIps.set(dns, ip);
+  return ip;
 }

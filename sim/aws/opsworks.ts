@@ -5,9 +5,11 @@
  * Status, LayerIds, AutoScalingType, PrivateDns, PublicDns, ...
  */
 import { SimAwsError, type SimClusterState, type SimInstance, type SimLayer } from '../model/types';
+import { FragmentCache, type FragmentView } from '../model/fragment-cache';
 import { type JsonObject, optionalString, optionalStringList, requiredString } from './json-input';
+import { SerialisedJson } from './protocols';
 
-export type JsonOperation = (state: SimClusterState, input: JsonObject) => JsonObject | undefined;
+export type JsonOperation = (state: SimClusterState, input: JsonObject) => JsonObject | SerialisedJson | undefined;
 
 /** The simulated account; ARNs need one. */
 export const SIM_ACCOUNT_ID = '123456789012';
@@ -58,7 +60,9 @@ export const opsworksOperations: Readonly<Record<string, JsonOperation>> = {
     } else {
       instances = (instanceIds ?? []).map((id) => requireInstance(state, id));
     }
-    return { Instances: instances.map((i) => instanceJson(state, i)) };
+    // JSON.stringify({ Instances: [...] }), from each instance's cached text.
+    const texts = instances.map((i) => instanceTexts.text(i, instanceView(state, i)));
+    return new SerialisedJson(`{"Instances":[${texts.join(',')}]}`);
   },
 
   StartInstance(state, input) {
@@ -103,11 +107,45 @@ function layerJson(state: SimClusterState, layer: SimLayer): JsonObject {
   };
 }
 
-function instanceJson(state: SimClusterState, i: SimInstance): JsonObject {
+/** Everything instanceJson reads, as a flat view (see FragmentCache). */
+interface InstanceView extends FragmentView {
+  region: string;
+  stackId: string;
+  opsworksId: string;
+  layerIds: readonly string[];
+  hostname: string;
+  status: string;
+  instanceType: string;
+  privateDns: string;
+  ec2Id: string | undefined;
+  publicDns: string | undefined;
+  autoScalingType: string | undefined;
+}
+
+function instanceView(state: SimClusterState, i: SimInstance): InstanceView {
   return {
+    region: state.stack.region,
+    stackId: state.stack.id,
+    opsworksId: i.opsworksId,
+    // A copy: the view must not change when the model edits the instance's array.
+    layerIds: [...i.layerIds],
+    hostname: i.hostname,
+    status: i.status,
+    instanceType: i.instanceType,
+    privateDns: i.privateDns,
+    ec2Id: i.ec2Id,
+    publicDns: i.publicDns,
+    autoScalingType: i.autoScalingType,
+  };
+}
+
+const instanceTexts = new FragmentCache<SimInstance, InstanceView>((view) => JSON.stringify(instanceJson(view)));
+
+function instanceJson(i: InstanceView): JsonObject {
+  const json: JsonObject = {
     InstanceId: i.opsworksId,
-    Arn: `arn:aws:opsworks:${state.stack.region}:${SIM_ACCOUNT_ID}:instance/${i.opsworksId}`,
-    StackId: state.stack.id,
+    Arn: `arn:aws:opsworks:${i.region}:${SIM_ACCOUNT_ID}:instance/${i.opsworksId}`,
+    StackId: i.stackId,
     LayerIds: i.layerIds,
     Hostname: i.hostname,
     Status: i.status,
@@ -116,8 +154,9 @@ function instanceJson(state: SimClusterState, i: SimInstance): JsonObject {
     RootDeviceType: 'ebs',
     Architecture: 'x86_64',
     PrivateDns: i.privateDns,
-    ...(i.ec2Id ? { Ec2InstanceId: i.ec2Id } : {}),
-    ...(i.publicDns ? { PublicDns: i.publicDns } : {}),
-    ...(i.autoScalingType ? { AutoScalingType: i.autoScalingType } : {}),
   };
+  if (i.ec2Id) json.Ec2InstanceId = i.ec2Id;
+  if (i.publicDns) json.PublicDns = i.publicDns;
+  if (i.autoScalingType) json.AutoScalingType = i.autoScalingType;
+  return json;
 }

@@ -69,12 +69,21 @@ export function identify(request: WireRequest, signingName: string | undefined):
   return { service: byScope ?? 'unknown', protocol: 'json1.0', operation: '', params };
 }
 
+/**
+ * An operation's output already serialised (assembled from cached pieces):
+ * `jsonResult` sends its text as it is. The text must be what `JSON.stringify`
+ * gives for the output it stands for.
+ */
+export class SerialisedJson {
+  constructor(readonly text: string) {}
+}
+
 export function jsonResult(protocol: AwsProtocol, requestId: string, body: unknown): WireResponse {
   return {
     status: 200,
     headers: { 'content-type': jsonContentType(protocol), 'x-amzn-requestid': requestId },
     // Operations with no output answer an empty body, as OpsWorks StartInstance does.
-    body: body === undefined ? '' : JSON.stringify(body),
+    body: body === undefined ? '' : body instanceof SerialisedJson ? body.text : JSON.stringify(body),
   };
 }
 

@@ -8,7 +8,19 @@ import type { WireRequest, WireResponse } from '../wire/types';
 import { activeJobsOf, currentLoads, serviceStatistics, servicePath, WORKFLOW_TYPE } from './job-stats';
 import type { Principal } from './security';
 import { atLeast, type OpencastVersion } from './version';
-import { attr, escapeXml, gson, jettison, jettisonList, jettyError, plain, xml } from './wire-formats';
+import { FragmentCache, type FragmentView } from '../model/fragment-cache';
+import {
+  attr,
+  escapeXml,
+  gson,
+  jettison,
+  jettisonList,
+  jettisonText,
+  jettisonWrappedList,
+  jettyError,
+  plain,
+  xml,
+} from './wire-formats';
 
 export interface EndpointContext {
   state: SimClusterState;
@@ -27,30 +39,88 @@ export interface Route {
 
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
 
+/** Addresses already derived: a pure function of the base URL, asked for every host on every hosts.json. Bounded. */
+const addresses = new Map<string, string>();
+
 /** An IP-looking address for a host (`ip-10-0-1-5.ec2.internal` → `10.0.1.5`). */
 function addressOf(baseUrl: string): string {
-  const hostname = new URL(baseUrl).hostname;
-  const ip = /^ip-(\d+)-(\d+)-(\d+)-(\d+)/.exec(hostname);
-  return ip ? ip.slice(1, 5).join('.') : hostname;
+  let address = addresses.get(baseUrl);
+  if (address === undefined) {
+    const hostname = new URL(baseUrl).hostname;
+    const ip = /^ip-(\d+)-(\d+)-(\d+)-(\d+)/.exec(hostname);
+    address = ip ? ip.slice(1, 5).join('.') : hostname;
+    if (addresses.size >= 10_000) addresses.clear();
+    addresses.set(baseUrl, address);
+  }
+  return address;
 }
 
-function hostJson(host: SimHost, v: OpencastVersion): Record<string, unknown> {
-  return {
-    base_url: host.baseUrl,
-    ...(atLeast(v, 2) ? { address: addressOf(host.baseUrl) } : {}),
-    ...(atLeast(v, 8) && host.nodeName ? { node_name: host.nodeName } : {}),
-    ...(atLeast(v, 2) ? { memory: host.cores * 2 * 1024 ** 3, cores: host.cores } : {}),
-    // max_jobs (int) through 2.1, max_load (float) from 2.2.
-    ...(atLeast(v, 2, 2) ? { max_load: host.maxLoad } : { max_jobs: Math.round(host.maxLoad) }),
-    online: host.online,
-    active: host.active,
-    maintenance: host.maintenance,
-  };
+/**
+ * Everything hostJson/jobJson read, as flat views (see FragmentCache): a
+ * host's or job's rendered JSON is reused until one of these changes.
+ */
+interface HostView extends FragmentView {
+  major: number;
+  minor: number;
+  baseUrl: string;
+  nodeName: string | undefined;
+  cores: number;
+  maxLoad: number;
+  online: boolean;
+  active: boolean;
+  maintenance: boolean;
 }
 
-function jobJson(job: SimJob, v: OpencastVersion): Record<string, unknown> {
+interface JobView extends FragmentView {
+  major: number;
+  minor: number;
+  id: number;
+  type: string;
+  status: string;
+  operation: string;
+  processingHost: string | undefined;
+  createdHost: string;
+  createdAt: number;
+  startedAt: number | undefined;
+  load: number;
+}
+
+function hostView(host: SimHost, v: OpencastVersion): HostView {
+  const { baseUrl, nodeName, cores, maxLoad, online, active, maintenance } = host;
+  return { major: v.major, minor: v.minor, baseUrl, nodeName, cores, maxLoad, online, active, maintenance };
+}
+
+function jobView(job: SimJob, v: OpencastVersion): JobView {
+  const { id, type, status, operation, processingHost, createdHost, createdAt, startedAt, load } = job;
+  return { major: v.major, minor: v.minor, id, type, status, operation, processingHost, createdHost, createdAt, startedAt, load };
+}
+
+// The builders below assign optional members in place rather than spreading
+// `{...(cond ? {k: v} : {})}`: same members in the same order, without a
+// throw-away object per member. Member order is the wire order.
+
+function hostJson(host: HostView): Record<string, unknown> {
+  const v: OpencastVersion = host;
+  const json: Record<string, unknown> = { base_url: host.baseUrl };
+  if (atLeast(v, 2)) json.address = addressOf(host.baseUrl);
+  if (atLeast(v, 8) && host.nodeName) json.node_name = host.nodeName;
+  if (atLeast(v, 2)) {
+    json.memory = host.cores * 2 * 1024 ** 3;
+    json.cores = host.cores;
+  }
+  // max_jobs (int) through 2.1, max_load (float) from 2.2.
+  if (atLeast(v, 2, 2)) json.max_load = host.maxLoad;
+  else json.max_jobs = Math.round(host.maxLoad);
+  json.online = host.online;
+  json.active = host.active;
+  json.maintenance = host.maintenance;
+  return json;
+}
+
+function jobJson(job: JobView): Record<string, unknown> {
+  const v: OpencastVersion = job;
   const started = job.startedAt;
-  return {
+  const json: Record<string, unknown> = {
     // id, type, version and status are XML attributes (strings before 8.0).
     id: attr(v, job.id),
     type: job.type,
@@ -60,14 +130,21 @@ function jobJson(job: SimJob, v: OpencastVersion): Record<string, unknown> {
     organization: 'mh_default_org',
     operation: job.operation,
     url: `${job.processingHost ?? job.createdHost}${servicePath(job.type)}/job/${job.id}.xml`,
-    ...(job.processingHost ? { processingHost: job.processingHost } : {}),
-    createdHost: job.createdHost,
-    dateCreated: iso(job.createdAt),
-    ...(started !== undefined ? { dateStarted: iso(started), queueTime: started - job.createdAt } : {}),
-    jobLoad: job.load,
-    dispatchable: true,
   };
+  if (job.processingHost) json.processingHost = job.processingHost;
+  json.createdHost = job.createdHost;
+  json.dateCreated = iso(job.createdAt);
+  if (started !== undefined) {
+    json.dateStarted = iso(started);
+    json.queueTime = started - job.createdAt;
+  }
+  json.jobLoad = job.load;
+  json.dispatchable = true;
+  return json;
 }
+
+const hostTexts = new FragmentCache<SimHost, HostView>((view) => jettisonText(hostJson(view)));
+const jobTexts = new FragmentCache<SimJob, JobView>((view) => jettisonText(jobJson(view)));
 
 const hosts: Route = {
   method: 'GET',
@@ -75,14 +152,20 @@ const hosts: Route = {
   since: [1, 4],
   // Only active hosts are listed: disabled ones vanish.
   handle: (_req, { state, version }) =>
-    jettison(200, wrap('hosts', 'host', state.hosts.filter((h) => h.active).map((h) => hostJson(h, version)))),
+    jettisonWrappedList(
+      200,
+      'hosts',
+      'host',
+      state.hosts.filter((h) => h.active).map((h) => hostTexts.text(h, hostView(h, version))),
+    ),
 };
 
 const activeJobs: Route = {
   method: 'GET',
   path: '/services/activeJobs.json',
   since: [2, 2],
-  handle: (_req, { state, version }) => jettison(200, wrap('jobs', 'job', activeJobsOf(state).map((j) => jobJson(j, version)))),
+  handle: (_req, { state, version }) =>
+    jettisonWrappedList(200, 'jobs', 'job', activeJobsOf(state).map((j) => jobTexts.text(j, jobView(j, version)))),
 };
 
 /** `{root: {item: …}}`, or `{root: ""}` when empty (Jettison, §2). */

@@ -8,7 +8,17 @@ export interface OpencastVersion {
   minor: number;
 }
 
+/** The last version parsed: the router asks for the same one on every request. */
+let lastParsed: { text: string; version: OpencastVersion } | undefined;
+
 export function parseVersion(text: string): OpencastVersion {
+  if (lastParsed?.text === text) return { ...lastParsed.version };
+  const version = parseVersionText(text);
+  lastParsed = { text, version: { ...version } };
+  return version;
+}
+
+function parseVersionText(text: string): OpencastVersion {
   const match = /^(\d+)(?:\.(\d+))?/.exec(text.trim());
   if (!match) throw new Error(`sim: unparseable Opencast version "${text}"`);
   return { major: Number(match[1]), minor: Number(match[2] ?? 0) };

@@ -22,8 +22,23 @@ export function attr(version: OpencastVersion, value: string | number | boolean)
 }
 
 /** Jettison escapes `/` as `\/`; JSON.stringify never emits a bare `/` outside strings. */
+export function jettisonText(value: unknown): string {
+  return JSON.stringify(value).replace(/\//g, '\\/');
+}
+
 export function jettison(status: number, value: unknown): WireResponse {
-  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value).replace(/\//g, '\\/') };
+  return { status, headers: { 'content-type': 'application/json' }, body: jettisonText(value) };
+}
+
+/**
+ * `jettison(status, {root: {item: jettisonList(items)}})`, or `{root: ""}` when
+ * empty (§2), from items already rendered by `jettisonText`: the same text,
+ * assembled without serialising each item again.
+ */
+export function jettisonWrappedList(status: number, root: string, item: string, fragments: readonly string[]): WireResponse {
+  const list = fragments.length === 1 ? fragments[0]! : `[${fragments.join(',')}]`;
+  const inner = fragments.length === 0 ? '""' : `{${jettisonText(item)}:${list}}`;
+  return { status, headers: { 'content-type': 'application/json' }, body: `{${jettisonText(root)}:${inner}}` };
 }
 
 /** Gson (admin-ng, /info/me.json): plain JSON, nulls omitted by Gson's default. */

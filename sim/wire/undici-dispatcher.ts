@@ -168,7 +168,7 @@ export class RouterDispatcher extends Dispatcher {
     if (finished) return;
     if (this.#closed) return fail(Object.assign(new Error('The client is destroyed'), { code: 'UND_ERR_DESTROYED' }));
 
-    const origin = new URL(String(options.origin ?? 'http://localhost'));
+    const origin = originUrl(String(options.origin ?? 'http://localhost'));
     let response: WireResponse;
     try {
       response = await this.#router(await toWireRequest(options, origin));
@@ -192,8 +192,9 @@ export class RouterDispatcher extends Dispatcher {
     finished = true;
     this.#inflight.delete(fail);
     const body = options.method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(response.body, 'utf8');
-    const headers = { ...lowerCaseKeys(response.headers) };
-    headers['content-length'] ??= String(Buffer.byteLength(response.body, 'utf8'));
+    const headers = lowerCaseKeys(response.headers);
+    // The body's own byte count, also for HEAD (whose body is not sent).
+    headers['content-length'] ??= String(options.method === 'HEAD' ? Buffer.byteLength(response.body, 'utf8') : body.length);
     sink.headers(response.status, headers, STATUS_CODES[response.status] ?? '');
     if (body.length > 0) sink.data(body);
     sink.end();
@@ -221,8 +222,19 @@ export class RouterDispatcher extends Dispatcher {
   }
 }
 
+/** A copy with lower-case names (a later duplicate wins, as with Object.fromEntries). */
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  return out;
+}
+
+/** The parsed origin of the last exchange: a client sends every request to the same one. Only read, never changed. */
+let lastOrigin: { text: string; url: URL } | undefined;
+
+function originUrl(text: string): URL {
+  if (lastOrigin?.text !== text) lastOrigin = { text, url: new URL(text) };
+  return lastOrigin.url;
 }
 
 async function toWireRequest(options: Dispatcher.DispatchOptions, origin: URL): Promise<WireRequest> {
