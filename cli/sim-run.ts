@@ -201,6 +201,10 @@ async function runDirect(options: SimRunOptions): Promise<SimRunResult> {
         cycleLog.push({ at: new Date(t).toISOString(), action: 'error', workers: [], reason: message });
       }
       if (cycles % 60 === 0) options.onProgress?.((t - start) / (end - start));
+      // The in-process transports answer within one microtask chain, so without this the loop would never
+      // reach the event loop: the immediates that finish each HTTP body (undici, Node streams) would pile
+      // up with the bodies they hold, and a week ran out of memory.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     clock.set(end);
     return summarize({ scenario, settings, cluster, start, end, began, onProgress: options.onProgress }, { cycles, failedCycles, actions, cycleLog });
