@@ -77,10 +77,22 @@ async function begin(deps: ScalerDeps, command: string): Promise<Observation> {
   return observation;
 }
 
+/**
+ * Starts the chosen workers. One that Opencast still holds in maintenance (the
+ * flag of the drain that stopped it: Opencast keeps it across restarts, and
+ * DCE's OpsWorks deploy recipe used to clear it) has the flag switched off at
+ * once: while it is stopped no job can go to it, and once back it must get
+ * work. Without this a scaled-up cluster could sit idle behind a growing queue.
+ */
 async function startAll(actuator: Actuator, decision: Decision, workers: readonly Worker[]): Promise<void> {
   for (const verdict of decision.chosen) {
     const worker = workers.find((w) => w.id === verdict.id);
-    if (worker) await actuator.start(worker, verdict.detail);
+    if (!worker) continue;
+    await actuator.start(worker, verdict.detail);
+    if (worker.registered && worker.maintenance && worker.statusClass === 'stopped') {
+      // Recorded with its error if Opencast refuses; the start stands either way.
+      await actuator.setMaintenance(worker, false, 'started: back in service once online').catch(() => undefined);
+    }
   }
 }
 

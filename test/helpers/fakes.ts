@@ -49,8 +49,8 @@ export class FakeOpencast implements OpencastPort {
   lateJobs: OpencastJob[] = [];
   constructor(specs: WorkerSpec[]) {
     this.hosts = specs
-      .filter((s) => (s.status ?? 'online') === 'online')
-      .map((s) => ({ baseUrl: `http://${s.hostname}.internal`, online: true, active: true, maintenance: Boolean(s.maintenance) }));
+      .filter((s) => s.registered ?? (s.status ?? 'online') === 'online')
+      .map((s) => ({ baseUrl: `http://${s.hostname}.internal`, online: (s.status ?? 'online') === 'online', active: true, maintenance: Boolean(s.maintenance) }));
     let id = 0;
     for (const s of specs) {
       for (let j = 0; j < (s.running ?? 0); j++) {

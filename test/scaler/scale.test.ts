@@ -109,6 +109,27 @@ describe('scaleUp and scaleTo', () => {
     ]);
   });
 
+  it('switches maintenance off on a started worker that Opencast still holds in maintenance', async () => {
+    const { fleet, opencast, deps } = setup([
+      { hostname: 'worker1' },
+      { hostname: 'worker2', status: 'stopped', hasEc2: true, registered: true, maintenance: true },
+      { hostname: 'worker3', status: 'stopped', hasEc2: true, registered: true },
+    ]);
+    const result = await scaleUp(deps, 2, false);
+    expect(fleet.calls.map((c) => c.target).sort()).toEqual(['ow-worker2', 'ow-worker3']);
+    expect(opencast.calls).toEqual([{ op: 'maintenance-off', target: 'http://worker2.internal' }]);
+    expect(result.actions.find((a) => a.action === 'maintenance-off')).toMatchObject({ hostname: 'worker2', reason: expect.stringMatching(/back in service/) });
+  });
+
+  it('keeps the start when Opencast refuses the maintenance switch, and records the refusal', async () => {
+    const { fleet, opencast, deps } = setup([{ hostname: 'worker1' }, { hostname: 'worker2', status: 'stopped', hasEc2: true, registered: true, maintenance: true }]);
+    const observed = await deps.observe();
+    opencast.down = true;
+    const result = await scaleUp({ ...deps, observe: async () => observed }, 1, false);
+    expect(fleet.calls).toEqual([{ op: 'start', target: 'ow-worker2' }]);
+    expect(result.actions.find((a) => a.action === 'maintenance-off')?.error).toMatch(/ECONNREFUSED/);
+  });
+
   it('scales to a smaller target through the maintenance bracket', async () => {
     const { fleet, deps } = setup([{ hostname: 'worker1', uptimeMinutes: 70 }, { hostname: 'worker2', uptimeMinutes: 20 }]);
     await scaleTo(deps, 1, false);
