@@ -138,21 +138,19 @@ function toFleetInstance(
   const privateDns = nonEmpty(i.PrivateDns) ?? nonEmpty(ec2?.PrivateDnsName);
   const publicDns = nonEmpty(i.PublicDns) ?? nonEmpty(ec2?.PublicDnsName);
   const instanceType = i.InstanceType ?? ec2?.InstanceType;
-  return {
-    id: i.InstanceId,
-    hostname: i.Hostname ?? '',
-    status: i.Status ?? 'unknown',
-    ...(i.Ec2InstanceId ? { ec2Id: i.Ec2InstanceId } : {}),
-    ...(instanceType ? { instanceType } : {}),
-    ...(privateDns ? { privateDns } : {}),
-    ...(publicDns ? { publicDns } : {}),
-    layerNames: layerIds.flatMap((id) => {
-      const name = layerNames.get(id);
-      return name ? [name] : [];
-    }),
-    layerIds,
-    ...(i.AutoScalingType ? { autoScalingType: i.AutoScalingType } : {}),
-    ...(ec2?.LaunchTime ? { launchTime: ec2.LaunchTime.toISOString() } : {}),
-    ...(ec2 ? { tags: tagsOf(ec2) } : {}),
-  };
+  // Optional fields are assigned in place (not spread): this runs for every instance of every observation.
+  const out = { id: i.InstanceId, hostname: i.Hostname ?? '', status: i.Status ?? 'unknown' } as FleetInstance;
+  if (i.Ec2InstanceId) out.ec2Id = i.Ec2InstanceId;
+  if (instanceType) out.instanceType = instanceType;
+  if (privateDns) out.privateDns = privateDns;
+  if (publicDns) out.publicDns = publicDns;
+  out.layerNames = layerIds.flatMap((id) => {
+    const name = layerNames.get(id);
+    return name ? [name] : [];
+  });
+  out.layerIds = layerIds;
+  if (i.AutoScalingType) out.autoScalingType = i.AutoScalingType;
+  if (ec2?.LaunchTime) out.launchTime = ec2.LaunchTime.toISOString();
+  if (ec2) out.tags = tagsOf(ec2);
+  return out;
 }
