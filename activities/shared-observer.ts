@@ -31,7 +31,7 @@ export function withSharedObservations(
   const fleet: FleetPort = {
     findCluster: (name) => deps.fleet.findCluster(name),
     listLayers: (cluster) => deps.fleet.listLayers(cluster),
-    listInstances: (cluster, layers) => deps.fleet.listInstances(cluster, layers),
+    listInstances: (cluster, layers, options) => deps.fleet.listInstances(cluster, layers, options),
     startInstance: async (id) => {
       changed();
       await deps.fleet.startInstance(id);

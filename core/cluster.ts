@@ -45,6 +45,15 @@ export function hostUrlOf(instance: FleetInstance): string | undefined {
   return instance.privateDns ? `http://${instance.privateDns}` : undefined;
 }
 
+/**
+ * Whether the scaler needs an instance's EC2 facts: a worker's launch time is
+ * its uptime (the billing rules) and its tags may protect it; any other node
+ * only needs a DNS name, which OpsWorks gives unless it is missing.
+ */
+export function needsEc2Details(instance: FleetInstance): boolean {
+  return roleOf(instance) === 'worker' || !instance.privateDns;
+}
+
 /** The admin node: the first managed instance whose role is admin (OpsWorks time/load-based ones are ignored). */
 export function adminOf(instances: readonly FleetInstance[]): FleetInstance | undefined {
   return instances.find((i) => !i.autoScalingType && roleOf(i) === 'admin');

@@ -4,6 +4,15 @@
  */
 import type { ClusterRef, Datapoint, FleetInstance, Layer, OpencastHost, OpencastJob } from './types';
 
+export interface ListInstancesOptions {
+  /**
+   * Which instances need their EC2 facts (launch time, tags), judged on what the provider knows
+   * without them; the others may come back without. Default: all. Lets the OpsWorks provider
+   * leave the admin and engage nodes out of its EC2 call.
+   */
+  detailsFor?: (instance: FleetInstance) => boolean;
+}
+
 /** The machines: OpsWorks stack (original model) or EC2 instances found by tags. */
 export interface FleetPort {
   findCluster(name: string): Promise<ClusterRef>;
@@ -12,7 +21,7 @@ export interface FleetPort {
    * Every instance of the cluster with its EC2 facts, in a fixed number of calls whatever the fleet size.
    * `layers` from `listLayers` spares the provider looking them up again.
    */
-  listInstances(cluster: ClusterRef, layers?: readonly Layer[]): Promise<FleetInstance[]>;
+  listInstances(cluster: ClusterRef, layers?: readonly Layer[], options?: ListInstancesOptions): Promise<FleetInstance[]>;
   startInstance(id: string): Promise<void>;
   stopInstance(id: string): Promise<void>;
 }

@@ -4,7 +4,7 @@
  * is recorded in the view, not thrown: scale-up may still go on, and every
  * scale-down rule fails closed on it.
  */
-import { adminOf, adminUrlOf, buildClusterView } from '../core/cluster';
+import { adminOf, adminUrlOf, buildClusterView, needsEc2Details } from '../core/cluster';
 import { countBacklog, HIGH_LOAD_OPERATIONS, queueCounts, runningByHost } from '../core/jobs';
 import type { FleetPort, OpencastPort } from '../core/ports';
 import type { Settings } from '../core/settings';
@@ -43,7 +43,7 @@ export async function observeCluster(deps: ObserveDeps): Promise<Observation> {
   if (deps.cache) deps.cache.cluster = cluster;
   const layers = deps.cache?.layers ?? (await deps.fleet.listLayers(cluster));
   if (deps.cache) deps.cache.layers = layers;
-  const instances = await deps.fleet.listInstances(cluster, layers);
+  const instances = await deps.fleet.listInstances(cluster, layers, { detailsFor: needsEc2Details });
   const admin = adminOf(instances);
   const url = deps.settings.opencast.url ?? (admin ? adminUrlOf(admin) : undefined);
   const opencast = url ? deps.opencastAt(url) : undefined;

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-opsworks';
 import type { EC2Client, Instance as Ec2Instance } from '@aws-sdk/client-ec2';
 import { ConfigError, ProtocolError } from '../../core/errors';
-import type { FleetPort } from '../../core/ports';
+import type { FleetPort, ListInstancesOptions } from '../../core/ports';
 import type { ClusterRef, FleetInstance, Layer } from '../../core/types';
 import { AnswerReader } from './answer-shape';
 import { describeEc2Instances, EC2_MAX_PAGE_SIZE, nonEmpty, tagsOf } from './ec2-describe';
@@ -76,9 +76,9 @@ export class OpsWorksFleet implements FleetPort {
 
   /**
    * Three calls whatever the fleet size: DescribeLayers (skipped when the caller has them),
-   * OpsWorks DescribeInstances, EC2 DescribeInstances.
+   * OpsWorks DescribeInstances, EC2 DescribeInstances (only for instances `detailsFor` wants).
    */
-  async listInstances(cluster: ClusterRef, knownLayers?: readonly Layer[]): Promise<FleetInstance[]> {
+  async listInstances(cluster: ClusterRef, knownLayers?: readonly Layer[], options: ListInstancesOptions = {}): Promise<FleetInstance[]> {
     const [layers, described] = await Promise.all([
       knownLayers ?? this.listLayers(cluster),
       callAws({ system: 'opsworks', operation: 'DescribeInstances' }, () =>
@@ -87,9 +87,14 @@ export class OpsWorksFleet implements FleetPort {
     ]);
     const read = new AnswerReader('opsworks', 'DescribeInstances');
     const opsworksInstances = read.list(described.Instances, 'Instances').map((i, n) => checkInstance(read, i, `Instances[${n}]`));
+    const layerNames = new Map(layers.map((l) => [l.id, l.name]));
     // Only instances whose EC2 instance may be running: launch time and tags matter only there,
     // and a stopped fleet's XML would be most of the answer (OpsWorks has type and DNS itself).
-    const ec2Ids = opsworksInstances.flatMap((i) => (i.Ec2InstanceId && !NOT_RUNNING.has(i.Status ?? '') ? [i.Ec2InstanceId] : []));
+    // Of those, only the ones the caller wants details for (judged on the OpsWorks facts alone).
+    const wanted = options.detailsFor ?? (() => true);
+    const ec2Ids = opsworksInstances.flatMap((i) =>
+      i.Ec2InstanceId && !NOT_RUNNING.has(i.Status ?? '') && wanted(toFleetInstance(i, undefined, layerNames)) ? [i.Ec2InstanceId] : [],
+    );
     // Instances never started have no EC2 instance yet: no EC2 call is needed for them.
     const ec2ById = new Map<string, Ec2Instance>();
     if (ec2Ids.length > 0) {
@@ -100,7 +105,6 @@ export class OpsWorksFleet implements FleetPort {
       );
       for (const e of ec2Instances) if (e.InstanceId) ec2ById.set(e.InstanceId, e);
     }
-    const layerNames = new Map(layers.map((l) => [l.id, l.name]));
     return opsworksInstances.map((i) => toFleetInstance(i, i.Ec2InstanceId ? ec2ById.get(i.Ec2InstanceId) : undefined, layerNames));
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { billedMinutes, chargedSeconds, hasReachedBillingWindow, secondsUntilBillingWindow, uptimeSeconds } from '../../core/billing';
-import { buildClusterView, roleOf, statusClass } from '../../core/cluster';
+import { buildClusterView, needsEc2Details, roleOf, statusClass } from '../../core/cluster';
 import { beefiness, rankForStart, rankForStop } from '../../core/ranking';
 import { instanceOf, NOW, viewOf } from '../helpers/views';
 
@@ -31,6 +31,17 @@ describe('roleOf', () => {
     expect(roleOf({ ...worker, hostname: 'node1' })).toBe('other');
     expect(roleOf({ ...worker, hostname: 'admin1', layerNames: [] })).toBe('admin');
     expect(roleOf({ ...worker, hostname: 'engage1', layerNames: [] })).toBe('engage');
+  });
+});
+
+describe('needsEc2Details', () => {
+  it('wants a worker\'s EC2 facts, and another node\'s only when OpsWorks gave no DNS name', () => {
+    const worker = instanceOf({ hostname: 'worker1' }, 1);
+    const admin = { ...instanceOf({ hostname: 'admin1' }, 2), layerNames: ['Admin'] };
+    const { privateDns: _dns, ...bare } = admin;
+    expect(needsEc2Details(worker)).toBe(true);
+    expect(needsEc2Details(admin)).toBe(false);
+    expect(needsEc2Details(bare)).toBe(true);
   });
 });
 

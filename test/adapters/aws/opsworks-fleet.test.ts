@@ -107,6 +107,29 @@ describe.each(transports)('OpsWorksFleet over $name', (transport) => {
       expect(neverStarted?.tags).toBeUndefined();
     });
 
+    it('joins EC2 facts only to the instances the caller wants details for', async () => {
+      // Act
+      const instances = await fleet.listInstances({ name: 'prod-cluster', id: state.stack.id }, undefined, {
+        detailsFor: (i) => i.hostname.startsWith('worker'),
+      });
+      const byHost = new Map(instances.map((i) => [i.hostname, i]));
+
+      // Assess: the admin keeps what OpsWorks says of it, without launch time or tags.
+      expect(byHost.get('admin1')).toMatchObject({ privateDns: expect.any(String), publicDns: 'ec2-54-0-0-10.compute-1.amazonaws.com', ec2Id: expect.any(String) });
+      expect(byHost.get('admin1')?.launchTime).toBeUndefined();
+      expect(byHost.get('admin1')?.tags).toBeUndefined();
+      expect(byHost.get('worker1')).toMatchObject({ launchTime: new Date(T0 - 50 * 60_000).toISOString(), tags: expect.objectContaining({ Name: 'worker1' }) });
+    });
+
+    it('makes no EC2 call when the caller wants no details at all', async () => {
+      // Act
+      const instances = await fleet.listInstances({ name: 'prod-cluster', id: state.stack.id }, undefined, { detailsFor: () => false });
+
+      // Assess
+      expect(instances).toHaveLength(6);
+      expect(countCalls(aws.calls, 'ec2', 'DescribeInstances')).toBe(0);
+    });
+
     it('makes no EC2 call when no instance has an EC2 instance yet', async () => {
       // Prepare
       state.instances.splice(0, state.instances.length, instance({ opsworksId: 'ow-new', hostname: 'worker9' }));
