@@ -37,16 +37,16 @@ export async function describeEc2Instances(
 /** The fields the fleet adapters read, type-checked. */
 function checkInstance(read: AnswerReader, value: unknown, field: string): Instance {
   const i = read.record(value, field);
-  read.optionalText(i.InstanceId, `${field}.instanceId`);
-  read.optionalText(i.InstanceType, `${field}.instanceType`);
-  read.optionalText(i.PrivateDnsName, `${field}.privateDnsName`);
-  read.optionalText(i.PublicDnsName, `${field}.dnsName`);
-  read.optionalDate(i.LaunchTime, `${field}.launchTime`);
-  if (i.State !== undefined) read.optionalText(read.record(i.State, `${field}.instanceState`).Name, `${field}.instanceState.name`);
-  read.optionalList(i.Tags, `${field}.tagSet`).forEach((tag, t) => {
-    const { Key, Value } = read.record(tag, `${field}.tagSet[${t}]`);
-    read.optionalText(Key, `${field}.tagSet[${t}].key`);
-    read.optionalText(Value, `${field}.tagSet[${t}].value`);
+  read.optionalText(i.InstanceId, field, 'instanceId');
+  read.optionalText(i.InstanceType, field, 'instanceType');
+  read.optionalText(i.PrivateDnsName, field, 'privateDnsName');
+  read.optionalText(i.PublicDnsName, field, 'dnsName');
+  read.optionalDate(i.LaunchTime, field, 'launchTime');
+  if (i.State !== undefined) read.optionalText(read.record(i.State, field, 'instanceState').Name, field, 'instanceState.name');
+  read.optionalList(i.Tags, field, 'tagSet').forEach((tag, t) => {
+    const { Key, Value } = read.record(tag, field, `tagSet[${t}]`);
+    read.optionalText(Key, field, `tagSet[${t}].key`);
+    read.optionalText(Value, field, `tagSet[${t}].value`);
   });
   return i as Instance;
 }

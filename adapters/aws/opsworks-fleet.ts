@@ -121,13 +121,14 @@ export class OpsWorksFleet implements FleetPort {
   }
 }
 
+const INSTANCE_TEXT_FIELDS = ['InstanceId', 'Hostname', 'Status', 'Ec2InstanceId', 'InstanceType', 'PrivateDns', 'PublicDns', 'AutoScalingType'] as const;
+
 /** The fields read below, type-checked: the SDK passes whatever the answer held. */
 function checkInstance(read: AnswerReader, value: unknown, field: string): OpsworksInstance {
   const i = read.record(value, field);
-  for (const key of ['InstanceId', 'Hostname', 'Status', 'Ec2InstanceId', 'InstanceType', 'PrivateDns', 'PublicDns', 'AutoScalingType']) {
-    read.optionalText(i[key], `${field}.${key}`);
-  }
-  read.optionalList(i.LayerIds, `${field}.LayerIds`).forEach((id, n) => read.text(id, `${field}.LayerIds[${n}]`));
+  for (const key of INSTANCE_TEXT_FIELDS) read.optionalText(i[key], field, key);
+  const layerIds = read.optionalList(i.LayerIds, field, 'LayerIds');
+  for (let n = 0; n < layerIds.length; n++) if (typeof layerIds[n] !== 'string') read.text(layerIds[n], `${field}.LayerIds[${n}]`);
   return i as OpsworksInstance;
 }
 

@@ -7,8 +7,10 @@
  */
 import { ProtocolError } from '../../core/errors';
 
-function fail(field: string, expected: string, value: unknown): never {
-  throw new ProtocolError('opencast', `${field}: expected ${expected}, got ${describe(value)}`);
+/** `field` plus an optional `key`, joined only when a check fails: reading a healthy answer builds no path strings. */
+function fail(field: string, expected: string, value: unknown, key?: string): never {
+  const path = key === undefined ? field : `${field}.${key}`;
+  throw new ProtocolError('opencast', `${path}: expected ${expected}, got ${describe(value)}`);
 }
 
 /** A short, safe description of an unexpected value (never the whole body). */
@@ -39,8 +41,8 @@ export function parseJsonBody(text: string, what: string): unknown {
   }
 }
 
-export function asRecord(value: unknown, field: string): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(field, 'an object', value);
+export function asRecord(value: unknown, field: string, key?: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(field, 'an object', value, key);
   return value as Record<string, unknown>;
 }
 
@@ -66,40 +68,40 @@ export function unwrapList(body: unknown, root: string, item: string): unknown[]
 }
 
 /** Text field; numbers and booleans are accepted because Jettison types numeric-looking element text. */
-export function asText(value: unknown, field: string): string {
+export function asText(value: unknown, field: string, key?: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'boolean') return String(value);
-  return fail(field, 'text', value);
+  return fail(field, 'text', value, key);
 }
 
-export function asOptionalText(value: unknown, field: string): string | undefined {
-  return value === undefined || value === null ? undefined : asText(value, field);
+export function asOptionalText(value: unknown, field: string, key?: string): string | undefined {
+  return value === undefined || value === null ? undefined : asText(value, field, key);
 }
 
 /** Number, or a numeric string (attribute-backed fields before 8.0). */
-export function asNumber(value: unknown, field: string): number {
+export function asNumber(value: unknown, field: string, key?: string): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && value.trim() !== '') {
     const parsed = Number(value);
     if (Number.isFinite(parsed)) return parsed;
   }
-  return fail(field, 'a number', value);
+  return fail(field, 'a number', value, key);
 }
 
-export function asOptionalNumber(value: unknown, field: string): number | undefined {
-  return value === undefined || value === null ? undefined : asNumber(value, field);
+export function asOptionalNumber(value: unknown, field: string, key?: string): number | undefined {
+  return value === undefined || value === null ? undefined : asNumber(value, field, key);
 }
 
 /** Boolean, or `"true"`/`"false"` (attribute-backed fields before 8.0). */
-export function asBoolean(value: unknown, field: string): boolean {
+export function asBoolean(value: unknown, field: string, key?: string): boolean {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'string') {
     const lower = value.trim().toLowerCase();
     if (lower === 'true') return true;
     if (lower === 'false') return false;
   }
-  return fail(field, 'a boolean', value);
+  return fail(field, 'a boolean', value, key);
 }
 
 /** A text/plain integer body such as `/services/count` or `/workflow/queuedJobCount`. */

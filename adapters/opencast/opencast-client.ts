@@ -225,14 +225,14 @@ function toDependencyError(what: string, error: unknown, signal: AbortSignal, ti
 function toHost(item: unknown, field: string): OpencastHost {
   const host = asRecord(item, field);
   // max_jobs (int) through 2.1, max_load (float) from 2.2 (§3 hosts.json).
-  const maxLoad = asOptionalNumber(host.max_load, `${field}.max_load`) ?? asOptionalNumber(host.max_jobs, `${field}.max_jobs`);
-  const cores = asOptionalNumber(host.cores, `${field}.cores`);
-  const nodeName = asOptionalText(host.node_name, `${field}.node_name`);
+  const maxLoad = asOptionalNumber(host.max_load, field, 'max_load') ?? asOptionalNumber(host.max_jobs, field, 'max_jobs');
+  const cores = asOptionalNumber(host.cores, field, 'cores');
+  const nodeName = asOptionalText(host.node_name, field, 'node_name');
   return {
-    baseUrl: asText(host.base_url, `${field}.base_url`),
-    online: asBoolean(host.online, `${field}.online`),
-    active: asBoolean(host.active, `${field}.active`),
-    maintenance: asBoolean(host.maintenance, `${field}.maintenance`),
+    baseUrl: asText(host.base_url, field, 'base_url'),
+    online: asBoolean(host.online, field, 'online'),
+    active: asBoolean(host.active, field, 'active'),
+    maintenance: asBoolean(host.maintenance, field, 'maintenance'),
     ...(maxLoad !== undefined ? { maxLoad } : {}),
     ...(cores !== undefined ? { cores } : {}),
     ...(nodeName !== undefined ? { nodeName } : {}),
@@ -241,15 +241,15 @@ function toHost(item: unknown, field: string): OpencastHost {
 
 function toJob(item: unknown, field: string): OpencastJob {
   const job = asRecord(item, field);
-  const processingHost = asOptionalText(job.processingHost, `${field}.processingHost`);
-  const createdHost = asOptionalText(job.createdHost, `${field}.createdHost`);
-  const jobLoad = asOptionalNumber(job.jobLoad, `${field}.jobLoad`);
+  const processingHost = asOptionalText(job.processingHost, field, 'processingHost');
+  const createdHost = asOptionalText(job.createdHost, field, 'createdHost');
+  const jobLoad = asOptionalNumber(job.jobLoad, field, 'jobLoad');
   return {
     // id/type/status are XML attributes: strings through 7.x, typed from 8.0 (§2).
-    id: asText(job.id, `${field}.id`),
-    type: asText(job.type, `${field}.type`),
-    status: asText(job.status, `${field}.status`),
-    operation: asText(job.operation, `${field}.operation`),
+    id: asText(job.id, field, 'id'),
+    type: asText(job.type, field, 'type'),
+    status: asText(job.status, field, 'status'),
+    operation: asText(job.operation, field, 'operation'),
     ...(processingHost !== undefined ? { processingHost } : {}),
     ...(createdHost !== undefined ? { createdHost } : {}),
     ...(jobLoad !== undefined ? { jobLoad } : {}),
