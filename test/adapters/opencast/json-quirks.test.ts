@@ -4,6 +4,7 @@ import {
   asBoolean,
   asList,
   asNumber,
+  asOptionalNumber,
   asText,
   parseIntegerBody,
   parseJsonBody,
@@ -40,6 +41,8 @@ describe('scalar readers', () => {
     expect(() => asBoolean('yes', 'hosts.host[1].online')).toThrow(/hosts\.host\[1\]\.online/);
     expect(() => asText(undefined, 'hosts.host[0].base_url')).toThrow(/base_url: expected text, got nothing/);
     expect(() => asList(7, 'roles')).toThrow(/roles/);
+    expect(() => asText(undefined, 'jobs.job[2]', 'status')).toThrow(/jobs\.job\[2\]\.status: expected text, got nothing$/);
+    expect(() => asOptionalNumber('lots', 'hosts.host[0]', 'max_load')).toThrow(/hosts\.host\[0\]\.max_load: expected a number/);
   });
 });
 
