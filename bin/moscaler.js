@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
+// A 64 MB young generation (V8's default is 16): the simulator and the SDK allocate short-lived objects
+// fast, and fewer scavenges make a simulated week ~5% faster (measured with `npm run bench:speed`).
 // The command ships as TypeScript; tsx compiles it on load so `npx moscaler` works right after `npm ci`.
 import { register } from 'tsx/esm/api';
 
