@@ -5,8 +5,7 @@
  */
 import type { AutoscaleConfig } from './autoscale-config';
 import { noAction, type Decision, type PauseState, type StrategyVote } from './decision';
-import { ScalingError } from './errors';
-import { judgeStopCandidates, planScaleDown, planScaleUp, type ScaleDownOptions } from './scale';
+import { judgeStopCandidates, planScaleUp, tryPlanScaleDown, type ScaleDownOptions } from './scale';
 import type { ClusterView } from './types';
 
 export interface AutoscaleInput {
@@ -60,11 +59,8 @@ export function decideAutoscale(input: AutoscaleInput): Decision {
     return withPause(noAction('auto', `Opencast unavailable (${view.opencast.error}): not scaling down`), after);
   }
   const options: ScaleDownOptions = { ...input.scaleDown, scaleAvailable: true, checkUptime: true };
-  try {
-    return withPause(planScaleDown(view, config.down_increment, options), after);
-  } catch (error) {
-    if (!(error instanceof ScalingError)) throw error;
-    const { rejected } = judgeStopCandidates(view.workers, options);
-    return withPause(noAction('auto', `all strategies vote down, but: ${error.message}`, { rejected }), after);
-  }
+  const plan = tryPlanScaleDown(view, config.down_increment, options);
+  if (!('refused' in plan)) return withPause(plan, after);
+  const { rejected } = judgeStopCandidates(view.workers, options);
+  return withPause(noAction('auto', `all strategies vote down, but: ${plan.refused}`, { rejected }), after);
 }

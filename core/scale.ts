@@ -58,6 +58,13 @@ export function planScaleUp(view: ClusterView, n: number, opts: ScaleUpOptions):
 }
 
 export function planScaleDown(view: ClusterView, requested: number, opts: ScaleDownOptions): Decision {
+  const plan = tryPlanScaleDown(view, requested, opts);
+  if ('refused' in plan) throw new ScalingError(plan.refused);
+  return plan;
+}
+
+/** planScaleDown with a refusal as a value: `scale auto` meets one most minutes, and an Error's stack costs. */
+export function tryPlanScaleDown(view: ClusterView, requested: number, opts: ScaleDownOptions): Decision | { refused: string } {
   const warnings: string[] = [];
   const reasons: string[] = [];
   const draining = new Set(opts.draining ?? []);
@@ -69,7 +76,7 @@ export function planScaleDown(view: ClusterView, requested: number, opts: ScaleD
   while (true) {
     if (active.length < n) {
       const message = `Cluster does not have ${n} online or pending workers to stop!`;
-      if (!opts.scaleAvailable || n <= 1) throw new ScalingError(message);
+      if (!opts.scaleAvailable || n <= 1) return { refused: message };
       warnings.push(`${message} Trying with fewer workers.`);
       n -= 1;
       continue;
@@ -83,7 +90,7 @@ export function planScaleDown(view: ClusterView, requested: number, opts: ScaleD
         n -= 1;
         continue;
       } else {
-        throw new ScalingError(message);
+        return { refused: message };
       }
     }
     break;
@@ -101,7 +108,7 @@ export function planScaleDown(view: ClusterView, requested: number, opts: ScaleD
     const message = `Cluster does not have ${n} workers available to stop!`;
     if (!(opts.scaleAvailable && chosen.length > 0)) {
       const why = rejected.filter((r) => r.reason !== 'NotActive').map((r) => `${r.hostname}: ${r.reason}, ${r.detail}`);
-      throw new ScalingError(why.length ? `${message} (${why.join('; ')})` : message);
+      return { refused: why.length ? `${message} (${why.join('; ')})` : message };
     }
     warnings.push(`${message} Only stopping available workers.`);
   }
