@@ -68,6 +68,11 @@ export interface LocalEngineOptions {
   onProblem?: (problem: StoreProblem) => void;
   /** How often wait() re-reads an execution run by another process. Default 1,000 ms. */
   pollMs?: number;
+  /**
+   * Also validate each definition with the library's ASL schema at load (default true; 70-200 ms each).
+   * Our own lint always runs. The project's shipped files are schema-checked by test/infra/asl-lint.test.ts.
+   */
+  validateWithLibrary?: boolean;
 }
 
 interface LoadedWorkflow {
@@ -265,7 +270,7 @@ export class LocalEngine implements WorkflowEngine {
     try {
       // Validate once here. The machine kept for runs skips validation: the library passes this option
       // to every Map iterator it builds, which it otherwise re-validates on each Map run.
-      new StateMachine(definition as unknown as StateMachineDefinition);
+      if (this.options.validateWithLibrary !== false) new StateMachine(definition as unknown as StateMachineDefinition);
       machine = new StateMachine(definition as unknown as StateMachineDefinition, { validationOptions: { noValidate: true } });
     } catch (error) {
       throw new WorkflowDefinitionError(workflow, (error as Error).message, { cause: error });

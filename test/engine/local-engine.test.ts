@@ -265,6 +265,17 @@ describe('LocalEngine', () => {
       await expect(e.start('bad', {}, { name: 'x' })).rejects.toThrow(/explicit TimeoutSeconds/);
     });
 
+    it('checks the library\'s ASL schema at load unless told the definitions are already checked', () => {
+      // A Pass state whose Next names no state: our lint has no rule for it, the library's schema does.
+      const workflows = { dangling: { StartAt: 'P', States: { P: { Type: 'Pass', Next: 'Nowhere' } } } };
+
+      const checked = new LocalEngine({ workflows, hooks: vt.hooks });
+      const trusted = new LocalEngine({ workflows, hooks: vt.hooks, validateWithLibrary: false });
+
+      expect(() => checked.prepare()).toThrow(WorkflowDefinitionError);
+      expect(() => trusted.prepare()).not.toThrow();
+    });
+
     it('refuses a Task whose function has no local handler', () => {
       const e = new LocalEngine({ workflows: fixtureWorkflows(), handlers: {}, hooks: vt.hooks });
 
