@@ -13,7 +13,7 @@ import { observeCluster } from '../scaler/observe';
 import type { PauseStore } from '../scaler/pause-store';
 import { autoscale, type Logger, type ScalerDeps } from '../scaler/scale';
 import { ManualClock } from '../sim/model/clock';
-import { createSimCluster, scenarioEnd, type Scenario } from '../sim/model/scenario';
+import { createSimCluster, delaysAnswers, scenarioEnd, type Scenario } from '../sim/model/scenario';
 import { computeStats, type SimStats } from '../sim/model/stats';
 import type { SimCluster, TimelineSample } from '../sim/model/cluster';
 import { runtimeOnCluster, scenarioEnv } from './sim-wiring';
@@ -77,7 +77,8 @@ export async function runSimulation(options: SimRunOptions): Promise<SimRunResul
  */
 async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
   const { began, scenario, start, end, every, settings } = runWindow(options);
-  const vt = VirtualTime.install({ start });
+  // Without a fault that answers late, no activity waits on a virtual timer: no async context needed.
+  const vt = VirtualTime.install({ start, activityContext: delaysAnswers(scenario) });
   const clock = fromFakeTimers(vt.clock);
   const cluster = createSimCluster(scenario, clock);
   const runtime = runtimeOnCluster(cluster, settings, clock);

@@ -21,6 +21,8 @@ export interface VirtualTimeOptions {
   flushTurns?: number;
   /** Real milliseconds an activity may stay in flight before the loop reports a stall. Default 30,000. */
   stallMs?: number;
+  /** Track which activity is waiting (see ActivityTrackerOptions.context). Default true. */
+  activityContext?: boolean;
 }
 
 /** What the local engine needs from a clock driver. */
@@ -48,7 +50,7 @@ const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Da
 
 export class VirtualTime {
   readonly clock: Clock;
-  readonly tracker = new ActivityTracker();
+  readonly tracker: ActivityTracker;
   readonly hooks: EngineHooks;
   private readonly flushTurns: number;
   private readonly stallMs: number;
@@ -56,6 +58,7 @@ export class VirtualTime {
 
   private constructor(clock: Clock, options: VirtualTimeOptions) {
     this.clock = clock;
+    this.tracker = new ActivityTracker({ context: options.activityContext ?? true });
     this.flushTurns = Math.max(1, options.flushTurns ?? 2);
     this.stallMs = options.stallMs ?? 30_000;
     const onAdvance = options.onAdvance;

@@ -49,6 +49,14 @@ export const FAULT_KINDS = [
   'kill-scaler',
 ] as const;
 
+/** Fault kinds whose answers arrive later on the virtual clock (a waiting activity must say so: engine/activity.ts). */
+export const DELAYING_FAULTS: ReadonlySet<(typeof FAULT_KINDS)[number]> = new Set(['opencast-slow']);
+
+/** Does anything in this scenario answer late on the virtual clock? */
+export function delaysAnswers(scenario: Pick<Scenario, 'faults'>): boolean {
+  return scenario.faults.some((f) => DELAYING_FAULTS.has(f.kind));
+}
+
 /**
  * Bounds that keep a hostile or mistyped scenario from exhausting memory or
  * running for ever: far beyond any real cluster (Harvard's peak is ten workers

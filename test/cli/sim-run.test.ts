@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, runSimulation } from '../../cli/sim-run';
-import { loadScenarioFile } from '../../sim/model/scenario';
+import { delaysAnswers, loadScenarioFile, parseScenario } from '../../sim/model/scenario';
 
 const SMALL = fileURLToPath(new URL('../../scenarios/small-quiet.json', import.meta.url));
 
@@ -34,5 +34,17 @@ describe('runSimulation', () => {
     expect(result.failedCycles).toBe(0);
     // Each immediate ran within the hour it was scheduled in, not after the whole run.
     expect(turns.slice(0, 3)).toEqual([0, 60, 120]);
+  });
+
+  it('still lets a slow Opencast delay answers on the virtual clock (the activity context is on for such a scenario)', async () => {
+    const base = await loadScenarioFile(SMALL);
+    const scenario = parseScenario({ ...base, faults: [{ at: '+10m', kind: 'opencast-slow', forMinutes: 20 }] });
+    expect(delaysAnswers(base)).toBe(false);
+    expect(delaysAnswers(scenario)).toBe(true);
+
+    const result = await runSimulation({ scenario, config: defaultConfig(), durationMs: 3_600_000 });
+
+    expect(result.cycles).toBe(60);
+    expect(result.failedCycles).toBe(0);
   });
 });

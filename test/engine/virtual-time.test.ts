@@ -5,6 +5,7 @@ import { VirtualTimeStallError } from '../../engine/errors';
 import { LocalEngine } from '../../engine/local-engine';
 import type { JsonValue } from '../../engine/types';
 import { VirtualTime } from '../../engine/virtual-time';
+import { idleWhile } from '../../engine/activity';
 import { fixtureHandlers, fixtureWorkflows } from '../fixtures/engine-handlers';
 
 const T0 = '2024-03-04T10:00:00.000Z';
@@ -79,6 +80,21 @@ describe('VirtualTime', () => {
     await expect(vt.run({ until: () => e.activeCount === 0 })).rejects.toThrow(VirtualTimeStallError);
     await expect(vt.run({ until: () => e.activeCount === 0 })).rejects.toThrow(/slow\/stuck\/Slow/);
     void ref;
+  });
+
+  it.each([true, false])('lets an activity that waits idly on a virtual timer move the clock only with the activity context (%s)', async (context) => {
+    vt = VirtualTime.install({ start: T0, stallMs: 200, activityContext: context });
+    const handlers = { slow: () => idleWhile(new Promise<JsonValue>((resolve) => setTimeout(() => resolve({ waited: true }), 10_000))) };
+    const e = new LocalEngine({ workflows: { slow: slowTask }, handlers, hooks: vt.hooks });
+    const ref = await e.start('slow', {}, { name: 'idle-wait' });
+
+    if (context) {
+      // Known to wait idly, the activity lets the clock move: its Task's 1 s timeout fires first.
+      expect(await vt.drive(e.wait(ref))).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    } else {
+      // Without the context nobody knows who waits: the loop says so instead of moving the clock.
+      await expect(vt.run({ until: () => e.activeCount === 0 })).rejects.toThrow(VirtualTimeStallError);
+    }
   });
 
   it('drive() fails when the virtual deadline comes first', async () => {
