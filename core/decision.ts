@@ -80,9 +80,8 @@ export interface VerdictGroup {
  * A decision as a workflow history records it: every worker's verdict, with
  * workers that share one ("NotActive: state stopped") named in one group and
  * without the ids a hostname already identifies. A 50-worker cycle's plan is
- * then ~1.5 KB rather than ~8 KB in each of the half-dozen places a Step
- * Functions history repeats it, and stays far below the 256 KB payload limit
- * for fleets of hundreds.
+ * then ~1.5 KB rather than ~8 KB, and stays far below Step Functions' 256 KB
+ * payload limit for fleets of hundreds.
  */
 export interface DecisionRecord extends Omit<Decision, 'chosen' | 'rejected'> {
   chosen: Array<{ hostname: string; detail: string }>;

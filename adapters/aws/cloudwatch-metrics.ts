@@ -82,8 +82,10 @@ export class CloudWatchMetrics implements MetricsPort {
       nextToken = read.optionalText(out.NextToken, 'NextToken');
       pages += 1;
     } while (nextToken && pages < MAX_PAGES);
+    // Never vote on part of a window.
+    const incomplete = nextToken ? `CloudWatch's answer was still incomplete after ${MAX_PAGES} pages` : undefined;
     return queries.map((_, i) => {
-      const error = errors[i];
+      const error = errors[i] ?? incomplete;
       if (error) return { error };
       // Oldest first: the strategies sort as they need, and CloudWatch's order is the request's ScanBy.
       return { datapoints: points[i]!.sort((a, b) => a.timestamp.localeCompare(b.timestamp)) };
