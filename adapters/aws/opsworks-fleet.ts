@@ -91,9 +91,11 @@ export class OpsWorksFleet implements FleetPort {
     // Only instances whose EC2 instance may be running: launch time and tags matter only there,
     // and a stopped fleet's XML would be most of the answer (OpsWorks has type and DNS itself).
     // Of those, only the ones the caller wants details for (judged on the OpsWorks facts alone).
+    // Each instance is built once from OpsWorks alone; only those joined with EC2 facts are built again.
+    const bare = opsworksInstances.map((i) => toFleetInstance(i, undefined, layerNames));
     const wanted = options.detailsFor ?? (() => true);
-    const ec2Ids = opsworksInstances.flatMap((i) =>
-      i.Ec2InstanceId && !NOT_RUNNING.has(i.Status ?? '') && wanted(toFleetInstance(i, undefined, layerNames)) ? [i.Ec2InstanceId] : [],
+    const ec2Ids = opsworksInstances.flatMap((i, n) =>
+      i.Ec2InstanceId && !NOT_RUNNING.has(i.Status ?? '') && wanted(bare[n]!) ? [i.Ec2InstanceId] : [],
     );
     // Instances never started have no EC2 instance yet: no EC2 call is needed for them.
     const ec2ById = new Map<string, Ec2Instance>();
@@ -105,7 +107,10 @@ export class OpsWorksFleet implements FleetPort {
       );
       for (const e of ec2Instances) if (e.InstanceId) ec2ById.set(e.InstanceId, e);
     }
-    return opsworksInstances.map((i) => toFleetInstance(i, i.Ec2InstanceId ? ec2ById.get(i.Ec2InstanceId) : undefined, layerNames));
+    return opsworksInstances.map((i, n) => {
+      const ec2 = i.Ec2InstanceId ? ec2ById.get(i.Ec2InstanceId) : undefined;
+      return ec2 ? toFleetInstance(i, ec2, layerNames) : bare[n]!;
+    });
   }
 
   async startInstance(id: string): Promise<void> {
