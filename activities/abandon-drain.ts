@@ -4,11 +4,10 @@
  * this step switches maintenance off, its one side effect); once a stop may have
  * been sent it stays out of service (stop unconfirmed) for the next cycle to see.
  */
-import type { ActivityDeps, ActivityHandler } from './deps';
-import { parseDrainState } from './drain-state';
-import { lambdaHandler } from './lambda-runtime';
-import { observe } from './worker-facts';
-import { advance, type WorkerSlot } from './worker-slot';
+import type { ActivityDeps, ActivityHandler } from './support/deps';
+import { parseDrainState } from './support/drain-state';
+import { observe } from './support/observe';
+import { advance, type WorkerSlot } from '../machines/worker-slot';
 
 export function createAbandonDrainHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
   return async (event) => {
@@ -23,4 +22,3 @@ export function createAbandonDrainHandler(deps: ActivityDeps): ActivityHandler<u
   };
 }
 
-export const handler = lambdaHandler(createAbandonDrainHandler);

@@ -4,28 +4,19 @@
  * No side effect: the workflow's next state acts on where the machine went.
  */
 import { z } from 'zod';
-import type { ClusterView, Worker } from '../core/types';
+import { findWorker } from '../core/cluster';
+import { BOOT_WORKFLOW, DRAIN_WORKFLOW } from '../core/execution-names';
 import { createPersistedWorker } from '../machines/persistence';
+import { adoptionEvents, factsOf } from '../machines/observed-facts';
 import type { WorkerLifecycleEvent } from '../machines/worker-lifecycle';
-import type { ActivityDeps, ActivityHandler } from './deps';
-import { drainRequestSchema } from './drain-request';
-import { lambdaHandler } from './lambda-runtime';
-import { factsOf, findWorker, observe, parseEvent } from './worker-facts';
-import { BOOT_WORKFLOW } from './start-worker';
-import { advance, waitForWindow, type WorkerSlot } from './worker-slot';
+import type { ActivityDeps, ActivityHandler } from './support/deps';
+import { drainRequestSchema } from '../core/workflow-requests';
+import { actingOn } from './support/acting-on';
+import { observe } from './support/observe';
+import { parseEvent } from './support/parse-event';
+import { advance, waitForWindow, type WorkerSlot } from '../machines/worker-slot';
 
 const eventSchema = z.object({ request: drainRequestSchema, executionName: z.string().min(1) });
-
-export const DRAIN_WORKFLOW = 'drain-worker';
-
-/** Events that bring a fresh lifecycle to where the observed worker is. */
-export function adoptionEvents(worker: Worker, at: string): WorkerLifecycleEvent[] {
-  if (worker.statusClass === 'pending') return [{ type: 'instance.pending', at }];
-  if (worker.statusClass !== 'online') return [];
-  const events: WorkerLifecycleEvent[] = [{ type: 'instance.online', at, uptimeSeconds: worker.uptimeSeconds }];
-  if (worker.registered) events.push({ type: 'opencast.registered', at, maintenance: worker.maintenance });
-  return events;
-}
 
 export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
   return async (event) => {
@@ -47,9 +38,9 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
       thresholdMinutes: deps.settings.idleUptimeThreshold,
       protected: worker.protected,
     });
-    const duplicate = others.find((e) => e.ref.name.startsWith(`drain-${worker.hostname}-`));
+    const [duplicate] = await actingOn(deps.executions, others, worker.hostname);
     // A worker still booting looks idle (online, not yet registered): a drain now would fight its boot.
-    const booting = boots.find((e) => e.ref.name.startsWith(`boot-${worker.hostname}-`));
+    const [booting] = await actingOn(deps.executions, boots, worker.hostname);
     if (duplicate || booting) {
       const adopted = advance({ ...base, persisted }, adoptionEvents(worker, at));
       const message = duplicate
@@ -57,7 +48,8 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
         : `${worker.hostname} is being started by ${booting!.ref.name}: not draining it while it boots`;
       return { ...adopted, duplicate: true, reason: { code: 'AlreadyInProgress', message, event: 'drain.requested', at } };
     }
-    const facts = factsOf(view, worker, minWorkers, stopsInFlight(others, worker.hostname));
+    // Drains of other workers already under way (none is of this one, or it would be a duplicate) count against the minimum.
+    const facts = factsOf(view, worker, minWorkers, others.length);
     const request_: WorkerLifecycleEvent =
       worker.statusClass === 'pending'
         ? { type: 'stop.requested', at, force: request.force, ...facts }
@@ -88,10 +80,4 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
   };
 }
 
-/** Drains of other workers already under way count against the minimum. */
-function stopsInFlight(running: { ref: { name: string } }[], hostname: string): number {
-  return running.filter((e) => !e.ref.name.startsWith(`drain-${hostname}-`)).length;
-}
 
-export type { ClusterView };
-export const handler = lambdaHandler(createBeginDrainHandler);

@@ -4,11 +4,10 @@
  * the window is reported to the machine, which re-checks it (a Wait computed from
  * an old uptime must not stop early). No side effect.
  */
-import type { ActivityDeps, ActivityHandler } from './deps';
-import { parseDrainState } from './drain-state';
-import { lambdaHandler } from './lambda-runtime';
-import { checkDrainingWorker } from './drain-check';
-import { advance, waitForWindow, type WorkerSlot } from './worker-slot';
+import type { ActivityDeps, ActivityHandler } from './support/deps';
+import { parseDrainState } from './support/drain-state';
+import { checkDrainingWorker } from './support/drain-check';
+import { advance, waitForWindow, type WorkerSlot } from '../machines/worker-slot';
 
 export function createCheckBillingWindowHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
   return async (event) => {
@@ -28,4 +27,3 @@ export function createCheckBillingWindowHandler(deps: ActivityDeps): ActivityHan
   };
 }
 
-export const handler = lambdaHandler(createCheckBillingWindowHandler);

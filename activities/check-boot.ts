@@ -6,11 +6,12 @@
  */
 import { z } from 'zod';
 import type { WorkerLifecycleEvent } from '../machines/worker-lifecycle';
-import type { ActivityDeps, ActivityHandler } from './deps';
-import { bootRequestSchema } from './drain-request';
-import { lambdaHandler } from './lambda-runtime';
-import { findWorker, observe, parseEvent } from './worker-facts';
-import { advance, workerSlotSchema, type WorkerSlot } from './worker-slot';
+import type { ActivityDeps, ActivityHandler } from './support/deps';
+import { bootRequestSchema } from '../core/workflow-requests';
+import { findWorker } from '../core/cluster';
+import { observe } from './support/observe';
+import { parseEvent } from './support/parse-event';
+import { advance, workerSlotSchema, type WorkerSlot } from '../machines/worker-slot';
 
 const eventSchema = z.object({ request: bootRequestSchema, worker: workerSlotSchema }).passthrough();
 
@@ -39,4 +40,3 @@ export function createCheckBootHandler(deps: ActivityDeps): ActivityHandler<unkn
   };
 }
 
-export const handler = lambdaHandler(createCheckBootHandler);

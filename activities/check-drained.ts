@@ -4,11 +4,10 @@
  * a busy worker goes back to service (or, forced, is stopped and the reason says
  * with how many jobs). Demand coming back cancels the drain. No side effect.
  */
-import type { ActivityDeps, ActivityHandler } from './deps';
-import { parseDrainState } from './drain-state';
-import { lambdaHandler } from './lambda-runtime';
-import { checkDrainingWorker } from './drain-check';
-import { advance, type WorkerSlot } from './worker-slot';
+import type { ActivityDeps, ActivityHandler } from './support/deps';
+import { parseDrainState } from './support/drain-state';
+import { checkDrainingWorker } from './support/drain-check';
+import { advance, type WorkerSlot } from '../machines/worker-slot';
 
 export function createCheckDrainedHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
   return async (event) => {
@@ -28,4 +27,3 @@ export function pollInterval(runningJobs: number | null): number {
   return runningJobs !== null && runningJobs <= 1 ? 30 : 60;
 }
 
-export const handler = lambdaHandler(createCheckDrainedHandler);

@@ -1,10 +1,10 @@
 /** Confirms the stop: the provider reports the instance stopped. No side effect. */
 import { DependencyError } from '../core/errors';
-import type { ActivityDeps, ActivityHandler } from './deps';
-import { parseDrainState } from './drain-state';
-import { lambdaHandler } from './lambda-runtime';
-import { findWorker, observe } from './worker-facts';
-import { advance, type WorkerSlot } from './worker-slot';
+import type { ActivityDeps, ActivityHandler } from './support/deps';
+import { parseDrainState } from './support/drain-state';
+import { findWorker } from '../core/cluster';
+import { observe } from './support/observe';
+import { advance, type WorkerSlot } from '../machines/worker-slot';
 
 export function createCheckStoppedHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
   return async (event) => {
@@ -23,4 +23,3 @@ export function createCheckStoppedHandler(deps: ActivityDeps): ActivityHandler<u
   };
 }
 
-export const handler = lambdaHandler(createCheckStoppedHandler);

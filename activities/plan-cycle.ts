@@ -8,13 +8,13 @@ import { z } from 'zod';
 import { decisionRecord, type DecisionRecord, type PauseState } from '../core/decision';
 import { decidePolicy, needsVotes, type PolicyDecision, type PolicyMemory } from '../core/policies';
 import { ConfigError } from '../core/errors';
+import { BOOT_WORKFLOW, DRAIN_WORKFLOW, stamp, workerExecutionName } from '../core/execution-names';
 import type { ClusterView } from '../core/types';
 import { collectVotes } from '../scaler/scale';
-import { DRAIN_WORKFLOW } from './begin-drain';
-import type { ActivityDeps, ActivityHandler } from './deps';
-import { lambdaHandler } from './lambda-runtime';
-import { observe, parseEvent } from './worker-facts';
-import { BOOT_WORKFLOW } from './start-worker';
+import type { ActivityDeps, ActivityHandler } from './support/deps';
+import { workersActedOn } from './support/acting-on';
+import { observe } from './support/observe';
+import { parseEvent } from './support/parse-event';
 
 const eventSchema = z
   .object({
@@ -39,11 +39,6 @@ export interface CyclePlan {
 }
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** `20251013T040500Z`: execution names must be [A-Za-z0-9_-]. */
-export function stamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
 
 /** The original counted pause cycles in a file; here the last boot's start time says how many cycles ago it was. */
 export function pauseFromLastBoot(lastBootAt: string | undefined, now: Date, cycles: number, everySeconds: number): PauseState {
@@ -73,9 +68,9 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' }),
     ]);
     const { view } = observation;
-    const hostOf = (name: string, prefix: string) => view.workers.find((w) => name.startsWith(`${prefix}-${w.hostname}-`))?.hostname;
-    const draining = drains.flatMap((e) => hostOf(e.ref.name, 'drain') ?? []);
-    const booting = runningBoots.flatMap((e) => hostOf(e.ref.name, 'boot') ?? []);
+    const hostnames = view.workers.map((w) => w.hostname);
+    const actedOn = async (running: typeof drains) => (await workersActedOn(deps.executions, running, hostnames)).filter((h): h is string => h !== undefined);
+    const [draining, booting] = await Promise.all([actedOn(drains), actedOn(runningBoots)]);
     const lastBootAt = lastBoots[0]?.startedAt;
     const minWorkers = input.minWorkers ?? deps.settings.minWorkers;
     const votes = needsVotes(config.policy)
@@ -114,7 +109,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       actions.push({
         kind,
         hostname: chosen.hostname,
-        executionName: `${kind}-${chosen.hostname}-${cycle}`,
+        executionName: workerExecutionName(kind, chosen.hostname, now),
         input:
           kind === 'boot'
             ? { hostname: chosen.hostname, requestedBy: 'autoscale', reason: chosen.detail }
@@ -134,4 +129,3 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
   };
 }
 
-export const handler = lambdaHandler(createPlanCycleHandler);

@@ -4,10 +4,13 @@
  * put back in service. Re-checked here, since the plan may be seconds old.
  */
 import { z } from 'zod';
-import type { ActivityDeps, ActivityHandler } from './deps';
-import { DRAIN_WORKFLOW } from './begin-drain';
-import { lambdaHandler } from './lambda-runtime';
-import { findWorker, hostnameSchema, observe, parseEvent } from './worker-facts';
+import type { ActivityDeps, ActivityHandler } from './support/deps';
+import { findWorker } from '../core/cluster';
+import { DRAIN_WORKFLOW } from '../core/execution-names';
+import { hostnameSchema } from '../core/workflow-requests';
+import { actingOn } from './support/acting-on';
+import { observe } from './support/observe';
+import { parseEvent } from './support/parse-event';
 
 const eventSchema = z.object({ hostname: hostnameSchema }).passthrough();
 
@@ -21,7 +24,7 @@ export function createReleaseMaintenanceHandler(deps: ActivityDeps): ActivityHan
   return async (event) => {
     const { hostname } = parseEvent(eventSchema, event, 'release-maintenance');
     const drains = await deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' });
-    if (drains.some((e) => e.ref.name.startsWith(`drain-${hostname}-`))) {
+    if ((await actingOn(deps.executions, drains, hostname)).length > 0) {
       return { hostname, released: false, reason: 'a drain started meanwhile: left in maintenance' };
     }
     const { view, opencast } = await observe(deps);
@@ -34,4 +37,3 @@ export function createReleaseMaintenanceHandler(deps: ActivityDeps): ActivityHan
   };
 }
 
-export const handler = lambdaHandler(createReleaseMaintenanceHandler);

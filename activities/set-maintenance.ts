@@ -5,11 +5,11 @@
  */
 import { z } from 'zod';
 import { DependencyError } from '../core/errors';
-import type { ActivityDeps, ActivityHandler } from './deps';
-import { drainRequestSchema } from './drain-request';
-import { lambdaHandler } from './lambda-runtime';
-import { observe, parseEvent } from './worker-facts';
-import { advance, workerSlotSchema, type WorkerSlot } from './worker-slot';
+import type { ActivityDeps, ActivityHandler } from './support/deps';
+import { drainRequestSchema } from '../core/workflow-requests';
+import { observe } from './support/observe';
+import { parseEvent } from './support/parse-event';
+import { advance, workerSlotSchema, type WorkerSlot } from '../machines/worker-slot';
 
 const eventSchema = z.object({
   on: z.boolean(),
@@ -33,4 +33,3 @@ export function createSetMaintenanceHandler(deps: ActivityDeps): ActivityHandler
   };
 }
 
-export const handler = lambdaHandler(createSetMaintenanceHandler);

@@ -5,16 +5,17 @@
  */
 import { z } from 'zod';
 import { createPersistedWorker } from '../machines/persistence';
-import type { ActivityDeps, ActivityHandler } from './deps';
-import { adoptionEvents, DRAIN_WORKFLOW } from './begin-drain';
-import { bootRequestSchema } from './drain-request';
-import { lambdaHandler } from './lambda-runtime';
-import { findWorker, observe, parseEvent } from './worker-facts';
-import { advance, type WorkerSlot } from './worker-slot';
+import type { ActivityDeps, ActivityHandler } from './support/deps';
+import { findWorker } from '../core/cluster';
+import { BOOT_WORKFLOW, DRAIN_WORKFLOW } from '../core/execution-names';
+import { adoptionEvents } from '../machines/observed-facts';
+import { bootRequestSchema } from '../core/workflow-requests';
+import { actingOn } from './support/acting-on';
+import { observe } from './support/observe';
+import { parseEvent } from './support/parse-event';
+import { advance, type WorkerSlot } from '../machines/worker-slot';
 
 const eventSchema = z.object({ request: bootRequestSchema, executionName: z.string().min(1) });
-
-export const BOOT_WORKFLOW = 'boot-worker';
 
 export function createStartWorkerHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
   return async (event) => {
@@ -34,9 +35,9 @@ export function createStartWorkerHandler(deps: ActivityDeps): ActivityHandler<un
       persisted: createPersistedWorker({ hostname: worker.hostname, protected: worker.protected }),
       deadline: new Date(now.getTime() + request.maxBootMinutes * 60_000).toISOString(),
     };
-    const duplicate = running.find((e) => e.ref.name !== executionName && e.ref.name.startsWith(`boot-${worker.hostname}-`));
+    const [duplicate] = await actingOn(deps.executions, running.filter((e) => e.ref.name !== executionName), worker.hostname);
     // A drain still confirming its stop owns the worker until it ends: a start now would fight it.
-    const draining = drains.find((e) => e.ref.name.startsWith(`drain-${worker.hostname}-`));
+    const [draining] = await actingOn(deps.executions, drains, worker.hostname);
     if (duplicate || draining) {
       const message = duplicate
         ? `${worker.hostname} is already being started by ${duplicate.ref.name}: nothing to do`
@@ -51,4 +52,3 @@ export function createStartWorkerHandler(deps: ActivityDeps): ActivityHandler<un
   };
 }
 
-export const handler = lambdaHandler(createStartWorkerHandler);

@@ -4,10 +4,9 @@
  * with no running job (or forced, saying so). The one side effect of its step.
  */
 import { ScalingError } from '../core/errors';
-import type { ActivityDeps, ActivityHandler } from './deps';
-import { parseDrainState } from './drain-state';
-import { lambdaHandler } from './lambda-runtime';
-import type { WorkerSlot } from './worker-slot';
+import type { ActivityDeps, ActivityHandler } from './support/deps';
+import { parseDrainState } from './support/drain-state';
+import type { WorkerSlot } from '../machines/worker-slot';
 
 export function createStopWorkerHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
   return async (event) => {
@@ -20,4 +19,3 @@ export function createStopWorkerHandler(deps: ActivityDeps): ActivityHandler<unk
   };
 }
 
-export const handler = lambdaHandler(createStopWorkerHandler);

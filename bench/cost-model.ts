@@ -8,12 +8,12 @@
 import { SIM_CREDENTIALS, SIM_REGION } from '../adapters/aws/clients';
 import { parseAutoscaleConfig, type AutoscaleConfig } from '../core/autoscale-config';
 import { resolveSettings } from '../core/settings';
-import { scenarioEnv } from '../cli/sim-wiring';
-import { createLocalWorkflows } from '../cli/local-workflows';
-import { createRuntime } from '../cli/wiring';
+import { scenarioEnv } from '../wiring/sim-runtime';
+import { createLocalWorkflows } from '../wiring/local-workflows';
+import { createRuntime } from '../wiring/runtime';
 import { VirtualTime } from '../engine/virtual-time';
 import type { ExecutionRef } from '../engine/types';
-import { stamp } from '../activities/plan-cycle';
+import { autoscaleExecutionName } from '../core/execution-names';
 import { createAwsRouter } from '../sim/aws/router';
 import { fromFakeTimers } from '../sim/model/clock';
 import { createSimCluster, parseScenario, type Scenario } from '../sim/model/scenario';
@@ -128,7 +128,7 @@ function harness(scenario: Scenario, config: AutoscaleConfig): Harness {
     counts,
     async cycle(at) {
       await vt.run({ deadline: at });
-      const ref = await engine.start('autoscale', { everySeconds: 60 }, { name: `autoscale-${stamp(new Date(at))}` });
+      const ref = await engine.start('autoscale', { everySeconds: 60 }, { name: autoscaleExecutionName(new Date(at)) });
       await vt.drive(engine.wait(ref));
       return ref;
     },

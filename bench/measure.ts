@@ -6,7 +6,7 @@
  */
 import { chargedSeconds } from '../core/billing';
 import type { BillingMode } from '../core/types';
-import { runSimulation } from '../cli/sim-run';
+import { runSimulation } from '../wiring/sim-run';
 import type { BenchPolicy } from './policies';
 import { withBilling, type PreparedTrace } from './traces';
 

@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseAutoscaleConfig } from '../core/autoscale-config';
-import { defaultConfig, parseDuration, runSimulation, type SimRunResult } from '../cli/sim-run';
+import { defaultConfig, runSimulation, type SimRunResult } from '../wiring/sim-run';
+import { parseDuration } from '../core/duration';
 import { ManualClock } from '../sim/model/clock';
 import { createSimCluster, loadScenarioFile, scenarioEnd, type Scenario } from '../sim/model/scenario';
 

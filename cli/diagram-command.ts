@@ -6,7 +6,7 @@
 import { ConfigError } from '../core/errors';
 import { DIAGRAM_FORMATS, DIAGRAM_NAMES, diagramFor, renderDiagram, type DiagramFormat, type DiagramName } from '../ui/diagrams';
 import type { CliIo } from './io';
-import { WORKFLOW_DIR } from './local-workflows';
+import { WORKFLOW_DIR } from '../wiring/local-workflows';
 
 export function runDiagramCommand(io: CliIo, name: string, format: string): void {
   if (!(DIAGRAM_NAMES as readonly string[]).includes(name)) throw new ConfigError('diagram', `must be one of ${DIAGRAM_NAMES.join(', ')} (got "${name}")`);

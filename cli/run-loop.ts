@@ -7,7 +7,7 @@
  */
 import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { HistoryEvent, WorkflowEngine } from '../engine/types';
-import { stamp } from '../activities/plan-cycle';
+import { autoscaleExecutionName } from '../core/execution-names';
 import type { CommandScope, Context } from './main';
 
 export async function runLoop(ctx: Pick<Context, 'io'>, scope: CommandScope, config: AutoscaleConfig, everyMs: number, cycles?: number): Promise<void> {
@@ -25,7 +25,7 @@ export async function runLoop(ctx: Pick<Context, 'io'>, scope: CommandScope, con
     for (let i = 0; !stopping && (cycles === undefined || i < cycles); i++) {
       const started = scope.runtime.now();
       try {
-        const ref = await engine.start('autoscale', { everySeconds: Math.round(everyMs / 1000) }, { name: `autoscale-${stamp(started)}` });
+        const ref = await engine.start('autoscale', { everySeconds: Math.round(everyMs / 1000) }, { name: autoscaleExecutionName(started) });
         const result = await opened.drive(engine.wait(ref));
         const plan = (await engine.history(ref)).find((e) => e.type === 'TaskSucceeded' && e.state === 'Plan');
         ctx.io.stdout.write(`${started.toISOString()}  ${ref.name}: ${result.status}${plan?.reason ? ` (${plan.reason})` : ''}\n`);

@@ -6,7 +6,7 @@ import { resolveSettings, type Settings } from '../core/settings';
 import type { SimCluster } from '../sim/model/cluster';
 import type { VirtualTime } from '../engine/virtual-time';
 import type { GlobalOptions } from './main';
-import { createRuntime, type Runtime } from './wiring';
+import { createRuntime, type Runtime } from '../wiring/runtime';
 
 export interface CommandRuntime {
   runtime: Runtime;
@@ -16,7 +16,7 @@ export interface CommandRuntime {
 
 export async function runtimeForGlobals(globals: GlobalOptions, env: Record<string, string | undefined>): Promise<CommandRuntime> {
   if (globals.sim) {
-    const { simRuntime } = await import('./sim-wiring');
+    const { simRuntime } = await import('../wiring/sim-runtime');
     const sim = await simRuntime(globals.sim, globals, env, { virtualTime: (globals.engine ?? 'local') === 'local' });
     return { runtime: sim.runtime, settings: sim.settings, sim: { cluster: sim.cluster, ...(sim.vt ? { vt: sim.vt } : {}) } };
   }

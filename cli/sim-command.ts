@@ -6,7 +6,9 @@ import { simReportHtml } from '../ui/report';
 import type { CliIo } from './io';
 import type { GlobalOptions } from './main';
 import { readAutoscaleConfig } from './main';
-import { defaultConfig, parseDuration, runSimulation, simSummaryText } from './sim-run';
+import { defaultConfig, runSimulation } from '../wiring/sim-run';
+import { parseDuration } from '../core/duration';
+import { simSummaryText } from './sim-summary';
 
 export interface SimCommandOptions {
   config?: string;

@@ -16,9 +16,10 @@ import { LiveView } from '../ui/live-view';
 import { startUiServer } from '../ui/server';
 import { SimDriver } from '../ui/sim-driver';
 import type { CliIo } from './io';
-import { createLocalWorkflows, WORKFLOW_DIR } from './local-workflows';
+import { createLocalWorkflows, WORKFLOW_DIR } from '../wiring/local-workflows';
 import { readAutoscaleConfig, type CommandScope } from './main';
-import { defaultConfig, parseDuration } from './sim-run';
+import { defaultConfig } from '../wiring/sim-run';
+import { parseDuration } from '../core/duration';
 
 export interface UiCommandOptions {
   port: string;

@@ -8,8 +8,9 @@ import { planScaleDown, planScaleTo, planScaleUp, type ScaleDownOptions } from '
 import type { Decision } from '../core/decision';
 import { ExecutionAlreadyExistsError } from '../engine/errors';
 import type { ExecutionRef, HistoryEvent, JsonValue, WorkflowEngine } from '../engine/types';
-import { stamp } from '../activities/plan-cycle';
-import type { OpenedEngine } from './engine-select';
+import { workersActedOn } from '../activities/support/acting-on';
+import { autoscaleExecutionName, BOOT_WORKFLOW, DRAIN_WORKFLOW, workerExecutionName } from '../core/execution-names';
+import type { OpenedEngine } from '../wiring/engines';
 import type { ScalerDeps } from '../scaler/scale';
 
 export interface ExecutionOutcome {
@@ -30,9 +31,9 @@ export interface WorkflowScaleResult {
 
 export type ScaleKind = { kind: 'up'; n: number } | { kind: 'down'; n: number } | { kind: 'to'; target: number };
 
-async function runningDrains(engine: WorkflowEngine): Promise<string[]> {
-  const running = await engine.list({ workflow: 'drain-worker', status: 'RUNNING' });
-  return running.map((e) => e.ref.name.replace(/^drain-/, '').replace(/-[^-]+$/, ''));
+async function runningDrains(engine: WorkflowEngine, hostnames: string[]): Promise<string[]> {
+  const running = await engine.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' });
+  return (await workersActedOn(engine, running, hostnames)).filter((h): h is string => h !== undefined);
 }
 
 /** The last recorded reason of an execution (its final activity's). */
@@ -90,8 +91,9 @@ export async function scaleViaWorkflows(
     minWorkers: deps.settings.minWorkers,
     idleUptimeThreshold: deps.settings.idleUptimeThreshold,
     billing: deps.settings.billing,
-    draining: await runningDrains(opened.engine),
+    draining: await runningDrains(opened.engine, observation.view.workers.map((w) => w.hostname)),
   };
+  const now = deps.now();
   const decision =
     request.kind === 'up'
       ? planScaleUp(observation.view, request.n, { scaleAvailable })
@@ -100,19 +102,18 @@ export async function scaleViaWorkflows(
         : planScaleTo(observation.view, request.target, down);
   deps.logger.info({ event: 'decision', action: decision.action, chosen: decision.chosen.map((c) => c.hostname) }, decision.reasons.join('; '));
   if (deps.dryRun || decision.action === 'none') return { decision, executions: [] };
-  const suffix = stamp(deps.now());
   const started: Array<{ ref: ExecutionRef; hostname: string }> = [];
   const executions: ExecutionOutcome[] = [];
   for (const chosen of decision.chosen) {
     const { workflow, input } =
       decision.action === 'start'
-        ? { workflow: 'boot-worker', input: { hostname: chosen.hostname, requestedBy: 'cli', reason: chosen.detail } }
+        ? { workflow: BOOT_WORKFLOW, input: { hostname: chosen.hostname, requestedBy: 'cli', reason: chosen.detail } }
         : {
-            workflow: 'drain-worker',
+            workflow: DRAIN_WORKFLOW,
             // A manual scale-down does not wait for the billing window (as the original).
             input: { hostname: chosen.hostname, requestedBy: 'cli', force: deps.force, respectBillingWindow: false, minWorkers: deps.settings.minWorkers, reason: chosen.detail },
           };
-    const name = `${workflow === 'boot-worker' ? 'boot' : 'drain'}-${chosen.hostname}-${suffix}`;
+    const name = workerExecutionName(decision.action === 'start' ? 'boot' : 'drain', chosen.hostname, now);
     const { ref, outcome } = await startOrExplain(opened, workflow, input, name, chosen.hostname);
     if (ref) started.push({ ref, hostname: chosen.hostname });
     if (outcome) executions.push(outcome);
@@ -129,7 +130,7 @@ export interface CycleResult {
 
 /** One autoscale cycle, then every boot or drain it started, to the end. */
 export async function autoscaleViaWorkflow(opened: OpenedEngine, input: { minWorkers?: number; everySeconds?: number }, now: Date): Promise<CycleResult> {
-  const ref = await opened.engine.start('autoscale', input as JsonValue, { name: `autoscale-${stamp(now)}` });
+  const ref = await opened.engine.start('autoscale', input as JsonValue, { name: autoscaleExecutionName(now) });
   const [cycle] = await finish(opened, [{ ref }]);
   const history = await opened.engine.history(ref);
   const plan = history.find((e) => e.type === 'TaskSucceeded' && e.state === 'Plan')?.output;

@@ -7,6 +7,7 @@
  * instead of the hostname rules: after OpsWorks, names are no longer guaranteed.
  */
 import { billedMinutes, uptimeSeconds } from './billing';
+import { WorkerNotFoundError } from './errors';
 import type {
   ClusterCounts,
   ClusterRef,
@@ -157,4 +158,27 @@ function toWorker(instance: FleetInstance, input: BuildViewInput, index: HostInd
 /** Workers that are online or on their way: what `scale to` and `scale down` count. */
 export function activeWorkers(view: ClusterView): Worker[] {
   return view.workers.filter((w) => w.statusClass === 'online' || w.statusClass === 'pending');
+}
+
+export function findWorker(view: ClusterView, hostname: string): Worker {
+  const worker = view.workers.find((w) => w.hostname === hostname);
+  if (!worker) throw new WorkerNotFoundError(hostname);
+  return worker;
+}
+
+/**
+ * Workers that count towards the minimum: online and listed online by Opencast.
+ * An EC2 instance is "running" (the ec2 provider's online) minutes before
+ * Opencast serves on it, and an OpsWorks one is online before it registers.
+ * Without Opencast nothing is stopped anyway (idleness is unproven).
+ */
+export function servingWorkers(view: ClusterView): Worker[] {
+  if (!view.opencast.up) return view.workers.filter((w) => w.statusClass === 'online');
+  const online = new Set(view.opencast.hosts.filter((h) => h.online).map((h) => h.baseUrl));
+  return view.workers.filter((w) => w.statusClass === 'online' && w.hostUrl !== undefined && online.has(w.hostUrl));
+}
+
+/** Demand is back when Opencast has a backlog: the worker is needed after all (fail closed when unknown). */
+export function hasDemandReturned(view: ClusterView): boolean {
+  return view.opencast.up && view.opencast.queue.queued > 0;
 }

@@ -25,6 +25,14 @@ export class ConfigError extends MoScalerError {
   }
 }
 
+/** A workflow input names a worker the cluster does not have. */
+export class WorkerNotFoundError extends ConfigError {
+  constructor(hostname: string) {
+    super('hostname', `no worker named "${hostname}" in the cluster`);
+    this.name = 'WorkerNotFoundError';
+  }
+}
+
 /** The cluster cannot do what was asked, or a scaling rule forbids it. Exit 1, nothing changed. */
 export class ScalingError extends MoScalerError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -150,6 +150,11 @@ export class AwsEngine implements WorkflowEngine {
     return summaries.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0)).slice(0, filter.maxResults);
   }
 
+  async input(ref: ExecutionRef): Promise<JsonValue> {
+    const d = await this.describe(ref);
+    return d.input === undefined ? null : parse(d.input);
+  }
+
   async stop(ref: ExecutionRef, details: { error?: string; cause?: string } = {}): Promise<void> {
     await this.client.send(new StopExecutionCommand({ executionArn: ref.executionArn, ...details })).catch((error: unknown) => {
       throw nameOf(error) === 'ExecutionDoesNotExist' ? new ExecutionNotFoundError(ref.executionArn, { cause: error }) : sfnError(error, 'StopExecution');

@@ -158,6 +158,12 @@ export class LocalEngine implements WorkflowEngine {
       }));
   }
 
+  async input(ref: ExecutionRef): Promise<JsonValue> {
+    const record = this.store.get(ref.workflow, ref.name);
+    if (!record) throw new ExecutionNotFoundError(`${ref.workflow}/${ref.name}`);
+    return record.input;
+  }
+
   async stop(ref: ExecutionRef, details: { error?: string; cause?: string } = {}): Promise<void> {
     const run = this.runs.get(ref.executionArn);
     if (run) {

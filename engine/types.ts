@@ -106,6 +106,8 @@ export interface WorkflowEngine {
   history(target: ExecutionRef | HistoryFilter): Promise<HistoryEvent[]>;
   /** Newest first. */
   list(filter?: ListFilter): Promise<ExecutionSummary[]>;
+  /** The input an execution was started with (DescribeExecution's `input`). */
+  input(ref: ExecutionRef): Promise<JsonValue>;
   stop(ref: ExecutionRef, details?: { error?: string; cause?: string }): Promise<void>;
 }
 

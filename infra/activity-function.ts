@@ -28,6 +28,9 @@ export interface ActivityFunctionProps {
 /** Enough for an SDK call and an HTTP request; Lambda gives CPU in proportion to memory. */
 export const ACTIVITY_MEMORY_MB = 256;
 
+/** The module every function runs (relative to the project root). */
+export const LAMBDA_ENTRY = 'wiring/lambda-entry.ts';
+
 /**
  * ESM bundles of CommonJS dependencies (the AWS SDK, pino) call `require` for
  * Node built-ins, which ESM lacks; this gives them one.
@@ -65,8 +68,9 @@ export class ActivityFunction extends Construct {
 
     this.fn = new NodejsFunction(this, 'Function', {
       functionName: props.functionName,
-      description: `mo-scaler activity ${spec.name} (${relative(props.projectRoot, spec.entry)})`,
-      entry: spec.entry,
+      description: `mo-scaler activity ${spec.name} (${relative(props.projectRoot, spec.source)})`,
+      // One entry for every function (one bundle, built once); the variable below picks the activity.
+      entry: join(props.projectRoot, LAMBDA_ENTRY),
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
       // No native modules in the bundle, and Graviton costs 20% less per GB-second.
@@ -75,7 +79,7 @@ export class ActivityFunction extends Construct {
       timeout: Duration.seconds(spec.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
-      environment: props.environment,
+      environment: { ...props.environment, MOSCALER_ACTIVITY: spec.name },
       projectRoot: props.projectRoot,
       depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
       bundling: {

@@ -25,12 +25,12 @@ export type Capability =
 
 /**
  * What each activity does, by its file name, read from its code: observing the
- * cluster (activities/worker-facts.ts) describes the fleet and asks Opencast;
+ * cluster (activities/support/observe.ts) describes the fleet and asks Opencast;
  * listing executions keeps two workflows off one worker. An activity not listed
  * gets DEFAULT_CAPABILITIES (observe): enough for a new check, and nothing that
  * changes the fleet until it is listed here.
  *
- * `opencast` on stop-worker: activities/lambda-runtime.ts reads the secret at
+ * `opencast` on stop-worker: wiring/lambda-runtime.ts reads the secret at
  * cold start for every function, so even a function that never calls Opencast
  * needs it until that read is made lazy.
  */

@@ -1,7 +1,8 @@
 /**
  * What the stack deploys, read from the workflow files themselves: every
  * `infra/workflows/*.asl.json` is a state machine, every `${XxxFunctionArn}`
- * placeholder an activity (`activities/xxx.ts`, one Lambda function) and every
+ * placeholder an activity (`activities/xxx.ts`, one Lambda function running
+ * `wiring/lambda-entry.ts`) and every
  * `${XxxStateMachineArn}` a child workflow. A new activity or workflow needs
  * no change here or in the stack; a placeholder nothing can fill fails synth.
  */
@@ -35,8 +36,8 @@ export interface WorkflowSpec {
 
 export interface ActivitySpec {
   name: string;
-  /** The handler module, `activities/<name>.ts`. */
-  entry: string;
+  /** The activity's module, `activities/<name>.ts` (the functions all run `wiring/lambda-entry.ts`, which picks it by name). */
+  source: string;
   /** The shortest TimeoutSeconds of the Tasks that call it: the function may not outlive its Task. */
   timeoutSeconds: number;
   /** Workflows whose Tasks call it. */
@@ -59,13 +60,13 @@ export function loadCatalog(workflowsDir: string, activitiesDir: string): Catalo
       if (!(target in files)) throw new WorkflowDefinitionError(wf.name, `\${${key}} names workflow "${target}", which has no ${target}.asl.json`);
     }
     for (const [key, name] of Object.entries(wf.functions)) {
-      const entry = join(activitiesDir, `${name}.ts`);
-      if (!existsSync(entry)) throw new WorkflowDefinitionError(wf.name, `\${${key}} needs the activity ${entry}, which does not exist`);
+      const source = join(activitiesDir, `${name}.ts`);
+      if (!existsSync(source)) throw new WorkflowDefinitionError(wf.name, `\${${key}} needs the activity ${source}, which does not exist`);
       const timeout = Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, ...Object.values(wf.tasks).filter((t) => t.activity === name).map((t) => t.timeoutSeconds));
       const seen = activities.get(name);
       activities.set(name, {
         name,
-        entry,
+        source,
         timeoutSeconds: Math.min(seen?.timeoutSeconds ?? LAMBDA_MAX_TIMEOUT_SECONDS, timeout),
         workflows: [...(seen?.workflows ?? []), wf.name],
       });

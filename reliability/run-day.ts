@@ -7,10 +7,10 @@
  * on the whole history. Nothing is printed: the result carries the counts.
  */
 import { SIM_CREDENTIALS, SIM_REGION } from '../adapters/aws/clients';
-import { stamp } from '../activities/plan-cycle';
-import { createLocalWorkflows } from '../cli/local-workflows';
-import { scenarioEnv } from '../cli/sim-wiring';
-import { createRuntime, type Runtime } from '../cli/wiring';
+import { autoscaleExecutionName } from '../core/execution-names';
+import { createLocalWorkflows } from '../wiring/local-workflows';
+import { scenarioEnv } from '../wiring/sim-runtime';
+import { createRuntime, type Runtime } from '../wiring/runtime';
 import { resolveSettings, type Settings } from '../core/settings';
 import type { LocalEngine } from '../engine/local-engine';
 import { refOf } from '../engine/store';
@@ -83,7 +83,7 @@ function runtimeFor(cluster: SimCluster, settings: Settings, clock: VirtualClock
       credentials: credentials
         ? { accessKeyId: credentials.awsAccessKeyId, secretAccessKey: credentials.awsSecretAccessKey }
         : SIM_CREDENTIALS,
-      // As cli/sim-wiring.ts: one attempt, so throttling and 5xx reach the workflows' own Retry.
+      // As wiring/sim-runtime.ts: one attempt, so throttling and 5xx reach the workflows' own Retry.
       maxAttempts: 1,
       dispatcher,
       now: () => new Date(clock.now()),
@@ -181,7 +181,7 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
       } else {
         cycles += 1;
         checker.cycleStarted(t);
-        await running.start('autoscale', { everySeconds: day.everySeconds }, { name: `autoscale-${stamp(new Date(t))}` });
+        await running.start('autoscale', { everySeconds: day.everySeconds }, { name: autoscaleExecutionName(new Date(t)) });
       }
       await vt.run({ deadline: t + every });
       const data = cluster.runData();

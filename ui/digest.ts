@@ -5,6 +5,7 @@
  * its steps. Works the same on local and Step Functions histories (both are
  * `HistoryEvent`s). Pure.
  */
+import { parseWorkerExecutionName } from '../core/execution-names';
 import type { ExecutionStatus, ExecutionSummary, HistoryEvent, JsonValue } from '../engine/types';
 import { isObject } from '../engine/definition';
 import { WORKER_STATES, type WorkerState } from '../machines/worker-lifecycle';
@@ -69,19 +70,18 @@ export interface ExecutionDigest {
 
 const STATES = new Set<string>(WORKER_STATES);
 const ADOPTION_EVENTS = new Set(['instance.online', 'opencast.registered', 'instance.pending']);
-const WORKER_WORKFLOWS = /^(boot|drain)-(.+)-\d{8}T\d{6}Z$/;
 const isWorkerState = (value: unknown): value is WorkerState => typeof value === 'string' && STATES.has(value);
 
-/** `drain-worker2-20251013T040000Z` → `worker2` (the execution naming rule of plan-cycle and the scale commands). */
+/** `drain-worker2-20251013T040000Z` → `worker2`: the worker's key in the name (core/execution-names.ts); the hostname itself unless it had to change. */
 export function hostnameOfExecution(name: string): string | undefined {
-  return WORKER_WORKFLOWS.exec(name)?.[2];
+  return parseWorkerExecutionName(name)?.key;
 }
 
 function str(value: JsonValue | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Transition records of a worker slot's persisted snapshot (activities/worker-slot.ts). */
+/** Transition records of a worker slot's persisted snapshot (machines/worker-slot.ts). */
 function recordsOf(output: JsonValue | undefined): JsonValue[] {
   if (!isObject(output) || !isObject(output.persisted) || !isObject(output.persisted.snapshot)) return [];
   const context = output.persisted.snapshot.context;

@@ -6,6 +6,7 @@
  * is an API call (GetExecutionHistory has a small token bucket), hence the
  * budget and the cache.
  */
+import { AUTOSCALE_WORKFLOW, workerOfExecution } from '../core/execution-names';
 import type { ExecutionSummary, WorkflowEngine } from '../engine/types';
 import { digestExecution, type ExecutionDigest } from './digest';
 
@@ -59,8 +60,8 @@ export class ExecutionIndex {
 
   /** The newest boot and drain executions of one worker, newest first, read now if need be. */
   async forWorker(hostname: string): Promise<ExecutionDigest[]> {
-    // Execution names end `-<hostname>-<stamp>`: `-worker1-` never matches worker10.
-    const mine = this.summaries.filter((s) => s.ref.workflow !== 'autoscale' && s.ref.name.includes(`-${hostname}-`)).slice(0, this.perWorker);
+    // An exact parse of the name: `worker-1` never matches `worker-1-b`.
+    const mine = this.summaries.filter((s) => s.ref.workflow !== AUTOSCALE_WORKFLOW && workerOfExecution(s.ref.name, [hostname]) === hostname).slice(0, this.perWorker);
     const out: ExecutionDigest[] = [];
     for (const summary of mine) out.push(await this.read(summary));
     return out;

@@ -3,7 +3,7 @@
  * and SVG, no script, no outside reference) with what the live page shows for
  * a simulation: the figures, the demand chart and every decision with its reason.
  */
-import type { SimRunResult } from '../cli/sim-run';
+import type { SimRunResult } from '../wiring/sim-run';
 import { CHART_STYLE, demandChartSvg, type ChartMarker } from './chart';
 import { escapeXml } from './html';
 

@@ -7,7 +7,7 @@
  * one instant.
  */
 import { timers as realTimers } from '@sinonjs/fake-timers';
-import { stamp } from '../activities/plan-cycle';
+import { autoscaleExecutionName } from '../core/execution-names';
 import type { WorkflowEngine } from '../engine/types';
 import type { VirtualTime } from '../engine/virtual-time';
 import type { SimCluster } from '../sim/model/cluster';
@@ -137,7 +137,7 @@ export class SimDriver {
       return;
     }
     const everySeconds = Math.round(this.options.everyMs / 1000);
-    const ref = await engine.start('autoscale', { everySeconds }, { name: `autoscale-${stamp(new Date(at))}` });
+    const ref = await engine.start('autoscale', { everySeconds }, { name: autoscaleExecutionName(new Date(at)) });
     void engine.wait(ref).then(
       (result) => {
         if (result.status !== 'SUCCEEDED') this.failedCycles += 1;

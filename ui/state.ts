@@ -8,8 +8,8 @@
  * machine exactly as a new drain or boot would replay it (the same adoption
  * events), so the page and the workflows never disagree on where a worker is.
  */
-import { adoptionEvents } from '../activities/begin-drain';
-import { advance } from '../activities/worker-slot';
+import { adoptionEvents } from '../machines/observed-facts';
+import { advance } from '../machines/worker-slot';
 import type { ClusterView, StatusClass, Worker } from '../core/types';
 import { createPersistedWorker } from '../machines/persistence';
 import { WORKER_STATES, type WorkerState } from '../machines/worker-lifecycle';

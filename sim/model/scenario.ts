@@ -7,9 +7,10 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors';
+import { SPAN, spanMs } from '../../core/duration';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
-const OFFSET = /^[+-](?:\d+(?:\.\d+)?[smhd])+$/;
+const OFFSET = new RegExp(`^[+-]${SPAN.source.slice(1)}`);
 const AT = new RegExp(`${ISO.source}|${OFFSET.source}`);
 
 const IsoTime = z
@@ -355,15 +356,11 @@ export function scenarioEnd(scenario: Scenario): number {
   return start + (weeks !== undefined ? weeks * 7 : 1) * 86_400_000;
 }
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 /** Epoch ms of an `at` value: ISO time, or offset from `start` (epoch ms). */
 export function resolveAt(at: string, start: number): number {
   if (!OFFSET.test(at)) return Date.parse(at);
   const sign = at.startsWith('-') ? -1 : 1;
-  let ms = 0;
-  for (const m of at.slice(1).matchAll(/(\d+(?:\.\d+)?)([smhd])/g)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
-  return start + sign * ms;
+  return start + sign * spanMs(at.slice(1));
 }
 
 /** The JSON Schema of scenario files (what scenarios/scenario.schema.json holds). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createActivityHandlers } from '../../activities';
-import type { ActivityDeps } from '../../activities/deps';
-import { pauseFromLastBoot, stamp, strandedWorkers } from '../../activities/plan-cycle';
+import { createActivityHandlers } from '../../wiring/activities';
+import type { ActivityDeps } from '../../activities/support/deps';
+import { pauseFromLastBoot, strandedWorkers } from '../../activities/plan-cycle';
+import { stamp } from '../../core/execution-names';
 import { ConfigError } from '../../core/errors';
 import { resolveSettings } from '../../core/settings';
 import { FakeFleet, FakeMetrics, FakeOpencast } from '../helpers/fakes';
@@ -26,7 +27,10 @@ function deps() {
 describe('activity inputs', () => {
   it.each([
     ['begin-drain', { request: { hostname: 'worker1', force: 'yes' }, executionName: 'x' }, /request\.force/],
-    ['begin-drain', { request: { hostname: '../../etc/passwd' }, executionName: 'x' }, /request\.hostname/],
+    ['begin-drain', { request: { hostname: 'worker1\nInjected: yes' }, executionName: 'x' }, /request\.hostname: contains control characters/],
+    ['begin-drain', { request: { hostname: 'w'.repeat(257) }, executionName: 'x' }, /request\.hostname: longer than 256/],
+    // Any name is a possible Name tag: one the cluster does not have is refused before anything is done.
+    ['begin-drain', { request: { hostname: '../../etc/passwd' }, executionName: 'x' }, /no worker named "\.\.\/\.\.\/etc\/passwd"/],
     ['begin-drain', { request: { hostname: 'worker1', maxDrainMinutes: 1e9 }, executionName: 'x' }, /maxDrainMinutes/],
     ['begin-drain', { request: { hostname: 'worker1', password: 'sneaky' }, executionName: 'x' }, /request/],
     ['start-worker', { request: {}, executionName: 'x' }, /request\.hostname/],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAutoscaleConfig } from '../../core/autoscale-config';
-import { runSimulation } from '../../cli/sim-run';
+import { runSimulation } from '../../wiring/sim-run';
 import { parseScenario } from '../../sim/model/scenario';
 
 /** Three idle workers, five stopped, no workload, floor 1. */

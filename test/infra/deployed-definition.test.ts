@@ -12,14 +12,15 @@
  * function's IAM policy in the template: everything used is allowed, and every
  * action allowed is used by some scenario here.
  *
- * Not exercised: activities/lambda-runtime.ts itself (the secret read and the
+ * Not exercised: wiring/lambda-runtime.ts itself (the secret read and the
  * real SDK clients at cold start); bundle.test.ts shows the bundles load.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIM_CREDENTIALS, SIM_REGION } from '../../adapters/aws/clients';
-import type { ActivityDeps, ActivityHandler } from '../../activities/deps';
-import { createRuntime, type Runtime } from '../../cli/wiring';
+import type { ActivityDeps, ActivityHandler } from '../../activities/support/deps';
+import { createRuntime, type Runtime } from '../../wiring/runtime';
+import { ACTIVITY_FACTORIES } from '../../wiring/activities';
 import { parseAutoscaleConfig, parseJsonText } from '../../core/autoscale-config';
 import { resolveSettings } from '../../core/settings';
 import { pascalCase } from '../../engine/arn';
@@ -67,8 +68,11 @@ describe('the synthesised definitions', () => {
     for (const [workflow, d] of Object.entries(deployed)) expect(JSON.stringify(d), workflow).not.toMatch(/\$\{[A-Za-z]+\}/);
   });
 
-  it('name functions whose entry is an activity file exporting `handler`', async () => {
-    for (const fn of Object.values(functions)) expect(typeof (await import(fn.entry)).handler, fn.entry).toBe('function');
+  it('give every function the activity it runs, one the Lambda entry knows', () => {
+    for (const fn of Object.values(functions)) {
+      expect(fn.environment.MOSCALER_ACTIVITY, fn.activity).toBe(fn.activity);
+      expect(ACTIVITY_FACTORIES[fn.activity], fn.activity).toBeTypeOf('function');
+    }
   });
 });
 
@@ -144,7 +148,7 @@ describe('IAM in the template, against what the functions did', () => {
 
   it('allows nothing no function needed', () => {
     for (const [name, fn] of Object.entries(functions)) {
-      // Every function reads the secret at cold start (activities/lambda-runtime.ts), Opencast or not;
+      // Every function reads the secret at cold start (wiring/lambda-runtime.ts), Opencast or not;
       // log writing is the Lambda runtime's own.
       const unused = [...fn.allowed].filter((a) => !used.get(name)?.has(a) && a !== 'secretsmanager:GetSecretValue' && !a.startsWith('logs:'));
       expect(unused, name).toEqual([]);
@@ -255,7 +259,7 @@ async function start(workers: Array<Record<string, unknown>>, extra: Record<stri
       autoscaleConfig: parseAutoscaleConfig(parseJsonText(env.AUTOSCALE_CONFIG!, 'AUTOSCALE_CONFIG'), 'AUTOSCALE_CONFIG'),
       cache: {},
     };
-    // The entry file's own factory: the same one its `handler` export is built from.
+    // The activity module's own factory: the one the Lambda entry builds its handler from.
     const module = (await import(fn.entry)) as Record<string, (deps: ActivityDeps) => ActivityHandler>;
     const factory = module[`create${pascalCase(fn.activity)}Handler`];
     expect(factory, `${fn.entry} exports create${pascalCase(fn.activity)}Handler`).toBeTypeOf('function');

@@ -98,6 +98,7 @@ describe('functions', () => {
         [
           'AUTOSCALE_CONFIG',
           'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+          'MOSCALER_ACTIVITY',
           'MOSCALER_BILLING',
           'MOSCALER_BOOT_WORKER_STATE_MACHINE_ARN',
           'MOSCALER_CLUSTER',

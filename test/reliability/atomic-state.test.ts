@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stamp } from '../../activities/plan-cycle';
-import { createLocalWorkflows } from '../../cli/local-workflows';
+import { autoscaleExecutionName } from '../../core/execution-names';
+import { createLocalWorkflows } from '../../wiring/local-workflows';
 import { FileExecutionStore } from '../../engine/file-store';
 import type { StoreProblem } from '../../engine/store';
 import { filePauseStore } from '../../scaler/pause-store';
@@ -136,7 +136,7 @@ describe('executions and history on disk', () => {
       for (const p of problems) expect(p.problem).toMatch(/torn|half-written|corrupt|not an execution record/);
       // The restarted scaler's next cycle runs on the same state directory.
       const t = sim.vt.clock.now + ms * 60_000;
-      const ref = await engine.start('autoscale', {}, { name: `autoscale-${stamp(new Date(t))}` });
+      const ref = await engine.start('autoscale', {}, { name: autoscaleExecutionName(new Date(t)) });
       const result = await sim.vt.drive(engine.wait(ref));
       expect(result.status).toBe('SUCCEEDED');
       await sim.vt.run({ until: () => engine.activeCount === 0 });

@@ -5,8 +5,8 @@
  * that reaches the cluster recorded: what the bad-input corpus runs against.
  */
 import { SIM_CREDENTIALS, SIM_REGION } from '../../adapters/aws/clients';
-import { scenarioEnv } from '../../cli/sim-wiring';
-import { createRuntime, type Runtime } from '../../cli/wiring';
+import { scenarioEnv } from '../../wiring/sim-runtime';
+import { createRuntime, type Runtime } from '../../wiring/runtime';
 import { resolveSettings, type Settings } from '../../core/settings';
 import { recordEffects } from '../../reliability/effects';
 import type { EffectRecord } from '../../reliability/invariants';

@@ -3,8 +3,8 @@
  * shows it (reliability/README.md says how each was found).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { stamp } from '../../activities/plan-cycle';
-import { createLocalWorkflows } from '../../cli/local-workflows';
+import { autoscaleExecutionName } from '../../core/execution-names';
+import { createLocalWorkflows } from '../../wiring/local-workflows';
 import type { LocalEngine } from '../../engine/local-engine';
 import { refOf } from '../../engine/store';
 import type { HistoryEvent } from '../../engine/types';
@@ -33,7 +33,7 @@ async function cycles(sim: ReturnType<typeof setup>, minutes: number): Promise<v
   const start = sim.vt.clock.now;
   for (let i = 0; i < minutes; i++) {
     const t = start + i * MIN;
-    await sim.engine.start('autoscale', {}, { name: `autoscale-${stamp(new Date(t))}` });
+    await sim.engine.start('autoscale', {}, { name: autoscaleExecutionName(new Date(t)) });
     await sim.vt.run({ deadline: t + MIN });
   }
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { and, not } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { WORKFLOW_DIR } from '../../cli/local-workflows';
+import { WORKFLOW_DIR } from '../../wiring/local-workflows';
 import { WORKER_STATES, workerLifecycleMachine } from '../../machines/worker-lifecycle';
 import { DIAGRAM_NAMES, diagramFor, renderDiagram } from '../../ui/diagrams';
 import { guardText } from '../../ui/diagrams/machine';

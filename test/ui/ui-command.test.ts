@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { openEngine } from '../../cli/engine-select';
+import { openEngine } from '../../wiring/engines';
 import type { CommandScope } from '../../cli/main';
 import { runUiCommand, type UiCommandOptions } from '../../cli/ui-command';
 import { observeCluster } from '../../scaler/observe';

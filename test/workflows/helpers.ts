@@ -5,8 +5,8 @@
 import { parseAutoscaleConfig, type AutoscaleConfig } from '../../core/autoscale-config';
 import { resolveSettings } from '../../core/settings';
 import { VirtualTime } from '../../engine/virtual-time';
-import { createLocalWorkflows } from '../../cli/local-workflows';
-import { runtimeOnCluster, scenarioEnv } from '../../cli/sim-wiring';
+import { createLocalWorkflows } from '../../wiring/local-workflows';
+import { runtimeOnCluster, scenarioEnv } from '../../wiring/sim-runtime';
 import { fromFakeTimers } from '../../sim/model/clock';
 import { createSimCluster, parseScenario, type ScenarioInput } from '../../sim/model/scenario';
 

@@ -24,7 +24,7 @@ const TITLES: Record<DiagramName, string> = {
   'drain-worker': 'drain-worker workflow (infra/workflows/drain-worker.asl.json)',
 };
 
-/** `workflowDir` holds the `*.asl.json` files (cli/local-workflows.ts WORKFLOW_DIR). */
+/** `workflowDir` holds the `*.asl.json` files (wiring/local-workflows.ts WORKFLOW_DIR). */
 export function diagramFor(name: DiagramName, workflowDir: string): Diagram {
   if (name === 'worker') return machineDiagram(workerLifecycleMachine, name, TITLES.worker);
   const file = workflowFiles(workflowDir)[name];

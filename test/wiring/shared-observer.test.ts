@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivityDeps } from '../../activities/deps';
-import { withSharedObservations } from '../../activities/shared-observer';
-import { observe } from '../../activities/worker-facts';
+import type { ActivityDeps } from '../../activities/support/deps';
+import { withSharedObservations } from '../../wiring/shared-observer';
+import { observe } from '../../activities/support/observe';
 import { resolveSettings } from '../../core/settings';
 import { FakeFleet, FakeMetrics, FakeOpencast } from '../helpers/fakes';
 

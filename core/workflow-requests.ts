@@ -1,7 +1,19 @@
-/** The input of a drain-worker execution, as the autoscale workflow, the CLI or a person in the console gives it. */
+/** The inputs of the boot-worker and drain-worker executions, as the autoscale workflow, the CLI or a person in the console gives them. */
 import { z } from 'zod';
-import { hostnameSchema } from './worker-facts';
 
+/**
+ * A worker's hostname as its provider names it: with the ec2 provider that is the
+ * `Name` tag, up to 256 Unicode characters of anything
+ * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions);
+ * control characters are refused. Execution names are derived from it (core/execution-names.ts).
+ */
+export const hostnameSchema = z
+  .string()
+  .min(1, 'empty hostname')
+  .max(256, 'longer than 256 characters')
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'contains control characters');
+
+/** The input of a drain-worker execution. */
 export const drainRequestSchema = z
   .object({
     hostname: hostnameSchema,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { depsFromEnvironment, lambdaHandler } from '../../activities/lambda-runtime';
+import { depsFromEnvironment, lambdaHandler } from '../../wiring/lambda-runtime';
 import { ConfigError } from '../../core/errors';
 
 const ENV = {

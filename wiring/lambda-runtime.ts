@@ -6,12 +6,12 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { createRuntime } from '../cli/wiring';
+import { createRuntime } from './runtime';
 import { legacyAutoscaleConfig, parseAutoscaleConfig, parseJsonText } from '../core/autoscale-config';
 import { ConfigError } from '../core/errors';
 import { resolveSettings } from '../core/settings';
 import { AwsEngine } from '../engine/aws-engine';
-import type { ActivityDeps, ActivityHandler } from './deps';
+import type { ActivityDeps, ActivityHandler } from '../activities/support/deps';
 
 const secretSchema = z.object({ user: z.string().min(1), password: z.string().min(1) });
 

@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { secondsUntilBillingWindow } from '../core/billing';
 import type { BillingMode } from '../core/types';
-import { parsePersisted, stepWorker, type PersistedWorker } from '../machines/persistence';
-import type { LifecycleReason, WorkerLifecycleEvent, WorkerState } from '../machines/worker-lifecycle';
+import { parsePersisted, stepWorker, type PersistedWorker } from './persistence';
+import type { LifecycleReason, WorkerLifecycleEvent, WorkerState } from './worker-lifecycle';
 
 export interface WorkerSlot {
   hostname: string;

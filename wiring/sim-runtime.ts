@@ -6,7 +6,7 @@
  * unless flags or the environment say otherwise.
  */
 import { SIM_CREDENTIALS, SIM_REGION } from '../adapters/aws/clients';
-import { resolveSettings, type Settings } from '../core/settings';
+import { resolveSettings, type Settings, type SettingsFlags } from '../core/settings';
 import { createAwsRouter } from '../sim/aws/router';
 import { VirtualTime } from '../engine/virtual-time';
 import { fromFakeTimers, ManualClock, type VirtualClock } from '../sim/model/clock';
@@ -15,8 +15,7 @@ import { createSimCluster, loadScenarioFile, type Scenario } from '../sim/model/
 import { createOpencastRouter } from '../sim/opencast/router';
 import { createSdkRequestHandler } from '../sim/wire/sdk-request-handler';
 import { RouterDispatcher } from '../sim/wire/undici-dispatcher';
-import type { GlobalOptions } from './main';
-import { createRuntime, type Runtime } from './wiring';
+import { createRuntime, type Runtime } from './runtime';
 
 export interface SimRuntime {
   runtime: Runtime;
@@ -58,7 +57,7 @@ export function runtimeOnCluster(cluster: SimCluster, settings: Settings, clock:
 
 export async function simRuntime(
   file: string,
-  globals: GlobalOptions,
+  globals: SettingsFlags,
   env: Record<string, string | undefined>,
   options: { clock?: VirtualClock; virtualTime?: boolean } = {},
 ): Promise<SimRuntime> {

@@ -2,18 +2,18 @@
  * Every activity, by the name its ASL placeholder uses (`${PlanCycleFunctionArn}`
  * → `plan-cycle`), built with one set of dependencies: what the local engine runs.
  */
-import { createAbandonDrainHandler } from './abandon-drain';
-import { createBeginDrainHandler } from './begin-drain';
-import { createCheckBillingWindowHandler } from './check-billing-window';
-import { createCheckBootHandler } from './check-boot';
-import { createCheckDrainedHandler } from './check-drained';
-import { createCheckStoppedHandler } from './check-stopped';
-import type { ActivityDeps, ActivityHandler } from './deps';
-import { createPlanCycleHandler } from './plan-cycle';
-import { createReleaseMaintenanceHandler } from './release-maintenance';
-import { createSetMaintenanceHandler } from './set-maintenance';
-import { createStartWorkerHandler } from './start-worker';
-import { createStopWorkerHandler } from './stop-worker';
+import { createAbandonDrainHandler } from '../activities/abandon-drain';
+import { createBeginDrainHandler } from '../activities/begin-drain';
+import { createCheckBillingWindowHandler } from '../activities/check-billing-window';
+import { createCheckBootHandler } from '../activities/check-boot';
+import { createCheckDrainedHandler } from '../activities/check-drained';
+import { createCheckStoppedHandler } from '../activities/check-stopped';
+import type { ActivityDeps, ActivityHandler } from '../activities/support/deps';
+import { createPlanCycleHandler } from '../activities/plan-cycle';
+import { createReleaseMaintenanceHandler } from '../activities/release-maintenance';
+import { createSetMaintenanceHandler } from '../activities/set-maintenance';
+import { createStartWorkerHandler } from '../activities/start-worker';
+import { createStopWorkerHandler } from '../activities/stop-worker';
 
 export const ACTIVITY_FACTORIES: Record<string, (deps: ActivityDeps) => ActivityHandler> = {
   'plan-cycle': createPlanCycleHandler,

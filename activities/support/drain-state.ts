@@ -1,8 +1,8 @@
 /** The state a drain-worker execution carries between its Tasks. */
 import { z } from 'zod';
-import { drainRequestSchema } from './drain-request';
-import { parseEvent } from './worker-facts';
-import { workerSlotSchema, type WorkerSlot } from './worker-slot';
+import { drainRequestSchema } from '../../core/workflow-requests';
+import { parseEvent } from './parse-event';
+import { workerSlotSchema, type WorkerSlot } from '../../machines/worker-slot';
 
 export const drainStateSchema = z.object({ request: drainRequestSchema, worker: workerSlotSchema }).passthrough();
 

@@ -7,7 +7,7 @@
  */
 import type { FleetPort, OpencastPort } from '../core/ports';
 import type { Observation } from '../scaler/observe';
-import type { ActivityDeps } from './deps';
+import type { ActivityDeps } from '../activities/support/deps';
 
 /**
  * How a shared observation is handed out: by default the promise itself. The

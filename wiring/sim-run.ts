@@ -16,11 +16,11 @@ import { ManualClock } from '../sim/model/clock';
 import { createSimCluster, delaysAnswers, scenarioEnd, type Scenario } from '../sim/model/scenario';
 import { computeStats, type SimStats } from '../sim/model/stats';
 import type { SimCluster, TimelineSample } from '../sim/model/cluster';
-import { runtimeOnCluster, scenarioEnv } from './sim-wiring';
+import { runtimeOnCluster, scenarioEnv } from './sim-runtime';
 import { createLocalWorkflows } from './local-workflows';
 import { VirtualTime } from '../engine/virtual-time';
 import { fromFakeTimers } from '../sim/model/clock';
-import { stamp } from '../activities/plan-cycle';
+import { autoscaleExecutionName } from '../core/execution-names';
 
 export interface SimRunOptions {
   scenario: Scenario;
@@ -97,7 +97,7 @@ async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
         }
         cycleLog.push({ at, action: 'skipped', workers: [], reason: 'kill-scaler fault: the scaler is not running' });
       } else {
-        const ref = await engine.start('autoscale', { everySeconds: Math.round(every / 1000) }, { name: `autoscale-${stamp(new Date(t))}` });
+        const ref = await engine.start('autoscale', { everySeconds: Math.round(every / 1000) }, { name: autoscaleExecutionName(new Date(t)) });
         void engine.wait(ref).then(async (result) => {
           if (result.status !== 'SUCCEEDED') {
             failedCycles += 1;
@@ -214,37 +214,6 @@ async function runDirect(options: SimRunOptions): Promise<SimRunResult> {
   }
 }
 
-/** `7d`, `36h`, `90m`, `45s` → ms. */
-export function parseDuration(value: string, field: string): number {
-  const match = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(value.trim());
-  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-  if (!match) throw new ConfigError(field, `must be a duration such as 90s, 30m, 12h or 7d (got "${value}")`);
-  const ms = Number(match[1]) * unit[match[2] as keyof typeof unit];
-  if (ms <= 0 || ms > 366 * 86_400_000) throw new ConfigError(field, `must be between 1s and 366d (got "${value}")`);
-  return ms;
-}
-
-
 export function defaultConfig(): AutoscaleConfig {
   return parseAutoscaleConfig(EXAMPLE_CONFIG, 'config/autoscale.example.json');
-}
-
-
-const hours = (h: number) => h.toFixed(1);
-const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
-
-export function simSummaryText(r: SimRunResult): string {
-  const s = r.stats;
-  const lines = [
-    `Simulated ${r.cluster}: ${r.from} → ${r.to} (${r.cycles} autoscale cycles, ${r.failedCycles} failed; ${(r.realMs / 1000).toFixed(1)} s real time)`,
-    '',
-    `Billed worker instance-hours: ${hours(s.billing.hourly.instanceHours)} hourly billing, ${hours(s.billing.perSecond.instanceHours)} per-second billing (${hours(s.billing.runHours)} h actually run; scenario bills ${r.billing})`,
-    ...(s.billing.chargedCost !== undefined ? [`Cost (${s.billing.mode}): $${s.billing.chargedCost.toFixed(2)}`] : []),
-    `Queue wait: p50 ${minutes(s.queueWaitMs.p50)}, p95 ${minutes(s.queueWaitMs.p95)}, p99 ${minutes(s.queueWaitMs.p99)}, max ${minutes(s.queueWaitMs.max)}`,
-    `Jobs: ${s.jobs.created} created, ${s.jobs.completed} completed, ${s.jobs.interrupted} interrupted by a stop, ${s.jobs.unfinished} unfinished at the end`,
-    `Recordings: ${s.recordings.arrived} arrived, ${(s.recordings.shareWithinTarget * 100).toFixed(1)}% of those due processed within ${s.recordings.targetMs / 3_600_000} h`,
-    `Workers: ${s.starts} starts (${s.startFailures} failed), ${s.stops} stops; ${s.minWorkerViolationMinutes} minutes below the minimum of ${s.minWorkers}`,
-    `Stranded in maintenance at the end: ${s.strandedInMaintenance.length ? s.strandedInMaintenance.map((w) => w.hostname).join(', ') : 'none'}`,
-  ];
-  return `${lines.join('\n')}\n`;
 }

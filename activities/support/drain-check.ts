@@ -3,12 +3,14 @@
  * running has stopped outside the drain, and a backlog means it is wanted after
  * all (unless forced). Otherwise the check goes on with the worker's facts.
  */
-import type { ClusterView, Worker } from '../core/types';
-import type { ObservedFacts } from '../machines/worker-lifecycle';
+import type { ClusterView, Worker } from '../../core/types';
+import type { ObservedFacts } from '../../machines/worker-lifecycle';
 import type { ActivityDeps } from './deps';
-import type { DrainRequest } from './drain-request';
-import { factsOf, findWorker, hasDemandReturned, observe } from './worker-facts';
-import { advance, type WorkerSlot } from './worker-slot';
+import type { DrainRequest } from '../../core/workflow-requests';
+import { findWorker, hasDemandReturned } from '../../core/cluster';
+import { factsOf } from '../../machines/observed-facts';
+import { observe } from './observe';
+import { advance, type WorkerSlot } from '../../machines/worker-slot';
 
 export type DrainCheck = { settled: WorkerSlot } | { view: ClusterView; worker: Worker; facts: ObservedFacts; now: Date; at: string };
 

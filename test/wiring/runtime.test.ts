@@ -5,8 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SIM_CREDENTIALS, SIM_REGION } from '../../adapters/aws/clients';
-import { scenarioEnv } from '../../cli/sim-wiring';
-import { createRuntime } from '../../cli/wiring';
+import { scenarioEnv } from '../../wiring/sim-runtime';
+import { createRuntime } from '../../wiring/runtime';
 import { resolveSettings } from '../../core/settings';
 import { createAwsRouter } from '../../sim/aws/router';
 import { ManualClock } from '../../sim/model/clock';

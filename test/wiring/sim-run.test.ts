@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, runSimulation } from '../../cli/sim-run';
+import { defaultConfig, runSimulation } from '../../wiring/sim-run';
 import { delaysAnswers, loadScenarioFile, parseScenario } from '../../sim/model/scenario';
 
 const SMALL = fileURLToPath(new URL('../../scenarios/small-quiet.json', import.meta.url));

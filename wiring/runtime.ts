@@ -1,7 +1,7 @@
 /**
  * Entry-point wiring: the only place that builds real adapters from settings.
  * A simulated run builds the same adapters with in-process transports
- * (see cli/sim-wiring.ts), so every code path above the wire is the real one.
+ * (see wiring/sim-runtime.ts), so every code path above the wire is the real one.
  */
 import type { Dispatcher } from 'undici';
 import type { HttpHandler } from '@smithy/protocol-http';

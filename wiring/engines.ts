@@ -12,7 +12,7 @@ import { AwsEngine } from '../engine/aws-engine';
 import type { HistoryEvent, WorkflowEngine } from '../engine/types';
 import type { VirtualTime } from '../engine/virtual-time';
 import { createLocalWorkflows } from './local-workflows';
-import type { Runtime } from './wiring';
+import type { Runtime } from './runtime';
 
 export type EngineName = 'local' | 'aws' | 'direct';
 

@@ -4,19 +4,20 @@
  * Entry points build it: the CLI and simulator in-process, `lambda-runtime.ts`
  * in AWS Lambda. Credentials live inside the ports, never in event or result.
  */
-import type { AutoscaleConfig } from '../core/autoscale-config';
-import type { FleetPort, MetricsPort, OpencastPort } from '../core/ports';
-import type { Settings } from '../core/settings';
-import type { ExecutionSummary, ListFilter } from '../engine/types';
-import type { Observation, ObserveCache } from '../scaler/observe';
+import type { AutoscaleConfig } from '../../core/autoscale-config';
+import type { FleetPort, MetricsPort, OpencastPort } from '../../core/ports';
+import type { Settings } from '../../core/settings';
+import type { ExecutionSummary, ListFilter } from '../../engine/types';
+import type { ExecutionInputs } from './acting-on';
+import type { Observation, ObserveCache } from '../../scaler/observe';
 
 export interface ActivityDeps {
   settings: Settings;
   fleet: FleetPort;
   opencastAt: (baseUrl: string) => OpencastPort;
   metrics: MetricsPort;
-  /** Running executions, to keep two workflows off one worker. */
-  executions: { list(filter?: ListFilter): Promise<ExecutionSummary[]> };
+  /** Running executions, to keep two workflows off one worker; `input` attributes one started by hand. */
+  executions: { list(filter?: ListFilter): Promise<ExecutionSummary[]> } & ExecutionInputs;
   now: () => Date;
   /** The autoscale policy (plan-cycle only). */
   autoscaleConfig?: AutoscaleConfig;

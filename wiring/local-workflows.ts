@@ -4,17 +4,17 @@
  * wired to this process's adapters (real, or the simulator's).
  */
 import { fileURLToPath } from 'node:url';
-import { createActivityHandlers } from '../activities';
-import type { ActivityDeps } from '../activities/deps';
-import { withSharedObservations } from '../activities/shared-observer';
-import { observe } from '../activities/worker-facts';
+import { createActivityHandlers } from './activities';
+import type { ActivityDeps } from '../activities/support/deps';
+import { withSharedObservations } from './shared-observer';
+import { observe } from '../activities/support/observe';
 import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { Settings } from '../core/settings';
 import { shareable } from '../engine/activity';
 import { workflowFiles } from '../engine/definition';
 import { LocalEngine, type LocalEngineOptions } from '../engine/local-engine';
 import type { LambdaHandler } from '../engine/task-handlers';
-import type { Runtime } from './wiring';
+import type { Runtime } from './runtime';
 
 export const WORKFLOW_DIR = fileURLToPath(new URL('../infra/workflows', import.meta.url));
 
@@ -36,7 +36,7 @@ export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngin
     opencastAt: options.runtime.opencastAt,
     metrics: options.runtime.metrics,
     // The engine lists its own executions; built below, so reached lazily.
-    executions: { list: (filter) => engine!.list(filter) },
+    executions: { list: (filter) => engine!.list(filter), input: (ref) => engine!.input(ref) },
     now: options.runtime.now,
     ...(options.autoscaleConfig ? { autoscaleConfig: options.autoscaleConfig } : {}),
     cache: {},

@@ -1,0 +1,18 @@
+/**
+ * The one module every Lambda function runs. The stack tells each function which
+ * activity it is (`MOSCALER_ACTIVITY`), so all functions share one bundle and the
+ * activity modules themselves stay free of any runtime, secret or client.
+ */
+import type { ActivityHandler } from '../activities/support/deps';
+import { ConfigError } from '../core/errors';
+import { ACTIVITY_FACTORIES } from './activities';
+import { lambdaHandler } from './lambda-runtime';
+
+export const ACTIVITY_VARIABLE = 'MOSCALER_ACTIVITY';
+
+export const handler: ActivityHandler = lambdaHandler((deps) => {
+  const name = process.env[ACTIVITY_VARIABLE] ?? '';
+  const factory = ACTIVITY_FACTORIES[name];
+  if (!factory) throw new ConfigError(ACTIVITY_VARIABLE, `names no activity (got "${name}"; known: ${Object.keys(ACTIVITY_FACTORIES).join(', ')})`);
+  return factory(deps);
+});
