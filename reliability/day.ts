@@ -43,7 +43,19 @@ export interface FaultSpec {
   atMinute: number;
   forMinutes: number;
   target?: string;
+  /** A fault aimed at one worker: its index (the hostname depends on the day's name style). */
+  worker?: number;
 }
+
+/**
+ * How the day's workers are named. OpsWorks hostnames are DNS labels and the
+ * original's rules need a `worker` prefix; with the ec2 provider the hostname
+ * is the `Name` tag, which may hold anything (spaces, dots, non-ASCII, 255
+ * characters): names our fixtures never used until they broke execution names.
+ */
+export const NAME_STYLES = ['plain', 'hyphen-pairs', 'spaces', 'fqdn', 'mixed'] as const;
+export type NameStyle = (typeof NAME_STYLES)[number];
+const OPSWORKS_NAME_STYLES: readonly NameStyle[] = ['plain', 'hyphen-pairs'];
 
 /**
  * The scaler process dies: at the n-th state any execution enters (`step`), or
@@ -76,6 +88,7 @@ export interface DaySpec {
   bursts: Burst[];
   faults: FaultSpec[];
   kills: KillSpec[];
+  names: NameStyle;
 }
 
 export interface DayArbitraryOptions {
@@ -129,10 +142,9 @@ function faultArb(windowMinutes: number, workers: number): fc.Arbitrary<FaultSpe
           ? AWS_TARGETS[pick % AWS_TARGETS.length]
           : kind === 'metrics-missing'
             ? METRIC_TARGETS[pick % METRIC_TARGETS.length]
-            : kind === 'start-failure' && pick % 2 === 1
-              ? `worker${(pick % workers) + 1}`
-              : undefined;
-      return { kind, atMinute, forMinutes: length, ...(target ? { target } : {}) };
+            : undefined;
+      const worker = kind === 'start-failure' && pick % 2 === 1 ? pick % workers : undefined;
+      return { kind, atMinute, forMinutes: length, ...(target ? { target } : {}), ...(worker !== undefined ? { worker } : {}) };
     });
 }
 
@@ -146,6 +158,7 @@ export function dayArbitrary(options: DayArbitraryOptions = {}): fc.Arbitrary<Da
   const minWorkerCount = options.minWorkers ?? 3;
   return fc.integer({ min: minWorkerCount, max: maxWorkers }).chain((n) =>
     fc.record({
+      names: fc.constantFrom<NameStyle>(...NAME_STYLES),
       seed: fc.nat({ max: 1_000_000 }),
       hours: fc.constant(hours),
       tailMinutes: fc.constant(tailMinutes),
@@ -177,8 +190,22 @@ export function dayArbitrary(options: DayArbitraryOptions = {}): fc.Arbitrary<Da
   );
 }
 
-export function hostnameOf(index: number): string {
-  return `worker${index + 1}`;
+/** The hostname of the day's worker `index` in a name style (an OpsWorks day keeps the styles OpsWorks allows). */
+export function hostnameOf(index: number, style: NameStyle = 'plain', provider: DaySpec['provider'] = 'ec2'): string {
+  const n = index + 1;
+  const chosen = provider === 'opsworks' && !OPSWORKS_NAME_STYLES.includes(style) ? 'hyphen-pairs' : style;
+  const own = chosen === 'mixed' ? (provider === 'opsworks' ? OPSWORKS_NAME_STYLES : NAME_STYLES.slice(0, -1))[index % (provider === 'opsworks' ? 2 : 4)]! : chosen;
+  switch (own) {
+    case 'plain':
+      return `worker${n}`;
+    case 'hyphen-pairs':
+      // worker-1, worker-1-b, worker-2, worker-2-b: each a prefix of the next.
+      return `worker-${Math.ceil(n / 2)}${n % 2 === 0 ? '-b' : ''}`;
+    case 'spaces':
+      return `opencast worker ${n}`;
+    default:
+      return `wörker-${n}.transcode-pool.opencast-processing.ec2.internal.media.example.edu/${'x'.repeat(40)}:${n}`;
+  }
 }
 
 /** The scenario a day runs on (validated like any scenario file). */
@@ -193,7 +220,7 @@ export function dayScenario(day: DaySpec, opencast: { user?: string; password?: 
     seed: day.seed,
     minWorkers: day.minWorkers,
     workers: day.workers.map((w, i) => ({
-      hostname: hostnameOf(i),
+      hostname: hostnameOf(i, day.names, day.provider),
       instanceType: w.instanceType,
       state: w.state,
       uptimeMinutes: w.uptimeMinutes,
@@ -211,7 +238,10 @@ export function dayScenario(day: DaySpec, opencast: { user?: string; password?: 
     trace: {
       jobs: day.bursts.map((b) => ({ at: `+${b.atMinute}m`, workflowOperation: b.operation, durationMinutes: b.durationMinutes, count: b.count })),
     },
-    faults: day.faults.map((f) => ({ at: `+${f.atMinute}m`, kind: f.kind, forMinutes: f.forMinutes, ...(f.target ? { target: f.target } : {}) })),
+    faults: day.faults.map((f) => {
+      const target = f.worker !== undefined ? hostnameOf(f.worker, day.names, day.provider) : f.target;
+      return { at: `+${f.atMinute}m`, kind: f.kind, forMinutes: f.forMinutes, ...(target ? { target } : {}) };
+    }),
   };
   return parseScenario(input, 'generated day');
 }
@@ -239,7 +269,7 @@ export function dayConfig(day: DaySpec): AutoscaleConfig {
 /** One line for logs and failure reports. */
 export function describeDay(day: DaySpec): string {
   const states = day.workers.map((w) => `${w.state}${w.maintenance ? '+m' : ''}${w.protected ? '+p' : ''}${w.runningJobs ? `+${w.runningJobs}j` : ''}`).join(',');
-  const faults = day.faults.map((f) => `${f.kind}@${f.atMinute}+${f.forMinutes}${f.target ? `:${f.target}` : ''}`).join(' ');
+  const faults = day.faults.map((f) => `${f.kind}@${f.atMinute}+${f.forMinutes}${f.target ? `:${f.target}` : f.worker !== undefined ? `:#${f.worker}` : ''}`).join(' ');
   const kills = day.kills.map((k) => `${k.at}#${k.ordinal}`).join(' ');
-  return `${day.provider}/${day.billing} min=${day.minWorkers} ${day.policy} [${states}] faults: ${faults || '-'} kills: ${kills || '-'}`;
+  return `${day.provider}/${day.billing} names=${day.names} min=${day.minWorkers} ${day.policy} [${states}] faults: ${faults || '-'} kills: ${kills || '-'}`;
 }

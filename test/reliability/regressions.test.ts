@@ -181,7 +181,7 @@ describe('reliability regressions', () => {
 
     it('keeps every invariant on the day the soak shrank it to', async () => {
       const day: DaySpec = {
-        seed: 0, hours: 2, tailMinutes: 60, everySeconds: 60, billing: 'per-second', provider: 'opsworks', minWorkers: 0,
+        seed: 0, hours: 2, tailMinutes: 60, everySeconds: 60, billing: 'per-second', provider: 'opsworks', minWorkers: 0, names: 'plain',
         policy: 'queue', upIncrement: 1, downIncrement: 1, pauseCycles: 0,
         workers: [
           { state: 'online', uptimeMinutes: 0, runningJobs: 0, maintenance: false, registered: false, protected: true, instanceType: 'c5.9xlarge' },
@@ -218,7 +218,7 @@ describe('reliability regressions', () => {
       const worker = (state: 'online' | 'stopped' | 'requested', protectedWorker: boolean, uptimeMinutes = 0) =>
         ({ state, uptimeMinutes, runningJobs: 0, maintenance: false, registered: false, protected: protectedWorker, instanceType: 'c5.9xlarge' }) as const;
       const day: DaySpec = {
-        seed: 0, hours: 2, tailMinutes: 60, everySeconds: 60, billing: 'per-second', provider: 'ec2', minWorkers: 1,
+        seed: 0, hours: 2, tailMinutes: 60, everySeconds: 60, billing: 'per-second', provider: 'ec2', minWorkers: 1, names: 'plain',
         policy: 'queue', upIncrement: 1, downIncrement: 1, pauseCycles: 0,
         workers: [worker('online', false), worker('online', false), worker('online', false), worker('stopped', true), worker('online', false, 1), worker('requested', true), worker('requested', true)],
         queued: 0, bursts: [], faults: [], kills: [],

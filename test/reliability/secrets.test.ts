@@ -45,6 +45,7 @@ function filesUnder(dir: string): Array<[string, string]> {
 /** A busy day with every kind of fault and two kills. */
 const DAY: DaySpec = {
   seed: 7,
+  names: 'mixed',
   hours: 4,
   tailMinutes: 60,
   everySeconds: 60,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../engine/types';
+import { workerExecutionName } from '../../core/execution-names';
 import { simWorkflows } from './helpers';
 
 let cleanup: (() => Promise<void>) | undefined;
@@ -71,6 +72,20 @@ describe('drain-worker rules', () => {
     const firstResult = await sim.vt.drive(sim.engine.wait(first));
     expect(firstResult.status).toBe('SUCCEEDED');
     expect(sim.cluster.runData().counters.stops).toBe(1);
+  });
+
+  it.each([
+    ['worker-1', 'worker-1-b'],
+    ['opencast worker 1', 'opencast worker 1 (spare)'],
+    [`${'transcode-node.'.repeat(6)}example.edu`, `${'transcode-node.'.repeat(6)}example.org`],
+  ])('drains %s and %s at once: neither is taken for the other', async (a, b) => {
+    const sim = setup([worker(a), worker(b), worker('worker3'), worker('worker4')], { provider: 'ec2' });
+    const at = new Date(START);
+    const refs = await Promise.all([a, b].map((hostname) => sim.engine.start('drain-worker', { hostname }, { name: workerExecutionName('drain', hostname, at) })));
+    const results = await sim.vt.drive(Promise.all(refs.map((ref) => sim.engine.wait(ref))));
+    expect(results.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    for (const ref of refs) expect(entered(await sim.engine.history(ref))).not.toContain('AlreadyDraining');
+    expect(sim.cluster.instances.filter((i) => i.status === 'stopped').map((i) => i.hostname).sort()).toEqual([a, b].sort());
   });
 
   it('never drains a protected worker and says why', async () => {
