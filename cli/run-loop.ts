@@ -8,7 +8,15 @@
 import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { HistoryEvent, WorkflowEngine } from '../engine/types';
 import { autoscaleExecutionName } from '../core/execution-names';
+import { readAutoscaleConfig } from './config-input';
 import type { CommandScope, Context } from './main';
+import { withScaler } from './scope';
+
+/** `moscaler run`: the options are checked before anything is built. */
+export async function runCommand(ctx: Context, opts: { config?: string }, everyMs: number, cycles: number | undefined): Promise<void> {
+  const config = readAutoscaleConfig(opts.config, ctx.env);
+  await withScaler(ctx, (scope) => runLoop(ctx, scope, config, everyMs, cycles));
+}
 
 export async function runLoop(ctx: Pick<Context, 'io'>, scope: CommandScope, config: AutoscaleConfig, everyMs: number, cycles?: number): Promise<void> {
   const opened = scope.openEngine(config);

@@ -5,7 +5,7 @@ import { timelineToCsv, timelineToJson } from '../sim/model/stats';
 import { simReportHtml } from '../ui/report';
 import type { CliIo } from './io';
 import type { GlobalOptions } from './main';
-import { readAutoscaleConfig } from './main';
+import { readAutoscaleConfig } from './config-input';
 import { defaultConfig, runSimulation } from '../wiring/sim-run';
 import { parseDuration } from '../core/duration';
 import { simSummaryText } from './sim-summary';

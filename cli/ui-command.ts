@@ -17,7 +17,8 @@ import { startUiServer } from '../ui/server';
 import { SimDriver } from '../ui/sim-driver';
 import type { CliIo } from './io';
 import { createLocalWorkflows, WORKFLOW_DIR } from '../wiring/local-workflows';
-import { readAutoscaleConfig, type CommandScope } from './main';
+import type { CommandScope } from './main';
+import { readAutoscaleConfig } from './config-input';
 import { defaultConfig } from '../wiring/sim-run';
 import { parseDuration } from '../core/duration';
 
@@ -30,8 +31,6 @@ export interface UiCommandOptions {
   paused?: boolean;
   poll: string;
 }
-
-export const DEFAULT_UI_PORT = 8700;
 
 function parsePort(value: string): number {
   const port = Number(value);
