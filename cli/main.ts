@@ -151,6 +151,10 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     // Each command parses its own options, so a short flag can mean one thing before the command and another after it.
     .enablePositionalOptions();
   for (const option of globalOptions()) program.addOption(option);
+  program.addHelpText(
+    'after',
+    "\nOptions go before or after the command. After it, a command's own short flag wins\n(`status -f` is --format, `scale auto -c` is --config); the long form works everywhere.\n",
+  );
   program.hook('preAction', (_program, action) => {
     globals = mergedGlobals(program, action);
   });
