@@ -8,6 +8,7 @@
 import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { HistoryEvent, WorkflowEngine } from '../engine/types';
 import { autoscaleExecutionName } from '../core/execution-names';
+import { failureText } from '../engine/failure-text';
 import { readAutoscaleConfig } from './config-input';
 import type { CommandScope, Context } from './main';
 import { withScaler } from './scope';
@@ -36,7 +37,8 @@ export async function runLoop(ctx: Pick<Context, 'io'>, scope: CommandScope, con
         const ref = await engine.start('autoscale', { everySeconds: Math.round(everyMs / 1000) }, { name: autoscaleExecutionName(started) });
         const result = await opened.drive(engine.wait(ref));
         const plan = (await engine.history(ref)).find((e) => e.type === 'TaskSucceeded' && e.state === 'Plan');
-        ctx.io.stdout.write(`${started.toISOString()}  ${ref.name}: ${result.status}${plan?.reason ? ` (${plan.reason})` : ''}\n`);
+        const outcome = result.status === 'SUCCEEDED' ? (plan?.reason ? ` (${plan.reason})` : '') : `: ${failureText(result.error, result.cause)}`;
+        ctx.io.stdout.write(`${started.toISOString()}  ${ref.name}: ${result.status}${outcome}\n`);
       } catch (error) {
         // A failed cycle is reported; the next one tries again (and reconciles).
         ctx.io.stderr.write(`${started.toISOString()}  cycle failed: ${(error as Error).message}\n`);

@@ -9,6 +9,7 @@ import { filePauseStore } from '../scaler/pause-store';
 import type { ScalerDeps } from '../scaler/scale';
 import type { HistoryEvent } from '../engine/types';
 import { openEngine } from '../wiring/engines';
+import { executionProgress } from './execution-progress';
 import { createLogger } from './logger';
 import { createLogglyShipper } from './loggly';
 import type { CommandScope, Context } from './main';
@@ -51,8 +52,9 @@ export async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => P
     };
     if (globals.force) logger.warn({ event: 'force' }, '--force: minimum workers, idleness and billing window are ignored');
     if (globals.dryRun) logger.info({ event: 'dry-run' }, '--dry-run: nothing will be started, stopped or put in maintenance');
+    const progress = executionProgress(ctx.io.stderr);
     const onEvent = (e: HistoryEvent) => {
-      if (globals.output !== 'json' && e.type === 'TaskSucceeded' && e.reason) ctx.io.stderr.write(`  ${e.at}  ${e.execution}  ${e.state}: ${e.reason}\n`);
+      if (globals.output !== 'json') progress(e);
     };
     return await fn({
       ...command,

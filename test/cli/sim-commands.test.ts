@@ -76,5 +76,8 @@ describe('moscaler --sim through the workflows', () => {
     const out = await moscaler(['--sim', SCENARIO, 'run', '--cycles', '3', '--every', '60s', '-c', config], dir);
     expect(out.code).toBe(0);
     expect(out.stdout.match(/autoscale-\d{8}T\d{6}Z: SUCCEEDED/g)).toHaveLength(3);
+    // Each cycle once: not again among the progress lines on stderr.
+    expect((out.stdout + out.stderr).match(/autoscale-\d{8}T\d{6}Z/g)).toHaveLength(3);
+    expect(out.stdout).not.toMatch(/^\{/m);
   });
 });

@@ -87,13 +87,25 @@ describe('moscaler scale errors', () => {
     expect(fake.opencast.calls).toEqual([]);
   });
 
-  it('logs before and after events on stdout, warnings also on stderr', async () => {
+  it('logs on stderr as readable lines, and stdout carries only the result', async () => {
     const fake = fakeRuntime(SPECS, NOW);
     const run = await runCli(['--engine', 'direct', '-f', 'scale', 'down', '2'], { ...ENV, MOSCALER_MIN_WORKERS: '1' }, fake.runtimeFor);
     expect(run.code).toBe(0);
-    const events = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l).event);
-    expect(events).toEqual(expect.arrayContaining(['before', 'after', 'force']));
+    expect(run.stdout).not.toMatch(/^\{/m);
+    expect(run.stdout).toMatch(/^decision: stop/);
+    expect(run.stderr).toMatch(/^\S+Z warn  --force: minimum workers, idleness and billing window are ignored$/m);
+    expect(run.stderr).toMatch(/^\S+Z info  cluster status before  command="scale down" cluster=prod workers=3 /m);
+    expect(run.stderr).toMatch(/^\S+Z info  actions taken  command=down started=- stopped=worker1,worker2 dryRun=false$/m);
     expect(run.stderr).toMatch(/Continuing because --force enabled/);
+  });
+
+  it('logs JSON lines on stderr with --output json', async () => {
+    const fake = fakeRuntime(SPECS, NOW);
+    const run = await runCli(['--engine', 'direct', '--output', 'json', '-f', 'scale', 'down', '2'], { ...ENV, MOSCALER_MIN_WORKERS: '1' }, fake.runtimeFor);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).decision.action).toBe('stop');
+    const events = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l).event);
+    expect(events).toEqual(expect.arrayContaining(['before', 'after', 'force']));
   });
 
   it('prints the status as one JSON object with the public keys', async () => {
