@@ -1,6 +1,7 @@
 /** `-c/--config`: the autoscale config from a flag (JSON text or a file), AUTOSCALE_CONFIG or the legacy variables. */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { legacyAutoscaleConfig, parseAutoscaleConfig, parseJsonText, type AutoscaleConfig } from '../core/autoscale-config';
+import { unreadableText } from '../core/config-problems';
 import { ConfigError } from '../core/errors';
 
 /** `-c/--config` is a JSON string or a path to a JSON file. */
@@ -14,6 +15,13 @@ export function readAutoscaleConfig(value: string | undefined, env: Record<strin
   }
   const trimmed = source.trim();
   if (trimmed.startsWith('{')) return parseAutoscaleConfig(parseJsonText(trimmed, where), where);
-  if (!existsSync(trimmed)) throw new ConfigError(where, `no such file "${trimmed}" (and not a JSON object)`);
-  return parseAutoscaleConfig(parseJsonText(readFileSync(trimmed, 'utf8'), `${where} file ${trimmed}`), `${where} file ${trimmed}`);
+  let text: string;
+  try {
+    text = readFileSync(trimmed, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new ConfigError(where, `${code === 'ENOENT' ? `no such file "${trimmed}" (and not a JSON object)` : `file "${trimmed}": ${unreadableText(code)}`}`, { cause: error });
+  }
+  const document = `${where} file ${trimmed}`;
+  return parseAutoscaleConfig(parseJsonText(text, document), document);
 }
