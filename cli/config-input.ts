@@ -25,3 +25,14 @@ export function readAutoscaleConfig(value: string | undefined, env: Record<strin
   const document = `${where} file ${trimmed}`;
   return parseAutoscaleConfig(parseJsonText(text, document), document);
 }
+
+/**
+ * The config of a command that can run against the simulator: as
+ * `readAutoscaleConfig`, but a simulated cluster without one gets the original
+ * policy (config/autoscale.example.json), as `sim run` and `ui` do.
+ */
+export async function autoscaleConfigFor(value: string | undefined, env: Record<string, string | undefined>, simulated: boolean): Promise<AutoscaleConfig> {
+  const given = value !== undefined || Boolean(env.AUTOSCALE_CONFIG?.trim()) || Boolean(env.AUTOSCALE_TYPE);
+  if (!given && simulated) return (await import('../wiring/sim-run')).defaultConfig();
+  return readAutoscaleConfig(value, env);
+}

@@ -196,7 +196,7 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .option('-c, --config <json-or-file>', 'autoscale config: JSON text or a file [env AUTOSCALE_CONFIG]')
     .option('--min-workers <n>', 'the floor for this cycle (as a lecture-hours schedule sets it)')
     .action(async (opts: { config?: string; minWorkers?: string }) => {
-      const config = (await lazy.config()).readAutoscaleConfig(opts.config, ctx.env);
+      const config = await (await lazy.config()).autoscaleConfigFor(opts.config, ctx.env, Boolean(context.globals().sim));
       const minWorkers = opts.minWorkers === undefined ? undefined : positiveInt('--min-workers', 0)(opts.minWorkers);
       await (await import('./scale-command')).scaleAutoCommand(context, config, minWorkers);
     });

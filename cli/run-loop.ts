@@ -9,13 +9,13 @@ import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { HistoryEvent, WorkflowEngine } from '../engine/types';
 import { autoscaleExecutionName } from '../core/execution-names';
 import { failureText } from '../engine/failure-text';
-import { readAutoscaleConfig } from './config-input';
+import { autoscaleConfigFor } from './config-input';
 import type { CommandScope, Context } from './main';
 import { withScaler } from './scope';
 
 /** `moscaler run`: the options are checked before anything is built. */
 export async function runCommand(ctx: Context, opts: { config?: string }, everyMs: number, cycles: number | undefined): Promise<void> {
-  const config = readAutoscaleConfig(opts.config, ctx.env);
+  const config = await autoscaleConfigFor(opts.config, ctx.env, Boolean(ctx.globals().sim));
   await withScaler(ctx, (scope) => runLoop(ctx, scope, config, everyMs, cycles));
 }
 
