@@ -30,7 +30,8 @@ export interface SimRunOptions {
   /** Autoscale schedule (ms); default one minute. */
   everyMs?: number;
   env?: Record<string, string | undefined>;
-  onProgress?: (fraction: number) => void;
+  /** Called about once per virtual hour with the share done and the virtual time reached (epoch ms). */
+  onProgress?: (fraction: number, at: number) => void;
   logger?: Logger;
   /** `local` (default): each cycle is an autoscale execution with its boots and drains; `direct`: the original synchronous way. */
   engine?: 'local' | 'direct';
@@ -76,7 +77,7 @@ export async function runSimulation(options: SimRunOptions): Promise<SimRunResul
  * retries) interleave with later cycles exactly as they would on AWS.
  */
 async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
-  const { began, scenario, start, end, every, settings } = runWindow(options);
+  const { began, scenario, start, end, every, perHour, settings } = runWindow(options);
   // Without a fault that answers late, no activity waits on a virtual timer: no async context needed.
   const vt = VirtualTime.install({ start, activityContext: delaysAnswers(scenario) });
   const clock = fromFakeTimers(vt.clock);
@@ -113,7 +114,7 @@ async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
         });
       }
       await vt.run({ deadline: Math.min(t + every, end) });
-      if (cycles % 60 === 0) options.onProgress?.((t - start) / (end - start));
+      if (cycles % perHour === 0) options.onProgress?.((t + every - start) / (end - start), t + every);
     }
     return summarize({ scenario, settings, cluster, start, end, began, onProgress: options.onProgress }, { cycles, failedCycles, actions: [], cycleLog });
   } finally {
@@ -124,13 +125,13 @@ async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
 
 /** The run's summary from the model's record, the same for both engines. */
 function summarize(
-  run: { scenario: Scenario; settings: Settings; cluster: SimCluster; start: number; end: number; began: number; onProgress?: ((f: number) => void) | undefined },
+  run: { scenario: Scenario; settings: Settings; cluster: SimCluster; start: number; end: number; began: number; onProgress?: SimRunOptions['onProgress'] },
   counts: { cycles: number; failedCycles: number; actions: ActionRecord[]; cycleLog: CycleRecord[] },
 ): SimRunResult {
   const { scenario, settings } = run;
   const data = run.cluster.runData();
   const stats = computeStats(data, { minWorkers: settings.minWorkers, billingMode: settings.billing, ...(scenario.prices ? { prices: scenario.prices } : {}) });
-  run.onProgress?.(1);
+  run.onProgress?.(1, run.end);
   return {
     scenario: scenario.description ?? scenario.cluster,
     cluster: scenario.cluster,
@@ -153,11 +154,12 @@ function runWindow(options: SimRunOptions) {
   const end = options.durationMs !== undefined ? start + options.durationMs : scenarioEnd(scenario);
   const every = options.everyMs ?? 60_000;
   const settings = resolveSettings({}, { ...scenarioEnv(scenario), ...(options.env ?? {}) });
-  return { began, scenario, start, end, every, settings };
+  const perHour = Math.max(1, Math.round(3_600_000 / every));
+  return { began, scenario, start, end, every, perHour, settings };
 }
 
 async function runDirect(options: SimRunOptions): Promise<SimRunResult> {
-  const { began, scenario, start, end, every, settings } = runWindow(options);
+  const { began, scenario, start, end, every, perHour, settings } = runWindow(options);
   const clock = new ManualClock(start);
   const cluster = createSimCluster(scenario, clock);
   const runtime = runtimeOnCluster(cluster, settings, clock);
@@ -201,7 +203,7 @@ async function runDirect(options: SimRunOptions): Promise<SimRunResult> {
         const message = error instanceof MoScalerError ? error.message : String(error);
         cycleLog.push({ at: new Date(t).toISOString(), action: 'error', workers: [], reason: message });
       }
-      if (cycles % 60 === 0) options.onProgress?.((t - start) / (end - start));
+      if (cycles % perHour === 0) options.onProgress?.((t + every - start) / (end - start), t + every);
       // The in-process transports answer within one microtask chain, so without this the loop would never
       // reach the event loop: the immediates that finish each HTTP body (undici, Node streams) would pile
       // up with the bodies they hold, and a week ran out of memory.
