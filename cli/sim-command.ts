@@ -9,7 +9,7 @@ import { readAutoscaleConfig } from './config-input';
 import { defaultConfig, runSimulation } from '../wiring/sim-run';
 import { parseDuration } from '../core/duration';
 import { progressReporter } from './progress';
-import { simSummaryText } from './sim-summary';
+import { cycleLine, simSummaryText } from './sim-summary';
 
 export interface SimCommandOptions {
   config?: string;
@@ -53,6 +53,6 @@ export async function runSimCommand(
   const acted = result.cycleLog.filter((c) => c.action !== 'none');
   if (acted.length) {
     ctx.io.stdout.write(`\nFirst decisions (of ${acted.length}; --output json lists all):\n`);
-    for (const c of acted.slice(0, 8)) ctx.io.stdout.write(`  ${c.at}  ${c.action} ${c.workers.join(', ')}: ${c.reason}\n`);
+    for (const c of acted.slice(0, 8)) ctx.io.stdout.write(`${cycleLine(c)}\n`);
   }
 }
