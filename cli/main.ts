@@ -42,6 +42,7 @@ export interface GlobalOptions {
   sim?: string;
   engine?: EngineName;
   simWait?: boolean;
+  simKeep?: boolean;
 }
 
 export type RuntimeFor = (globals: GlobalOptions, env: Record<string, string | undefined>) => Promise<CommandRuntime>;
@@ -94,6 +95,7 @@ function globalOptions(): Option[] {
     new Option('--state-dir <dir>', 'where pause cycles and histories are kept [env MOSCALER_STATE_DIR, default .moscaler]'),
     new Option('--sim <scenario.json>', 'run against a simulated cluster started from this scenario (workflows on virtual time)'),
     new Option('--sim-wait', 'with --sim: print the cluster status after the workflows have finished'),
+    new Option('--sim-keep', 'with --sim: keep the simulated cluster, its virtual time and its history from one command to the next'),
     new Option('--engine <name>', 'where workflows run: local (in this process), aws (deployed state machines), direct (no workflows, as the original) [default: local]').choices(['local', 'aws', 'direct']),
   ];
 }
@@ -248,8 +250,10 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .option('--duration <span>', "simulation: stop advancing after this long [default: the scenario's end]")
     .option('--paused', 'simulation: start paused (resume on the page)')
     .action(async (opts: UiCommandOptions) => {
+      if (context.globals().simKeep) throw new ConfigError('--sim-keep', 'not with ui: the live view runs a simulation of its own, from the scenario\'s start');
       const [{ withScaler }, { runUiCommand }] = await Promise.all([lazy.scope(), import('./ui-command')]);
-      await withScaler(context, (scope) => runUiCommand(ctx, scope, opts));
+      // The live view shows its simulation's time itself.
+      await withScaler(context, (scope) => runUiCommand(ctx, scope, opts), { simulationNote: false });
     });
 
   program

@@ -13,8 +13,9 @@ import { executionProgress } from './execution-progress';
 import { createLogger } from './logger';
 import { createLogglyShipper } from './loggly';
 import type { CommandScope, Context } from './main';
+import type { CommandRuntime } from './runtime-select';
 
-export async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => Promise<T>): Promise<T> {
+export async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => Promise<T>, options: { simulationNote?: boolean } = {}): Promise<T> {
   const globals = ctx.globals();
   const command = await ctx.runtimeFor(globals, ctx.env);
   const { runtime, settings } = command;
@@ -52,6 +53,7 @@ export async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => P
     };
     if (globals.force) logger.warn({ event: 'force' }, '--force: minimum workers, idleness and billing window are ignored');
     if (globals.dryRun) logger.info({ event: 'dry-run' }, '--dry-run: nothing will be started, stopped or put in maintenance');
+    if (command.sim && options.simulationNote !== false) ctx.io.stderr.write(`${simulationNote(command.sim, settings.cluster)}\n`);
     const progress = executionProgress(ctx.io.stderr);
     const onEvent = (e: HistoryEvent) => {
       if (globals.output !== 'json') progress(e);
@@ -62,14 +64,15 @@ export async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => P
       globals,
       openEngine: (autoscaleConfig, reading) =>
         openEngine({
-          freshSimulation: !reading,
+          // A kept cluster keeps its history; one started afresh starts its history afresh too.
+          freshSimulation: !reading && !command.sim?.kept,
           engine: globals.engine ?? 'local',
           runtime,
           settings,
           env: ctx.env,
           ...(autoscaleConfig ? { autoscaleConfig } : {}),
           ...(command.sim?.vt ? { vt: command.sim.vt } : {}),
-          ...(command.sim ? { simulated: settings.cluster } : {}),
+          ...(command.sim ? { simulated: command.sim.kept ? `${settings.cluster}.kept` : settings.cluster } : {}),
           onEvent,
         }),
     });
@@ -77,4 +80,14 @@ export async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => P
     await runtime.close();
     await loggly?.flush();
   }
+}
+
+/** Says on stderr which simulated cluster a command works on: a kept one, or a fresh one at the scenario's start. */
+export function simulationNote(sim: NonNullable<CommandRuntime['sim']>, cluster: string): string {
+  const kept = sim.kept;
+  if (!kept) {
+    return `note: simulated cluster ${cluster} starts afresh at the scenario's start (${sim.start.toISOString()}) in each command; add --sim-keep to carry it, and its history, from one command to the next`;
+  }
+  if (kept.continuedAt) return `simulated cluster ${cluster} kept in ${kept.dir}: continuing at virtual ${kept.continuedAt.toISOString()} after ${kept.changes} change(s)`;
+  return `simulated cluster ${cluster} kept in ${kept.dir}: starting it at the scenario's start (${sim.start.toISOString()})${kept.reset ? `, as ${kept.reset}` : ''}`;
 }
