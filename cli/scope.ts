@@ -3,21 +3,28 @@
  * or simulated), the logger, the scaler's dependencies and the workflow engine,
  * built once per command and closed after it.
  */
+import { MoScalerError } from '../core/errors';
 import { createActuator } from '../scaler/actuator';
 import { observeCluster } from '../scaler/observe';
 import { filePauseStore } from '../scaler/pause-store';
 import type { ScalerDeps } from '../scaler/scale';
 import type { HistoryEvent } from '../engine/types';
-import { openEngine } from '../wiring/engines';
 import { executionProgress } from './execution-progress';
 import { createLogger } from './logger';
 import { createLogglyShipper } from './loggly';
 import type { CommandScope, Context } from './main';
 import type { CommandRuntime } from './runtime-select';
 
-export async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => Promise<T>, options: { simulationNote?: boolean } = {}): Promise<T> {
+export interface ScopeOptions {
+  /** Say on stderr which simulated cluster the command works on (default true). */
+  simulationNote?: boolean;
+  /** The command runs no workflow: the engine (and the local ASL interpreter, 1.6 MB of code) is not loaded. */
+  noEngine?: boolean;
+}
+
+export async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => Promise<T>, options: ScopeOptions = {}): Promise<T> {
   const globals = ctx.globals();
-  const command = await ctx.runtimeFor(globals, ctx.env);
+  const [command, engines] = await Promise.all([ctx.runtimeFor(globals, ctx.env), options.noEngine ? undefined : import('../wiring/engines')]);
   const { runtime, settings } = command;
   const loggly = settings.logglyToken
     ? createLogglyShipper({
@@ -62,8 +69,9 @@ export async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => P
       ...command,
       deps,
       globals,
-      openEngine: (autoscaleConfig, reading) =>
-        openEngine({
+      openEngine: (autoscaleConfig, reading) => {
+        if (!engines) throw new MoScalerError('this command was set up without a workflow engine', 'internal');
+        return engines.openEngine({
           // A kept cluster keeps its history; one started afresh starts its history afresh too.
           freshSimulation: !reading && !command.sim?.kept,
           engine: globals.engine ?? 'local',
@@ -74,7 +82,8 @@ export async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => P
           ...(command.sim?.vt ? { vt: command.sim.vt } : {}),
           ...(command.sim ? { simulated: command.sim.kept ? `${settings.cluster}.kept` : settings.cluster } : {}),
           onEvent,
-        }),
+        });
+      },
     });
   } finally {
     await runtime.close();

@@ -13,5 +13,5 @@ export async function statusCommand(ctx: Context, opts: { format?: 'table' | 'js
     if (!view.opencast.up && view.opencast.credentialsRefused) {
       throw new ConfigError('MATTERHORN_USER/MATTERHORN_PASS', `Opencast refused our credentials (${view.opencast.error}); check the Opencast system account in the environment or .env`);
     }
-  });
+  }, { noEngine: true });
 }

@@ -16,7 +16,7 @@ import { createOpencastRouter } from '../sim/opencast/router';
 import { createSdkRequestHandler } from '../sim/wire/sdk-request-handler';
 import { RouterDispatcher } from '../sim/wire/undici-dispatcher';
 import { HandOverClock, recordActions, replayActions } from '../sim/model/journal';
-import { stateDirFor } from './engines';
+import { stateDirFor } from './state-dirs';
 import { loadKept, saveKept, type KeptState } from './kept-simulation';
 import { createRuntime, type Runtime } from './runtime';
 

@@ -68,6 +68,10 @@ describe('moscaler --sim through the workflows', () => {
     const missing = await moscaler(['--sim', join(dir, 'nope.json'), 'status'], dir);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^error: scenario \S+nope\.json: no such file$/m);
+    // sim run runs in a second node with a larger young generation: its exit code and messages come through.
+    const simRun = await moscaler(['sim', 'run', join(dir, 'nope.json')], dir);
+    expect(simRun.code).toBe(2);
+    expect(simRun.stderr).toMatch(/^error: scenario \S+nope\.json: no such file$/m);
   });
 
   it('runs a few autoscale cycles with moscaler run', async () => {
