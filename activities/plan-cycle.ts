@@ -25,7 +25,7 @@ const eventSchema = z
   })
   .passthrough();
 
-export type PlannedAction =
+type PlannedAction =
   | { kind: 'release'; hostname: string; reason: string }
   | { kind: 'boot' | 'drain'; hostname: string; executionName: string; input: Record<string, unknown>; reason: string };
 

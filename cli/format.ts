@@ -57,7 +57,7 @@ export function statusJson(view: ClusterView): StatusJson {
   };
 }
 
-export function table(headers: string[], rows: Array<Array<string | number | boolean | null>>): string {
+function table(headers: string[], rows: Array<Array<string | number | boolean | null>>): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === null ? '-' : String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
@@ -95,7 +95,7 @@ export function statusTable(view: ClusterView): string {
   return `${header}\n\n${table(headers, rows)}\n`;
 }
 
-export function formatUptime(seconds: number): string {
+function formatUptime(seconds: number): string {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   return `${h}h${String(m).padStart(2, '0')}m`;

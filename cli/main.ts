@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { parse as parseDotenv } from 'dotenv';
 import { exitCodeFor, ConfigError, MoScalerError, ScalingError } from '../core/errors';
-import { legacyAutoscaleConfig, parseAutoscaleConfig, parseJsonText, type AutoscaleConfig } from '../core/autoscale-config';
+import type { AutoscaleConfig } from '../core/autoscale-config';
 import { createActuator } from '../scaler/actuator';
 import { observeCluster } from '../scaler/observe';
 import { filePauseStore } from '../scaler/pause-store';
@@ -29,26 +29,12 @@ import { runDiagramCommand } from './diagram-command';
 import type { Decision } from '../core/decision';
 import type { HistoryEvent } from '../engine/types';
 import { VERSION } from './version';
+import { readAutoscaleConfig } from './autoscale-config-input';
+import type { CommandScope, Context } from './context';
+import type { GlobalOptions } from './options';
 
 const DEMO_SCENARIO = fileURLToPath(new URL('../scenarios/lecture-week.json', import.meta.url));
 
-export interface GlobalOptions {
-  cluster?: string;
-  profile?: string;
-  debug?: boolean;
-  force?: boolean;
-  dryRun?: boolean;
-  region?: string;
-  endpointUrl?: string;
-  opencastUrl?: string;
-  output?: 'json' | 'table';
-  provider?: string;
-  billing?: string;
-  stateDir?: string;
-  sim?: string;
-  engine?: EngineName;
-  simWait?: boolean;
-}
 
 /** Reads `.env` from the working directory; variables already set win, as in the original. */
 export function loadEnv(env: Record<string, string | undefined>, cwd = process.cwd()): Record<string, string | undefined> {
@@ -64,37 +50,6 @@ function positiveInt(name: string, min: number) {
     }
     return Number(value);
   };
-}
-
-/** `-c/--config` is a JSON string or a path to a JSON file. */
-export function readAutoscaleConfig(value: string | undefined, env: Record<string, string | undefined>): AutoscaleConfig {
-  const source = value ?? env.AUTOSCALE_CONFIG;
-  const where = value !== undefined ? '--config' : 'AUTOSCALE_CONFIG';
-  if (source === undefined || source.trim() === '') {
-    const legacy = legacyAutoscaleConfig(env);
-    if (legacy) return legacy;
-    throw new ConfigError('--config', 'no autoscale config: pass -c/--config (JSON or a file), set AUTOSCALE_CONFIG, or AUTOSCALE_TYPE');
-  }
-  const trimmed = source.trim();
-  if (trimmed.startsWith('{')) return parseAutoscaleConfig(parseJsonText(trimmed, where), where);
-  if (!existsSync(trimmed)) throw new ConfigError(where, `no such file "${trimmed}" (and not a JSON object)`);
-  return parseAutoscaleConfig(parseJsonText(readFileSync(trimmed, 'utf8'), `${where} file ${trimmed}`), `${where} file ${trimmed}`);
-}
-
-export interface Context {
-  io: CliIo;
-  env: Record<string, string | undefined>;
-  globals: () => GlobalOptions;
-  /** Resolves settings and builds the runtime: real AWS and Opencast, or the simulator for `--sim`. */
-  runtimeFor: (globals: GlobalOptions, env: Record<string, string | undefined>) => Promise<CommandRuntime>;
-}
-
-/** What a command body gets: the scaler's dependencies and the runtime they were built from. */
-export interface CommandScope extends CommandRuntime {
-  deps: ScalerDeps;
-  globals: GlobalOptions;
-  /** The workflow engine for this command (not for `--engine direct`); `reading` keeps a simulated cluster's history. */
-  openEngine(autoscaleConfig?: AutoscaleConfig, reading?: boolean): OpenedEngine;
 }
 
 async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => Promise<T>): Promise<T> {

@@ -17,7 +17,8 @@ import { startUiServer } from '../ui/server';
 import { SimDriver } from '../ui/sim-driver';
 import type { CliIo } from './io';
 import { createLocalWorkflows, WORKFLOW_DIR } from '../wiring/local-workflows';
-import { readAutoscaleConfig, type CommandScope } from './main';
+import { readAutoscaleConfig } from './autoscale-config-input';
+import type { CommandScope } from './context';
 import { defaultConfig } from '../wiring/sim-run';
 import { parseDuration } from '../core/duration';
 

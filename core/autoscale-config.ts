@@ -49,7 +49,7 @@ const strategy = z.discriminatedUnion('method', [
   z.object({ method: z.literal('queued_jobs'), name: z.string().min(1), settings: queuedJobsSettings }).strict(),
 ]);
 
-export const autoscaleConfigSchema = z
+const autoscaleConfigSchema = z
   .object({
     /** Required by the original policy; other policies need none. */
     strategies: z.array(strategy).default([]),

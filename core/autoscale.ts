@@ -18,7 +18,7 @@ export interface AutoscaleInput {
   scaleDown: Pick<ScaleDownOptions, 'minWorkers' | 'idleUptimeThreshold' | 'billing' | 'force' | 'draining'>;
 }
 
-export function isPaused(pause: PauseState, now: Date): boolean {
+function isPaused(pause: PauseState, now: Date): boolean {
   return pause.cyclesLeft > 0 || (pause.until !== undefined && Date.parse(pause.until) > now.getTime());
 }
 

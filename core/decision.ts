@@ -70,7 +70,7 @@ export function noAction(command: ScaleCommand, reason: string, extra: Partial<D
 }
 
 /** Workers not chosen for the same reason and detail, named together. */
-export interface VerdictGroup {
+interface VerdictGroup {
   reason: ReasonCode;
   detail: string;
   hostnames: string[];

@@ -39,7 +39,7 @@ export interface OpencastPort {
   setMaintenance(baseUrl: string, on: boolean): Promise<void>;
 }
 
-export type DimensionName = 'LayerId' | 'InstanceId' | 'StackId';
+type DimensionName = 'LayerId' | 'InstanceId' | 'StackId';
 
 export interface MetricQuery {
   namespace: string;

@@ -8,9 +8,9 @@ import { z } from 'zod';
 import { ConfigError } from './errors';
 import type { BillingMode } from './types';
 
-export type OpencastAuth = 'digest' | 'basic';
-export type QueueSource = 'active-jobs' | 'queued-job-count';
-export type Provider = 'opsworks' | 'ec2';
+type OpencastAuth = 'digest' | 'basic';
+type QueueSource = 'active-jobs' | 'queued-job-count';
+type Provider = 'opsworks' | 'ec2';
 
 /** Tag keys the ec2 provider finds and classifies instances by. */
 export interface Ec2TagKeys {

@@ -23,11 +23,11 @@ export function metricWindow(strategy: CloudwatchStrategy, now: Date): { start: 
 
 export type StrategyInput = { datapoints: Datapoint[] } | { queued: number } | { error: string };
 
-export function effectiveUpThreshold(strategy: StrategyConfig, onlineWorkers: number): number {
+function effectiveUpThreshold(strategy: StrategyConfig, onlineWorkers: number): number {
   return strategy.settings.up_threshold + onlineWorkers * strategy.settings.up_threshold_online_workers_multiplier;
 }
 
-export function voteCloudwatch(strategy: CloudwatchStrategy, input: StrategyInput, onlineWorkers: number): StrategyVote {
+function voteCloudwatch(strategy: CloudwatchStrategy, input: StrategyInput, onlineWorkers: number): StrategyVote {
   const base = baseVote(strategy, onlineWorkers);
   if ('error' in input) return { ...base, error: input.error };
   if (!('datapoints' in input)) return { ...base, error: 'internal: cloudwatch strategy given no datapoints' };
@@ -45,7 +45,7 @@ export function voteCloudwatch(strategy: CloudwatchStrategy, input: StrategyInpu
   return { ...base, datapoints: values, vote: upOrDown(values, base.upThreshold, base.downThreshold) };
 }
 
-export function voteQueuedJobs(strategy: QueuedJobsStrategy, input: StrategyInput, onlineWorkers: number): StrategyVote {
+function voteQueuedJobs(strategy: QueuedJobsStrategy, input: StrategyInput, onlineWorkers: number): StrategyVote {
   const base = baseVote(strategy, onlineWorkers);
   if ('error' in input) return { ...base, error: input.error };
   if (!('queued' in input)) return { ...base, error: 'internal: queued_jobs strategy given no count' };

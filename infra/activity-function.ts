@@ -26,10 +26,10 @@ export interface ActivityFunctionProps {
 }
 
 /** Enough for an SDK call and an HTTP request; Lambda gives CPU in proportion to memory. */
-export const ACTIVITY_MEMORY_MB = 256;
+const ACTIVITY_MEMORY_MB = 256;
 
 /** The module every function runs (relative to the project root). */
-export const LAMBDA_ENTRY = 'wiring/lambda-entry.ts';
+const LAMBDA_ENTRY = 'wiring/lambda-entry.ts';
 
 /**
  * ESM bundles of CommonJS dependencies (the AWS SDK, pino) call `require` for

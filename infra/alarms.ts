@@ -13,7 +13,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 /** Metric (in the stack's namespace) counting workers found stranded in maintenance. */
-export const STRANDED_METRIC = 'WorkersStrandedInMaintenance';
+const STRANDED_METRIC = 'WorkersStrandedInMaintenance';
 
 export interface AlarmsProps {
   prefix: string;

@@ -34,7 +34,7 @@ export type Capability =
  * cold start for every function, so even a function that never calls Opencast
  * needs it until that read is made lazy.
  */
-export const ACTIVITY_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
+const ACTIVITY_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
   'plan-cycle': ['fleet-read', 'metrics-read', 'opencast', 'list-executions'],
   'release-maintenance': ['fleet-read', 'opencast', 'list-executions'],
   'start-worker': ['fleet-read', 'fleet-start', 'opencast', 'list-executions'],
@@ -48,7 +48,7 @@ export const ACTIVITY_CAPABILITIES: Readonly<Record<string, readonly Capability[
   'abandon-drain': ['fleet-read', 'opencast'],
 };
 
-export const DEFAULT_CAPABILITIES: readonly Capability[] = ['fleet-read', 'opencast'];
+const DEFAULT_CAPABILITIES: readonly Capability[] = ['fleet-read', 'opencast'];
 
 export function capabilitiesOf(activity: string): readonly Capability[] {
   return ACTIVITY_CAPABILITIES[activity] ?? DEFAULT_CAPABILITIES;

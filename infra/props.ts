@@ -12,7 +12,7 @@ import { ConfigError } from '../core/errors';
 import { resolveSettings, type Settings } from '../core/settings';
 
 export const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+type Weekday = (typeof WEEKDAYS)[number];
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -50,7 +50,7 @@ const scheduleSchema = z
 
 const arn = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+`), `must be a ${service} ARN`);
 
-export const stackConfigSchema = z
+const stackConfigSchema = z
   .object({
     cluster: z.string().min(1),
     /** Where to deploy; also the region of the OpsWorks stack or EC2 instances. */
@@ -95,7 +95,7 @@ export const stackConfigSchema = z
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
-export type MinWorkersWindow = z.infer<typeof minWorkersWindow>;
+type MinWorkersWindow = z.infer<typeof minWorkersWindow>;
 
 /** The validated config: what MoScalerStack is built from. */
 export interface StackConfig {

@@ -27,9 +27,9 @@ import { WorkflowStateMachine } from './workflow-state-machine';
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 
 /** The workflow the schedule starts. */
-export const SCHEDULED_WORKFLOW = 'autoscale';
+const SCHEDULED_WORKFLOW = 'autoscale';
 /** The activity that puts a worker stranded in maintenance back in service (one Task per stranded worker). */
-export const RELEASE_ACTIVITY = 'release-maintenance';
+const RELEASE_ACTIVITY = 'release-maintenance';
 
 const LAMBDA_NAME_MAX = 64;
 const STATE_MACHINE_NAME_MAX = 80;

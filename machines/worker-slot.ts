@@ -27,7 +27,7 @@ export interface WorkerSlot {
   duplicate?: boolean;
 }
 
-export type SlotReason = LifecycleReason | { code: 'AlreadyInProgress' | 'NotActive'; message: string; event: string; at: string };
+type SlotReason = LifecycleReason | { code: 'AlreadyInProgress' | 'NotActive'; message: string; event: string; at: string };
 
 export const workerSlotSchema = z
   .object({

@@ -5,7 +5,7 @@
 import type { FleetPort, OpencastPort } from '../core/ports';
 import type { Worker } from '../core/types';
 
-export type ActionKind = 'start' | 'stop' | 'maintenance-on' | 'maintenance-off';
+type ActionKind = 'start' | 'stop' | 'maintenance-on' | 'maintenance-off';
 
 export interface ActionRecord {
   action: ActionKind;

@@ -35,7 +35,7 @@ export interface ScalerDeps {
   dryRun: boolean;
 }
 
-export interface ClusterSummary {
+interface ClusterSummary {
   workers: number;
   onlineWorkers: number;
   queuedHighLoadJobs: number | null;
@@ -48,7 +48,7 @@ export interface ScaleResult {
   before: ClusterSummary;
 }
 
-export function summarize(view: ClusterView): ClusterSummary {
+function summarize(view: ClusterView): ClusterSummary {
   return {
     workers: view.counts.workers,
     onlineWorkers: view.counts.onlineWorkers,

@@ -28,7 +28,7 @@ export interface LifecycleTransition {
   catchUp: boolean;
 }
 
-export interface Step {
+interface Step {
   at: string;
   type: HistoryEvent['type'];
   state?: string;
@@ -36,7 +36,7 @@ export interface Step {
   error?: string;
 }
 
-export interface PlanDigest {
+interface PlanDigest {
   action: string;
   reason: string;
   actions: Array<{ kind: string; hostname: string }>;

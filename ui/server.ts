@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors';
 import type { LiveView } from './live-view';
 
-export const LOOPBACK = '127.0.0.1';
+const LOOPBACK = '127.0.0.1';
 
 export interface SimulationControls {
   pause(): void;

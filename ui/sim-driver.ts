@@ -29,8 +29,8 @@ export interface SimDriverOptions {
   refreshMs?: number;
 }
 
-export const MIN_SPEED = 1;
-export const MAX_SPEED = 100_000;
+const MIN_SPEED = 1;
+const MAX_SPEED = 100_000;
 
 /** Real sleep: the global setTimeout runs on virtual time while the simulation is installed. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

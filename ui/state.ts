@@ -27,7 +27,7 @@ export interface SimulationStatus {
   finished: boolean;
 }
 
-export interface UiExecutionRef {
+interface UiExecutionRef {
   name: string;
   workflow: string;
   status: string;
@@ -90,7 +90,7 @@ export interface StateInput {
 const observedCache = new Map<string, WorkerState>();
 
 /** The machine's state for a worker seen as it is, with no execution acting on it. */
-export function observedLifecycle(worker: Worker, at: string): WorkerState {
+function observedLifecycle(worker: Worker, at: string): WorkerState {
   // The replay depends only on these three facts; workers share the answer.
   const key = `${worker.statusClass}|${worker.registered}|${worker.maintenance}`;
   const known = observedCache.get(key);
@@ -166,7 +166,7 @@ export function buildUiState(input: StateInput): UiState {
   };
 }
 
-export interface TimelineItem {
+interface TimelineItem {
   at: string;
   kind: 'cycle' | 'execution' | 'transition';
   title: string;

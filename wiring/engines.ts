@@ -16,7 +16,7 @@ import type { Runtime } from './runtime';
 
 export type EngineName = 'local' | 'aws' | 'direct';
 
-export const WORKFLOW_ARN_VARIABLES = {
+const WORKFLOW_ARN_VARIABLES = {
   autoscale: 'MOSCALER_AUTOSCALE_STATE_MACHINE_ARN',
   'boot-worker': 'MOSCALER_BOOT_WORKER_STATE_MACHINE_ARN',
   'drain-worker': 'MOSCALER_DRAIN_WORKER_STATE_MACHINE_ARN',
@@ -48,7 +48,7 @@ export interface EngineContext {
   freshSimulation?: boolean;
 }
 
-export function stateDirFor(settings: Settings, simulated?: string): string {
+function stateDirFor(settings: Settings, simulated?: string): string {
   return simulated ? join(settings.stateDir, 'sim', simulated.replace(/[^A-Za-z0-9._-]/g, '_')) : settings.stateDir;
 }
 

@@ -51,7 +51,7 @@ export const FAULT_KINDS = [
 ] as const;
 
 /** Fault kinds whose answers arrive later on the virtual clock (a waiting activity must say so: engine/activity.ts). */
-export const DELAYING_FAULTS: ReadonlySet<(typeof FAULT_KINDS)[number]> = new Set(['opencast-slow']);
+const DELAYING_FAULTS: ReadonlySet<(typeof FAULT_KINDS)[number]> = new Set(['opencast-slow']);
 
 /** Does anything in this scenario answer late on the virtual clock? */
 export function delaysAnswers(scenario: Pick<Scenario, 'faults'>): boolean {
@@ -105,7 +105,7 @@ const QueueSchema = z
   .prefault({});
 
 /** 1.x-2.0 used `matterhorn_system_account`, 2.1+ `opencast_system_account`; the password default is `CHANGE_ME`. */
-export function defaultOpencastUser(version: string): string {
+function defaultOpencastUser(version: string): string {
   const [major = 0, minor = 0] = version.split('.').map(Number);
   return major < 2 || (major === 2 && minor < 1) ? 'matterhorn_system_account' : 'opencast_system_account';
 }
@@ -298,7 +298,7 @@ function checkScenario(s: z.output<typeof BaseScenarioSchema>, ctx: Ctx): void {
   });
 }
 
-export const ScenarioSchema = BaseScenarioSchema.superRefine(checkScenario);
+const ScenarioSchema = BaseScenarioSchema.superRefine(checkScenario);
 
 export type Scenario = z.output<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
@@ -364,7 +364,7 @@ export function resolveAt(at: string, start: number): number {
 }
 
 /** The JSON Schema of scenario files (what scenarios/scenario.schema.json holds). */
-export function scenarioJsonSchema(): Record<string, unknown> {
+function scenarioJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(ScenarioSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
   return { ...schema, title: 'mo-scaler simulator scenario' };
 }
@@ -374,4 +374,3 @@ export function scenarioJsonSchemaText(): string {
   return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
 }
 
-export { createSimCluster, scenarioTrace } from './create';

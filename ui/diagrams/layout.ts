@@ -36,7 +36,7 @@ export interface Point {
 }
 
 /** Centre and size of a node. */
-export interface PlacedNode extends LayoutNode, Point {
+interface PlacedNode extends LayoutNode, Point {
   layer: number;
 }
 

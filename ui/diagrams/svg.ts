@@ -18,7 +18,7 @@ const CHAR = 7.4;
 const LABEL_MAX = 34;
 
 /** Scoped to `svg.mo-diagram`: the same rules work in a standalone file and inside the page. */
-export const DIAGRAM_STYLE = `
+const DIAGRAM_STYLE = `
 svg.mo-diagram { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
 svg.mo-diagram .node rect { fill: #fff; stroke: #4a5568; stroke-width: 1.4; }
 svg.mo-diagram .node .label { font-size: ${FONT}px; fill: #1a202c; }

@@ -5,7 +5,8 @@
  */
 import { ManualClock } from '../../../sim/model/clock';
 import type { SimCluster } from '../../../sim/model/cluster';
-import { createSimCluster, parseScenario, type ScenarioInput } from '../../../sim/model/scenario';
+import { parseScenario, type ScenarioInput } from '../../../sim/model/scenario';
+import { createSimCluster } from '../../../sim/model/create';
 
 export const START = Date.parse('2025-09-08T04:00:00Z');
 export const SEC = 1000;

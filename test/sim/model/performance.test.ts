@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../sim/model/clock';
-import { createSimCluster, parseScenario, scenarioEnd } from '../../../sim/model/scenario';
+import { parseScenario, scenarioEnd } from '../../../sim/model/scenario';
+import { createSimCluster } from '../../../sim/model/create';
 import { computeStats } from '../../../sim/model/stats';
 
 describe('model performance', () => {

@@ -5,15 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, exitCodeFor } from '../../../core/errors';
 import { ManualClock } from '../../../sim/model/clock';
-import {
-  createSimCluster,
-  loadScenarioFile,
-  parseScenario,
-  resolveAt,
-  scenarioEnd,
-  scenarioJsonSchemaText,
-  scenarioTrace,
-} from '../../../sim/model/scenario';
+import { loadScenarioFile, parseScenario, resolveAt, scenarioEnd, scenarioJsonSchemaText } from '../../../sim/model/scenario';
+import { createSimCluster, scenarioTrace } from '../../../sim/model/create';
 import { computeStats } from '../../../sim/model/stats';
 import { HOUR, MIN, START } from './helpers';
 
