@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import type { ActivitySpec } from './workflow-catalog';
 import { acknowledge, wildcardResourceFinding } from './nag';
 import type { Grants } from './permissions';
+import { ConfigError } from '../core/errors';
 
 export interface ActivityFunctionProps {
   spec: ActivitySpec;
@@ -105,6 +106,6 @@ export function localEsbuild(projectRoot: string): string {
   try {
     return dirname(createRequire(join(projectRoot, 'package.json')).resolve('esbuild/package.json'));
   } catch (error) {
-    throw new Error('esbuild is not installed in node_modules (run npm ci): NodejsFunction would fall back to Docker bundling', { cause: error });
+    throw new ConfigError('node_modules/esbuild', 'not installed (run npm ci): NodejsFunction would fall back to Docker bundling', { cause: error });
   }
 }

@@ -10,6 +10,7 @@
  * CloudWatch https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html.
  */
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ConfigError } from '../core/errors';
 
 export type Capability =
   /** Describe the fleet: the stack, its layers and instances (and their EC2 facts). */
@@ -138,6 +139,6 @@ function allow(actions: string[], resources: string[]): PolicyStatement {
 }
 
 function required(value: string | undefined, what: string): string {
-  if (value === undefined) throw new Error(`permissions: ${what} is required for this provider`);
+  if (value === undefined) throw new ConfigError(what, 'is required for this provider (permissions are scoped by it)');
   return value;
 }

@@ -5,7 +5,7 @@
 import type { AutoscaleConfig, StrategyConfig } from '../core/autoscale-config';
 import { decideAutoscale } from '../core/autoscale';
 import { noAction, type Decision, type StrategyVote } from '../core/decision';
-import { ScalingError } from '../core/errors';
+import { DependencyError, ScalingError } from '../core/errors';
 import type { MetricAnswer, MetricQuery, MetricsPort } from '../core/ports';
 import { planScaleDown, planScaleTo, planScaleUp, type ScaleDownOptions } from '../core/scale';
 import type { Settings } from '../core/settings';
@@ -232,7 +232,7 @@ export async function collectVotes(
       const all = await answers;
       if (!Array.isArray(all)) return failed(strategy, all.error);
       const answer = all[indexes.indexOf(index)] ?? { error: 'CloudWatch gave no answer for this metric' };
-      return 'error' in answer ? failed(strategy, new Error(answer.error)) : vote(strategy, answer, online);
+      return 'error' in answer ? failed(strategy, new DependencyError('cloudwatch', answer.error)) : vote(strategy, answer, online);
     }),
   );
 }

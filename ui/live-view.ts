@@ -10,6 +10,7 @@ import type { TimelineSample } from '../sim/model/cluster';
 import { demandChartSvg, type ChartMarker } from './chart';
 import type { ExecutionIndex } from './execution-index';
 import { buildTimeline, buildUiState, buildWorkerHistory, type SimulationStatus, type Timeline, type UiState, type WorkerHistory } from './state';
+import { InternalError } from '../core/errors';
 
 export interface LiveViewOptions {
   mode: UiState['mode'];
@@ -60,7 +61,7 @@ export class LiveView {
 
   /** The last refreshed state; the simulation status is always current (pausing shows at once). */
   state(): UiState {
-    if (!this.current) throw new Error('LiveView.state() before the first refresh');
+    if (!this.current) throw new InternalError('LiveView.state() before the first refresh');
     return this.options.simulation ? { ...this.current, simulation: this.options.simulation() } : this.current;
   }
 

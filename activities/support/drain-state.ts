@@ -8,5 +8,5 @@ const drainStateSchema = z.object({ request: drainRequestSchema, worker: workerS
 
 export function parseDrainState(event: unknown, activity: string): { request: z.infer<typeof drainRequestSchema>; worker: WorkerSlot } {
   const parsed = parseEvent(drainStateSchema, event, activity);
-  return { request: parsed.request, worker: parsed.worker as unknown as WorkerSlot };
+  return { request: parsed.request, worker: parsed.worker };
 }

@@ -38,6 +38,7 @@ import {
   type SimStack,
 } from './types';
 import { Workload, type ModelJob, type SimRecording, type WorkHost } from './workload';
+import { InternalError } from '../../core/errors';
 
 export * from './cluster-types';
 
@@ -304,7 +305,8 @@ export class SimCluster implements SimClusterState {
   /** A job already running on a registered, online worker at the model's start. */
   addRunningJob(hostname: string, spec: JobSpec, startedAt = this.sched.time): SimJob {
     const r = this.byAlias.get(hostname);
-    if (!r?.host?.online) throw new Error(`addRunningJob: ${hostname} is not an online Opencast host`);
+    // Scenarios are validated so that only online, registered workers start with jobs.
+    if (!r?.host?.online) throw new InternalError(`addRunningJob: ${hostname} is not an online Opencast host`);
     return this.workload.addRunningJob(spec, r, startedAt);
   }
 

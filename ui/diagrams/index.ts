@@ -11,6 +11,7 @@ import type { Diagram } from './graph';
 import { machineDiagram } from './machine';
 import { toMermaid } from './mermaid';
 import { toSvg } from './svg';
+import { WorkflowDefinitionError } from '../../engine/errors';
 
 export const DIAGRAM_NAMES = ['worker', 'autoscale', 'boot-worker', 'drain-worker'] as const;
 export type DiagramName = (typeof DIAGRAM_NAMES)[number];
@@ -28,7 +29,7 @@ const TITLES: Record<DiagramName, string> = {
 export function diagramFor(name: DiagramName, workflowDir: string): Diagram {
   if (name === 'worker') return machineDiagram(workerLifecycleMachine, name, TITLES.worker);
   const file = workflowFiles(workflowDir)[name];
-  if (!file) throw new Error(`no ${name}.asl.json in ${workflowDir}`);
+  if (!file) throw new WorkflowDefinitionError(name, `no ${name}.asl.json in ${workflowDir}`);
   return aslDiagram(name, readDefinitionFile(file), TITLES[name]);
 }
 
