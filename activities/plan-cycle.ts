@@ -5,7 +5,7 @@
  * chosen worker. Reads only; the workflow acts on the plan.
  */
 import { z } from 'zod';
-import { decisionRecord, type DecisionRecord, type PauseState } from '../core/decision';
+import { decisionRecord, type DecisionRecord, type NoActionCode, type PauseState } from '../core/decision';
 import { decidePolicy, needsVotes, type PolicyDecision, type PolicyMemory } from '../core/policies';
 import { ConfigError } from '../core/errors';
 import { BOOT_WORKFLOW, DRAIN_WORKFLOW, stamp, workerExecutionName } from '../core/execution-names';
@@ -32,6 +32,8 @@ type PlannedAction =
 export interface CyclePlan {
   cycle: string;
   action: 'start' | 'stop' | 'none';
+  /** Why the decision does nothing, as a code (set exactly when `action` is `none`). */
+  outcome?: NoActionCode;
   actions: PlannedAction[];
   reason: string;
   /** Why, for the history: every verdict and vote (the policy's memory stays in the handler). */
@@ -125,7 +127,14 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       });
     }
     const { memory: _kept, ...explained } = decision;
-    return { cycle, action: decision.action, actions, reason: decision.reasons.join('; '), decision: decisionRecord(explained) };
+    return {
+      cycle,
+      action: decision.action,
+      ...(decision.outcome ? { outcome: decision.outcome } : {}),
+      actions,
+      reason: decision.reasons.join('; '),
+      decision: decisionRecord(explained),
+    };
   };
 }
 

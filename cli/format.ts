@@ -102,7 +102,8 @@ function formatUptime(seconds: number): string {
 }
 
 export function decisionText(decision: Decision, debug: boolean): string {
-  const lines = [`decision: ${decision.action}${decision.chosen.length ? ` ${decision.chosen.map((c) => c.hostname).join(', ')}` : ''}`];
+  const what = decision.outcome ? `none (${decision.outcome})` : `${decision.action} ${decision.chosen.map((c) => c.hostname).join(', ')}`;
+  const lines = [`decision: ${what}`];
   for (const reason of decision.reasons) lines.push(`  why: ${reason}`);
   for (const warning of decision.warnings) lines.push(`  warning: ${warning}`);
   if (debug || decision.action === 'none') {

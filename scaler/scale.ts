@@ -151,6 +151,7 @@ function finish(deps: ScalerDeps, result: ScaleResult): ScaleResult {
     {
       event: 'after',
       command: result.decision.command,
+      ...(result.decision.outcome ? { outcome: result.decision.outcome } : {}),
       started: result.actions.filter((a) => a.action === 'start').map((a) => a.hostname),
       stopped: result.actions.filter((a) => a.action === 'stop').map((a) => a.hostname),
       dryRun: result.actions.some((a) => a.dryRun),
@@ -282,7 +283,7 @@ export async function autoscale(deps: ScalerDeps, config: AutoscaleConfig): Prom
     // Re-decide on the fresh observation taken after maintenance went on; votes stay as they were.
     const down = await scaleDownBracketed(deps, observation, (view) => {
       const again = decideAutoscale({ ...input, view });
-      return again.action === 'stop' ? again : noAction('auto', again.reasons.join('; '), { rejected: again.rejected, votes });
+      return again.action === 'stop' ? again : noAction('auto', again.outcome ?? 'NoCandidate', again.reasons.join('; '), { rejected: again.rejected, votes });
     });
     result = { ...down, before: summarize(observation.view) };
   } else {
