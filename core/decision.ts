@@ -53,7 +53,7 @@ export type ScaleCommand = 'up' | 'down' | 'to' | 'auto';
  * no scale-down reasons"): recorded in the plan's history, logged, and shown by
  * the commands, with the human account in `reasons`.
  */
-export const NO_ACTION_CODES = [
+const NO_ACTION_CODES = [
   /** A scale-up was wanted inside the pause after the last one. */
   'Paused',
   /** No strategy could vote (no datapoints, Opencast down for a queue strategy). */
