@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { configErrorFrom, parseAutoscaleConfig, type AutoscaleConfig } from '../core/autoscale-config';
 import { ConfigError } from '../core/errors';
-import { resolveSettings, type Settings } from '../core/settings';
+import { DEFAULT_PROVIDER, resolveSettings, type Settings } from '../core/settings';
 
 export const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -57,7 +57,8 @@ export const stackConfigSchema = z
     region: z.string(),
     /** Optional: without it the template is account-agnostic (resolved at deploy). */
     account: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id').optional(),
-    provider: z.enum(['opsworks', 'ec2']).default('opsworks'),
+    /** `ec2` (default) or the legacy `opsworks` (OpsWorks Stacks was disabled on 2024-05-26). */
+    provider: z.enum(['opsworks', 'ec2']).default(DEFAULT_PROVIDER),
     /** The OpsWorks stack id: every OpsWorks permission is limited to this stack. Required for provider opsworks. */
     opsworksStackId: z.string().regex(/^[0-9a-f-]{36}$/, 'must be an OpsWorks stack id (a UUID)').optional(),
     opencastUrl: z.string().optional(),
@@ -67,6 +68,7 @@ export const stackConfigSchema = z
     opencastUser: z.string().min(1).default('opencast_system_account'),
     minWorkers: z.number().int().optional(),
     idleUptimeThreshold: z.number().int().optional(),
+    /** Default `per-second` (core/settings.ts); `hourly` is the legacy choice. */
     billing: z.enum(['hourly', 'per-second']).optional(),
     /** Further settings with the CLI's meaning (see core/settings.ts); never credentials. */
     opencastAuth: z.enum(['digest', 'basic']).optional(),

@@ -201,14 +201,15 @@ const TimingsSchema = z.strictObject({
 const BaseScenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   description: z.string().optional(),
-  cluster: z.string().min(1).describe('OpsWorks stack name'),
+  cluster: z.string().min(1).describe('Cluster name: the opencast:cluster tag value (or the OpsWorks stack name)'),
   start: IsoTime.describe('Virtual time the scenario starts at'),
   end: At.optional().describe('Extra: where a run stops; default start + the generator\'s weeks, or 1 day'),
   billing: z.enum(['hourly', 'per-second']).default('per-second'),
+  // The world of 2026 (OpsWorks Stacks was disabled on 2024-05-26): a scenario of an OpsWorks cluster says so.
   provider: z
     .enum(['opsworks', 'ec2'])
-    .default('opsworks')
-    .describe('Extra: which fleet API the scaler uses; ec2 tags every instance opencast:cluster, opencast:role and Name'),
+    .default('ec2')
+    .describe('Extra: which fleet API the cluster has: ec2 (default) tags every instance opencast:cluster, opencast:role and Name; opsworks is the legacy OpsWorks stack'),
   region: z.string().default('us-east-1').describe('Extra: AWS region of the stack'),
   seed: z.number().int().default(0).describe('Extra: seeds generated ids'),
   minWorkers: z.number().int().nonnegative().default(1).describe('Extra: the floor stats check against'),

@@ -56,6 +56,16 @@ describe('parseStackConfig', () => {
     expect(fieldOf(() => parseStackConfig({ ...BASE_INPUT, opencastPassword: 'secret' } as never))).toBe('config');
   });
 
+  it('deploys for EC2 with per-second billing unless the config says otherwise', () => {
+    const { cluster, region, autoscale } = BASE_INPUT;
+    const fresh = parseStackConfig({ cluster, region, autoscale });
+    expect(fresh).toMatchObject({ provider: 'ec2', settings: { provider: 'ec2', billing: 'per-second' } });
+    expect(fresh.environment).toMatchObject({ MOSCALER_PROVIDER: 'ec2', MOSCALER_BILLING: 'per-second' });
+    const legacy = parseStackConfig({ ...BASE_INPUT, billing: 'hourly' });
+    expect(legacy).toMatchObject({ provider: 'opsworks', settings: { provider: 'opsworks', billing: 'hourly' } });
+    expect(legacy.environment).toMatchObject({ MOSCALER_PROVIDER: 'opsworks', MOSCALER_BILLING: 'hourly' });
+  });
+
   it('needs the OpsWorks stack id for provider opsworks, and refuses it for ec2', () => {
     expect(fieldOf(() => parseStackConfig({ ...BASE_INPUT, opsworksStackId: undefined }))).toBe('config.opsworksStackId');
     expect(fieldOf(() => parseStackConfig({ ...BASE_INPUT, provider: 'ec2' }))).toBe('config.opsworksStackId');

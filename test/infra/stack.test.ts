@@ -109,7 +109,7 @@ describe('functions', () => {
           'NODE_OPTIONS',
         ].sort(),
       );
-      expect(env).toMatchObject({ MOSCALER_CLUSTER: 'c', MOSCALER_PROVIDER: 'opsworks', MOSCALER_MIN_WORKERS: '1', MOSCALER_BILLING: 'hourly' });
+      expect(env).toMatchObject({ MOSCALER_CLUSTER: 'c', MOSCALER_PROVIDER: 'opsworks', MOSCALER_MIN_WORKERS: '1', MOSCALER_BILLING: 'per-second' });
       expect(JSON.parse(String(env.AUTOSCALE_CONFIG))).toEqual(s.config.autoscale);
       expect(evaluate(env.MOSCALER_BOOT_WORKER_STATE_MACHINE_ARN, s, SCOPE)).toBe(smArn('boot-worker'));
       expect(evaluate(env.MOSCALER_DRAIN_WORKER_STATE_MACHINE_ARN, s, SCOPE)).toBe(smArn('drain-worker'));
