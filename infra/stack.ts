@@ -16,9 +16,10 @@ import { pascalCase } from '../engine/arn';
 import { ConfigError } from '../core/errors';
 import { ActivityFunction, localEsbuild } from './activity-function';
 import { MoScalerAlarms } from './alarms';
+import { FunctionNetwork } from './network';
 import { acknowledge } from './nag';
 import { capabilitiesOf, grantsFor } from './permissions';
-import type { StackConfig } from './props';
+import { LAMBDA_CA_FILE, type StackConfig } from './props';
 import { CycleSchedules } from './schedules';
 import { loadCatalog, type Catalog } from './workflow-catalog';
 import { WorkflowStateMachine } from './workflow-state-machine';
@@ -46,6 +47,7 @@ export class MoScalerStack extends Stack {
   readonly functions: Record<string, ActivityFunction> = {};
   readonly workflows: Record<string, WorkflowStateMachine> = {};
   readonly secret: ISecret;
+  readonly network?: FunctionNetwork;
 
   constructor(scope: Construct, id: string, props: MoScalerStackProps) {
     super(scope, id, {
@@ -90,14 +92,20 @@ export class MoScalerStack extends Stack {
       secretArn: this.secret.secretArn,
       childStateMachineArns: children.map((w) => stateMachineArns[w]!),
     };
+    if (config.network) this.network = new FunctionNetwork(this, 'Network', { config: config.network, provider: config.provider });
     for (const spec of this.catalog.activities) {
+      // The functions that call Opencast run where its admin node is reachable, and carry its CA.
+      const callsOpencast = capabilitiesOf(spec.name).includes('opencast');
       this.functions[spec.name] = new ActivityFunction(this, `${pascalCase(spec.name)}Activity`, {
         spec,
         functionName: `${prefix}${spec.name}`,
-        environment,
+        // A function without the bundled CA must not be told to read it (the wiring reads it at cold start).
+        environment: callsOpencast ? environment : withoutCaFile(environment),
         grants: grantsFor(capabilitiesOf(spec.name), scopeOfGrants),
         logRetention: retention,
         projectRoot: PROJECT_ROOT,
+        ...(this.network && callsOpencast ? { network: this.network } : {}),
+        ...(config.opencastCaFile && callsOpencast ? { caFile: { source: config.opencastCaFile, bundledAs: LAMBDA_CA_FILE.split('/').pop()! } } : {}),
       });
     }
 
@@ -165,6 +173,11 @@ export class MoScalerStack extends Stack {
     );
     return secret;
   }
+}
+
+function withoutCaFile(environment: Record<string, string>): Record<string, string> {
+  const { MOSCALER_OPENCAST_CA_FILE: _, ...rest } = environment;
+  return rest;
 }
 
 /** Lambda and Step Functions name limits, checked at synth with the real names. */
