@@ -5,13 +5,16 @@
  * chosen worker. Reads only; the workflow acts on the plan.
  */
 import { z } from 'zod';
-import { decisionRecord, type DecisionRecord, type PauseState } from '../core/decision';
+import { cycleFigures, type CycleFigures } from '../core/cycle-figures';
+import { decisionRecord, type DecisionRecord, type MetricGap, type PauseState } from '../core/decision';
 import { decidePolicy, needsVotes, type PolicyDecision, type PolicyMemory } from '../core/policies';
 import { ConfigError } from '../core/errors';
+import { metricGaps } from '../core/strategies';
 import type { ClusterView } from '../core/types';
 import { collectVotes } from '../scaler/scale';
 import { DRAIN_WORKFLOW } from './begin-drain';
 import type { ActivityDeps, ActivityHandler } from './deps';
+import { emfTargetFrom, withEmfFigures } from '../adapters/aws/emf';
 import { lambdaHandler } from './lambda-runtime';
 import { observe, parseEvent } from './worker-facts';
 import { BOOT_WORKFLOW } from './start-worker';
@@ -34,8 +37,10 @@ export interface CyclePlan {
   action: 'start' | 'stop' | 'none';
   actions: PlannedAction[];
   reason: string;
-  /** Why, for the history: every verdict and vote (the policy's memory stays in the handler). */
-  decision: Omit<PolicyDecision, 'chosen' | 'rejected' | 'memory'> & DecisionRecord;
+  /** Why, for the history: every verdict and vote (the policy's memory stays in the handler), and the configured metrics that were silent. */
+  decision: Omit<PolicyDecision, 'chosen' | 'rejected' | 'memory'> & DecisionRecord & { metricGaps?: MetricGap[] };
+  /** The cycle's numbers, published as CloudWatch metrics where it runs in Lambda (core/cycle-figures.ts). */
+  figures: CycleFigures;
 }
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -130,8 +135,18 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       });
     }
     const { memory: _kept, ...explained } = decision;
-    return { cycle, action: decision.action, actions, reason: decision.reasons.join('; '), decision: decisionRecord(explained) };
+    // A configured metric silent for a whole query window is named in the record, not only as a missing vote.
+    const gaps = metricGaps(config.strategies, votes);
+    return {
+      cycle,
+      action: decision.action,
+      actions,
+      reason: decision.reasons.join('; '),
+      decision: { ...decisionRecord(explained), ...(gaps.length > 0 ? { metricGaps: gaps } : {}) },
+      figures: cycleFigures(view, actions, gaps),
+    };
   };
 }
 
-export const handler = lambdaHandler(createPlanCycleHandler);
+// Each cycle's figures go to CloudWatch as EMF from the function's output (adapters/aws/emf.ts).
+export const handler = withEmfFigures(lambdaHandler(createPlanCycleHandler), () => emfTargetFrom(process.env));

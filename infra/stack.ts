@@ -16,6 +16,7 @@ import { pascalCase } from '../engine/arn';
 import { ConfigError } from '../core/errors';
 import { ActivityFunction, localEsbuild } from './activity-function';
 import { MoScalerAlarms } from './alarms';
+import { MoScalerDashboard } from './dashboard';
 import { FunctionNetwork } from './network';
 import { acknowledge } from './nag';
 import { capabilitiesOf, grantsFor } from './permissions';
@@ -72,8 +73,12 @@ export class MoScalerStack extends Stack {
       ]),
     );
     const children = [...new Set(this.catalog.workflows.flatMap((w) => Object.values(w.stateMachines)))].sort();
+    // The namespace of the metrics the stack derives from logs and the cycles publish (EMF); one service dimension.
+    const metricsNamespace = `MoScaler/${prefix.replace(/-+$/, '')}`;
     const environment: Record<string, string> = {
       ...config.environment,
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+      POWERTOOLS_SERVICE_NAME: config.cluster,
       MOSCALER_OPENCAST_SECRET_ARN: this.secret.secretArn,
       ...Object.fromEntries(children.map((w) => [`MOSCALER_${w.toUpperCase().replace(/-/g, '_')}_STATE_MACHINE_ARN`, stateMachineArns[w]!])),
       // The SDK's Node-version support warning at each cold start: nothing to act on inside Lambda.
@@ -131,9 +136,10 @@ export class MoScalerStack extends Stack {
     new CycleSchedules(this, 'Schedule', { stateMachine: scheduled.stateMachine, schedule: config.schedule });
 
     const machines: Record<string, StateMachine> = Object.fromEntries(Object.entries(this.workflows).map(([k, v]) => [k, v.stateMachine]));
-    new MoScalerAlarms(this, 'Alarms', {
+    const alarms = new MoScalerAlarms(this, 'Alarms', {
       prefix,
-      namespace: `MoScaler/${prefix.replace(/-+$/, '')}`,
+      namespace: metricsNamespace,
+      cycleMetrics: { namespace: metricsNamespace, service: config.cluster, everyMinutes: config.schedule.everyMinutes },
       stateMachines: machines,
       ...(config.schedule.enabled ? { scheduled: { workflow: SCHEDULED_WORKFLOW, everyMinutes: config.schedule.everyMinutes } } : {}),
       stranded: {
@@ -144,6 +150,15 @@ export class MoScalerStack extends Stack {
       },
       ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
     });
+
+    const dashboard = new MoScalerDashboard(this, 'Dashboard', {
+      dashboardName: prefix.replace(/-+$/, ''),
+      namespace: metricsNamespace,
+      service: config.cluster,
+      stateMachines: machines,
+      alarms: alarms.alarms,
+    });
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName, description: 'CloudWatch dashboard of the cycles: queue, workers by state, actions, metric gaps' });
 
     for (const [name, wf] of Object.entries(this.workflows)) {
       new CfnOutput(this, `${pascalCase(name)}StateMachineArn`, { value: wf.stateMachine.stateMachineArn, description: `state machine of workflow ${name}` });

@@ -136,3 +136,34 @@ describe('cdk-nag on the network', () => {
     expect(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
   });
 });
+
+describe('the cycle metrics in the stack', () => {
+  const s = synth();
+
+  it('tells the functions where the cycles publish their figures (EMF, Powertools conventions)', () => {
+    for (const [, f] of resourcesOf(s, 'AWS::Lambda::Function')) {
+      expect(f.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_METRICS_NAMESPACE: 'MoScaler/moscaler-c', POWERTOOLS_SERVICE_NAME: 'c' });
+    }
+  });
+
+  it('alarms when a configured metric is silent in three cycles in a row', () => {
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'moscaler-c-metric-gap',
+      Namespace: 'MoScaler/moscaler-c',
+      MetricName: 'MetricGaps',
+      Dimensions: [{ Name: 'service', Value: 'c' }],
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 1,
+    });
+  });
+
+  it('has a dashboard of the figures, the executions and the alarms', () => {
+    const [, dashboard] = resourcesOf(s, 'AWS::CloudWatch::Dashboard')[0]!;
+    expect(dashboard.Properties.DashboardName).toBe('moscaler-c');
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const name of ['QueuedJobs', 'WorkersInService', 'WorkersInMaintenance', 'Boots', 'Drains', 'MetricGaps']) expect(body).toContain(name);
+    // The alarms widget names each alarm by its ARN (a reference to the alarm resource).
+    expect(body).toMatch(/Alarmsmetricgap/);
+  });
+});

@@ -107,6 +107,8 @@ describe('functions', () => {
           'MOSCALER_OPENCAST_SECRET_ARN',
           'MOSCALER_PROVIDER',
           'NODE_OPTIONS',
+          'POWERTOOLS_METRICS_NAMESPACE',
+          'POWERTOOLS_SERVICE_NAME',
         ].sort(),
       );
       expect(env).toMatchObject({ MOSCALER_CLUSTER: 'c', MOSCALER_PROVIDER: 'opsworks', MOSCALER_MIN_WORKERS: '1', MOSCALER_BILLING: 'per-second' });
