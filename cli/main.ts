@@ -13,8 +13,11 @@ import { legacyAutoscaleConfig, parseAutoscaleConfig, parseJsonText, type Autosc
 import { createActuator } from '../scaler/actuator';
 import { observeCluster } from '../scaler/observe';
 import { filePauseStore } from '../scaler/pause-store';
-import { autoscale, scaleDown, scaleTo, scaleUp, type ScaleResult, type ScalerDeps } from '../scaler/scale';
-import { decisionText, resultText, statusJson, statusTable } from './format';
+import { autoscale, collectVotes, scaleDown, scaleTo, scaleUp, type ScaleResult, type ScalerDeps } from '../scaler/scale';
+import type { Observation } from '../scaler/observe';
+import { metricGaps } from '../core/strategies';
+import type { MetricGap } from '../core/decision';
+import { decisionText, metricGapsText, resultText, statusJson, statusTable } from './format';
 import { processIo, type CliIo } from './io';
 import { createLogger } from './logger';
 import { createLogglyShipper } from './loggly';
@@ -79,6 +82,14 @@ export function readAutoscaleConfig(value: string | undefined, env: Record<strin
   if (trimmed.startsWith('{')) return parseAutoscaleConfig(parseJsonText(trimmed, where), where);
   if (!existsSync(trimmed)) throw new ConfigError(where, `no such file "${trimmed}" (and not a JSON object)`);
   return parseAutoscaleConfig(parseJsonText(readFileSync(trimmed, 'utf8'), `${where} file ${trimmed}`), `${where} file ${trimmed}`);
+}
+
+/** The configured CloudWatch metrics that have no datapoint in their whole query window right now. */
+async function metricGapsNow(deps: ScalerDeps, config: AutoscaleConfig, observation: Observation): Promise<MetricGap[]> {
+  const strategies = config.strategies.filter((s) => s.method === 'cloudwatch');
+  if (strategies.length === 0) return [];
+  const quiet = { ...deps.logger, error: () => undefined };
+  return metricGaps(strategies, await collectVotes({ ...deps, logger: quiet }, { ...config, strategies }, observation));
 }
 
 export interface Context {
@@ -225,11 +236,17 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .command('status')
     .description("print the cluster's status")
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']))
-    .action(async (opts: { format?: 'table' | 'json' }) => {
+    .option('-c, --config <json-or-file>', "autoscale config whose CloudWatch metrics to check for gaps [env AUTOSCALE_CONFIG]")
+    .action(async (opts: { format?: 'table' | 'json'; config?: string }) => {
+      const config = opts.config !== undefined || ctx.env.AUTOSCALE_CONFIG || ctx.env.AUTOSCALE_TYPE ? readAutoscaleConfig(opts.config, ctx.env) : undefined;
       await withScaler(context, async ({ deps }) => {
-        const { view } = await deps.observe();
+        const observation = await deps.observe();
+        const { view } = observation;
+        const gaps = config ? await metricGapsNow(deps, config, observation) : undefined;
         const format = opts.format ?? context.globals().output;
-        ctx.io.stdout.write(format === 'json' ? `${JSON.stringify(statusJson(view), null, 2)}\n` : statusTable(view));
+        ctx.io.stdout.write(
+          format === 'json' ? `${JSON.stringify({ ...statusJson(view), ...(gaps ? { metricGaps: gaps } : {}) }, null, 2)}\n` : statusTable(view) + (gaps ? metricGapsText(gaps) : ''),
+        );
       });
     });
 
@@ -322,7 +339,7 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .command('run')
     .description("run autoscale cycles over a scenario's workload on virtual time and summarise what happened")
     .argument('<scenario>', 'scenario file (see scenarios/)')
-    .option('-c, --config <json-or-file>', 'autoscale config [default: config/autoscale.example.json, the original policy]')
+    .option('-c, --config <json-or-file>', 'autoscale config [default: config/autoscale.example.json, the default policy on Opencast\'s queue]')
     .option('--duration <span>', "how long to simulate, e.g. 36h or 7d [default: the scenario's end]")
     .option('--every <span>', 'autoscale schedule', '60s')
     .option('--timeline <file>', 'write the per-minute timeline (.csv or .json)')
@@ -356,7 +373,7 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
 
   program
     .command('demo')
-    .description('simulate a lecture week on a 50-worker cluster with the original policy and show what happened')
+    .description('simulate a lecture week on a 50-worker cluster with the default autoscale config and show what happened')
     .action(async () => {
       await runSimCommand(ctx, context.globals(), DEMO_SCENARIO, { every: '60s' });
     });

@@ -101,7 +101,9 @@ describe('loadConfig', () => {
     const { config, isExample } = loadConfig((k) => context[k], PROJECT_ROOT);
     expect(isExample).toBe(false);
     expect(config).toMatchObject({ cluster: 'other', settings: { minWorkers: 3 }, resourcePrefix: 'moscaler-other-' });
-    expect(config.autoscale.strategies.map((s) => s.name)).toEqual(['layer load', 'mh queued jobs']);
+    // The shipped example: Opencast's own queue through the default policy, no CloudWatch metric at all.
+    expect(config.autoscale.policy?.name).toBe('headroom');
+    expect(config.autoscale.strategies.map((s) => s.method)).toEqual(['queued_jobs']);
   });
 
   it('falls back to the example config when none is given', () => {

@@ -4,6 +4,7 @@
  * only as a missing vote; a metric EC2 really publishes, with its delay, is
  * read and votes. The cycle's figures ride along for CloudWatch (EMF).
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAutoscaleConfig } from '../../core/autoscale-config';
 import type { HistoryEvent } from '../../engine/types';
@@ -85,5 +86,44 @@ describe('metric gaps in the autoscale cycle', () => {
     const out = planOutput(await sim.engine.history(ref));
     expect(out.decision.metricGaps).toBeUndefined();
     expect(out.figures.metricGaps).toBe(0);
+  });
+});
+
+describe('the shipped autoscale examples', () => {
+  const read = (name: string) => parseAutoscaleConfig(JSON.parse(readFileSync(new URL(`../../config/${name}`, import.meta.url), 'utf8')), name);
+
+  it('scale an EC2-only cluster on Opencast\'s own queue by default, with no CloudWatch metric to miss', () => {
+    const config = read('autoscale.example.json');
+    expect(config.policy?.name).toBe('headroom');
+    expect(config.strategies.filter((s) => s.method === 'cloudwatch')).toEqual([]);
+  });
+
+  it('give the original policy a metric EC2 really publishes (detailed monitoring), read without a gap', async () => {
+    const config = read('autoscale.original-ec2.example.json');
+    expect(config.policy).toBeUndefined();
+    sim = simWorkflows(
+      {
+        provider: 'ec2',
+        cluster: 'c',
+        start: '2025-10-13T10:00:00Z',
+        cloudwatch: { ec2Monitoring: 'detailed' },
+        workers: [
+          { hostname: 'worker1', instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 55 },
+          { hostname: 'worker2', instanceType: 'c5.9xlarge', state: 'stopped' },
+        ],
+        others: [{ hostname: 'admin1', layer: 'admin' }],
+      },
+      {},
+      config,
+    );
+    await sim.vt.run({ deadline: '2025-10-13T10:10:00Z' });
+    const ref = await sim.engine.start('autoscale', {}, { name: 'autoscale-example' });
+    await sim.vt.drive(sim.engine.wait(ref));
+    const out = planOutput(await sim.engine.history(ref));
+    expect(out.decision.metricGaps).toBeUndefined();
+    expect(out.decision.votes).toEqual([
+      expect.objectContaining({ name: 'high-load queue', vote: 'down' }),
+      expect.objectContaining({ name: 'worker cpu', vote: 'down', datapoints: [0, 0, 0, 0, 0] }),
+    ]);
   });
 });
