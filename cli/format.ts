@@ -2,7 +2,7 @@
  * What the CLI prints: the status object (a public JSON shape), a plain table
  * for people, and decisions with their reasons.
  */
-import type { Decision } from '../core/decision';
+import type { Decision, MetricGap } from '../core/decision';
 import type { ClusterView } from '../core/types';
 import type { ScaleResult } from '../scaler/scale';
 
@@ -55,6 +55,12 @@ export function statusJson(view: ClusterView): StatusJson {
       protected: w.protected,
     })),
   };
+}
+
+/** Lines after the status table: each configured metric CloudWatch had no datapoint of. */
+export function metricGapsText(gaps: readonly MetricGap[]): string {
+  if (gaps.length === 0) return '\nMetrics: every configured CloudWatch metric has datapoints\n';
+  return `\n${gaps.map((g) => `Metric gap: strategy "${g.strategy}": ${g.namespace} ${g.metric} returned no datapoints in the last ${g.silentSeconds} s (it casts no vote; is it published, with this dimension?)`).join('\n')}\n`;
 }
 
 function table(headers: string[], rows: Array<Array<string | number | boolean | null>>): string {

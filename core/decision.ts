@@ -37,6 +37,21 @@ export interface StrategyVote {
   downThreshold?: number;
   /** Why there is no vote (too few datapoints, Opencast down, ...). */
   error?: string;
+  /**
+   * A cloudwatch strategy whose query window ((sample_count + 2) × sample_period back from now)
+   * held no datapoint at all: the metric has been silent that long (not published, or
+   * gone, like AWS/OpsWorks). Reported as a metric gap, not only as a missing vote.
+   */
+  silentSeconds?: number;
+}
+
+/** A configured metric CloudWatch had no datapoint of for a whole query window. */
+export interface MetricGap {
+  strategy: string;
+  namespace: string;
+  metric: string;
+  /** How long it has been silent at least (the query window). */
+  silentSeconds: number;
 }
 
 export interface PauseState {

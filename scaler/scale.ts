@@ -239,9 +239,10 @@ export async function collectVotes(
 }
 
 function dimensionFor(
-  settings: { layer_name?: string | undefined; layer_id?: string | undefined; instance_name?: string | undefined },
+  settings: { layer_name?: string | undefined; layer_id?: string | undefined; instance_name?: string | undefined; dimension?: { name: string; value: string } | undefined },
   view: ClusterView,
 ): MetricQuery['dimension'] {
+  if (settings.dimension) return { name: settings.dimension.name, value: settings.dimension.value };
   if (settings.layer_id) return { name: 'LayerId', value: settings.layer_id };
   if (settings.layer_name) {
     const layer = view.layers.find((l) => l.name === settings.layer_name);

@@ -121,7 +121,7 @@ const OpencastSchema = z
   .prefault({});
 
 const DimensionSchema = z.strictObject({
-  name: z.enum(['LayerId', 'InstanceId', 'StackId']),
+  name: z.enum(['LayerId', 'InstanceId', 'StackId', 'InstanceType', 'AutoScalingGroupName', 'ImageId']),
   value: z.string().min(1).optional().describe('The literal dimension value'),
   layer: z.string().min(1).optional().describe('LayerId of the layer with this name (e.g. Workers)'),
   hostname: z
@@ -137,6 +137,24 @@ const MetricSchema = z.strictObject({
   dimension: DimensionSchema,
   datapoints: z.array(z.strictObject({ at: At, value: z.number() })).min(1).max(MAX_JOBS),
 });
+
+const CloudWatchSchema = z
+  .strictObject({
+    opsworks: z
+      .boolean()
+      .optional()
+      .describe('AWS/OpsWorks load_1 by LayerId, published by OpsWorks until it was disabled (2024-05-26); default: true for provider opsworks'),
+    queueMetric: z
+      .boolean()
+      .optional()
+      .describe("Harvard DCE's OpencastJobsQueued/MatterhornJobsQueued in AWS/OpsworksCustom, pushed by a script on the monitoring node; default: true for provider opsworks"),
+    ec2Monitoring: z
+      .enum(['basic', 'detailed'])
+      .default('basic')
+      .describe('AWS/EC2 CPUUtilization of each running instance: basic = 5-minute periods (free), detailed = 1-minute periods, also by InstanceType'),
+    ec2Delay: z.boolean().default(true).describe('EC2 datapoints become readable 1-3 minutes after their period ends'),
+  })
+  .prefault({});
 
 const ExplicitJobSchema = z.strictObject({
   at: At,
@@ -202,14 +220,15 @@ const TimingsSchema = z.strictObject({
 const BaseScenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   description: z.string().optional(),
-  cluster: z.string().min(1).describe('OpsWorks stack name'),
+  cluster: z.string().min(1).describe('Cluster name: the opencast:cluster tag value (or the OpsWorks stack name)'),
   start: IsoTime.describe('Virtual time the scenario starts at'),
   end: At.optional().describe('Extra: where a run stops; default start + the generator\'s weeks, or 1 day'),
   billing: z.enum(['hourly', 'per-second']).default('per-second'),
+  // The world of 2026 (OpsWorks Stacks was disabled on 2024-05-26): a scenario of an OpsWorks cluster says so.
   provider: z
     .enum(['opsworks', 'ec2'])
-    .default('opsworks')
-    .describe('Extra: which fleet API the scaler uses; ec2 tags every instance opencast:cluster, opencast:role and Name'),
+    .default('ec2')
+    .describe('Extra: which fleet API the cluster has: ec2 (default) tags every instance opencast:cluster, opencast:role and Name; opsworks is the legacy OpsWorks stack'),
   region: z.string().default('us-east-1').describe('Extra: AWS region of the stack'),
   seed: z.number().int().default(0).describe('Extra: seeds generated ids'),
   minWorkers: z.number().int().nonnegative().default(1).describe('Extra: the floor stats check against'),
@@ -221,6 +240,7 @@ const BaseScenarioSchema = z.strictObject({
   queue: QueueSchema,
   opencast: OpencastSchema,
   metrics: z.array(MetricSchema).default([]).describe('Initial CloudWatch datapoints'),
+  cloudwatch: CloudWatchSchema.describe('Extra: what publishes CloudWatch metrics in this world (a metric nobody publishes has no datapoints)'),
   trace: TraceSchema,
   faults: z.array(FaultSchema).default([]),
   prices: z.record(z.string(), z.number().nonnegative()).optional().describe('Extra: $/h by instance type'),

@@ -72,6 +72,8 @@ const HOSTILE_START = '2025-10-13T10:00:00Z';
 /** Two idle online workers late in their hour and one stopped: a scale-down or scale-up would act at once. */
 export function hostileWorld(tampers: readonly Tamper[], input: Partial<ScenarioInput> = {}, env: Record<string, string> = {}): HostileWorld {
   const scenario = parseScenario({
+    // The hostile answers include OpsWorks ones; an input that names its provider keeps it.
+    provider: 'opsworks',
     cluster: 'c',
     start: HOSTILE_START,
     billing: 'hourly',

@@ -17,7 +17,8 @@ export const QUEUE_CONFIG = parseAutoscaleConfig(
 );
 
 export function simWorkflows(input: ScenarioInput, env: Record<string, string> = {}, config: AutoscaleConfig = QUEUE_CONFIG) {
-  const scenario = parseScenario({ opencast: { version: '15.0' }, ...input });
+  // The workflow tests were written on an OpsWorks cluster; an input that names its provider keeps it.
+  const scenario = parseScenario({ provider: 'opsworks', opencast: { version: '15.0' }, ...input });
   const vt = VirtualTime.install({ start: scenario.start });
   const clock = fromFakeTimers(vt.clock);
   const cluster = createSimCluster(scenario, clock);

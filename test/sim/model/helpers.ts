@@ -24,6 +24,8 @@ export interface TestCluster {
 
 export function buildCluster(overrides: Partial<ScenarioInput> = {}): TestCluster {
   const scenario = parseScenario({
+    // These tests were written on the OpsWorks lifecycle (instances created at first start, setup steps).
+    provider: 'opsworks',
     cluster: 'test-cluster',
     start: new Date(START).toISOString(),
     timings: { dispatchIntervalMs: 0 },

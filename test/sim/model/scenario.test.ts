@@ -57,12 +57,17 @@ describe('shipped scenarios', () => {
 });
 
 describe('parseScenario', () => {
-  it('fills the documented defaults', () => {
+  it.each(['exam-spike', 'fault-day', 'lecture-week', 'small-quiet'])('keeps %s an OpsWorks world by saying so', (name) => {
+    const raw = JSON.parse(readFileSync(join(SCENARIOS, `${name}.json`), 'utf8')) as { provider?: string };
+    expect(raw.provider).toBe('opsworks');
+  });
+
+  it('fills the documented defaults: a 2026 world of plain EC2 billed per second', () => {
     const s = parseScenario(minimal);
 
     expect(s).toMatchObject({
       billing: 'per-second',
-      provider: 'opsworks',
+      provider: 'ec2',
       region: 'us-east-1',
       workers: [],
       others: [{ hostname: 'admin1', layer: 'admin', instanceType: 'm5.xlarge' }],
