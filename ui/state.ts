@@ -13,7 +13,7 @@ import { advance } from '../activities/worker-slot';
 import type { ClusterView, StatusClass, Worker } from '../core/types';
 import { createPersistedWorker } from '../machines/persistence';
 import { WORKER_STATES, type WorkerState } from '../machines/worker-lifecycle';
-import type { ExecutionDigest, LifecycleTransition } from './digest';
+import type { ExecutionDigest, ExecutionOutcome, LifecycleTransition } from './digest';
 
 export interface SimulationStatus {
   paused: boolean;
@@ -25,6 +25,12 @@ export interface SimulationStatus {
   cycles: number;
   failedCycles: number;
   finished: boolean;
+  /** Quiet stretches are fast-forwarded (ui/sim-driver.ts). */
+  skipQuiet: boolean;
+  /** The fast-forward under way (`active`), or the last one. */
+  skip?: { from: string; to: string; active: boolean };
+  /** The next recording to arrive, and how many arrive in the hour from then. */
+  nextArrival?: { at: string; recordingsInHour: number };
 }
 
 export interface UiExecutionRef {
@@ -34,6 +40,8 @@ export interface UiExecutionRef {
   state?: string;
   startedAt: string;
   reason?: string;
+  /** What it achieved (or where it is): the page shows this, never a bare "succeeded". */
+  outcome: ExecutionOutcome;
 }
 
 export interface UiWorker {
@@ -46,6 +54,8 @@ export interface UiWorker {
   statusClass: StatusClass;
   registered: boolean;
   maintenance: boolean;
+  /** Opencast's use of it in words: `serving`, `maintenance`, `not registered`, `not serving: instance stopped`. */
+  opencast: string;
   runningJobs: number | null;
   uptimeSeconds: number;
   instanceType?: string;
@@ -101,12 +111,31 @@ export function observedLifecycle(worker: Worker, at: string): WorkerState {
   return state;
 }
 
+/**
+ * What Opencast does with the worker. A stopped instance keeps its Opencast
+ * registration (and maintenance flag) until it comes back, so "registered"
+ * alone does not mean serving: only a running instance serves.
+ */
+export function opencastRole(worker: Pick<Worker, 'registered' | 'maintenance' | 'statusClass' | 'state'>): string {
+  if (!worker.registered) return 'not registered';
+  if (worker.statusClass !== 'online') return `not serving: instance ${worker.state}`;
+  return worker.maintenance ? 'maintenance' : 'serving';
+}
+
+const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** worker1, worker2, …, worker10: numbers inside names compare as numbers. */
+export function compareHostnames(a: string, b: string): number {
+  return naturalOrder.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 function refOf(d: ExecutionDigest): UiExecutionRef {
   return {
     name: d.name,
     workflow: d.workflow,
     status: d.status,
     startedAt: d.startedAt,
+    outcome: d.outcome,
     ...(d.currentState ? { state: d.currentState } : {}),
     ...(d.lastReason ? { reason: d.lastReason } : d.error ? { reason: d.error } : {}),
   };
@@ -118,7 +147,7 @@ export function buildUiState(input: StateInput): UiState {
   for (const d of digests) if (d.hostname) byHost.set(d.hostname, [...(byHost.get(d.hostname) ?? []), d]);
   const byLifecycle = Object.fromEntries(WORKER_STATES.map((s) => [s, 0])) as Record<WorkerState, number>;
 
-  const workers = view.workers.map((w): UiWorker => {
+  const workers = [...view.workers].sort((a, b) => compareHostnames(a.hostname, b.hostname)).map((w): UiWorker => {
     const mine = byHost.get(w.hostname) ?? [];
     const running = mine.find((d) => d.status === 'RUNNING');
     const fromExecution = running?.workerState;
@@ -135,6 +164,7 @@ export function buildUiState(input: StateInput): UiState {
       statusClass: w.statusClass,
       registered: w.registered,
       maintenance: w.maintenance,
+      opencast: opencastRole(w),
       runningJobs: w.runningJobs,
       uptimeSeconds: w.uptimeSeconds,
       ...(w.instanceType ? { instanceType: w.instanceType } : {}),
@@ -172,6 +202,8 @@ export interface TimelineItem {
   title: string;
   reason?: string;
   status?: string;
+  /** For executions and cycles: what they achieved (ExecutionOutcome kind). */
+  outcome?: ExecutionOutcome['kind'];
   hostname?: string;
   execution?: string;
 }
@@ -185,6 +217,7 @@ export interface Timeline {
 /** Executions and lifecycle transitions, newest first. */
 export function buildTimeline(digests: readonly ExecutionDigest[], limit = 300): Timeline {
   const items: TimelineItem[] = [];
+  const byName = new Map(digests.map((d) => [d.name, d]));
   let idleCycles = 0;
   // Oldest first, each execution before its transitions: sorted stably and reversed, ties read newest first too.
   for (const d of [...digests].reverse()) {
@@ -194,12 +227,19 @@ export function buildTimeline(digests: readonly ExecutionDigest[], limit = 300):
         idleCycles += 1;
         continue;
       }
-      const what = d.plan?.actions.map((a) => `${a.kind} ${a.hostname}`).join(', ');
+      // The plan is an intent: each action is shown with what the execution it started achieved.
+      const what = d.plan?.actions
+        .map((a) => {
+          const child = a.executionName ? byName.get(a.executionName) : undefined;
+          return `${a.kind} ${a.hostname}${child ? ` → ${child.outcome.text}` : ''}`;
+        })
+        .join('; ');
       items.push({
         at: d.startedAt,
         kind: 'cycle',
-        title: `${d.name} ${d.status}${what ? `: ${what}` : ''}`,
+        title: d.status === 'SUCCEEDED' ? `${d.name}: ${what}` : `${d.name} ${d.outcome.text}`,
         status: d.status,
+        outcome: d.outcome.kind,
         execution: d.name,
         ...(d.plan?.reason ? { reason: d.plan.reason } : d.error ? { reason: `${d.error}${d.cause ? `: ${d.cause}` : ''}` } : {}),
       });
@@ -208,11 +248,12 @@ export function buildTimeline(digests: readonly ExecutionDigest[], limit = 300):
     items.push({
       at: d.startedAt,
       kind: 'execution',
-      title: `${d.name} ${d.status}${d.currentState ? ` (${d.currentState})` : ''}`,
+      title: `${d.name}: ${d.outcome.text}`,
       status: d.status,
+      outcome: d.outcome.kind,
       execution: d.name,
       ...(d.hostname ? { hostname: d.hostname } : {}),
-      ...(d.lastReason ? { reason: d.lastReason } : d.requestReason ? { reason: d.requestReason } : {}),
+      ...(d.requestReason ? { reason: `asked: ${d.requestReason}` } : {}),
     });
     for (const t of d.transitions) {
       if (t.catchUp) continue;
@@ -241,9 +282,41 @@ export interface WorkerHistory {
 
 export function buildWorkerHistory(hostname: string, worker: UiWorker | undefined, digests: readonly ExecutionDigest[]): WorkerHistory {
   // Oldest execution first, so the stable sort keeps same-instant transitions in the order they were made.
-  const transitions = [...digests]
+  const sorted = [...digests]
     .reverse()
     .flatMap((d) => d.transitions)
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  return { hostname, ...(worker ? { worker } : {}), transitions, executions: [...digests] };
+  return { hostname, ...(worker ? { worker } : {}), transitions: withoutReplays(sorted), executions: [...digests] };
+}
+
+/**
+ * Each boot or drain begins with a fresh lifecycle caught up with the worker
+ * as observed: a worker found online is replayed offline → booting → online,
+ * which the machine can only record as `StartedOutside` (it cannot know who
+ * started the instance). In a worker's history that replay is news only when
+ * no earlier execution here already left the worker where it was found; then
+ * it is shown as what it is, a state found on observation, not as a start
+ * made outside mo-scaler.
+ */
+function withoutReplays(transitions: LifecycleTransition[]): LifecycleTransition[] {
+  const out: LifecycleTransition[] = [];
+  let known: string | undefined;
+  for (let i = 0; i < transitions.length; i++) {
+    const t = transitions[i]!;
+    if (!t.catchUp) {
+      out.push(t);
+      if (!t.refused) known = t.to;
+      continue;
+    }
+    // One execution's replay: its consecutive catch-up steps.
+    let j = i;
+    while (j + 1 < transitions.length && transitions[j + 1]!.catchUp && transitions[j + 1]!.execution === t.execution) j += 1;
+    const found = transitions[j]!.to;
+    if (found !== known) {
+      out.push({ ...transitions[j]!, from: t.from, code: 'FoundOnObservation', reason: `${t.execution} found ${t.hostname} ${found} when it began (no earlier execution here recorded how it got there)` });
+      known = found;
+    }
+    i = j;
+  }
+  return out;
 }
