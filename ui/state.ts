@@ -54,7 +54,7 @@ export interface UiWorker {
   statusClass: StatusClass;
   registered: boolean;
   maintenance: boolean;
-  /** Opencast's use of it in words: `serving`, `maintenance`, `not registered`, `not serving: instance stopped`. */
+  /** Opencast's use of it in words: `serving`, `maintenance`, `not registered`, `not serving: stopped`. */
   opencast: string;
   runningJobs: number | null;
   uptimeSeconds: number;
@@ -118,7 +118,7 @@ export function observedLifecycle(worker: Worker, at: string): WorkerState {
  */
 export function opencastRole(worker: Pick<Worker, 'registered' | 'maintenance' | 'statusClass' | 'state'>): string {
   if (!worker.registered) return 'not registered';
-  if (worker.statusClass !== 'online') return `not serving: instance ${worker.state}`;
+  if (worker.statusClass !== 'online') return `not serving: ${worker.state}`;
   return worker.maintenance ? 'maintenance' : 'serving';
 }
 

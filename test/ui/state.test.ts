@@ -164,7 +164,7 @@ describe('buildUiState: the worker table', () => {
     const state = buildUiState({ version: 1, mode: 'cluster', engine: 'none', view, digests: [] });
     expect(state.workers.map((w) => [w.hostname, w.opencast])).toEqual([
       ['worker1', 'maintenance'],
-      ['worker2', 'not serving: instance stopped'],
+      ['worker2', 'not serving: stopped'],
       ['worker3', 'not registered'],
       ['worker10', 'serving'],
     ]);
