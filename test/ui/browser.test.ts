@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli';
 
 const CHROMIUM = process.env.MOSCALER_CHROMIUM ?? '/usr/bin/chromium';
 const IN_CI = Boolean(process.env.CI) && process.env.CI !== 'false';
@@ -141,6 +142,26 @@ describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('moscaler ui in Chromium', () =
     const firstRows = await page.locator('[data-testid="worker-row"]').evaluateAll((r) => r.slice(0, 5).map((e) => e.getBoundingClientRect().bottom));
     expect(header!.y).toBeGreaterThanOrEqual(0);
     expect(Math.max(...firstRows)).toBeLessThanOrEqual(viewport.height);
+  });
+
+  it('fits the sim run report and its chart into a 900-px window, times in the scenario zone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'moscaler-report-'));
+    const report = join(dir, 'report.html');
+    expect((await runCli(['sim', 'run', SCENARIO, '--duration', '2h', '--report', report], { MOSCALER_STATE_DIR: dir })).code).toBe(0);
+    const narrow = await browser!.newPage({ viewport: { width: 900, height: 700 } });
+    try {
+      await narrow.goto(`file://${report}`);
+      const sizes = await narrow.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelector(s: string): { getBoundingClientRect(): { right: number } } } }).document;
+        return { scroll: doc.documentElement.scrollWidth, client: doc.documentElement.clientWidth, chartRight: doc.querySelector('svg.mo-chart').getBoundingClientRect().right };
+      });
+      expect(sizes.scroll).toBeLessThanOrEqual(sizes.client);
+      expect(sizes.chartRight).toBeLessThanOrEqual(sizes.client);
+      expect(await narrow.locator('[data-testid="time-zone"]').textContent()).toContain('UTC-04:00');
+      await narrow.screenshot({ path: join(ARTIFACTS, 'report-900.png'), fullPage: false });
+    } finally {
+      await narrow.close();
+    }
   });
 
   it.each(['lifecycle', 'drain-worker', 'boot-worker', 'autoscale'])('draws the %s diagram with no label over another and no text under 11 px', async (name) => {

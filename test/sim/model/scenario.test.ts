@@ -12,6 +12,7 @@ import {
   resolveAt,
   scenarioEnd,
   scenarioJsonSchemaText,
+  scenarioTimeZone,
   scenarioTrace,
 } from '../../../sim/model/scenario';
 import { computeStats } from '../../../sim/model/stats';
@@ -64,6 +65,15 @@ describe('shipped scenarios', () => {
 });
 
 describe('parseScenario', () => {
+  it('takes an IANA time zone, refuses a name it does not know, and otherwise derives one from the trace or uses UTC', () => {
+    const base = { cluster: 'c', start: '2025-09-08T04:00:00Z' };
+    expect(scenarioTimeZone(parseScenario({ ...base, timeZone: 'America/New_York' }))).toBe('America/New_York');
+    expect(() => parseScenario({ ...base, timeZone: 'US/Eastern Standard' })).toThrow(/timeZone: expected an IANA time zone name/);
+    expect(scenarioTimeZone(parseScenario({ ...base, trace: { generator: { name: 'quiet-week', utcOffsetMinutes: -240 } } }))).toBe('Etc/GMT+4');
+    expect(scenarioTimeZone(parseScenario({ ...base, trace: { generator: { name: 'quiet-week', utcOffsetMinutes: 330 } } }))).toBe('UTC');
+    expect(scenarioTimeZone(parseScenario(base))).toBe('UTC');
+  });
+
   it('fills the documented defaults', () => {
     const s = parseScenario(minimal);
 
