@@ -14,6 +14,7 @@ import type { ClusterView, StatusClass, Worker } from '../core/types';
 import { createPersistedWorker } from '../machines/persistence';
 import { WORKER_STATES, type WorkerState } from '../machines/worker-lifecycle';
 import type { ExecutionDigest, ExecutionOutcome, LifecycleTransition } from './digest';
+import { zoneStatement } from './zoned-time';
 
 export interface SimulationStatus {
   paused: boolean;
@@ -71,6 +72,8 @@ export interface UiState {
   engine: 'local' | 'aws' | 'none';
   cluster: string;
   observedAt: string;
+  /** IANA zone the page shows times in, with its offset now: `America/New_York (UTC-04:00)` or `UTC`. */
+  timeZone: { name: string; statement: string };
   /** The last refresh failed (the rest is from the refresh before). */
   error?: string;
   opencast: { up: true } | { up: false; error: string };
@@ -95,6 +98,8 @@ export interface StateInput {
   view: ClusterView;
   digests: readonly ExecutionDigest[];
   simulation?: SimulationStatus;
+  /** Default UTC. */
+  timeZone?: string;
 }
 
 const observedCache = new Map<string, WorkerState>();
@@ -179,6 +184,7 @@ export function buildUiState(input: StateInput): UiState {
     engine: input.engine,
     cluster: view.cluster,
     observedAt: view.observedAt,
+    timeZone: { name: input.timeZone ?? 'UTC', statement: zoneStatement(input.timeZone ?? 'UTC', view.observedAt) },
     opencast: oc.up ? { up: true } : { up: false, error: oc.error },
     jobs: oc.up ? { running: oc.running, queued: oc.queue.queued, queuedHighLoad: oc.queue.queuedHighLoad } : null,
     counts: {

@@ -97,6 +97,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('moscaler ui in Chromium', () =
       ['worker4', 'not registered'],
       ['worker10', 'not serving: stopped'],
     ]);
+    // Times in the scenario's zone (small-quiet's trace is UTC-4), which the header states: 04:00Z is midnight there.
+    expect(await page.locator('[data-testid="clock"]').textContent()).toBe('virtual time 2025-10-13 00:00:00 Etc/GMT+4 (UTC-04:00)');
     // The page says what the simulation does with time and what work comes next.
     expect(await page.locator('[data-testid="sim-note"]').textContent()).toMatch(/Next recording arrives|No more recordings/);
     expect(await page.locator('[data-testid="count-online"]').textContent()).toBe('2');

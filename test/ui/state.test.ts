@@ -161,7 +161,9 @@ describe('buildUiState: the worker table', () => {
       { hostname: 'worker1', uptimeMinutes: 30, maintenance: true },
       { hostname: 'worker3', status: 'stopped', registered: false },
     ]);
-    const state = buildUiState({ version: 1, mode: 'cluster', engine: 'none', view, digests: [] });
+    const state = buildUiState({ version: 1, mode: 'cluster', engine: 'none', view, digests: [], timeZone: 'Europe/Berlin' });
+    expect(state.timeZone.name).toBe('Europe/Berlin');
+    expect(state.timeZone.statement).toMatch(/^Europe\/Berlin \(UTC\+0[12]:00\)$/);
     expect(state.workers.map((w) => [w.hostname, w.opencast])).toEqual([
       ['worker1', 'maintenance'],
       ['worker2', 'not serving: stopped'],

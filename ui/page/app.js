@@ -53,8 +53,18 @@ async function getText(path) {
   return res.text();
 }
 
-const time = (iso) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '');
-const shortTime = (iso) => (iso ? iso.slice(11, 19) : '');
+// Times in the zone the server names (a simulation: the scenario's), which the header states.
+let zoneFormat = null;
+function setZone(name) {
+  if (zoneFormat && zoneFormat.resolvedOptions().timeZone === name) return;
+  zoneFormat = new Intl.DateTimeFormat('en-CA', { timeZone: name, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+function zoned(iso) {
+  const p = Object.fromEntries(zoneFormat.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+const time = (iso) => (!iso ? '' : zoneFormat ? zoned(iso) : iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+const shortTime = (iso) => (!iso ? '' : zoneFormat ? zoned(iso).slice(11) : iso.slice(11, 19));
 const uptime = (s) => (s > 0 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : '');
 
 function pill(state, fromObservation) {
@@ -68,12 +78,13 @@ function setText(testid, value) {
 }
 
 function renderHeader(state) {
+  setZone(state.timeZone.name);
   $('cluster').textContent = state.cluster;
   const mode = $('mode');
   mode.textContent = state.mode === 'simulation' ? 'simulation' : `cluster · engine ${state.engine}`;
   mode.className = `badge ${state.mode}`;
   const sim = state.simulation;
-  $('clock').textContent = `${sim ? 'virtual time' : 'observed'} ${time(state.observedAt)}`;
+  $('clock').textContent = `${sim ? 'virtual time' : 'observed'} ${time(state.observedAt)} ${state.timeZone.statement}`;
   $('sim-controls').hidden = !sim;
   if (sim) {
     $('pause').textContent = sim.paused ? 'Resume' : 'Pause';
