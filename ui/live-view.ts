@@ -21,6 +21,8 @@ export interface LiveViewOptions {
   simulation?: () => SimulationStatus;
   /** The simulator's per-minute samples, for the demand chart. */
   samples?: () => readonly TimelineSample[];
+  /** IANA zone the page shows times in (a simulation: the scenario's); default UTC. */
+  timeZone?: string;
 }
 
 export class LiveView {
@@ -49,6 +51,7 @@ export class LiveView {
         engine: this.options.engine,
         view,
         digests: this.options.index?.all() ?? [],
+        timeZone: this.options.timeZone ?? 'UTC',
         ...(this.options.simulation ? { simulation: this.options.simulation() } : {}),
       });
     } catch (error) {
@@ -81,6 +84,6 @@ export class LiveView {
     const markers: ChartMarker[] = (this.options.index?.all() ?? [])
       .filter((d) => d.workflow === 'boot-worker' || d.workflow === 'drain-worker')
       .map((d) => ({ at: Date.parse(d.startedAt), kind: d.workflow === 'boot-worker' ? 'start' : 'stop', label: d.name }));
-    return demandChartSvg(this.options.samples(), { markers, ...(width ? { width } : {}) });
+    return demandChartSvg(this.options.samples(), { markers, timeZone: this.options.timeZone ?? 'UTC', ...(width ? { width } : {}) });
   }
 }

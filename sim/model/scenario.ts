@@ -217,11 +217,27 @@ const TimingsSchema = z.strictObject({
   sampleIntervalMs: z.number().positive().optional(),
 });
 
+/** An IANA zone name the runtime knows (`America/New_York`, `Europe/Berlin`, `UTC`). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const TimeZone = z
+  .string()
+  .refine(isTimeZone, 'expected an IANA time zone name such as America/New_York, Europe/Berlin or UTC')
+  .describe("Extra: IANA time zone the report and the live view show times in; default: the generator's utcOffsetMinutes as a fixed offset, else UTC");
+
 const BaseScenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   description: z.string().optional(),
   cluster: z.string().min(1).describe('Cluster name: the opencast:cluster tag value (or the OpsWorks stack name)'),
   start: IsoTime.describe('Virtual time the scenario starts at'),
+  timeZone: TimeZone.optional(),
   end: At.optional().describe('Extra: where a run stops; default start + the generator\'s weeks, or 1 day'),
   billing: z.enum(['hourly', 'per-second']).default('per-second'),
   // The world of 2026 (OpsWorks Stacks was disabled on 2024-05-26): a scenario of an OpsWorks cluster says so.
@@ -366,6 +382,19 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
     throw new ConfigError('(root)', `${path} is not valid JSON: ${(cause as Error).message}`, { cause });
   }
   return parseScenario(json, path);
+}
+
+/**
+ * The zone to show this scenario's times in: its `timeZone`; else the trace
+ * generator's whole-hour `utcOffsetMinutes` as the IANA fixed-offset zone
+ * (`Etc/GMT+4` is UTC-4: the POSIX sign is inverted); else UTC.
+ */
+export function scenarioTimeZone(scenario: Pick<Scenario, 'timeZone' | 'trace'>): string {
+  if (scenario.timeZone) return scenario.timeZone;
+  const offset = scenario.trace.generator?.utcOffsetMinutes;
+  if (offset === undefined || offset === 0 || offset % 60 !== 0 || Math.abs(offset) > 12 * 60) return 'UTC';
+  const hours = -offset / 60;
+  return `Etc/GMT${hours > 0 ? '+' : '-'}${Math.abs(hours)}`;
 }
 
 /** Epoch ms where a run of this scenario stops. */

@@ -36,6 +36,6 @@ export function diagramFor(name: DiagramName, workflowDir: string): Diagram {
 export function renderDiagram(diagram: Diagram, format: DiagramFormat): string {
   if (format === 'mermaid') return toMermaid(diagram);
   if (format === 'dot') return toDot(diagram);
-  // The worker lifecycle reads best left to right on a wide screen; workflows top to bottom.
-  return toSvg(diagram, { direction: diagram.name === 'worker' ? 'LR' : 'TB' });
+  // Top to bottom: each diagram then fits a 1280-px screen at full text size (left to right, the lifecycle is 2500 px wide).
+  return toSvg(diagram, { direction: 'TB' });
 }
