@@ -138,10 +138,16 @@ export async function drainUntilStopping(world: World, request: WorkflowState['r
   return { ...draining, worker: expectState(worker, 'stopping', 'check-drained') };
 }
 
-/** boot-worker's Init and StartInstance: the execution runs and start-worker starts the stopped instance. */
-export async function startBoot(world: World, request: WorkflowState['request']): Promise<WorkflowState> {
+/** boot-worker's Init and StartInstance: the execution runs (the engine lists it) and start-worker looks at the worker. */
+export async function bootWorker(world: World, request: WorkflowState['request']): Promise<WorkflowState> {
   const executionName = workerExecutionName('boot', request.hostname, world.now());
   world.executions.add({ workflow: BOOT_WORKFLOW, name: executionName, input: request, startedAt: world.now().toISOString() });
   const worker = await createStartWorkerHandler(world.deps)({ request, executionName });
-  return { request, executionName, worker: expectState(worker, 'booting', 'start-worker') };
+  return { request, executionName, worker };
+}
+
+/** A boot of a stopped worker up to its first WaitForBoot: the instance started. */
+export async function startBoot(world: World, request: WorkflowState['request']): Promise<WorkflowState> {
+  const boot = await bootWorker(world, request);
+  return { ...boot, worker: expectState(boot.worker, 'booting', 'start-worker') };
 }
