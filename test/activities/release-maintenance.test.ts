@@ -47,6 +47,13 @@ const rows: Row[] = [
     given: (w) => (w.opencast.hosts.find((h) => h.baseUrl === 'http://worker2.internal')!.maintenance = false),
     expected: { released: false, reason: /no longer in maintenance/ },
   },
+  // The original tool and `moscaler scale down` switch maintenance on and then stop the instance, with no drain execution.
+  {
+    does: 'leaves the flag alone when the worker is being stopped meanwhile (Opencast could dispatch to a host going down)',
+    given: (w) => w.setStatus('worker2', 'stopping'),
+    expected: { released: false, reason: /worker2 is stopping: left in maintenance/ },
+  },
+  { does: 'leaves the flag alone when the worker stopped meanwhile', given: (w) => w.setStatus('worker2', 'stopped'), expected: { released: false, reason: /worker2 is stopped: left in maintenance/ } },
   { does: 'fails closed when Opencast is down: nothing switched', given: (w) => (w.opencast.down = true), expected: { released: false, reason: /.+/ } },
   { does: 'does nothing when the cluster has no admin node to reach Opencast at', given: (w) => w.remove('admin1'), expected: { released: false, reason: /.+/ } },
 ];
