@@ -34,6 +34,9 @@ export function createReleaseMaintenanceHandler(deps: ActivityDeps): ActivityHan
     if (worker.statusClass !== 'online') {
       return { hostname, released: false, reason: `${hostname} is ${worker.state}: left in maintenance` };
     }
+    if (!view.opencast.up) {
+      return { hostname, released: false, reason: `Opencast unavailable (${view.opencast.error}): maintenance unknown, left as it is` };
+    }
     if (!worker.maintenance || !worker.hostUrl || !opencast) {
       return { hostname, released: false, reason: 'no longer in maintenance' };
     }

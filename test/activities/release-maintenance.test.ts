@@ -54,8 +54,16 @@ const rows: Row[] = [
     expected: { released: false, reason: /worker2 is stopping: left in maintenance/ },
   },
   { does: 'leaves the flag alone when the worker stopped meanwhile', given: (w) => w.setStatus('worker2', 'stopped'), expected: { released: false, reason: /worker2 is stopped: left in maintenance/ } },
-  { does: 'fails closed when Opencast is down: nothing switched', given: (w) => (w.opencast.down = true), expected: { released: false, reason: /.+/ } },
-  { does: 'does nothing when the cluster has no admin node to reach Opencast at', given: (w) => w.remove('admin1'), expected: { released: false, reason: /.+/ } },
+  {
+    does: 'fails closed when Opencast is down: nothing switched, and the reason says the flag is unknown',
+    given: (w) => (w.opencast.down = true),
+    expected: { released: false, reason: /^Opencast unavailable \(opencast: connect ECONNREFUSED\): maintenance unknown/ },
+  },
+  {
+    does: 'does nothing when the cluster has no admin node to reach Opencast at',
+    given: (w) => w.remove('admin1'),
+    expected: { released: false, reason: /^Opencast unavailable \(no admin node found.*\): maintenance unknown/ },
+  },
 ];
 
 describe('release-maintenance', () => {
