@@ -52,6 +52,12 @@ const rows: Row[] = [
     given: (w) => w.runJobs('worker1', 2),
     expected: { state: 'maintenance', code: 'BillingWindowReached' },
   },
+  // The plan was made a moment ago; demand is re-checked by every poll that follows (check-billing-window, check-drained).
+  {
+    does: 'goes to maintenance even with jobs queued when the worker is in its window',
+    given: (w) => w.queue(3),
+    expected: { state: 'maintenance', code: 'BillingWindowReached' },
+  },
   { does: 'refuses when the worker is protected', given: (w) => w.protect('worker1'), expected: { state: 'online', code: 'Protected' } },
   {
     does: 'refuses when the worker is protected, even forced',

@@ -43,6 +43,7 @@ const release = (hostname: string) => ({ kind: 'release', hostname, reason: 'in 
 interface Row {
   does: string;
   specs?: WorkerSpec[];
+  env?: Record<string, string>;
   config?: AutoscaleConfig;
   input?: Record<string, unknown>;
   given?: (w: World) => void;
@@ -100,6 +101,24 @@ const rows: Row[] = [
     },
   },
   {
+    does: 'plans nothing when the only worker in its window is protected',
+    given: (w) => w.protect('worker1'),
+    expected: { action: 'none', outcome: 'NoCandidate', actions: [], notChosen: [expect.objectContaining({ reason: 'Protected', hostnames: ['worker1'] })] },
+  },
+  {
+    does: 'plans a drain of a worker early in its hour when billing is per second',
+    env: { MOSCALER_BILLING: 'per-second' },
+    given: (w) => w.runJobs('worker1', 1),
+    expected: { action: 'stop', actions: [drain('worker2')] },
+  },
+  {
+    does: 'plans nothing when billing is per second and the idle worker has not used its first minute',
+    specs: [SPECS[0]!, { hostname: 'worker2', uptimeMinutes: 0.5 }],
+    env: { MOSCALER_BILLING: 'per-second' },
+    given: (w) => w.runJobs('worker1', 1),
+    expected: { action: 'none', outcome: 'NoCandidate', actions: [], notChosen: [expect.objectContaining({ reason: 'BelowBillingWindow', hostnames: ['worker2'] })] },
+  },
+  {
     does: 'does not drain a worker again while a drain named for it runs',
     given: (w) => w.executions.add({ workflow: DRAIN_WORKFLOW, name: workerExecutionName('drain', 'worker1', ago(120)), input: { hostname: 'worker1' } }),
     expected: { action: 'none', outcome: 'AtMinimum', actions: [], notChosen: [expect.objectContaining({ reason: 'Draining', hostnames: ['worker1'] })] },
@@ -147,7 +166,7 @@ const rows: Row[] = [
 describe('plan-cycle', () => {
   it.each(rows)('$does', async (row) => {
     // Prepare
-    const w = new World(row.specs ?? SPECS, { autoscaleConfig: row.config ?? queueConfig() });
+    const w = new World(row.specs ?? SPECS, { env: row.env ?? {}, autoscaleConfig: row.config ?? queueConfig() });
     row.given?.(w);
     // Act
     const plan = await createPlanCycleHandler(w.deps)(row.input ?? {});

@@ -30,6 +30,8 @@ const rows: Row[] = [
   { does: 'starts a worker again when its last start failed', given: (w) => w.setStatus('worker3', 'start_failed'), expected: { state: 'booting', code: 'StartRequested', started: true } },
   // Fail closed is about stops: a start loses no job, and scale-up goes on without Opencast.
   { does: 'starts a stopped worker while Opencast is down', given: (w) => (w.opencast.down = true), expected: { state: 'booting', code: 'StartRequested', started: true } },
+  // Protection keeps a worker from drains and stops, not from serving.
+  { does: 'starts a protected worker', given: (w) => w.protect('worker3'), expected: { state: 'booting', code: 'StartRequested', started: true } },
   { does: 'adopts a worker already online and registered without starting it', request: { hostname: 'worker1' }, expected: { state: 'online', code: 'Booted', started: false } },
   {
     does: 'adopts a worker already starting without starting it again',

@@ -20,6 +20,16 @@ interface Row {
 const rows: Row[] = [
   { does: 'stops the instance when the drain found the worker idle', reach: (w) => drainUntilStopping(w, { hostname: 'worker1' }), expected: { stopped: 'ow-worker1' } },
   {
+    // Idleness was proven by the poll that sent it here; the stop asks only the provider.
+    does: 'stops the instance when Opencast went down after the drain found the worker idle',
+    reach: async (w) => {
+      const stopping = await drainUntilStopping(w, { hostname: 'worker1' });
+      w.opencast.down = true;
+      return stopping;
+    },
+    expected: { stopped: 'ow-worker1' },
+  },
+  {
     does: 'stops a worker that never finished starting when begin-drain sent it straight to the stop',
     reach: async (w) => {
       w.setStatus('worker3', 'requested');
