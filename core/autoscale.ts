@@ -54,7 +54,8 @@ export function decideAutoscale(input: AutoscaleInput): Decision {
     return withPause(noAction('auto', 'Paused', `scale-up wanted but paused (${pause.cyclesLeft} cycle(s) left${pause.until ? `, until ${pause.until}` : ''})`), after);
   }
   if (!allDown) {
-    const noVote = votes.every((v) => v.vote === null);
+    // NoVote: no strategy could vote at all (no datapoints, Opencast down); one between its thresholds did vote "nothing".
+    const noVote = votes.every((v) => v.vote === null && v.error !== undefined);
     return withPause(noAction('auto', noVote ? 'NoVote' : 'NotAllVotingDown', noVote ? 'no strategy could vote: nothing to do' : 'strategies do not all vote down: nothing to do'), after);
   }
   if (!view.opencast.up) {

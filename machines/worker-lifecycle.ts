@@ -367,7 +367,8 @@ const note = (code: LifecycleReasonCode) => ({ actions: { type: 'recordFacts', p
 const stopGate = (from: WorkerState) =>
   [
     { guard: 'isProtected', ...refuse(from, 'Protected') },
-    { guard: and([not('isForced'), 'isJobCountUnknown']), ...refuse(from, 'OpencastUnavailable') },
+    // Fail closed even when forced: without Opencast nothing proves the worker runs no job.
+    { guard: 'isJobCountUnknown', ...refuse(from, 'OpencastUnavailable') },
     { guard: and([not('isForced'), 'isBusy']), ...refuse(from, 'Busy') },
     { guard: and([not('isForced'), not('canStopWithoutBreachingMinimum')]), ...refuse(from, 'MinimumReached') },
     { guard: and(['isForced', 'isBusy']), ...go(from, 'stopping', 'ForcedStop') },
@@ -504,6 +505,8 @@ export const workerLifecycleMachine = machineSetup.createMachine({
         'jobs.drained': [...minimumCheck, go('draining', 'stopping', 'JobsDrained')],
         // Not busy here only when the one count taken since maintenance went on (with maintenance.on) was zero.
         'drain.timedOut': [
+          // A forced drain stops a busy worker at its deadline, but never one whose jobs nobody can count.
+          { guard: 'isJobCountUnknown', ...go('draining', 'returningToService', 'DrainTimedOut') },
           { guard: and(['isForced', 'isBusy']), ...go('draining', 'stopping', 'ForcedStop') },
           { guard: 'isBusy', ...go('draining', 'returningToService', 'DrainTimedOut') },
           go('draining', 'stopping', 'JobsDrained'),

@@ -52,14 +52,14 @@ const rows: Row[] = [
     given: (w) => (w.opencast.down = true),
     expected: { state: 'returningToService', code: 'DrainTimedOut', waitSeconds: 60 },
   },
-  // The lifecycle lets force override an unknown count (core/scale.ts refuses to choose such a worker, even forced).
+  // Fail closed, as core/scale.ts: force overrides the minimum and a busy count, never a count nobody could take.
   {
-    does: 'stops at the drain deadline when forced although Opencast is down, saying the job count is unknown',
+    does: 'returns the worker to service at the drain deadline when forced but Opencast is down (fail closed)',
     force: true,
     waited: PAST_DEADLINE,
     given: (w) => (w.opencast.down = true),
-    expected: { state: 'stopping', code: 'ForcedStop', waitSeconds: 60 },
-    message: /forced stop with an unknown number of running jobs/,
+    expected: { state: 'returningToService', code: 'DrainTimedOut', waitSeconds: 60 },
+    message: /drain timed out with an unknown number of running jobs: back to service/,
   },
   { does: 'ends the drain when the instance was stopped outside it', given: (w) => w.setStatus('worker1', 'stopped'), expected: { state: 'offline', code: 'InstanceStopped', waitSeconds: 30 } },
   { does: 'returns the worker to service when it became protected mid-drain', given: (w) => w.protect('worker1'), expected: { state: 'returningToService', code: 'Protected', waitSeconds: 30 } },

