@@ -5,10 +5,12 @@
  * chosen worker. Reads only; the workflow acts on the plan.
  */
 import { z } from 'zod';
-import { decisionRecord, type DecisionRecord, type PauseState } from '../core/decision';
+import { cycleFigures, type CycleFigures } from '../core/cycle-figures';
+import { decisionRecord, type DecisionRecord, type MetricGap, type NoActionCode, type PauseState } from '../core/decision';
 import { decidePolicy, needsVotes, type PolicyDecision, type PolicyMemory } from '../core/policies';
 import { ConfigError } from '../core/errors';
 import { BOOT_WORKFLOW, DRAIN_WORKFLOW, stamp, workerExecutionName } from '../core/execution-names';
+import { metricGaps } from '../core/strategies';
 import type { ClusterView } from '../core/types';
 import { collectVotes } from '../scaler/scale';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
@@ -25,17 +27,21 @@ const eventSchema = z
   })
   .passthrough();
 
-export type PlannedAction =
+type PlannedAction =
   | { kind: 'release'; hostname: string; reason: string }
   | { kind: 'boot' | 'drain'; hostname: string; executionName: string; input: Record<string, unknown>; reason: string };
 
 export interface CyclePlan {
   cycle: string;
   action: 'start' | 'stop' | 'none';
+  /** Why the decision does nothing, as a code (set exactly when `action` is `none`). */
+  outcome?: NoActionCode;
   actions: PlannedAction[];
   reason: string;
-  /** Why, for the history: every verdict and vote (the policy's memory stays in the handler). */
-  decision: Omit<PolicyDecision, 'chosen' | 'rejected' | 'memory'> & DecisionRecord;
+  /** Why, for the history: every verdict and vote (the policy's memory stays in the handler), and the configured metrics that were silent. */
+  decision: Omit<PolicyDecision, 'chosen' | 'rejected' | 'memory'> & DecisionRecord & { metricGaps?: MetricGap[] };
+  /** The cycle's numbers, published as CloudWatch metrics where it runs in Lambda (core/cycle-figures.ts). */
+  figures: CycleFigures;
 }
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -125,7 +131,16 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       });
     }
     const { memory: _kept, ...explained } = decision;
-    return { cycle, action: decision.action, actions, reason: decision.reasons.join('; '), decision: decisionRecord(explained) };
+    // A configured metric silent for a whole query window is named in the record, not only as a missing vote.
+    const gaps = metricGaps(config.strategies, votes);
+    return {
+      cycle,
+      action: decision.action,
+      ...(decision.outcome ? { outcome: decision.outcome } : {}),
+      actions,
+      reason: decision.reasons.join('; '),
+      decision: { ...decisionRecord(explained), ...(gaps.length > 0 ? { metricGaps: gaps } : {}) },
+      figures: cycleFigures(view, actions, gaps),
+    };
   };
 }
-

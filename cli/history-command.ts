@@ -1,5 +1,5 @@
 /** `moscaler history`: the audit trail of a worker, an execution or everything. */
-import type { Context } from './main';
+import type { Context } from './context';
 import { historyFor } from './run-loop';
 import { withScaler } from './scope';
 import { historyText } from './workflow-commands';

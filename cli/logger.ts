@@ -10,7 +10,7 @@
 import pino, { type Logger } from 'pino';
 import type { CliIo } from './io';
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'password',
   '*.password',
   '*.*.password',
@@ -53,7 +53,7 @@ const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 4
 const SILENT = new Set(['level', 'time', 'msg', 'app', 'event']);
 
 /** pino's JSON lines as `time level message key=value …` (secrets already redacted by pino). */
-export function readableLines(out: { write(chunk: string): unknown }): { write(chunk: string): void } {
+function readableLines(out: { write(chunk: string): unknown }): { write(chunk: string): void } {
   return {
     write(chunk) {
       for (const line of chunk.split('\n')) {
@@ -63,7 +63,7 @@ export function readableLines(out: { write(chunk: string): unknown }): { write(c
   };
 }
 
-export function readableLine(json: string): string {
+function readableLine(json: string): string {
   let record: Record<string, unknown>;
   try {
     record = JSON.parse(json) as Record<string, unknown>;

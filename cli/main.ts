@@ -13,56 +13,16 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, ConfigError, MoScalerError } from '../core/errors';
 import { parseDuration } from '../core/duration';
-import type { AutoscaleConfig } from '../core/autoscale-config';
-import type { ScalerDeps } from '../scaler/scale';
-import type { EngineName, OpenedEngine } from '../wiring/engines';
+import type { Context, RuntimeFor } from './context';
 import { loadEnv } from './env';
 import { processIo, type CliIo } from './io';
-import type { CommandRuntime } from './runtime-select';
+import type { GlobalOptions } from './options';
 import type { UiCommandOptions } from './ui-command';
 import type { ScaleKind } from './workflow-commands';
 import { VERSION } from './version';
 
 const DEMO_SCENARIO = fileURLToPath(new URL('../scenarios/lecture-week.json', import.meta.url));
-export const DEFAULT_UI_PORT = 8700;
-
-export interface GlobalOptions {
-  cluster?: string;
-  profile?: string;
-  debug?: boolean;
-  force?: boolean;
-  dryRun?: boolean;
-  region?: string;
-  endpointUrl?: string;
-  opencastUrl?: string;
-  output?: 'json' | 'table';
-  provider?: string;
-  billing?: string;
-  stateDir?: string;
-  sim?: string;
-  engine?: EngineName;
-  simWait?: boolean;
-  simKeep?: boolean;
-}
-
-export type RuntimeFor = (globals: GlobalOptions, env: Record<string, string | undefined>) => Promise<CommandRuntime>;
-
-export interface Context {
-  io: CliIo;
-  env: Record<string, string | undefined>;
-  /** The global options, wherever they were given (before the command or after it). */
-  globals: () => GlobalOptions;
-  /** Resolves settings and builds the runtime: real AWS and Opencast, or the simulator for `--sim`. */
-  runtimeFor: RuntimeFor;
-}
-
-/** What a command body gets: the scaler's dependencies and the runtime they were built from. */
-export interface CommandScope extends CommandRuntime {
-  deps: ScalerDeps;
-  globals: GlobalOptions;
-  /** The workflow engine for this command (not for `--engine direct`); `reading` keeps a simulated cluster's history. */
-  openEngine(autoscaleConfig?: AutoscaleConfig, reading?: boolean): OpenedEngine;
-}
+const DEFAULT_UI_PORT = 8700;
 
 function positiveInt(name: string, min: number) {
   return (value: string): number => {
@@ -81,7 +41,7 @@ function positiveInt(name: string, min: number) {
  */
 function globalOptions(): Option[] {
   return [
-    new Option('-c, --cluster <name>', 'cluster (OpsWorks stack) name [env MOSCALER_CLUSTER, CLUSTER_NAME]'),
+    new Option('-c, --cluster <name>', 'cluster name: the opencast:cluster tag value (or the OpsWorks stack) [env MOSCALER_CLUSTER, CLUSTER_NAME]'),
     new Option('-p, --profile <name>', 'AWS credentials profile [env AWS_PROFILE, AWS_DEFAULT_PROFILE]'),
     new Option('-d, --debug', 'more detailed logging, decisions with every reason'),
     new Option('-f, --force', 'ignore minimum workers, idleness and the billing window'),
@@ -90,8 +50,8 @@ function globalOptions(): Option[] {
     new Option('--endpoint-url <url>', 'send AWS API calls to this URL'),
     new Option('--opencast-url <url>', "Opencast URL instead of the admin node's DNS name"),
     new Option('--output <format>', 'output format [default: table]').choices(['table', 'json']),
-    new Option('--provider <name>', 'fleet provider [env MOSCALER_PROVIDER]').choices(['opsworks', 'ec2']),
-    new Option('--billing <mode>', 'EC2 billing [env MOSCALER_BILLING]').choices(['hourly', 'per-second']),
+    new Option('--provider <name>', 'fleet provider: ec2 (default) or the legacy opsworks [env MOSCALER_PROVIDER]').choices(['opsworks', 'ec2']),
+    new Option('--billing <mode>', 'EC2 billing: per-second (default) or the legacy hourly [env MOSCALER_BILLING]').choices(['hourly', 'per-second']),
     new Option('--state-dir <dir>', 'where pause cycles and histories are kept [env MOSCALER_STATE_DIR, default .moscaler]'),
     new Option('--sim <scenario.json>', 'run against a simulated cluster started from this scenario (workflows on virtual time)'),
     new Option('--sim-wait', 'with --sim: print the cluster status after the workflows have finished'),
@@ -135,7 +95,7 @@ function mergedGlobals(program: Command, action: Command): GlobalOptions {
 
 const lazy = {
   scope: () => import('./scope'),
-  config: () => import('./config-input'),
+  config: () => import('./autoscale-config-input'),
 };
 
 export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
@@ -165,7 +125,8 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .command('status')
     .description("print the cluster's status")
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']))
-    .action(async (opts: { format?: 'table' | 'json' }) => {
+    .option('-c, --config <json-or-file>', 'autoscale config whose CloudWatch metrics to check for gaps [env AUTOSCALE_CONFIG]')
+    .action(async (opts: { format?: 'table' | 'json'; config?: string }) => {
       await (await import('./status-command')).statusCommand(context, opts);
     });
 
@@ -230,7 +191,7 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .command('run')
     .description("run autoscale cycles over a scenario's workload on virtual time and summarise what happened")
     .argument('<scenario>', 'scenario file (see scenarios/)')
-    .option('-c, --config <json-or-file>', 'autoscale config [default: config/autoscale.example.json, the original policy]')
+    .option('-c, --config <json-or-file>', "autoscale config [default: config/autoscale.example.json, the default policy on Opencast's queue]")
     .option('--duration <span>', "how long to simulate, e.g. 36h or 7d [default: the scenario's end]")
     .option('--every <span>', 'autoscale schedule', '60s')
     .option('--timeline <file>', 'write the per-minute timeline (.csv or .json)')
@@ -267,7 +228,7 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
 
   program
     .command('demo')
-    .description('simulate a lecture week on a 50-worker cluster with the original policy and show what happened')
+    .description('simulate a lecture week on a 50-worker cluster with the default autoscale config and show what happened')
     .action(async () => {
       await (await import('./sim-command')).runSimCommand(ctx, context.globals(), DEMO_SCENARIO, { every: '60s' });
     });

@@ -9,8 +9,8 @@ import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { HistoryEvent, WorkflowEngine } from '../engine/types';
 import { autoscaleExecutionName } from '../core/execution-names';
 import { failureText } from '../engine/failure-text';
-import { autoscaleConfigFor } from './config-input';
-import type { CommandScope, Context } from './main';
+import { autoscaleConfigFor } from './autoscale-config-input';
+import type { CommandScope, Context } from './context';
 import { withScaler } from './scope';
 
 /** `moscaler run`: the options are checked before anything is built. */

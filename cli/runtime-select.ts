@@ -6,7 +6,7 @@ import { ConfigError } from '../core/errors';
 import { resolveSettings, type Settings } from '../core/settings';
 import type { SimCluster } from '../sim/model/cluster';
 import type { VirtualTime } from '../engine/virtual-time';
-import type { GlobalOptions } from './main';
+import type { GlobalOptions } from './options';
 import { createRuntime, type Runtime } from '../wiring/runtime';
 
 export interface CommandRuntime {

@@ -8,7 +8,7 @@ import type { Decision } from '../core/decision';
 import { ConfigError, ScalingError } from '../core/errors';
 import { autoscale, scaleDown, scaleTo, scaleUp, type ScaleResult } from '../scaler/scale';
 import { decisionText, resultText, statusJson, statusTable } from './format';
-import type { CommandScope, Context } from './main';
+import type { CommandScope, Context } from './context';
 import { withScaler } from './scope';
 import { autoscaleViaWorkflow, outcomesText, scaleViaWorkflows, type CycleResult, type ExecutionOutcome, type ScaleKind } from './workflow-commands';
 

@@ -12,7 +12,7 @@ import type { HistoryEvent } from '../engine/types';
 import { executionProgress } from './execution-progress';
 import { createLogger } from './logger';
 import { createLogglyShipper } from './loggly';
-import type { CommandScope, Context } from './main';
+import type { CommandScope, Context } from './context';
 import type { CommandRuntime } from './runtime-select';
 
 export interface ScopeOptions {

@@ -24,7 +24,7 @@ export function simSummaryText(r: SimRunResult): string {
 }
 
 /** `12 ThrottledError (e.g. "ec2: Rate exceeded"), 6 States.Timeout (…)`: failures by kind, most first. */
-export function failuresText(log: readonly CycleRecord[]): string {
+function failuresText(log: readonly CycleRecord[]): string {
   const kinds = new Map<string, { count: number; example: string }>();
   for (const c of log) {
     if (c.action !== 'error') continue;
@@ -61,7 +61,7 @@ function outcomeText(o: NonNullable<CycleRecord['outcomes']>[number]): string {
  * each request by the state its execution ended in, so a drain that did nothing
  * is counted as what it was, not as a stop.
  */
-export function outcomeCounts(log: readonly CycleRecord[]): string {
+function outcomeCounts(log: readonly CycleRecord[]): string {
   const byKind = new Map<string, Map<string, number>>();
   for (const c of log) {
     for (const o of c.outcomes ?? []) {

@@ -38,7 +38,7 @@ async function runningDrains(engine: WorkflowEngine, hostnames: string[]): Promi
 }
 
 /** The last recorded reason of an execution (its final activity's). */
-export async function lastReason(engine: WorkflowEngine, ref: ExecutionRef): Promise<string | undefined> {
+async function lastReason(engine: WorkflowEngine, ref: ExecutionRef): Promise<string | undefined> {
   const history = await engine.history(ref);
   return history.filter((e) => e.reason).at(-1)?.reason;
 }

@@ -19,7 +19,7 @@ export function pathText(path: Path): string {
 }
 
 /** Every property name any object in the schema declares (candidates for "did you mean"). */
-export function schemaKeys(schema: z.ZodType): Set<string> {
+function schemaKeys(schema: z.ZodType): Set<string> {
   const keys = new Set<string>();
   const seen = new Set<unknown>();
   const visit = (node: unknown): void => {

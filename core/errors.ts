@@ -92,6 +92,14 @@ export class ProtocolError extends DependencyError {
   }
 }
 
+/** A broken invariant of our own code: a bug, never the user's input or an outside system. */
+export class InternalError extends MoScalerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'internal', options);
+    this.name = 'InternalError';
+  }
+}
+
 export function exitCodeFor(error: unknown): 1 | 2 {
   return error instanceof MoScalerError && error.source === 'user' ? 2 : 1;
 }

@@ -19,7 +19,7 @@ export function parseJsonText(text: string, where: string): unknown {
 }
 
 /** 1-based line and column (in characters) of an offset. */
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);
   const lineStart = before.lastIndexOf('\n') + 1;
   return { line: before.split('\n').length, column: offset - lineStart + 1 };

@@ -43,4 +43,4 @@ export const bootRequestSchema = z
   })
   .strict();
 
-export type BootRequest = z.infer<typeof bootRequestSchema>;
+type BootRequest = z.infer<typeof bootRequestSchema>;

@@ -42,7 +42,7 @@ export function pascalCase(kebab: string): string {
     .join('');
 }
 
-export function functionArn(scope: ArnScope, functionName: string): string {
+function functionArn(scope: ArnScope, functionName: string): string {
   return `arn:${scope.partition ?? 'aws'}:lambda:${scope.region}:${scope.account}:function:${functionName}`;
 }
 

@@ -10,6 +10,7 @@
  * CloudWatch https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html.
  */
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ConfigError } from '../core/errors';
 
 export type Capability =
   /** Describe the fleet: the stack, its layers and instances (and their EC2 facts). */
@@ -34,7 +35,7 @@ export type Capability =
  * cold start for every function, so even a function that never calls Opencast
  * needs it until that read is made lazy.
  */
-export const ACTIVITY_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
+const ACTIVITY_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
   'plan-cycle': ['fleet-read', 'metrics-read', 'opencast', 'list-executions'],
   'release-maintenance': ['fleet-read', 'opencast', 'list-executions'],
   'start-worker': ['fleet-read', 'fleet-start', 'opencast', 'list-executions'],
@@ -48,7 +49,7 @@ export const ACTIVITY_CAPABILITIES: Readonly<Record<string, readonly Capability[
   'abandon-drain': ['fleet-read', 'opencast'],
 };
 
-export const DEFAULT_CAPABILITIES: readonly Capability[] = ['fleet-read', 'opencast'];
+const DEFAULT_CAPABILITIES: readonly Capability[] = ['fleet-read', 'opencast'];
 
 export function capabilitiesOf(activity: string): readonly Capability[] {
   return ACTIVITY_CAPABILITIES[activity] ?? DEFAULT_CAPABILITIES;
@@ -138,6 +139,6 @@ function allow(actions: string[], resources: string[]): PolicyStatement {
 }
 
 function required(value: string | undefined, what: string): string {
-  if (value === undefined) throw new Error(`permissions: ${what} is required for this provider`);
+  if (value === undefined) throw new ConfigError(what, 'is required for this provider (permissions are scoped by it)');
   return value;
 }

@@ -14,7 +14,7 @@ import { WorkflowDefinitionError } from '../engine/errors';
 import type { JsonValue } from '../engine/types';
 
 /** Lambda's own ceiling on a function's timeout. */
-export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 
 const FUNCTION_KEY = /^([A-Z][A-Za-z0-9]*)FunctionArn$/;
 const STATE_MACHINE_KEY = /^([A-Z][A-Za-z0-9]*)StateMachineArn$/;

@@ -17,7 +17,7 @@ import type { Runtime } from './runtime';
 
 export type EngineName = 'local' | 'aws' | 'direct';
 
-export const WORKFLOW_ARN_VARIABLES = {
+const WORKFLOW_ARN_VARIABLES = {
   autoscale: 'MOSCALER_AUTOSCALE_STATE_MACHINE_ARN',
   'boot-worker': 'MOSCALER_BOOT_WORKER_STATE_MACHINE_ARN',
   'drain-worker': 'MOSCALER_DRAIN_WORKER_STATE_MACHINE_ARN',
@@ -49,7 +49,6 @@ export interface EngineContext {
   freshSimulation?: boolean;
 }
 
-export { stateDirFor };
 
 export function openEngine(ctx: EngineContext): OpenedEngine {
   if (ctx.engine === 'aws') {

@@ -35,7 +35,7 @@ export interface KeptState {
   reset?: string;
 }
 
-export function scenarioFingerprint(scenario: Scenario): string {
+function scenarioFingerprint(scenario: Scenario): string {
   return createHash('sha256').update(JSON.stringify(scenario)).digest('hex');
 }
 

@@ -11,7 +11,8 @@ import { createAwsRouter } from '../sim/aws/router';
 import { VirtualTime } from '../engine/virtual-time';
 import { fromFakeTimers, ManualClock, type VirtualClock } from '../sim/model/clock';
 import type { SimCluster } from '../sim/model/cluster';
-import { createSimCluster, loadScenarioFile, type Scenario } from '../sim/model/scenario';
+import { loadScenarioFile, type Scenario } from '../sim/model/scenario';
+import { createSimCluster } from '../sim/model/create';
 import { createOpencastRouter } from '../sim/opencast/router';
 import { createSdkRequestHandler } from '../sim/wire/sdk-request-handler';
 import { RouterDispatcher } from '../sim/wire/undici-dispatcher';
@@ -61,7 +62,7 @@ export function runtimeOnCluster(cluster: SimCluster, settings: Settings, clock:
 }
 
 /** Where a kept simulated cluster of these settings lives (its history beside it). */
-export function keptDirFor(settings: Settings): string {
+function keptDirFor(settings: Settings): string {
   return stateDirFor(settings, `${settings.cluster}.kept`);
 }
 

@@ -30,7 +30,7 @@ import {
 } from './protocols';
 import { readSigV4 } from './sigv4';
 
-export type { AwsService } from './protocols';
+;
 
 /** One request as the router understood it; for tests and the simulator's call log. */
 export interface AwsCall {

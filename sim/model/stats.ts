@@ -25,7 +25,7 @@ export interface StatsOptions {
 }
 
 /** Workers started during the run and stopped again within the window: capacity bought and given back at once. */
-export interface FlapStats {
+interface FlapStats {
   windowMs: number;
   /** Flaps in all. */
   times: number;
@@ -159,7 +159,7 @@ export function computeStats(data: SimRunData, options: StatsOptions = {}): SimS
  * From the billing ledger: an EC2 run of a worker that began during the run (not
  * one already running at its start) and ended within the window.
  */
-export function flapStats(data: Pick<SimRunData, 'start' | 'billingRuns'>, windowMs: number): FlapStats {
+function flapStats(data: Pick<SimRunData, 'start' | 'billingRuns'>, windowMs: number): FlapStats {
   const counts = new Map<string, number>();
   for (const run of data.billingRuns) {
     if (run.role !== 'worker' || run.start < data.start || run.end === undefined || run.end - run.start > windowMs) continue;

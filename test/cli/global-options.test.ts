@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DependencyError } from '../../core/errors';
-import type { GlobalOptions, RuntimeFor } from '../../cli/main';
+import type { RuntimeFor } from '../../cli/context';
+import type { GlobalOptions } from '../../cli/options';
 import { fakeRuntime, runCli } from '../helpers/cli';
 import { NOW } from '../helpers/views';
 
@@ -29,7 +30,7 @@ describe('moscaler global options', () => {
     [['ui', '--sim', 'scenarios/lecture-week.json'], { sim: 'scenarios/lecture-week.json' }],
     [['--sim', 'scenarios/lecture-week.json', 'ui'], { sim: 'scenarios/lecture-week.json' }],
     [['status', '--output', 'json'], { output: 'json' }],
-    [['status', '-c', 'staging', '-n'], { cluster: 'staging', dryRun: true }],
+    [['history', '-c', 'staging', '-n'], { cluster: 'staging', dryRun: true }],
     [['status', '--force'], { force: true }],
     [['scale', 'down', '2', '-f', '--engine', 'direct'], { force: true, engine: 'direct' }],
     [['scale', '--debug', 'up'], { debug: true }],
@@ -42,6 +43,7 @@ describe('moscaler global options', () => {
 
   it('lets the command keep its own short flags after the command', async () => {
     expect(await globalsOf(['status', '-f', 'json'])).not.toHaveProperty('force', true);
+    expect((await globalsOf(['status', '-c', CONFIG])).cluster).toBeUndefined();
     expect((await globalsOf(['scale', 'auto', '-c', CONFIG])).cluster).toBeUndefined();
   });
 

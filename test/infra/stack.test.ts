@@ -108,9 +108,11 @@ describe('functions', () => {
           'MOSCALER_OPENCAST_SECRET_ARN',
           'MOSCALER_PROVIDER',
           'NODE_OPTIONS',
+          'POWERTOOLS_METRICS_NAMESPACE',
+          'POWERTOOLS_SERVICE_NAME',
         ].sort(),
       );
-      expect(env).toMatchObject({ MOSCALER_CLUSTER: 'c', MOSCALER_PROVIDER: 'opsworks', MOSCALER_MIN_WORKERS: '1', MOSCALER_BILLING: 'hourly' });
+      expect(env).toMatchObject({ MOSCALER_CLUSTER: 'c', MOSCALER_PROVIDER: 'opsworks', MOSCALER_MIN_WORKERS: '1', MOSCALER_BILLING: 'per-second' });
       expect(JSON.parse(String(env.AUTOSCALE_CONFIG))).toEqual(s.config.autoscale);
       expect(evaluate(env.MOSCALER_BOOT_WORKER_STATE_MACHINE_ARN, s, SCOPE)).toBe(smArn('boot-worker'));
       expect(evaluate(env.MOSCALER_DRAIN_WORKER_STATE_MACHINE_ARN, s, SCOPE)).toBe(smArn('drain-worker'));

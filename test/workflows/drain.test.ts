@@ -23,9 +23,7 @@ describe('drain-worker workflow', () => {
     });
     cleanup = sim.done;
     const ref = await sim.engine.start('drain-worker', { hostname: 'worker1' }, { name: 'drain-worker1-t1' });
-    const began = performance.now();
     const result = await sim.vt.drive(sim.engine.wait(ref));
-    const realMs = performance.now() - began;
     expect(result.status).toBe('SUCCEEDED');
     const history = await sim.engine.history(ref);
     const states = history.filter((e) => e.type === 'StateEntered').map((e) => e.state);
@@ -37,6 +35,5 @@ describe('drain-worker workflow', () => {
     // Launched 20 minutes before START: minute 50 of its hour is 30 minutes after START.
     expect(Date.parse(stopAt) - Date.parse(START)).toBeGreaterThanOrEqual(30 * 60_000);
     expect(sim.cluster.instances.find((i) => i.hostname === 'worker1')?.status).toMatch(/stopping|stopped/);
-    expect(realMs).toBeLessThan(5000);
   });
 });

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../sim/model/clock';
 import { HandOverClock, recordActions, replayActions, SimActionSchema, type SimAction } from '../../../sim/model/journal';
-import { createSimCluster, parseScenario } from '../../../sim/model/scenario';
+import { createSimCluster } from '../../../sim/model/create';
+import { parseScenario } from '../../../sim/model/scenario';
 
 const MIN = 60_000;
 const scenario = parseScenario(JSON.parse(readFileSync(fileURLToPath(new URL('../../../scenarios/lecture-week.json', import.meta.url)), 'utf8')));

@@ -1,4 +1,4 @@
-/** `-c/--config`: the autoscale config from a flag (JSON text or a file), AUTOSCALE_CONFIG or the legacy variables. */
+/** `-c/--config`: the autoscale config from a flag (JSON text or a file), AUTOSCALE_CONFIG or the legacy variables (AUTOSCALE_*). */
 import { readFileSync } from 'node:fs';
 import { legacyAutoscaleConfig, parseAutoscaleConfig, parseJsonText, type AutoscaleConfig } from '../core/autoscale-config';
 import { unreadableText } from '../core/config-problems';
@@ -28,8 +28,8 @@ export function readAutoscaleConfig(value: string | undefined, env: Record<strin
 
 /**
  * The config of a command that can run against the simulator: as
- * `readAutoscaleConfig`, but a simulated cluster without one gets the original
- * policy (config/autoscale.example.json), as `sim run` and `ui` do.
+ * `readAutoscaleConfig`, but a simulated cluster without one gets the shipped
+ * default (config/autoscale.example.json), as `sim run` and `ui` do.
  */
 export async function autoscaleConfigFor(value: string | undefined, env: Record<string, string | undefined>, simulated: boolean): Promise<AutoscaleConfig> {
   const given = value !== undefined || Boolean(env.AUTOSCALE_CONFIG?.trim()) || Boolean(env.AUTOSCALE_TYPE);
