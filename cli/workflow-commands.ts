@@ -7,6 +7,7 @@
 import { planScaleDown, planScaleTo, planScaleUp, type ScaleDownOptions } from '../core/scale';
 import type { Decision } from '../core/decision';
 import { ExecutionAlreadyExistsError } from '../engine/errors';
+import { failureText } from '../engine/failure-text';
 import type { ExecutionRef, HistoryEvent, JsonValue, WorkflowEngine } from '../engine/types';
 import { workersActedOn } from '../activities/support/acting-on';
 import { autoscaleExecutionName, BOOT_WORKFLOW, DRAIN_WORKFLOW, workerExecutionName } from '../core/execution-names';
@@ -70,7 +71,7 @@ async function finish(opened: OpenedEngine, started: Array<{ ref: ExecutionRef; 
         ...(hostname ? { hostname } : {}),
         status: result.status,
         ...(reason ? { reason } : {}),
-        ...(result.error ? { error: `${result.error}${result.cause ? `: ${result.cause}` : ''}` } : {}),
+        ...(result.error ? { error: failureText(result.error, result.cause) } : {}),
         ...(opened.consoleUrl ? { consoleUrl: opened.consoleUrl(result.ref.executionArn) } : {}),
       };
     }),
@@ -154,7 +155,7 @@ export function historyText(events: HistoryEvent[]): string {
     .filter((e) => e.type !== 'StateExited')
     .map((e) => {
       const what = e.state ? `${e.type} ${e.state}` : e.type;
-      const extra = e.reason ? ` — ${e.reason}` : e.error ? ` — ${e.error}${e.cause ? `: ${e.cause.slice(0, 200)}` : ''}` : '';
+      const extra = e.reason ? ` — ${e.reason}` : e.error ? ` — ${failureText(e.error, e.cause).slice(0, 300)}` : '';
       return `${e.at}  ${e.execution}  ${what}${extra}`;
     });
   return lines.length ? `${lines.join('\n')}\n` : 'no history\n';

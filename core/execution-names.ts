@@ -57,7 +57,7 @@ export function autoscaleExecutionName(at: Date): string {
   return `${AUTOSCALE_WORKFLOW}-${stamp(at)}`;
 }
 
-function workflowOfKind(kind: WorkerExecutionKind): string {
+export function workflowOfKind(kind: WorkerExecutionKind): string {
   return kind === 'boot' ? BOOT_WORKFLOW : DRAIN_WORKFLOW;
 }
 
