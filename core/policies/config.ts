@@ -59,11 +59,16 @@ const schedule = z
 const targetTracking = z
   .object({
     name: z.literal('target-tracking'),
-    /** Queued jobs per in-service worker to hold (AWS's backlog-per-instance pattern). */
-    target_queued_per_worker: z.number().positive().max(10_000).default(5),
-    /** No scale-in this long after the last scale-out (EC2 Auto Scaling's default cooldown). */
-    scale_in_cooldown_seconds: z.number().int().min(0).max(86_400).default(300),
+    /** Job load per slot in service to hold (running + queued load over the in-service workers' slots). */
+    target_utilisation: z.number().gt(0).max(2).default(0.7),
+    /** The high alarm: above the target this many minutes (EC2 Auto Scaling: 3 datapoints). */
+    scale_out_minutes: z.number().int().min(1).max(60).default(3),
+    /** The low alarm: below the target this many minutes (EC2 Auto Scaling: 15 datapoints). */
+    scale_in_minutes: z.number().int().min(1).max(240).default(15),
+    /** Scale-in waits for running jobs (a lifecycle hook) instead of protecting busy workers. */
+    drain_busy: z.boolean().default(true),
     max_workers: workers.optional(),
+    slots_per_worker: z.number().positive().optional(),
   })
   .strict();
 
@@ -72,6 +77,8 @@ const idleTimer = z
     name: z.literal('idle-timer'),
     /** A worker that ran no job for this long is drained. */
     idle_minutes: z.number().int().min(1).max(1440).default(10),
+    /** Idle workers kept ready (GitLab Runner's IdleCount): started when fewer are idle, never drained below. */
+    idle_count: z.number().int().min(0).max(1000).default(1),
     /** Slots (Opencast max load) per worker when no host reports one. */
     slots_per_worker: z.number().positive().optional(),
   })
