@@ -63,6 +63,8 @@ export interface SimClusterOptions {
   faults?: readonly FaultWindow[];
   /** Seeds generated ids (with the stack name). */
   seed?: number;
+  /** CPU per unit of job load: past a host's cores its jobs slow down (processor sharing). Unset: never. */
+  cpuPerLoad?: number;
 }
 
 export interface AddInstanceSpec {

@@ -100,6 +100,7 @@ export class SimCluster implements SimClusterState {
       candidates: () => this.records.filter((r) => r.role === 'worker' && isDispatchable(r.host)),
       paused: () => this.opencastDown(),
       createdHost: () => this.adminUrl(),
+      ...(options.cpuPerLoad !== undefined ? { cpuPerLoad: options.cpuPerLoad } : {}),
     });
     // A dispatcher paused by an Opencast outage resumes when it ends.
     for (const f of this.faults) if (f.kind === 'opencast-down') this.sched.schedule(f.until, () => this.workload.requestDispatch());

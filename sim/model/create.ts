@@ -90,6 +90,7 @@ export function createSimCluster(scenario: Scenario, clock?: VirtualClock): SimC
     ...(scenario.timings ? { timings: scenario.timings } : {}),
     faults: faultWindows(scenario),
     seed: scenario.seed,
+    ...(scenario.cpuPerLoad !== undefined ? { cpuPerLoad: scenario.cpuPerLoad } : {}),
   });
 
   // Building reads only what addInstance/layerFor return: a getter would sync the model to the clock mid-build.

@@ -224,6 +224,12 @@ const BaseScenarioSchema = z.strictObject({
   faults: z.array(FaultSchema).default([]),
   prices: z.record(z.string(), z.number().nonnegative()).optional().describe('Extra: $/h by instance type'),
   timings: TimingsSchema.optional().describe('Extra: model step durations (ms)'),
+  cpuPerLoad: z
+    .number()
+    .positive()
+    .max(10)
+    .optional()
+    .describe("Extra: CPU a job uses per unit of its Opencast load; a host whose jobs want more than its cores slows them all in proportion. Default: no slowdown"),
 });
 
 type Ctx = z.core.$RefinementCtx<z.output<typeof BaseScenarioSchema>>;

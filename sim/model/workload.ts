@@ -14,6 +14,8 @@ import type { SimJob } from './types';
 export interface WorkHost {
   readonly baseUrl: string;
   readonly maxLoad: number;
+  /** CPUs: with `cpuPerLoad`, jobs wanting more than this share them and slow down. */
+  readonly cores: number;
   load: number;
   readonly running: Set<ModelJob>;
 }
@@ -24,6 +26,10 @@ export interface ModelJob extends SimJob {
   attempt: number;
   /** Creation or last restart: where the queue wait is measured from. */
   waitFrom: number;
+  /** Processor sharing only: work left at full speed (ms), the speed since `rateSince`. */
+  remainingMs?: number;
+  rate?: number;
+  rateSince?: number;
 }
 
 export interface SimRecording {
@@ -60,6 +66,11 @@ export interface WorkloadDeps {
   paused(): boolean;
   /** `createdHost` of new jobs (the admin's base_url). */
   createdHost(): string;
+  /**
+   * CPU a job uses per unit of its Opencast load. When set, a host whose jobs want more CPU than
+   * its cores runs them all slower in proportion (processor sharing); unset, a job takes its duration.
+   */
+  cpuPerLoad?: number;
 }
 
 const EPSILON = 1e-9;
@@ -235,8 +246,30 @@ export class Workload {
     host.running.add(job);
     this.runningJobs++;
     this.runningLoadSum += job.load;
+    if (this.deps.cpuPerLoad !== undefined) {
+      job.remainingMs = job.durationMs;
+      job.rate = undefined;
+      this.reshare(host, at);
+      return;
+    }
     const attempt = job.attempt;
     this.sched.schedule(at + job.durationMs, () => this.finish(job, host, attempt));
+  }
+
+  /** Processor sharing: every job on the host runs at cores / (load × cpuPerLoad) of full speed, at most full. */
+  private reshare(host: WorkHost, now: number): void {
+    const want = host.load * this.deps.cpuPerLoad!;
+    const rate = want > host.cores ? host.cores / want : 1;
+    for (const job of host.running) {
+      if (job.rate !== undefined && job.rate === rate) continue;
+      if (job.rate !== undefined) job.remainingMs = Math.max(0, job.remainingMs! - (now - job.rateSince!) * job.rate);
+      job.rate = rate;
+      job.rateSince = now;
+      // A new completion time: the event scheduled for the old one is ignored (attempt moved on).
+      job.attempt++;
+      const attempt = job.attempt;
+      this.sched.schedule(now + Math.ceil(job.remainingMs! / rate), () => this.finish(job, host, attempt));
+    }
   }
 
   private finish(job: ModelJob, host: WorkHost, attempt: number): void {
@@ -244,6 +277,7 @@ export class Workload {
     job.status = 'FINISHED';
     host.running.delete(job);
     host.load = host.running.size === 0 ? 0 : host.load - job.load;
+    if (this.deps.cpuPerLoad !== undefined) this.reshare(host, this.sched.time);
     this.runningJobs--;
     this.runningLoadSum -= job.load;
     this.active.delete(job);
