@@ -6,9 +6,10 @@
  */
 import { z } from 'zod';
 import { decisionRecord, type DecisionRecord, type PauseState } from '../core/decision';
-import { decidePolicy, needsVotes, type PolicyDecision, type PolicyMemory } from '../core/policies';
+import { decidePolicy, needsVotes, scheduleWindow, type PolicyDecision, type PolicyMemory } from '../core/policies';
 import { ConfigError } from '../core/errors';
 import type { ClusterView } from '../core/types';
+import { observeSchedule } from '../scaler/observe';
 import { collectVotes } from '../scaler/scale';
 import { DRAIN_WORKFLOW } from './begin-drain';
 import type { ActivityDeps, ActivityHandler } from './deps';
@@ -82,6 +83,9 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       ? await collectVotes({ metrics: deps.metrics, now: deps.now, settings: deps.settings, logger: quietLogger }, config, observation)
       : [];
     const pause = pauseFromLastBoot(lastBootAt, now, config.pause_cycles, input.everySeconds);
+    // Only a policy that plans with the schedule reads it (one External API call); it fails soft.
+    const window = scheduleWindow(config.policy);
+    const schedule = window ? await observeSchedule(observation, now, window) : undefined;
     const decision = decidePolicy({
       view,
       ...(observation.jobs ? { jobs: observation.jobs } : {}),
@@ -99,6 +103,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       booting,
       ...(lastBootAt ? { lastBootAt } : {}),
       ...(memory ? { memory } : {}),
+      ...(schedule ? { schedule } : {}),
     });
     memory = decision.memory;
     const cycle = stamp(now);

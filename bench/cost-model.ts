@@ -20,7 +20,7 @@ import { createSimCluster, parseScenario, type Scenario } from '../sim/model/sce
 import { createOpencastRouter } from '../sim/opencast/router';
 import { createSdkRequestHandler } from '../sim/wire/sdk-request-handler';
 import { RouterDispatcher } from '../sim/wire/undici-dispatcher';
-import { benchPolicies } from './policies';
+import { costModelPolicies } from './policies';
 
 export interface CallCount {
   policy: string;
@@ -220,9 +220,7 @@ async function countTransitions(): Promise<CostModel['transitions']> {
 
 export async function measureCostModel(sizes: readonly number[] = [10, 50, 200]): Promise<CostModel> {
   const calls: CallCount[] = [];
-  const policies: Array<[string, AutoscaleConfig]> = benchPolicies({ timeZone: 'UTC', peakWorkers: 1 })
-    .filter((p) => p.id === 'original' || p.id === 'headroom')
-    .map((p) => [p.id, p.config]);
+  const policies: Array<[string, AutoscaleConfig]> = costModelPolicies();
   for (const [policy, config] of policies) {
     for (const provider of ['opsworks', 'ec2'] as const) {
       for (const workers of sizes) calls.push(await countCalls(policy, config, workers, provider));

@@ -29,7 +29,7 @@ export const WEEKS: readonly WeekSpec[] = [
     note: 'a full teaching week, Monday 00:00 to Sunday 24:00 US Eastern, 150 rooms, 50 c5.9xlarge, floor 2',
     timeZone: 'America/New_York',
     scoring: [2025, 101, 102, 103, 104],
-    tuning: [201, 202, 203, 204, 205],
+    tuning: [201, 202, 203],
   },
   {
     id: 'exam',
@@ -37,7 +37,7 @@ export const WEEKS: readonly WeekSpec[] = [
     note: 'finals week: lectures at 10%, 150 recordings land Wednesday 17:00-17:30; 30 c5.9xlarge, floor 2',
     timeZone: 'America/New_York',
     scoring: [11, 111, 112, 113, 114],
-    tuning: [211, 212, 213, 214, 215],
+    tuning: [211, 212, 213],
   },
   {
     id: 'quiet',
@@ -45,7 +45,7 @@ export const WEEKS: readonly WeekSpec[] = [
     note: 'a reading week on a small cluster: 20 rooms at 20%, 4 c5.9xlarge, floor 1',
     timeZone: 'America/New_York',
     scoring: [7, 121, 122, 123, 124],
-    tuning: [221, 222, 223, 224, 225],
+    tuning: [221, 222, 223],
   },
 ];
 

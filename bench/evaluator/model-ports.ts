@@ -7,7 +7,8 @@
  * observation through these ports equals one through the real clients on the wire.
  */
 import type { FleetPort, ListInstancesOptions, MetricAnswer, MetricQuery, MetricsPort, OpencastPort } from '../../core/ports';
-import type { ClusterRef, FleetInstance, Layer, OpencastHost, OpencastJob, Role } from '../../core/types';
+import type { ClusterRef, FleetInstance, Layer, OpencastHost, OpencastJob, Role, ScheduledEvent } from '../../core/types';
+import { indexedEvents, javaIso, statusOf } from '../../sim/opencast/external-events';
 import type { SimCluster } from '../../sim/model/cluster';
 import type { SimInstance, SimJob } from '../../sim/model/types';
 
@@ -159,6 +160,19 @@ function opencastPort(cluster: SimCluster): OpencastPort {
     },
     setMaintenance: async (baseUrl, on) => {
       if (!cluster.setMaintenance(baseUrl, on)) throw new Error(`no Opencast host ${baseUrl}`);
+    },
+    // The External API's answer as the client reads it (sim/opencast/external-events.ts): whole seconds, status as of the index.
+    scheduledEvents: async (from, to) => {
+      if (cluster.faultActive('schedule-unavailable')) throw new Error('GET /api/events: HTTP 500');
+      const second = (ms: number) => Math.floor(ms / 1000) * 1000;
+      const { events, asOf } = indexedEvents(cluster, second(from.getTime()), second(to.getTime()));
+      return events.map((e): ScheduledEvent => ({
+        id: e.id,
+        start: new Date(Date.parse(javaIso(e.start))).toISOString(),
+        end: new Date(Date.parse(javaIso(e.end))).toISOString(),
+        agentId: e.agent,
+        status: statusOf(e, asOf),
+      }));
     },
   };
 }

@@ -10,8 +10,9 @@
  * chosen worker (the cross-check holds the two to the same figures).
  */
 import { decisionRecord } from '../../core/decision';
-import { decidePolicy, needsVotes, type PolicyMemory } from '../../core/policies';
+import { decidePolicy, needsVotes, scheduleWindow, type PolicyMemory } from '../../core/policies';
 import type { AutoscaleConfig } from '../../core/autoscale-config';
+import { observeSchedule } from '../../scaler/observe';
 import { collectVotes } from '../../scaler/scale';
 import type { ActivityDeps } from '../../activities/deps';
 import { pauseFromLastBoot, stamp, strandedWorkers, type CyclePlan, type PlannedAction } from '../../activities/plan-cycle';
@@ -63,6 +64,8 @@ export function createPlanStep(deps: ActivityDeps, config: AutoscaleConfig, life
       deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' }),
     ]);
     const { view } = observation;
+    const window = scheduleWindow(config.policy);
+    const schedule = window ? await observeSchedule(observation, now, window) : undefined;
     const hostOf = (name: string, prefix: string) => view.workers.find((w) => name.startsWith(`${prefix}-${w.hostname}-`))?.hostname;
     const draining = drains.flatMap((e) => hostOf(e.ref.name, 'drain') ?? []);
     const booting = runningBoots.flatMap((e) => hostOf(e.ref.name, 'boot') ?? []);
@@ -81,6 +84,7 @@ export function createPlanStep(deps: ActivityDeps, config: AutoscaleConfig, life
       booting,
       ...(lastBootAt ? { lastBootAt } : {}),
       ...(memory ? { memory } : {}),
+      ...(schedule ? { schedule } : {}),
     });
     warm = decision.memory === undefined ? undefined : JSON.stringify(decision.memory);
     recorded = warm;

@@ -35,6 +35,7 @@ import {
   type SimLayer,
   type SimMetricSeries,
   type SimOpencastSettings,
+  type SimScheduledEvent,
   type SimStack,
 } from './types';
 import { Workload, type ModelJob, type SimRecording, type WorkHost } from './workload';
@@ -132,6 +133,12 @@ export class SimCluster implements SimClusterState {
   get jobs(): readonly SimJob[] {
     this.sync();
     return this.workload.jobs;
+  }
+
+  /** Scheduled captures starting in [from, to) with what became of them (the External API's events). */
+  scheduledEvents(from: number, to: number): readonly SimScheduledEvent[] {
+    this.sync();
+    return this.workload.scheduledEvents(from, to);
   }
 
   /** Non-terminal jobs only: what activeJobs.json needs, without scanning finished ones. */

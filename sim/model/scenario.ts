@@ -39,6 +39,9 @@ const OPSWORKS_STATUSES = [
 ] as const;
 
 export const FAULT_KINDS = [
+  'schedule-unavailable',
+  'schedule-stale',
+  'schedule-missing',
   'opencast-down',
   'opencast-slow',
   'opencast-garbage',

@@ -8,7 +8,7 @@ import type { EventScheduler } from './clock';
 import { DispatchQueue, pickHost, type DispatchCandidate } from './dispatcher';
 import type { JobSpec } from './job-catalog';
 import type { RecordingKind, RecordingSpec } from './traces';
-import type { SimJob } from './types';
+import type { SimJob, SimScheduledEvent } from './types';
 
 /** A host that can run jobs; the cluster's worker records implement it. */
 export interface WorkHost {
@@ -82,11 +82,14 @@ export class Workload {
   private readonly active = new Set<ModelJob>();
   private readonly queue = new DispatchQueue();
   private readonly recs: SimRecording[] = [];
+  /** Recordings with a scheduled capture, by scheduled start. */
+  private readonly scheduledRecs: Array<{ spec: RecordingSpec; view: SimRecording }> = [];
   /** Job id → its recording, kept off the job objects routers read. */
   private readonly recordingOf = new Map<number, RecordingState>();
   private runningJobs = 0;
   private runningLoadSum = 0;
   private dispatchScheduled = false;
+  private scheduledSorted = 0;
 
   constructor(
     private readonly sched: EventScheduler,
@@ -119,6 +122,37 @@ export class Workload {
     return this.recs;
   }
 
+  /** Scheduled captures starting in [from, to), with their ingest (arrival) once it happened. */
+  scheduledEvents(from: number, to: number): SimScheduledEvent[] {
+    if (this.scheduledSorted !== this.scheduledRecs.length) {
+      this.scheduledRecs.sort((a, b) => a.spec.scheduled!.start - b.spec.scheduled!.start);
+      this.scheduledSorted = this.scheduledRecs.length;
+    }
+    const list = this.scheduledRecs;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.spec.scheduled!.start < from) lo = mid + 1;
+      else hi = mid;
+    }
+    const now = this.sched.time;
+    const out: SimScheduledEvent[] = [];
+    for (let i = lo; i < list.length && list[i]!.spec.scheduled!.start < to; i++) {
+      const { spec, view } = list[i]!;
+      const c = spec.scheduled!;
+      out.push({
+        id: `event-${spec.id}`,
+        agent: c.agent,
+        start: c.start,
+        end: c.end,
+        ...(view.stage >= 0 && view.arrivalAt <= now ? { ingestedAt: view.arrivalAt } : {}),
+        ...(view.completedAt !== undefined ? { completedAt: view.completedAt } : {}),
+      });
+    }
+    return out;
+  }
+
   /** Schedule the recordings' arrivals; a past arrival happens now. */
   addRecordings(specs: readonly RecordingSpec[]): void {
     for (const spec of specs) {
@@ -132,6 +166,7 @@ export class Workload {
         stage: -1,
       };
       this.recs.push(view);
+      if (spec.scheduled) this.scheduledRecs.push({ spec, view });
       const state: RecordingState = { view, spec, remaining: 0 };
       this.sched.schedule(view.arrivalAt, () => this.nextStage(state));
     }

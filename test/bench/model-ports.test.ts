@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { modelPorts } from '../../bench/evaluator/model-ports';
 import { scenarioEnvOf } from '../../bench/evaluator/evaluate';
-import { loadScenario } from '../../bench/traces';
+import { loadScenario } from '../../bench/matrix';
 import { runtimeOnCluster } from '../../cli/sim-wiring';
 import type { Runtime } from '../../cli/wiring';
 import { resolveSettings } from '../../core/settings';

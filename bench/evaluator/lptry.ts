@@ -1,0 +1,10 @@
+import { deadlineBound } from '../lp-bound';
+import { scenarioOf, WEEK_MS, TAIL_MS } from '../matrix';
+import { scenarioTrace } from '../../sim/model/scenario';
+const week = (process.argv[2] ?? 'lecture') as 'lecture';
+const seed = Number(process.argv[3] ?? 2025);
+const D = Number(process.argv[4] ?? 120) * 60_000;
+const s = scenarioOf({ week, seed, billing: 'per-second' });
+const start = Date.parse(s.start);
+const r = await deadlineBound({ trace: scenarioTrace(s), start, end: start + WEEK_MS + TAIL_MS, slotsPerWorker: 36, minWorkers: s.minWorkers, initialOnline: 2, availableWorkers: 50, deadlineMs: D, pendingBilledMs: 223_000, stopBilledMs: 30_000, gridMs: Number(process.argv[5] ?? 300_000) });
+console.log(week, seed, D/60000, r.status, r.instanceHours.toFixed(1), 'above floor', r.aboveFloor.toFixed(1), 'cols', r.columns, 'rows', r.rows, r.solveSeconds.toFixed(1), 's', 'peak n', Math.max(...r.serving).toFixed(2));
