@@ -5,7 +5,7 @@ import { loadScenario } from '../../bench/matrix';
 import { runtimeOnCluster } from '../../cli/sim-wiring';
 import type { Runtime } from '../../cli/wiring';
 import { resolveSettings } from '../../core/settings';
-import { observeCluster } from '../../scaler/observe';
+import { observeCluster, observeSchedule } from '../../scaler/observe';
 import { ManualClock } from '../../sim/model/clock';
 import { createSimCluster } from '../../sim/model/scenario';
 
@@ -57,6 +57,22 @@ describe('model ports', () => {
       }
     },
   );
+
+  it('read the schedule the External API serves on the wire', async () => {
+    const w = bothWays('scenarios/lecture-week.json');
+    const window = { backMinutes: 240, aheadMinutes: 120 };
+    w.clock.set(Date.parse(loadScenario('scenarios/lecture-week.json').start) + 14 * 3_600_000);
+    const [wire, fast] = [await w.viaWire(), await w.inProcess()];
+
+    const viaWire = await observeSchedule(wire, new Date(w.clock.now()), window);
+    const inProcess = await observeSchedule(fast, new Date(w.clock.now()), window);
+
+    expect(inProcess).toEqual(viaWire);
+    expect(viaWire.up && viaWire.events.length).toBeGreaterThan(20);
+    expect(viaWire.up && new Set(viaWire.events.map((e) => e.status))).toEqual(
+      new Set(['EVENTS.EVENTS.STATUS.PROCESSED', 'EVENTS.EVENTS.STATUS.PROCESSING', 'EVENTS.EVENTS.STATUS.RECORDING', 'EVENTS.EVENTS.STATUS.SCHEDULED']),
+    );
+  });
 
   it('answer CloudWatch averages as GetMetricData does on the simulated wire', async () => {
     const w = bothWays('scenarios/small-quiet.json');
