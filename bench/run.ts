@@ -29,6 +29,10 @@ const { values } = parseArgs({
     workers: { type: 'string' },
     'no-cache': { type: 'boolean', default: false },
     'no-bounds': { type: 'boolean', default: false },
+    /** Weeks whose settings are tuned (the others run the families' shipped settings); default all. */
+    'tune-weeks': { type: 'string' },
+    /** Use only the first N tuning seeds of each week. */
+    'tuning-seeds': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -45,11 +49,13 @@ async function main(): Promise<void> {
   const weeks = WEEKS.filter((w) => !onlyWeeks || onlyWeeks.has(w.id));
   const families = FAMILIES.filter((f) => !onlyFamilies || onlyFamilies.has(f.id) || f.id === REFERENCE.family);
   const run = (specs: RunSpec[]) => runAll(specs, { useCache: !values['no-cache'], ...(values.workers ? { workers: Number(values.workers) } : {}), onResult: progress });
+  const tuneWeeks = list(values['tune-weeks']);
+  const tuningSeeds = (w: (typeof WEEKS)[number]) => w.tuning.slice(0, values['tuning-seeds'] ? Number(values['tuning-seeds']) : undefined);
   const tuningSpecs: RunSpec[] = [];
-  for (const week of weeks) {
+  for (const week of weeks.filter((w) => !tuneWeeks || tuneWeeks.has(w.id))) {
     const ctx = contextOf(week.id);
     for (const family of families) {
-      for (const value of family.values(ctx)) for (const seed of week.tuning) tuningSpecs.push({ week: week.id, seed, billing: 'per-second', family: family.id, value });
+      for (const value of family.values(ctx)) for (const seed of tuningSeeds(week)) tuningSpecs.push({ week: week.id, seed, billing: 'per-second', family: family.id, value });
     }
   }
   process.stderr.write(`tuning: ${tuningSpecs.length} runs\n`);
@@ -63,7 +69,10 @@ async function main(): Promise<void> {
       const chosen = new Set<number>(values.full ? family.values(ctx) : []);
       const p = picks.find((x) => x.week === week.id && x.family === family.id);
       if (p) chosen.add(p.value);
+      // A week not tuned runs the shipped setting (a schedule: its middle size).
+      else picks.push({ week: week.id, family: family.id, value: family.shipped ?? family.values(ctx)[2]!, untuned: true });
       if (family.shipped !== undefined) chosen.add(family.shipped);
+      else if (!p) chosen.add(family.values(ctx)[2]!);
       for (const value of chosen) for (const seed of week.scoring) scoringSpecs.push({ week: week.id, seed, billing: 'per-second', family: family.id, value });
     }
   }

@@ -41,7 +41,7 @@ export async function runSimCommand(
   }
   if (opts.report) await writeFile(opts.report, simReportHtml(result, simSummaryText(result)));
   if (globals.output === 'json') {
-    const { timeline: _timeline, ...rest } = result;
+    const { timeline: _timeline, data: _data, ...rest } = result;
     ctx.io.stdout.write(`${JSON.stringify(rest, null, 2)}\n`);
     return;
   }
