@@ -34,11 +34,14 @@ export function tradeOffSvg(data: BenchData, week: string): string {
   const w = width - left - 230;
   const h = height - top - 60;
   const xs = all.map((r) => r.turnaroundP95.mean);
-  const ys = [...all.map((r) => r.billed.mean), floor, ...(bound !== undefined ? [bound] : [])];
+  // Far-off settings (an idle timer of 40 minutes) would flatten the rest: the axis stops at 1.3 × the reference's cost.
+  const reference = scored.find((r) => r.family === 'original-2min') ?? all.find((r) => r.family === 'original-2min');
+  const cap = reference ? reference.billed.mean * 1.3 : Infinity;
+  const ys = [...all.map((r) => Math.min(cap, r.billed.mean)), floor, ...(bound !== undefined ? [bound] : [])];
   const [x0, x1] = pad(Math.min(...xs), Math.max(...xs));
   const [y0, y1] = pad(Math.min(...ys), Math.max(...ys));
   const X = (v: number) => left + ((v - x0) / (x1 - x0 || 1)) * w;
-  const Y = (v: number) => top + h - ((v - y0) / (y1 - y0 || 1)) * h;
+  const Y = (v: number) => top + h - ((Math.min(v, cap) - y0) / (y1 - y0 || 1)) * h;
   const parts: string[] = [
     `<line x1="${left}" y1="${top + h}" x2="${left + w}" y2="${top + h}" stroke="#333"/>`,
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${top + h}" stroke="#333"/>`,
@@ -47,10 +50,14 @@ export function tradeOffSvg(data: BenchData, week: string): string {
   ];
   for (const t of ticks(x0, x1)) parts.push(`<line x1="${X(t)}" y1="${top}" x2="${X(t)}" y2="${top + h}" stroke="#eee"/>`, text(X(t), top + h + 16, String(t), 'text-anchor="middle" font-size="10"'));
   for (const t of ticks(y0, y1)) parts.push(`<line x1="${left}" y1="${Y(t)}" x2="${left + w}" y2="${Y(t)}" stroke="#eee"/>`, text(left - 6, Y(t) + 4, String(t), 'text-anchor="end" font-size="10"'));
-  const hline = (v: number, label: string, dash: string) =>
-    parts.push(`<line x1="${left}" y1="${Y(v)}" x2="${left + w}" y2="${Y(v)}" stroke="#d62728" stroke-dasharray="${dash}"/>`, text(left + w - 4, Y(v) - 4, `${label}: ${v.toFixed(0)} h`, 'text-anchor="end" font-size="10" fill="#d62728"'));
-  hline(floor, 'floor alone', '2 3');
-  if (bound !== undefined) hline(bound, 'LP optimum, every recording within 2 h', '6 3');
+  const hline = (v: number, label: string, dash: string, atLeft: boolean) =>
+    parts.push(
+      `<line x1="${left}" y1="${Y(v)}" x2="${left + w}" y2="${Y(v)}" stroke="#d62728" stroke-dasharray="${dash}"/>`,
+      text(atLeft ? left + 4 : left + w - 4, Y(v) + (atLeft ? 12 : -4), `${label}: ${v.toFixed(1)} h`, `text-anchor="${atLeft ? 'start' : 'end'}" font-size="10" fill="#d62728"`),
+    );
+  hline(floor, 'floor alone', '2 3', true);
+  if (bound !== undefined) hline(bound, 'LP optimum, every recording within 2 h', '6 3', false);
+  if (all.some((r) => r.billed.mean > cap)) parts.push(text(left + 4, top + 10, `off the chart above ${cap.toFixed(0)} h: ${all.filter((r) => r.billed.mean > cap).map((r) => `${r.family}=${r.value}`).filter((v, i, a) => a.indexOf(v) === i).join(', ')}`, 'font-size="9" fill="#666"'));
   let legend = 0;
   for (const family of FAMILIES) {
     const color = COLORS[family.id] ?? '#000';

@@ -20,7 +20,7 @@ import type { RunSpec } from './runs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const { values } = parseArgs({ options: { seeds: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { seeds: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' }, pick: { type: 'string' } } });
 const RESULTS = fileURLToPath(new URL('./results', import.meta.url));
 const outDir = values.out ?? RESULTS;
 
@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   const week = WEEKS.find((w) => w.id === 'lecture')!;
   const seeds = week.scoring.slice(0, values.seeds ? Number(values.seeds) : undefined);
   const picks = picksOf();
-  const valueOf = (family: string) => picks.find((p) => p.week === 'lecture' && p.family === family)?.value ?? familyOf(family).shipped ?? 1;
+  // `--pick family=value,...` overrides the last bench run's picks.
+  const given = new Map((values.pick ?? '').split(',').filter(Boolean).map((kv) => [kv.split('=')[0]!, Number(kv.split('=')[1])] as const));
+  const valueOf = (family: string) => given.get(family) ?? picks.find((p) => p.week === 'lecture' && p.family === family)?.value ?? familyOf(family).shipped ?? 1;
   const families: Array<[string, number]> = [
     [REFERENCE.family, REFERENCE.value],
     [NEW_DEFAULT, valueOf(NEW_DEFAULT)],

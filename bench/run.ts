@@ -70,9 +70,9 @@ async function main(): Promise<void> {
       const p = picks.find((x) => x.week === week.id && x.family === family.id);
       if (p) chosen.add(p.value);
       // A week not tuned runs the shipped setting (a schedule: its middle size).
-      else picks.push({ week: week.id, family: family.id, value: family.shipped ?? family.values(ctx)[2]!, untuned: true });
+      else picks.push({ week: week.id, family: family.id, value: family.shipped ?? middle(family.values(ctx)), untuned: true });
       if (family.shipped !== undefined) chosen.add(family.shipped);
-      else if (!p) chosen.add(family.values(ctx)[2]!);
+      else if (!p) chosen.add(middle(family.values(ctx)));
       for (const value of chosen) for (const seed of week.scoring) scoringSpecs.push({ week: week.id, seed, billing: 'per-second', family: family.id, value });
     }
   }
@@ -97,6 +97,10 @@ async function main(): Promise<void> {
   for (const week of data.weeks) writeFileSync(join(outDir, `${week}-tradeoff.svg`), tradeOffSvg(data, week));
   process.stdout.write(`${report}\nBench took ${data.runtimeSeconds.toFixed(0)} s; results in ${outDir}\n`);
   void VARIANTS;
+}
+
+function middle(xs: readonly number[]): number {
+  return xs[Math.floor(xs.length / 2)]!;
 }
 
 function progress(r: RunResult, done: number, total: number, fromCache: boolean): void {
