@@ -16,7 +16,7 @@ import { ManualClock } from '../sim/model/clock';
 import { delaysAnswers, scenarioEnd, type Scenario } from '../sim/model/scenario';
 import { createSimCluster } from '../sim/model/create';
 import { computeStats, type SimStats } from '../sim/model/stats';
-import type { SimCluster, TimelineSample } from '../sim/model/cluster';
+import type { SimCluster, SimRunData, TimelineSample } from '../sim/model/cluster';
 import { runtimeOnCluster, scenarioEnv } from './sim-runtime';
 import { createLocalWorkflows } from './local-workflows';
 import { VirtualTime } from '../engine/virtual-time';
@@ -80,6 +80,8 @@ export interface SimRunResult {
   /** Cycles that acted or failed (quiet no-op cycles are counted, not listed). */
   cycleLog: CycleRecord[];
   timeline: readonly TimelineSample[];
+  /** The model's record of the run (recordings, waits, billing runs): what the benchmark's cross-check reads. */
+  data: SimRunData;
   realMs: number;
 }
 
@@ -203,6 +205,7 @@ function summarize(
     cycleLog: [...counts.cycleLog].sort((x, y) => x.at.localeCompare(y.at)),
     stats,
     timeline: data.timeline,
+    data,
     realMs: performance.now() - run.began,
   };
 }
