@@ -42,7 +42,7 @@ export function recordEffects(cluster: SimCluster, onEffect: (effect: EffectReco
   cluster.startEc2Instance = wrapStart(proto.startEc2Instance, byEc2);
   cluster.stopEc2Instance = wrapStop(proto.stopEc2Instance, byEc2);
   cluster.setMaintenance = (baseUrl: string, on: boolean) => {
-    const hostname = hostOf((i) => `http://${i.privateDns}` === baseUrl);
+    const hostname = hostOf((i) => i.baseUrl === baseUrl);
     const facts = before(hostname);
     const wasOn = cluster.runData().workers.find((w) => w.hostname === hostname)?.maintenance;
     const found = proto.setMaintenance.call(cluster, baseUrl, on);

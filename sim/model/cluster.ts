@@ -8,6 +8,7 @@
 import { BillingLedger } from './billing';
 import { EventScheduler, type VirtualClock } from './clock';
 import {
+  baseUrlFor,
   DEFAULT_TIMINGS,
   type AddInstanceSpec,
   type ClusterCounters,
@@ -252,6 +253,8 @@ export class SimCluster implements SimClusterState {
     const n = this.records.length;
     const layer = this.layerFor(spec.role);
     const status = spec.status ?? 'stopped';
+    const [third, fourth] = [Math.floor(n / 200), 10 + (n % 200)];
+    const publicFacing = spec.role === 'admin' || spec.role === 'engage';
     const inst: SimInstance = {
       opsworksId: uuid(this.rng),
       hostname: spec.hostname,
@@ -259,10 +262,9 @@ export class SimCluster implements SimClusterState {
       instanceType: spec.instanceType,
       status,
       ec2State: 'stopped',
-      privateDns: `ip-10-0-${Math.floor(n / 200)}-${10 + (n % 200)}.ec2.internal`,
-      ...(spec.role === 'admin' || spec.role === 'engage'
-        ? { publicDns: `ec2-54-210-${Math.floor(n / 200)}-${10 + (n % 200)}.compute-1.amazonaws.com` }
-        : {}),
+      privateDns: `ip-10-0-${third}-${fourth}.ec2.internal`,
+      privateIp: `10.0.${third}.${fourth}`,
+      ...(publicFacing ? { publicDns: `ec2-54-210-${third}-${fourth}.compute-1.amazonaws.com`, publicIp: `54.210.${third}.${fourth}` } : {}),
       ...(spec.autoScalingType ? { autoScalingType: spec.autoScalingType } : {}),
       tags: {
         Name: spec.hostname,
@@ -272,21 +274,24 @@ export class SimCluster implements SimClusterState {
         ...spec.tags,
       },
     };
+    inst.baseUrl = baseUrlFor(spec.baseUrl ?? 'private-dns', inst);
+    if (spec.baseUrlTag) inst.tags[spec.baseUrlTag] = inst.baseUrl;
     const cores = vcpuOf(spec.instanceType);
     const r: InstanceRecord = {
       inst,
       role: spec.role,
       cores,
       maxLoad: spec.maxLoad ?? cores,
-      baseUrl: `http://${inst.privateDns}`,
+      baseUrl: inst.baseUrl,
       load: 0,
       running: new Set<ModelJob>(),
       gen: 0,
     };
     this.records.push(r);
     this.byOpsworks.set(inst.opsworksId, r);
-    this.byUrl.set(r.baseUrl, r);
-    for (const alias of [inst.hostname, inst.opsworksId, inst.privateDns, r.baseUrl]) this.byAlias.set(alias, r);
+    // Opencast keys hosts by base_url: a second node with the same URL would be the same host (refused by the scenario).
+    if (!this.byUrl.has(r.baseUrl)) this.byUrl.set(r.baseUrl, r);
+    for (const alias of [inst.hostname, inst.opsworksId, inst.privateDns, r.baseUrl]) if (!this.byAlias.has(alias)) this.byAlias.set(alias, r);
     this.placeAtStart(r, spec);
     return inst;
   }
@@ -442,6 +447,7 @@ export class SimCluster implements SimClusterState {
     } else {
       r.host = {
         baseUrl: r.baseUrl,
+        address: addressOf(r.baseUrl, r.inst),
         online: true,
         active: true,
         maintenance: false,
@@ -615,6 +621,26 @@ export class SimCluster implements SimClusterState {
     if (!r) throw new SimAwsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
     return r;
   }
+}
+
+/**
+ * What the base_url's host resolves to on the node, as Opencast records it
+ * (`InetAddress.getByName(URI.create(serverUrl).getHost())` in
+ * ServiceRegistryJpaImpl.activate): loopback for localhost, the address
+ * itself for an IP, the public IP for its public name, else its private IP
+ * (its own names resolve to it inside the VPC).
+ */
+function addressOf(baseUrl: string, inst: SimInstance): string | undefined {
+  let host: string;
+  try {
+    host = new URL(baseUrl).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return undefined;
+  }
+  if (host === 'localhost' || host.endsWith('.localhost')) return '127.0.0.1';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':')) return host;
+  if (inst.publicDns && host === inst.publicDns) return inst.publicIp;
+  return inst.privateIp;
 }
 
 function isDispatchable(host: SimHost | undefined): boolean {
