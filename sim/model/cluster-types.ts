@@ -166,6 +166,8 @@ export interface WorkerSnapshot {
   maintenanceSince?: number;
   /** Since when Opencast has listed the host online (epoch ms), when it does. */
   hostOnlineSince?: number;
+  /** Since when its instance has billed without Opencast listing its host online (epoch ms), while it does. */
+  unservedSince?: number;
   runningJobs: number;
 }
 

@@ -51,6 +51,10 @@ interface InstanceRecord extends WorkHost {
   host?: SimHost;
   maintenanceSince?: number;
   hostOnlineSince?: number;
+  /** This run's Opencast never registers (a boot fault hit it); cleared by the next start. */
+  noOpencast?: boolean;
+  /** Since when the instance has billed without Opencast listing it online (epoch ms), while it does. */
+  unservedSince?: number;
 }
 
 const ROLE_LAYERS: Record<InstanceRole, { name: string; shortname: string }> = {
@@ -160,7 +164,9 @@ export class SimCluster implements SimClusterState {
     r.gen++;
     this.lifecycle.starts++;
     r.inst.status = 'requested';
-    const failing = this.faultFor('start-failure', r);
+    r.noOpencast = false;
+    // OpsWorks accepts the start and asks EC2 for the instance; no capacity (or any launch failure) ends in start_failed.
+    const failing = this.faultFor('start-failure', r) || this.faultFor('insufficient-capacity', r);
     this.after(r, this.timings.requestedMs, () => {
       if (failing) {
         r.inst.status = 'start_failed';
@@ -197,7 +203,16 @@ export class SimCluster implements SimClusterState {
 
   // ---- EC2 semantics (for the ec2 provider) ----------------------------
 
-  /** EC2 StartInstances: a no-op when running; `IncorrectInstanceState` while stopping; `start-failure` is InsufficientInstanceCapacity. */
+  /**
+   * EC2 StartInstances: a no-op when running; `IncorrectInstanceState` while stopping.
+   * `insufficient-capacity` refuses the call with InsufficientInstanceCapacity, a server
+   * error (HTTP 500) of the EC2 API
+   * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html; the
+   * message as CloudTrail records it for StartInstances in cloud-custodian/cloud-custodian#5235,
+   * the 500 in nib-health-funds/hammertime#29). `start-failure` accepts the start, and the
+   * instance goes from pending back to stopped (StateReason `Client.InternalError`,
+   * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StateReason.html).
+   */
   startEc2Instance(ec2Id: string): void {
     this.sync();
     const r = this.ec2Record(ec2Id);
@@ -206,17 +221,38 @@ export class SimCluster implements SimClusterState {
     if (state !== 'stopped') {
       throw new SimAwsError('IncorrectInstanceState', `The instance '${ec2Id}' is not in a state from which it can be started.`);
     }
-    if (this.faultFor('start-failure', r)) {
+    if (this.faultFor('insufficient-capacity', r)) {
       this.lifecycle.startFailures++;
-      throw new SimAwsError('InsufficientInstanceCapacity', `Insufficient capacity for ${r.inst.instanceType}.`, 500);
+      const type = r.inst.instanceType;
+      const region = this.stack.region;
+      throw new SimAwsError(
+        'InsufficientInstanceCapacity',
+        `We currently do not have sufficient ${type} capacity in the Availability Zone you requested (${region}a). Our system will be working on provisioning additional capacity. You can currently get ${type} capacity by not specifying an Availability Zone in your request or choosing ${region}b, ${region}c.`,
+        500,
+      );
     }
     r.gen++;
     this.lifecycle.starts++;
     r.inst.status = 'pending';
+    r.noOpencast = false;
+    if (this.faultFor('start-failure', r)) {
+      r.inst.ec2State = 'pending';
+      r.inst.launchTime = this.sched.time;
+      this.after(r, this.timings.ec2PendingMs, () => {
+        r.inst.ec2State = 'stopped';
+        r.inst.status = 'stopped';
+        this.lifecycle.startFailures++;
+      });
+      return;
+    }
     this.ec2Launch(r);
     // No OpsWorks setup run: the OS boots and Opencast starts as a service.
     this.after(r, this.timings.ec2PendingMs, () => (r.inst.status = 'booting'));
-    this.after(r, this.timings.ec2PendingMs + this.timings.bootingMs, () => this.enterOnline(r));
+    this.after(r, this.timings.ec2PendingMs + this.timings.bootingMs, () => {
+      // Without OpsWorks the instance runs whatever failed inside it: its Opencast just never starts.
+      if (this.faultFor('setup-failed', r) || this.faultFor('connection-lost', r)) r.noOpencast = true;
+      this.enterOnline(r);
+    });
   }
 
   /** EC2 StopInstances: the OS shuts Opencast down gracefully, the instance stops; idempotent when stopped. */
@@ -379,6 +415,7 @@ export class SimCluster implements SimClusterState {
           maintenance: r.host?.maintenance ?? false,
           ...(r.maintenanceSince !== undefined ? { maintenanceSince: r.maintenanceSince } : {}),
           ...(r.host?.online && r.hostOnlineSince !== undefined ? { hostOnlineSince: r.hostOnlineSince } : {}),
+          ...(r.unservedSince !== undefined && r.role !== 'monitoring' ? { unservedSince: r.unservedSince } : {}),
           runningJobs: r.running.size,
         })),
       billingRuns: this.billing.runs(),
@@ -401,19 +438,35 @@ export class SimCluster implements SimClusterState {
     this.after(r, this.timings.pendingMs, () => this.enterBooting(r));
   }
 
+  /**
+   * OpsWorks statuses during a boot (the status words of https://docs.aws.amazon.com/opsworks/latest/APIReference/API_InstancesCount.html):
+   * the agent must connect before setup runs; `connection-lost` leaves the instance in
+   * `connection_lost`, `setup-failed` in `setup_failed`, its EC2 instance running (billed) either way.
+   */
   private enterBooting(r: InstanceRecord): void {
     r.inst.status = 'booting';
-    this.after(r, this.timings.bootingMs, () => this.enterSetup(r));
+    this.after(r, this.timings.bootingMs, () => {
+      if (this.faultFor('connection-lost', r)) r.inst.status = 'connection_lost';
+      else this.enterSetup(r);
+    });
   }
 
   private enterSetup(r: InstanceRecord): void {
     r.inst.status = 'running_setup';
-    this.after(r, this.timings.setupMs, () => this.enterOnline(r));
+    this.after(r, this.timings.setupMs, () => {
+      if (this.faultFor('setup-failed', r)) r.inst.status = 'setup_failed';
+      else this.enterOnline(r);
+    });
   }
 
   private enterOnline(r: InstanceRecord): void {
     r.inst.status = 'online';
-    if (r.role !== 'monitoring') this.after(r, this.timings.registerMs, () => this.register(r));
+    if (r.role === 'monitoring') return;
+    this.after(r, this.timings.registerMs, () => {
+      // `never-registers`: the instance runs, its Opencast does not come up (this run).
+      if (r.noOpencast || this.faultFor('never-registers', r)) r.noOpencast = true;
+      else this.register(r);
+    });
   }
 
   /** OpsWorks creates the EC2 instance on the first start; billing starts when it is running. */
@@ -432,6 +485,7 @@ export class SimCluster implements SimClusterState {
     if (wasUp) {
       r.inst.ec2State = 'stopping';
       this.billing.closeRun(r.inst.opsworksId, this.sched.time);
+      r.unservedSince = undefined;
     }
     this.after(r, wasUp ? this.timings.ec2StoppingMs : 0, () => {
       if (wasUp) r.inst.ec2State = 'stopped';
@@ -457,12 +511,14 @@ export class SimCluster implements SimClusterState {
       };
       this.hostList.push(r.host);
     }
+    r.unservedSince = undefined;
     this.workload.requestDispatch();
   }
 
   /** Graceful Opencast shutdown: host offline, its running jobs to RESTART. */
   private unregister(r: InstanceRecord): void {
     if (r.host) r.host.online = false;
+    if (r.inst.ec2State === 'running') r.unservedSince ??= this.sched.time;
     if (r.running.size > 0) this.workload.hostLost(r);
   }
 
@@ -486,6 +542,7 @@ export class SimCluster implements SimClusterState {
         r.maintenanceSince = t;
       }
     }
+    if (r.inst.ec2State === 'running' && !r.host?.online) r.unservedSince = r.inst.launchTime;
     // Steps already under way continue as if they had just begun.
     if (status === 'requested') this.after(r, this.timings.requestedMs, () => this.enterPending(r));
     if (status === 'pending') this.enterPending(r);
@@ -508,7 +565,9 @@ export class SimCluster implements SimClusterState {
     this.byAlias.set(ec2Id, r);
   }
 
+  /** Billing starts; until Opencast lists the host online it is billing without serving. */
   private openRun(r: InstanceRecord, start: number): void {
+    if (!r.host?.online) r.unservedSince = start;
     this.billing.openRun({
       instanceId: r.inst.opsworksId,
       hostname: r.inst.hostname,
@@ -603,7 +662,8 @@ export class SimCluster implements SimClusterState {
     const r = this.byAlias.get(target);
     if (!r) return [target];
     const i = r.inst;
-    return [i.hostname, i.opsworksId, i.privateDns, r.baseUrl, ...(i.ec2Id ? [i.ec2Id] : [])];
+    // The instance type too: EC2 capacity runs out per type (and zone).
+    return [i.hostname, i.opsworksId, i.privateDns, r.baseUrl, i.instanceType, ...(i.ec2Id ? [i.ec2Id] : [])];
   }
 
   private adminUrl(): string {
