@@ -4,6 +4,7 @@
  * No side effect: the workflow's next state acts on where the machine went.
  */
 import { z } from 'zod';
+import { UNSERVED_STOP_SECONDS, unservingWorker } from '../core/serving';
 import type { ClusterView, Worker } from '../core/types';
 import { createPersistedWorker } from '../machines/persistence';
 import type { WorkerLifecycleEvent } from '../machines/worker-lifecycle';
@@ -57,6 +58,13 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
         : `${worker.hostname} is being started by ${booting!.ref.name}: not draining it while it boots`;
       return { ...adopted, duplicate: true, reason: { code: 'AlreadyInProgress', message, event: 'drain.requested', at } };
     }
+    const unserved = unservingWorker(view, worker, { now: deps.now(), timeoutSeconds: UNSERVED_STOP_SECONDS });
+    if (unserved) {
+      // Billing without serving past the boot timeout (core/serving.ts): stopped, not drained. Forced: it
+      // takes no capacity with it, so the minimum does not hold it; protection was checked by unservingWorker.
+      const stopping = advance({ ...base, persisted }, [...unservedEvents(worker, at), { type: 'stop.requested', at, force: true }]);
+      return { ...stopping, reason: { ...stopping.reason, message: `${unserved.detail}: stopping it` } };
+    }
     const facts = factsOf(view, worker, minWorkers, stopsInFlight(others, worker.hostname));
     const request_: WorkerLifecycleEvent =
       worker.statusClass === 'pending'
@@ -86,6 +94,15 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
     }
     return slot;
   };
+}
+
+/** A lifecycle that stands where a running worker that never served does: booting, or start failed. */
+function unservedEvents(worker: Worker, at: string): WorkerLifecycleEvent[] {
+  if (worker.statusClass === 'online') return [{ type: 'instance.online', at, uptimeSeconds: worker.uptimeSeconds }];
+  const events: WorkerLifecycleEvent[] = [{ type: 'instance.pending', at }];
+  // setup_failed, connection_lost: its instance runs and the boot went wrong.
+  if (worker.statusClass === 'other') events.push({ type: 'start.failed', at, error: `OpsWorks reports ${worker.state}` });
+  return events;
 }
 
 /** Drains of other workers already under way count against the minimum. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { decisionRecord, type DecisionRecord, type PauseState } from '../core/decision';
 import { decidePolicy, needsVotes, type PolicyDecision, type PolicyMemory } from '../core/policies';
 import { ConfigError } from '../core/errors';
+import { UNSERVED_STOP_SECONDS, unservingWorkers } from '../core/serving';
 import type { ClusterView } from '../core/types';
 import { collectVotes } from '../scaler/scale';
 import { DRAIN_WORKFLOW } from './begin-drain';
@@ -40,6 +41,11 @@ export interface CyclePlan {
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** How long a failed boot counts against its worker and instance type when choosing whom to start. */
+const FAILED_BOOT_MEMORY_MS = 60 * 60_000;
+/** Failed boots read per cycle (newest first): enough for a cycle's starts to have failed several times over. */
+const FAILED_BOOTS_LOOKED_AT = 20;
+
 /** `20251013T040500Z`: execution names must be [A-Za-z0-9_-]. */
 export function stamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -66,16 +72,22 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     const config = deps.autoscaleConfig;
     if (!config) throw new ConfigError('AUTOSCALE_CONFIG', 'the autoscale workflow needs an autoscale config');
     const now = deps.now();
-    const [observation, lastBoots, runningBoots, drains] = await Promise.all([
+    const [observation, lastBoots, runningBoots, drains, failedBoots] = await Promise.all([
       observe(deps),
       deps.executions.list({ workflow: BOOT_WORKFLOW, maxResults: 1 }),
       deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'RUNNING' }),
       deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' }),
+      deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'FAILED', maxResults: FAILED_BOOTS_LOOKED_AT }),
     ]);
     const { view } = observation;
     const hostOf = (name: string, prefix: string) => view.workers.find((w) => name.startsWith(`${prefix}-${w.hostname}-`))?.hostname;
     const draining = drains.flatMap((e) => hostOf(e.ref.name, 'drain') ?? []);
     const booting = runningBoots.flatMap((e) => hostOf(e.ref.name, 'boot') ?? []);
+    // A boot that failed lately (no EC2 capacity for the type, a start or setup that failed): its worker is
+    // tried last and its instance type after the others (core/ranking.ts).
+    const recentlyFailed = failedBoots
+      .filter((e) => now.getTime() - Date.parse(e.stoppedAt ?? e.startedAt) < FAILED_BOOT_MEMORY_MS)
+      .flatMap((e) => hostOf(e.ref.name, 'boot') ?? []);
     const lastBootAt = lastBoots[0]?.startedAt;
     const minWorkers = input.minWorkers ?? deps.settings.minWorkers;
     const votes = needsVotes(config.policy)
@@ -97,6 +109,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
         draining,
       },
       booting,
+      failedBoots: recentlyFailed,
       ...(lastBootAt ? { lastBootAt } : {}),
       ...(memory ? { memory } : {}),
     });
@@ -127,6 +140,17 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
                 reason: chosen.detail,
               },
         reason: chosen.detail,
+      });
+    }
+    // Running past the boot timeout without serving, and nothing acting on it: stopped through a drain (begin-drain re-checks).
+    const acting = new Set([...draining, ...booting, ...stranded, ...actions.map((a) => a.hostname)]);
+    for (const { worker, detail } of unservingWorkers(view, { now, timeoutSeconds: UNSERVED_STOP_SECONDS, exclude: acting })) {
+      actions.push({
+        kind: 'drain',
+        hostname: worker.hostname,
+        executionName: `drain-${worker.hostname}-${cycle}`,
+        input: { hostname: worker.hostname, requestedBy: 'autoscale', respectBillingWindow: false, minWorkers, reason: `${detail}: stopping it` },
+        reason: `${detail}: stopping it`,
       });
     }
     const { memory: _kept, ...explained } = decision;

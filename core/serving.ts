@@ -15,6 +15,14 @@ import type { ClusterView, FleetInstance, Worker } from './types';
 /** How long a boot may take to serve before it is given up (boot-worker's default `maxBootMinutes`). */
 export const BOOT_TIMEOUT_MINUTES = 30;
 
+/**
+ * The autoscale cycle stops a worker started outside a boot (or whose boot died)
+ * once it has run this long without serving: a minute before the boot timeout, so
+ * that the first cycle past it (the stop takes seconds) keeps every instance within
+ * "no billing without serving for longer than the boot timeout plus one cycle".
+ */
+export const UNSERVED_STOP_SECONDS = (BOOT_TIMEOUT_MINUTES - 1) * 60;
+
 /** OpsWorks statuses whose EC2 instance runs (is billed) without the worker being online yet or any more. */
 const RUNNING_NOT_ONLINE = new Set(['booting', 'running_setup', 'setup_failed', 'connection_lost']);
 
@@ -63,14 +71,19 @@ export interface UnservingWorker {
  */
 export function unservingWorkers(view: ClusterView, options: { now: Date; timeoutSeconds: number; exclude?: ReadonlySet<string> }): UnservingWorker[] {
   if (whyUnprovable(view) !== undefined) return [];
-  const out: UnservingWorker[] = [];
-  for (const worker of view.workers) {
-    if (worker.protected || options.exclude?.has(worker.hostname) || isServing(worker)) continue;
-    const seconds = runningSeconds(worker, options.now);
-    if (seconds < options.timeoutSeconds || !isInstanceRunning(worker)) continue;
-    out.push({ worker, runningSeconds: seconds, detail: notServingText(worker, seconds) });
-  }
-  return out;
+  return view.workers.flatMap((w) => (options.exclude?.has(w.hostname) ? [] : (unserving(w, options) ?? [])));
+}
+
+/** One worker, when it has run `timeoutSeconds` without serving and that is provable; undefined otherwise. */
+export function unservingWorker(view: ClusterView, worker: Worker, options: { now: Date; timeoutSeconds: number }): UnservingWorker | undefined {
+  return whyUnprovable(view) === undefined ? unserving(worker, options) : undefined;
+}
+
+function unserving(worker: Worker, options: { now: Date; timeoutSeconds: number }): UnservingWorker | undefined {
+  if (worker.protected || isServing(worker) || !isInstanceRunning(worker)) return undefined;
+  const seconds = runningSeconds(worker, options.now);
+  if (seconds < options.timeoutSeconds) return undefined;
+  return { worker, runningSeconds: seconds, detail: notServingText(worker, seconds) };
 }
 
 /** `worker3 has run 34 min (OpsWorks setup_failed) without Opencast listing it`. */

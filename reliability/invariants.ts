@@ -69,6 +69,8 @@ export const KNOWN_ERRORS: ReadonlySet<string> = new Set([
   'StoppedWhileBooting',
   'BootFailed',
   'StopNotConfirmed',
+  'InsufficientCapacityError',
+  'InsufficientCapacity',
   'DrainAbandoned',
   'DrainFailed',
 ]);
