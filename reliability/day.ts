@@ -29,7 +29,12 @@ export interface WorkerInit {
   registered: boolean;
   protected: boolean;
   instanceType: 'c5.9xlarge' | 'c5.xlarge';
+  /** How its Opencast `org.opencastproject.server.url` is written (default private-dns, the original's assumption). */
+  baseUrl?: DayBaseUrl;
 }
+
+/** The base_url forms a generated worker may have: every one the scaler must match (localhost is not: it cannot). */
+export type DayBaseUrl = 'private-dns' | 'name-port' | 'fqdn' | 'ip-port';
 
 export interface Burst {
   atMinute: number;
@@ -95,19 +100,22 @@ const workerArb: fc.Arbitrary<WorkerInit> = fc
     registered: fc.boolean(),
     protected: fc.integer({ min: 0, max: 9 }),
     instanceType: fc.constantFrom<WorkerInit['instanceType']>('c5.9xlarge', 'c5.xlarge'),
+    baseUrl: fc.constantFrom<DayBaseUrl>('private-dns', 'private-dns', 'private-dns', 'name-port', 'fqdn', 'ip-port'),
   })
   .map(({ maintenanceWeight, protected: p, ...w }) => {
     const online = w.state === 'online';
     const registered = online || (w.state === 'stopped' && w.registered);
     return {
       state: w.state,
-      uptimeMinutes: online || w.state === 'booting' ? w.uptimeMinutes : 0,
+      // A boot under way has run minutes, not hours (OpsWorks boots in about five).
+      uptimeMinutes: online ? w.uptimeMinutes : w.state === 'booting' ? w.uptimeMinutes % 5 : 0,
       runningJobs: online ? w.runningJobs : 0,
       // Left in maintenance by a crash (online) or kept across a stop (stopped, registered): one worker in six.
       maintenance: registered && w.maintenance && maintenanceWeight === 0,
       registered: w.state === 'stopped' && w.registered,
       protected: p === 0,
       instanceType: w.instanceType,
+      baseUrl: w.baseUrl,
     };
   });
 
@@ -129,9 +137,12 @@ function faultArb(windowMinutes: number, workers: number): fc.Arbitrary<FaultSpe
           ? AWS_TARGETS[pick % AWS_TARGETS.length]
           : kind === 'metrics-missing'
             ? METRIC_TARGETS[pick % METRIC_TARGETS.length]
-            : kind === 'start-failure' && pick % 2 === 1
-              ? `worker${(pick % workers) + 1}`
-              : undefined;
+            : kind === 'insufficient-capacity'
+              ? // EC2 runs out of a type (in a zone): all starts, one type, or one worker's.
+                [undefined, 'c5.9xlarge', 'c5.xlarge', hostnameOf(pick % workers)][pick % 4]
+              : (kind === 'start-failure' || kind === 'setup-failed' || kind === 'connection-lost' || kind === 'never-registers') && pick % 2 === 1
+                ? hostnameOf(pick % workers)
+                : undefined;
       return { kind, atMinute, forMinutes: length, ...(target ? { target } : {}) };
     });
 }
@@ -201,6 +212,7 @@ export function dayScenario(day: DaySpec, opencast: { user?: string; password?: 
       maintenance: w.maintenance,
       ...(w.registered ? { registered: true } : {}),
       ...(w.protected ? { protected: true } : {}),
+      ...(w.baseUrl && w.baseUrl !== 'private-dns' ? { baseUrl: w.baseUrl } : {}),
     })),
     others: [
       { hostname: 'admin1', layer: 'admin' },
@@ -238,7 +250,9 @@ export function dayConfig(day: DaySpec): AutoscaleConfig {
 
 /** One line for logs and failure reports. */
 export function describeDay(day: DaySpec): string {
-  const states = day.workers.map((w) => `${w.state}${w.maintenance ? '+m' : ''}${w.protected ? '+p' : ''}${w.runningJobs ? `+${w.runningJobs}j` : ''}`).join(',');
+  const states = day.workers
+    .map((w) => `${w.state}${w.maintenance ? '+m' : ''}${w.protected ? '+p' : ''}${w.runningJobs ? `+${w.runningJobs}j` : ''}${w.baseUrl && w.baseUrl !== 'private-dns' ? `@${w.baseUrl}` : ''}`)
+    .join(',');
   const faults = day.faults.map((f) => `${f.kind}@${f.atMinute}+${f.forMinutes}${f.target ? `:${f.target}` : ''}`).join(' ');
   const kills = day.kills.map((k) => `${k.at}#${k.ordinal}`).join(' ');
   return `${day.provider}/${day.billing} min=${day.minWorkers} ${day.policy} [${states}] faults: ${faults || '-'} kills: ${kills || '-'}`;

@@ -14,13 +14,14 @@ export function recordEffects(cluster: SimCluster, onEffect: (effect: EffectReco
     const self = workers.find((w) => w.hostname === hostname);
     return {
       status: self?.status,
+      serving: self?.hostOnline ?? false,
       runningJobs: self?.runningJobs ?? 0,
       otherOnline: workers.filter((w) => w.hostname !== hostname && w.status === 'online').length,
     };
   };
   const hostOf = (match: (i: SimCluster['instances'][number]) => boolean) => cluster.instances.find(match)?.hostname ?? '(unknown)';
   const emit = (op: EffectRecord['op'], hostname: string, facts: ReturnType<typeof before>, changed: boolean) =>
-    onEffect({ seq: ++seq, op, hostname, at: cluster.now(), changed, runningJobs: facts.runningJobs, otherOnline: facts.otherOnline });
+    onEffect({ seq: ++seq, op, hostname, at: cluster.now(), changed, runningJobs: facts.runningJobs, otherOnline: facts.otherOnline, serving: facts.serving });
 
   const wrapStop = (original: (id: string) => void, byId: (id: string) => string) => (id: string) => {
     const hostname = byId(id);

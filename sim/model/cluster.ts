@@ -88,6 +88,8 @@ export class SimCluster implements SimClusterState {
   private readonly byAlias = new Map<string, InstanceRecord>();
   private readonly metrics = new MetricStore();
   private readonly samples: TimelineSample[] = [];
+  /** Finished stretches of a worker billing without serving. */
+  private readonly unserved: { hostname: string; from: number; to: number }[] = [];
   private readonly workload: Workload;
   private readonly lifecycle = { starts: 0, stops: 0, startFailures: 0 };
   private advancing = false;
@@ -393,6 +395,13 @@ export class SimCluster implements SimClusterState {
     return this.metrics.all().map((s) => this.metrics.get(s.namespace, s.metric, s.dimension, this.sched.time)!);
   }
 
+  /** Every stretch of a worker billing without Opencast listing it online: finished ones, then those still going (no `to`). */
+  unservedStretches(): { hostname: string; from: number; to?: number }[] {
+    this.sync();
+    const going = this.records.filter((r) => r.role === 'worker' && r.unservedSince !== undefined).map((r) => ({ hostname: r.inst.hostname, from: r.unservedSince! }));
+    return [...this.unserved, ...going];
+  }
+
   /** The plain data stats.ts summarises. */
   runData(): SimRunData {
     this.sync();
@@ -485,7 +494,7 @@ export class SimCluster implements SimClusterState {
     if (wasUp) {
       r.inst.ec2State = 'stopping';
       this.billing.closeRun(r.inst.opsworksId, this.sched.time);
-      r.unservedSince = undefined;
+      this.endUnserved(r);
     }
     this.after(r, wasUp ? this.timings.ec2StoppingMs : 0, () => {
       if (wasUp) r.inst.ec2State = 'stopped';
@@ -511,7 +520,7 @@ export class SimCluster implements SimClusterState {
       };
       this.hostList.push(r.host);
     }
-    r.unservedSince = undefined;
+    this.endUnserved(r);
     this.workload.requestDispatch();
   }
 
@@ -531,6 +540,8 @@ export class SimCluster implements SimClusterState {
       r.inst.ec2State = 'running';
       r.inst.launchTime = t - (spec.uptimeMs ?? 0);
       this.openRun(r, r.inst.launchTime);
+      // Decided below, once it is known whether Opencast lists it: the start is not a stretch that ended.
+      r.unservedSince = undefined;
     }
     if (status === 'terminated') r.inst.ec2State = 'terminated';
     const registered = spec.registered ?? (status === 'online' && r.role !== 'monitoring');
@@ -563,6 +574,13 @@ export class SimCluster implements SimClusterState {
     r.inst.ec2Id = ec2Id;
     this.byEc2.set(ec2Id, r);
     this.byAlias.set(ec2Id, r);
+  }
+
+  /** A stretch of billing without serving ends (the host came online, or billing stopped). */
+  private endUnserved(r: InstanceRecord): void {
+    if (r.unservedSince === undefined) return;
+    if (r.role === 'worker') this.unserved.push({ hostname: r.inst.hostname, from: r.unservedSince, to: this.sched.time });
+    r.unservedSince = undefined;
   }
 
   /** Billing starts; until Opencast lists the host online it is billing without serving. */
