@@ -13,7 +13,7 @@ import { drainRequestSchema } from './drain-request';
 import { lambdaHandler } from './lambda-runtime';
 import { factsOf, findWorker, observe, parseEvent } from './worker-facts';
 import { BOOT_WORKFLOW } from './start-worker';
-import { advance, waitForWindow, type WorkerSlot } from './worker-slot';
+import { advance, BILLING_WAIT_LIMIT_SECONDS, waitForWindow, type WorkerSlot } from './worker-slot';
 
 const eventSchema = z.object({ request: drainRequestSchema, executionName: z.string().min(1) });
 
@@ -90,7 +90,11 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
       return { ...slot, reason: { ...reason, event: 'drain.requested', at } };
     }
     if (slot.state === 'awaitingBillingWindow') {
-      return { ...slot, waitSeconds: waitForWindow(worker.uptimeSeconds, deps.settings.billing, deps.settings.idleUptimeThreshold) };
+      return {
+        ...slot,
+        waitSeconds: waitForWindow(worker.uptimeSeconds, deps.settings.billing, deps.settings.idleUptimeThreshold),
+        deadline: new Date(deps.now().getTime() + BILLING_WAIT_LIMIT_SECONDS * 1000).toISOString(),
+      };
     }
     return slot;
   };

@@ -41,6 +41,9 @@ export interface CyclePlan {
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** Actions one cycle takes at most (releases first, then the decision's boots or drains, then stops of unserving workers). */
+export const MAX_ACTIONS_PER_CYCLE = 100;
+
 /** How long a failed boot counts against its worker and instance type when choosing whom to start. */
 const FAILED_BOOT_MEMORY_MS = 60 * 60_000;
 /** Failed boots read per cycle (newest first): enough for a cycle's starts to have failed several times over. */
@@ -154,7 +157,11 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       });
     }
     const { memory: _kept, ...explained } = decision;
-    return { cycle, action: decision.action, actions, reason: decision.reasons.join('; '), decision: decisionRecord(explained) };
+    // Bounded: the Act Map's history and the Plan's output stay far under Step Functions' quotas
+    // whatever the cluster's size (test/infra/quotas.test.ts); the rest come next cycle.
+    const deferred = actions.length - MAX_ACTIONS_PER_CYCLE;
+    const reasons = deferred > 0 ? [...decision.reasons, `${deferred} more action(s) left for the next cycle (at most ${MAX_ACTIONS_PER_CYCLE} a cycle)`] : decision.reasons;
+    return { cycle, action: decision.action, actions: actions.slice(0, MAX_ACTIONS_PER_CYCLE), reason: reasons.join('; '), decision: decisionRecord(explained) };
   };
 }
 

@@ -9,6 +9,9 @@ import { parseDrainState } from './drain-state';
 import { lambdaHandler } from './lambda-runtime';
 import type { WorkerSlot } from './worker-slot';
 
+/** How long a stop may take to be confirmed (EC2 stops in about a minute; OpsWorks runs shutdown recipes first). */
+export const STOP_CONFIRM_SECONDS = 15 * 60;
+
 export function createStopWorkerHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
   return async (event) => {
     const { worker: slot } = parseDrainState(event, 'stop-worker');
@@ -16,7 +19,7 @@ export function createStopWorkerHandler(deps: ActivityDeps): ActivityHandler<unk
       throw new ScalingError(`refusing to stop ${slot.hostname}: its lifecycle is in ${slot.state}, not stopping`);
     }
     await deps.fleet.stopInstance(slot.id);
-    return { ...slot, deadline: new Date(deps.now().getTime() + 15 * 60_000).toISOString() };
+    return { ...slot, deadline: new Date(deps.now().getTime() + STOP_CONFIRM_SECONDS * 1000).toISOString() };
   };
 }
 

@@ -91,25 +91,19 @@ export function claimOf(instance: FleetInstance, host: OpencastHost, options: Ho
   return undefined;
 }
 
-/** Every host's owner among `instances` (all of the cluster's, so that admin and engage claim theirs too). */
+/**
+ * Every host's owner among `instances` (all of the cluster's, so that admin and
+ * engage claim theirs too). Each instance's names are indexed once, so a view
+ * of a large cluster costs one lookup per host and claim kind, not one URL
+ * parse per (instance, host) pair.
+ */
 export function matchHosts(instances: readonly FleetInstance[], hosts: readonly OpencastHost[], options: HostMatchOptions = {}): HostMatches {
+  const index = indexInstances(instances, options);
   const won = new Map<string, HostClaim[]>();
   const unclaimed: string[] = [];
   const ambiguous: string[] = [];
   for (const host of hosts) {
-    let best = 0;
-    let owners: { instance: FleetInstance; by: HostMatchKind }[] = [];
-    for (const instance of instances) {
-      const by = claimOf(instance, host, options);
-      if (by === undefined) continue;
-      const strength = STRENGTH[by];
-      if (strength > best) {
-        best = strength;
-        owners = [{ instance, by }];
-      } else if (strength === best) {
-        owners.push({ instance, by });
-      }
-    }
+    const owners = ownersOf(host, index);
     if (owners.length === 0) unclaimed.push(host.baseUrl);
     else if (owners.length > 1) ambiguous.push(host.baseUrl);
     else won.set(owners[0]!.instance.id, [...(won.get(owners[0]!.instance.id) ?? []), { host, by: owners[0]!.by }]);
@@ -121,4 +115,61 @@ export function matchHosts(instances: readonly FleetInstance[], hosts: readonly 
     byInstance.set(id, ranked[0]!);
   }
   return { byInstance, unclaimed, ambiguous };
+}
+
+type Index = Record<HostMatchKind, Map<string, FleetInstance[]>>;
+
+function indexInstances(instances: readonly FleetInstance[], options: HostMatchOptions): Index {
+  const index: Index = { setting: new Map(), tag: new Map(), name: new Map(), address: new Map(), 'short-name': new Map() };
+  const add = (kind: HostMatchKind, key: string | undefined, instance: FleetInstance) => {
+    if (!key) return;
+    const list = index[kind].get(key);
+    if (!list) index[kind].set(key, [instance]);
+    else if (!list.includes(instance)) list.push(instance);
+  };
+  for (const instance of instances) {
+    const setting = options.hostUrls?.[instance.hostname];
+    if (setting !== undefined) add('setting', normaliseBaseUrl(setting), instance);
+    const tagged = options.hostUrlTag ? instance.tags?.[options.hostUrlTag] : undefined;
+    if (tagged) add('tag', normaliseBaseUrl(tagged), instance);
+    for (const name of [instance.privateDns, instance.publicDns, instance.privateIp, instance.publicIp, instance.hostname]) add('name', lower(name), instance);
+    for (const ip of [instance.privateIp, instance.publicIp]) if (ip && !isLoopback(ip)) add('address', ip.toLowerCase(), instance);
+    add('short-name', lower(instance.hostname), instance);
+    add('short-name', lower(instance.privateDns)?.split('.')[0], instance);
+  }
+  return index;
+}
+
+/** The instances with the strongest claim on `host` (the same rules as {@link claimOf}). */
+function ownersOf(host: OpencastHost, index: Index): { instance: FleetInstance; by: HostMatchKind }[] {
+  const url = normaliseBaseUrl(host.baseUrl);
+  const name = hostOfUrl(host.baseUrl);
+  const address = lower(host.address);
+  const label = name?.split('.')[0];
+  const keys: Record<HostMatchKind, string | undefined> = {
+    setting: url,
+    tag: url,
+    name: name !== undefined && !isLoopback(name) ? name : undefined,
+    address: name !== undefined && !isLoopback(name) && address && !isLoopback(address) ? address : undefined,
+    'short-name': name !== undefined && !isLoopback(name) && name.includes('.') ? label : undefined,
+  };
+  let best = 0;
+  let owners: { instance: FleetInstance; by: HostMatchKind }[] = [];
+  for (const by of ['setting', 'tag', 'name', 'address', 'short-name'] as const) {
+    const key = keys[by];
+    const found = key === undefined ? undefined : index[by].get(key);
+    if (!found) continue;
+    for (const instance of found) {
+      // An instance counts once, with its strongest claim (kinds are visited strongest first).
+      if (owners.some((o) => o.instance === instance)) continue;
+      const strength = STRENGTH[by];
+      if (strength > best) {
+        best = strength;
+        owners = [{ instance, by }];
+      } else if (strength === best) {
+        owners.push({ instance, by });
+      }
+    }
+  }
+  return owners;
 }

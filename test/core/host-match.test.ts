@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { claimOf, hostOfUrl, isLoopback, matchHosts, normaliseBaseUrl } from '../../core/host-match';
 import type { FleetInstance, OpencastHost } from '../../core/types';
@@ -93,5 +94,55 @@ describe('matchHosts', () => {
   it('prefers the online row when a node re-registered under a new URL', () => {
     const hosts = [host('http://ip-10-0-0-1.ec2.internal', { online: false }), host('https://worker1.example.edu')];
     expect(matchHosts([worker(1)], hosts).byInstance.get('i-1')?.host.baseUrl).toBe('https://worker1.example.edu');
+  });
+});
+
+describe('matchHosts, indexed', () => {
+  /** The definition, pair by pair: the strongest claims win, a tie is ambiguous. */
+  function naive(instances: FleetInstance[], hosts: OpencastHost[], options = {}) {
+    const strength = { setting: 5, tag: 5, name: 4, address: 3, 'short-name': 2 } as const;
+    return hosts.map((h) => {
+      const claims = instances.flatMap((i) => {
+        const by = claimOf(i, h, options);
+        return by ? [{ id: i.id, s: strength[by] }] : [];
+      });
+      const best = Math.max(0, ...claims.map((c) => c.s));
+      const owners = claims.filter((c) => c.s === best);
+      return owners.length === 1 ? owners[0]!.id : owners.length === 0 ? 'unclaimed' : 'ambiguous';
+    });
+  }
+
+  it('agrees with claimOf pair by pair on random clusters', () => {
+    const n = fc.integer({ min: 1, max: 4 });
+    const instanceArb = fc.record({
+      i: n,
+      hostname: fc.constantFrom('worker1', 'worker2', 'Worker3', 'opencast worker 2', 'ip-10-0-0-2'),
+      ip: fc.constantFrom('10.0.0.1', '10.0.0.2', '10.0.0.3', undefined),
+      tag: fc.constantFrom('https://lb.example.org/a', undefined),
+    });
+    const hostArb = fc.record({
+      url: fc.constantFrom(
+        'http://worker1:8080', 'https://worker2.example.edu', 'http://10.0.0.2:8080', 'http://ip-10-0-0-1.ec2.internal',
+        'http://localhost:8080', 'https://lb.example.org/a', 'https://worker3.example.edu', 'http://ip-10-0-0-2.example.edu',
+      ),
+      address: fc.constantFrom('10.0.0.1', '10.0.0.3', '127.0.0.1', undefined),
+    });
+    fc.assert(
+      // Opencast keys hosts by base_url: no two rows share one.
+      fc.property(fc.array(instanceArb, { maxLength: 5 }), fc.uniqueArray(hostArb, { maxLength: 5, selector: (h) => h.url }), fc.boolean(), (specs, hostSpecs, withSettings) => {
+        const instances = specs.map((x, k) =>
+          worker(k, { hostname: x.hostname, privateIp: x.ip, privateDns: x.ip ? `ip-${x.ip.replaceAll('.', '-')}.ec2.internal` : undefined, tags: x.tag ? { u: x.tag } : {} }),
+        );
+        const hosts = hostSpecs.map((h) => host(h.url, h.address ? { address: h.address } : {}));
+        const options = withSettings ? { hostUrls: { worker1: 'https://lb.example.org/a' }, hostUrlTag: 'u' } : {};
+        const m = matchHosts(instances, hosts, options);
+        const fast = hosts.map((h) => {
+          if (m.unclaimed.includes(h.baseUrl)) return 'unclaimed';
+          if (m.ambiguous.includes(h.baseUrl)) return 'ambiguous';
+          return [...m.byInstance.entries()].find(([, c]) => c.host === h)?.[0] ?? instances.find((i) => claimOf(i, h, options))?.id;
+        });
+        expect(fast).toEqual(naive(instances, hosts, options));
+      }),
+    );
   });
 });
