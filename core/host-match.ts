@@ -36,6 +36,8 @@ export interface HostClaim {
 export interface HostMatches {
   /** Instance id → the host it is (the online one first when several rows are its). */
   byInstance: Map<string, HostClaim>;
+  /** base_url → the id of the instance that owns it (every claimed host, stale rows too). */
+  owners: Map<string, string>;
   /** base_urls no instance claims. */
   unclaimed: string[];
   /** base_urls two or more instances claim equally. */
@@ -100,13 +102,17 @@ export function claimOf(instance: FleetInstance, host: OpencastHost, options: Ho
 export function matchHosts(instances: readonly FleetInstance[], hosts: readonly OpencastHost[], options: HostMatchOptions = {}): HostMatches {
   const index = indexInstances(instances, options);
   const won = new Map<string, HostClaim[]>();
+  const owned = new Map<string, string>();
   const unclaimed: string[] = [];
   const ambiguous: string[] = [];
   for (const host of hosts) {
     const owners = ownersOf(host, index);
     if (owners.length === 0) unclaimed.push(host.baseUrl);
     else if (owners.length > 1) ambiguous.push(host.baseUrl);
-    else won.set(owners[0]!.instance.id, [...(won.get(owners[0]!.instance.id) ?? []), { host, by: owners[0]!.by }]);
+    else {
+      won.set(owners[0]!.instance.id, [...(won.get(owners[0]!.instance.id) ?? []), { host, by: owners[0]!.by }]);
+      owned.set(host.baseUrl, owners[0]!.instance.id);
+    }
   }
   const byInstance = new Map<string, HostClaim>();
   for (const [id, claims] of won) {
@@ -114,7 +120,7 @@ export function matchHosts(instances: readonly FleetInstance[], hosts: readonly 
     const ranked = [...claims].sort((a, b) => Number(b.host.online) - Number(a.host.online) || STRENGTH[b.by] - STRENGTH[a.by]);
     byInstance.set(id, ranked[0]!);
   }
-  return { byInstance, unclaimed, ambiguous };
+  return { byInstance, owners: owned, unclaimed, ambiguous };
 }
 
 type Index = Record<HostMatchKind, Map<string, FleetInstance[]>>;
