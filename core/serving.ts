@@ -93,6 +93,13 @@ export function notServingText(worker: Worker, seconds: number): string {
   return `${worker.hostname} has run ${Math.floor(seconds / 60)} min${state} and ${host}`;
 }
 
+/**
+ * A boot takes "a few minutes" with OpsWorks (less on plain EC2) before Opencast
+ * registers the host; before this long, no match at all may just be boots
+ * under way, not a misconfiguration, so `status` does not warn yet.
+ */
+export const REGISTRATION_GRACE_MINUTES = 10;
+
 export interface RegistrationReport {
   /** Running workers Opencast does not list online, with minutes since their instance started. */
   unregistered: { hostname: string; minutes: number }[];
@@ -106,7 +113,8 @@ export function registrationReport(view: ClusterView): RegistrationReport {
   const running = view.workers.filter(isInstanceRunning);
   const unregistered = running.filter((w) => !isServing(w)).map((w) => ({ hostname: w.hostname, minutes: Math.floor(runningSeconds(w, now) / 60) }));
   const warnings = unregistered.map((u) => `${u.hostname} is running but not registered in Opencast for ${u.minutes} min`);
-  if (running.length > 0 && running.every((w) => !w.registered) && view.opencast.hosts.length > 0) {
+  const settled = running.some((w) => runningSeconds(w, now) >= REGISTRATION_GRACE_MINUTES * 60);
+  if (settled && running.every((w) => !w.registered) && view.opencast.hosts.length > 0) {
     const byId = new Map(view.instances.map((i) => [i.id, i]));
     const workers = running.map((w) => describeInstance(w, byId.get(w.id)));
     const hosts = view.opencast.hosts.map((h) => `${h.baseUrl}${h.address ? ` (${h.address})` : ''}`);

@@ -89,6 +89,11 @@ describe('registrationReport', () => {
     expect(warning).toContain('default http://localhost:8080');
   });
 
+  it('does not call boots under way a mismatch: the warning waits until one has run 10 minutes', () => {
+    const v = view([inst(1, 'online', 3), inst(2, 'booting', 2)], []);
+    expect(registrationReport(v).warnings.filter((w) => w.startsWith('no running worker'))).toEqual([]);
+  });
+
   it('says nothing when Opencast did not answer', () => {
     expect(registrationReport(view([inst(1, 'online', 40)], null))).toEqual({ unregistered: [], warnings: [] });
   });
