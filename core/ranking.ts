@@ -19,23 +19,28 @@ export function beefiness(instanceType: string | undefined): number {
 export interface FailedStarts {
   hostnames: ReadonlySet<string>;
   instanceTypes: ReadonlySet<string>;
+  /** How recent each failure is: higher is newer (the list comes newest first). */
+  recency?: ReadonlyMap<string, number>;
 }
 
 /** The failed starts among `workers` (the whole cluster: a failed OpsWorks start is no longer stopped). */
 export function failedStartsOf(workers: readonly Worker[], failedHostnames: readonly string[] = []): FailedStarts {
   const hostnames = new Set(failedHostnames);
   const instanceTypes = new Set(workers.flatMap((w) => (hostnames.has(w.hostname) && w.instanceType ? [w.instanceType] : [])));
-  return { hostnames, instanceTypes };
+  const recency = new Map<string, number>();
+  // Newest first: the first mention of a worker is its latest failure.
+  failedHostnames.forEach((h, i) => recency.has(h) || recency.set(h, failedHostnames.length - i));
+  return { hostnames, instanceTypes, recency };
 }
 
 /**
- * Start order: a worker whose boot failed lately last, and one of an instance
- * type that failed after the other types (after InsufficientInstanceCapacity
+ * Start order: a worker whose boot failed lately last (the longest ago first among
+ * those), and one of an instance type that failed after the other types (after InsufficientInstanceCapacity
  * another type is the way on: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html);
  * then, as the original, workers that already have an EC2 instance (faster), then the beefiest.
  */
 export function rankForStart(workers: readonly Worker[], failed?: FailedStarts): Worker[] {
-  const failedHost = (w: Worker) => Number(failed?.hostnames.has(w.hostname) ?? false);
+  const failedHost = (w: Worker) => (failed?.hostnames.has(w.hostname) ? 1 + (failed.recency?.get(w.hostname) ?? 0) : 0);
   const failedType = (w: Worker) => Number(w.instanceType !== undefined && (failed?.instanceTypes.has(w.instanceType) ?? false));
   return [...workers].sort(
     (a, b) =>

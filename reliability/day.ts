@@ -8,7 +8,7 @@
  * `tailMinutes` (default 60), so every day ends with a fault-free stretch in
  * which the cluster must settle.
  */
-import { FAULT_KINDS } from '../sim/model/scenario';
+import { BOOT_FAULTS, FAULT_KINDS } from '../sim/model/scenario';
 import fc from 'fast-check';
 import { parseAutoscaleConfig, type AutoscaleConfig } from '../core/autoscale-config';
 import { parseScenario, type Scenario, type ScenarioInput } from '../sim/model/scenario';
@@ -131,7 +131,9 @@ function faultArb(windowMinutes: number, workers: number): fc.Arbitrary<FaultSpe
       pick: fc.nat({ max: 99 }),
     })
     .map(({ kind, atMinute, forMinutes, pick }) => {
-      const length = Math.max(1, Math.min(kind === 'kill-scaler' ? 12 : forMinutes, windowMinutes - atMinute));
+      // A boot fault only shows when a boot falls in its window: those last up to two hours, so that boots meet them.
+      const wanted = kind === 'kill-scaler' ? Math.min(12, forMinutes) : BOOT_FAULTS.has(kind) ? forMinutes * 4 : forMinutes;
+      const length = Math.max(1, Math.min(wanted, windowMinutes - atMinute));
       const target =
         kind === 'aws-throttle' || kind === 'aws-5xx'
           ? AWS_TARGETS[pick % AWS_TARGETS.length]

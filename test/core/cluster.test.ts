@@ -99,8 +99,10 @@ describe('ranking', () => {
   it.each([
     [[], ['worker1', 'worker2', 'worker3', 'worker4']],
     [['worker1'], ['worker3', 'worker4', 'worker2', 'worker1']],
-    [['worker1', 'worker3'], ['worker4', 'worker2', 'worker1', 'worker3']],
+    [['worker1', 'worker3'], ['worker4', 'worker2', 'worker3', 'worker1']],
     [['worker9'], ['worker3', 'worker4', 'worker1', 'worker2']],
+    // Newest first: worker1 failed last, so worker2 (failed before) is tried before it.
+    [['worker1', 'worker2', 'worker3', 'worker4'], ['worker4', 'worker3', 'worker2', 'worker1']],
   ])('after failed boots of %j starts other instance types first and the failed workers last: %j', (failed, order) => {
     const view = viewOf([
       { hostname: 'worker1', status: 'stopped', type: 'c5.9xlarge', hasEc2: true },
