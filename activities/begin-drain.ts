@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { findWorker } from '../core/cluster';
 import { BOOT_WORKFLOW, DRAIN_WORKFLOW } from '../core/execution-names';
+import { UNSERVED_STOP_SECONDS, unservingWorker } from '../core/serving';
+import type { Worker } from '../core/types';
 import { createPersistedWorker } from '../machines/persistence';
 import { adoptionEvents, factsOf } from '../machines/observed-facts';
 import type { WorkerLifecycleEvent } from '../machines/worker-lifecycle';
@@ -14,7 +16,7 @@ import { drainRequestSchema } from '../core/workflow-requests';
 import { actingOn } from './support/acting-on';
 import { observe } from './support/observe';
 import { parseEvent } from './support/parse-event';
-import { advance, waitForWindow, type WorkerSlot } from '../machines/worker-slot';
+import { advance, BILLING_WAIT_LIMIT_SECONDS, waitForWindow, type WorkerSlot } from '../machines/worker-slot';
 
 const eventSchema = z.object({ request: drainRequestSchema, executionName: z.string().min(1) });
 
@@ -48,6 +50,13 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
         : `${worker.hostname} is being started by ${booting!.ref.name}: not draining it while it boots`;
       return { ...adopted, duplicate: true, reason: { code: 'AlreadyInProgress', message, event: 'drain.requested', at } };
     }
+    const unserved = unservingWorker(view, worker, { now: deps.now(), timeoutSeconds: UNSERVED_STOP_SECONDS });
+    if (unserved) {
+      // Billing without serving past the boot timeout (core/serving.ts): stopped, not drained. Forced: it
+      // takes no capacity with it, so the minimum does not hold it; protection was checked by unservingWorker.
+      const stopping = advance({ ...base, persisted }, [...unservedEvents(worker, at), { type: 'stop.requested', at, force: true }]);
+      return { ...stopping, reason: { ...stopping.reason, message: `${unserved.detail}: stopping it` } };
+    }
     // Drains of other workers already under way (none is of this one, or it would be a duplicate) count against the minimum.
     const facts = factsOf(view, worker, minWorkers, others.length);
     const request_: WorkerLifecycleEvent =
@@ -74,10 +83,23 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
       return { ...slot, reason: { ...reason, event: 'drain.requested', at } };
     }
     if (slot.state === 'awaitingBillingWindow') {
-      return { ...slot, waitSeconds: waitForWindow(worker.uptimeSeconds, deps.settings.billing, deps.settings.idleUptimeThreshold) };
+      return {
+        ...slot,
+        waitSeconds: waitForWindow(worker.uptimeSeconds, deps.settings.billing, deps.settings.idleUptimeThreshold),
+        deadline: new Date(deps.now().getTime() + BILLING_WAIT_LIMIT_SECONDS * 1000).toISOString(),
+      };
     }
     return slot;
   };
+}
+
+/** A lifecycle that stands where a running worker that never served does: booting, or start failed. */
+function unservedEvents(worker: Worker, at: string): WorkerLifecycleEvent[] {
+  if (worker.statusClass === 'online') return [{ type: 'instance.online', at, uptimeSeconds: worker.uptimeSeconds }];
+  const events: WorkerLifecycleEvent[] = [{ type: 'instance.pending', at }];
+  // setup_failed, connection_lost: its instance runs and the boot went wrong.
+  if (worker.statusClass === 'other') events.push({ type: 'start.failed', at, error: `OpsWorks reports ${worker.state}` });
+  return events;
 }
 
 

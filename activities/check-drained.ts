@@ -18,12 +18,26 @@ export function createCheckDrainedHandler(deps: ActivityDeps): ActivityHandler<u
     const events = [{ type: 'observed' as const, at, ...facts }];
     const pastDeadline = slot.deadline !== undefined && Date.parse(slot.deadline) <= now.getTime();
     const next = advance(slot, pastDeadline ? [...events, { type: 'drain.timedOut' as const, at }] : events);
-    return { ...next, waitSeconds: pollInterval(worker.runningJobs) };
+    const started = slot.deadline !== undefined ? Date.parse(slot.deadline) - request.maxDrainMinutes * 60_000 : now.getTime();
+    return { ...next, waitSeconds: pollInterval(worker.runningJobs, Math.max(0, (now.getTime() - started) / 1000)) };
   };
 }
 
-/** Poll again soon when at most one job is left; jobs take minutes, so a busy host is checked each minute. */
-function pollInterval(runningJobs: number | null): number {
-  return runningJobs !== null && runningJobs <= 1 ? 30 : 60;
+/** The longest wait between two checks of a drain. */
+export const DRAIN_POLL_MAX_SECONDS = 600;
+
+/**
+ * Seconds until the next check of a draining worker. Soon (30 s) when at most one
+ * job is left, else each minute; and, as the drain goes on, never more often than
+ * a tenth of the time it has already taken (up to 10 min): the job finishing is
+ * seen at most 10 % later than it happens, and a drain held by a long job to its
+ * `maxDrainMinutes` cap (24 h) writes a few thousand history events, not the
+ * 25,900 a 30 s poll would, past the 25,000 of a Standard execution
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html;
+ * test/infra/quotas.test.ts proves the bound).
+ */
+export function pollInterval(runningJobs: number | null, drainingSeconds = 0): number {
+  const base = runningJobs !== null && runningJobs <= 1 ? 30 : 60;
+  return Math.min(DRAIN_POLL_MAX_SECONDS, Math.max(base, Math.floor(drainingSeconds / 10)));
 }
 

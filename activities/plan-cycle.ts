@@ -11,6 +11,7 @@ import { decidePolicy, needsVotes, scheduleWindow, type PolicyDecision, type Pol
 import { ConfigError } from '../core/errors';
 import { BOOT_WORKFLOW, DRAIN_WORKFLOW, stamp, workerExecutionName } from '../core/execution-names';
 import { metricGaps } from '../core/strategies';
+import { UNSERVED_STOP_SECONDS, unservingWorkers } from '../core/serving';
 import type { ClusterView } from '../core/types';
 import { observeSchedule } from '../scaler/observe';
 import { collectVotes } from '../scaler/scale';
@@ -47,6 +48,14 @@ export interface CyclePlan {
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** Actions one cycle takes at most (releases first, then the decision's boots or drains, then stops of unserving workers). */
+export const MAX_ACTIONS_PER_CYCLE = 100;
+
+/** How long a failed boot counts against its worker and instance type when choosing whom to start. */
+const FAILED_BOOT_MEMORY_MS = 60 * 60_000;
+/** Failed boots read per cycle (newest first): enough for a cycle's starts to have failed several times over. */
+const FAILED_BOOTS_LOOKED_AT = 20;
+
 /** The original counted pause cycles in a file; here the last boot's start time says how many cycles ago it was. */
 export function pauseFromLastBoot(lastBootAt: string | undefined, now: Date, cycles: number, everySeconds: number): PauseState {
   if (!lastBootAt || cycles === 0) return { cyclesLeft: 0 };
@@ -68,16 +77,26 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     const config = deps.autoscaleConfig;
     if (!config) throw new ConfigError('AUTOSCALE_CONFIG', 'the autoscale workflow needs an autoscale config');
     const now = deps.now();
-    const [observation, lastBoots, runningBoots, drains] = await Promise.all([
+    const [observation, lastBoots, runningBoots, drains, failedBoots] = await Promise.all([
       observe(deps),
       deps.executions.list({ workflow: BOOT_WORKFLOW, maxResults: 1 }),
       deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'RUNNING' }),
       deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' }),
+      deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'FAILED', maxResults: FAILED_BOOTS_LOOKED_AT }),
     ]);
     const { view } = observation;
     const hostnames = view.workers.map((w) => w.hostname);
     const actedOn = async (running: typeof drains) => (await workersActedOn(deps.executions, running, hostnames)).filter((h): h is string => h !== undefined);
     const [draining, booting] = await Promise.all([actedOn(drains), actedOn(runningBoots)]);
+    // A boot that failed lately (no EC2 capacity for the type, a start or setup that failed): its worker is
+    // tried last and its instance type after the others (core/ranking.ts).
+    const recentlyFailed = (
+      await workersActedOn(
+        deps.executions,
+        failedBoots.filter((e) => now.getTime() - Date.parse(e.stoppedAt ?? e.startedAt) < FAILED_BOOT_MEMORY_MS),
+        hostnames,
+      )
+    ).filter((h): h is string => h !== undefined);
     const lastBootAt = lastBoots[0]?.startedAt;
     const minWorkers = input.minWorkers ?? deps.settings.minWorkers;
     const votes = needsVotes(config.policy)
@@ -102,6 +121,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
         draining,
       },
       booting,
+      failedBoots: recentlyFailed,
       ...(lastBootAt ? { lastBootAt } : {}),
       ...(memory ? { memory } : {}),
       ...(schedule ? { schedule } : {}),
@@ -135,17 +155,33 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
         reason: chosen.detail,
       });
     }
+    // Running past the boot timeout without serving, and nothing acting on it: stopped through a drain (begin-drain re-checks).
+    const acting = new Set([...draining, ...booting, ...stranded, ...actions.map((a) => a.hostname)]);
+    for (const { worker, detail } of unservingWorkers(view, { now, timeoutSeconds: UNSERVED_STOP_SECONDS, exclude: acting })) {
+      actions.push({
+        kind: 'drain',
+        hostname: worker.hostname,
+        executionName: workerExecutionName('drain', worker.hostname, now),
+        input: { hostname: worker.hostname, requestedBy: 'autoscale', respectBillingWindow: false, minWorkers, reason: `${detail}: stopping it` },
+        reason: `${detail}: stopping it`,
+      });
+    }
     const { memory: _kept, ...explained } = decision;
     // A configured metric silent for a whole query window is named in the record, not only as a missing vote.
     const gaps = metricGaps(config.strategies, votes);
+    // Bounded: the Act Map's history and the Plan's output stay far under Step Functions' quotas
+    // whatever the cluster's size (test/infra/quotas.test.ts); the rest come next cycle.
+    const deferred = actions.length - MAX_ACTIONS_PER_CYCLE;
+    const reasons = deferred > 0 ? [...decision.reasons, `${deferred} more action(s) left for the next cycle (at most ${MAX_ACTIONS_PER_CYCLE} a cycle)`] : decision.reasons;
+    const acted = actions.slice(0, MAX_ACTIONS_PER_CYCLE);
     return {
       cycle,
       action: decision.action,
       ...(decision.outcome ? { outcome: decision.outcome } : {}),
-      actions,
-      reason: decision.reasons.join('; '),
+      actions: acted,
+      reason: reasons.join('; '),
       decision: { ...decisionRecord(explained), ...(gaps.length > 0 ? { metricGaps: gaps } : {}) },
-      figures: cycleFigures(view, actions, gaps),
+      figures: cycleFigures(view, acted, gaps),
     };
   };
 }

@@ -3,6 +3,7 @@
  * for people, and decisions with their reasons.
  */
 import type { Decision, MetricGap } from '../core/decision';
+import { registrationReport } from '../core/serving';
 import type { ClusterView } from '../core/types';
 import type { ScaleResult } from '../scaler/scale';
 
@@ -23,16 +24,22 @@ export interface StatusJson {
     uptimeSeconds: number;
     billedMinutes: number;
     registered: boolean;
+    /** Minutes the instance has run without Opencast listing it online; null when it serves or does not run. */
+    notRegisteredMinutes: number | null;
     maintenance: boolean;
     idle: boolean | null;
     runningJobs: number | null;
     instanceType: string | null;
     protected: boolean;
   }>;
+  /** Running workers Opencast does not know, and host URLs that match no instance. */
+  warnings: string[];
 }
 
 export function statusJson(view: ClusterView): StatusJson {
   const oc = view.opencast;
+  const registration = registrationReport(view);
+  const unregistered = new Map(registration.unregistered.map((u) => [u.hostname, u.minutes]));
   return {
     cluster: view.cluster,
     opencastUp: oc.up,
@@ -50,12 +57,14 @@ export function statusJson(view: ClusterView): StatusJson {
       uptimeSeconds: w.uptimeSeconds,
       billedMinutes: w.billedMinutes,
       registered: w.registered,
+      notRegisteredMinutes: unregistered.get(w.hostname) ?? null,
       maintenance: w.maintenance,
       idle: w.idle,
       runningJobs: w.runningJobs,
       instanceType: w.instanceType ?? null,
       protected: w.protected,
     })),
+    warnings: registration.warnings,
   };
 }
 
@@ -93,14 +102,15 @@ export function statusTable(view: ClusterView): string {
     w.hostUrl,
     formatUptime(w.uptimeSeconds),
     w.billedMinutes,
-    w.registered,
+    w.notRegisteredMinutes !== null ? `no (${w.notRegisteredMinutes} min)` : w.registered,
     w.maintenance,
     w.idle,
     w.runningJobs,
     w.protected ? 'yes' : '',
   ]);
   const headers = ['hostname', 'state', 'opsworks id', 'ec2 id', 'type', 'host url', 'uptime', 'billed min', 'registered', 'maintenance', 'idle', 'jobs', 'protected'];
-  return `${header}\n\n${table(headers, rows)}\n`;
+  const warnings = s.warnings.map((w) => `warning: ${w}\n`).join('');
+  return `${header}\n\n${table(headers, rows)}\n${warnings ? `\n${warnings}` : ''}`;
 }
 
 function formatUptime(seconds: number): string {

@@ -16,6 +16,8 @@ export interface AutoscaleInput {
   now: Date;
   /** minWorkers, threshold, billing and --force; scale_available and check_uptime are always on here. */
   scaleDown: Pick<ScaleDownOptions, 'minWorkers' | 'idleUptimeThreshold' | 'billing' | 'force' | 'draining'>;
+  /** Workers whose boot failed lately (tried last; their types after the others). */
+  failedBoots?: readonly string[];
 }
 
 function isPaused(pause: PauseState, now: Date): boolean {
@@ -42,7 +44,7 @@ export function decideAutoscale(input: AutoscaleInput): Decision {
   });
 
   if (anyUp && !paused) {
-    const up = planScaleUp(view, config.up_increment, { scaleAvailable: true });
+    const up = planScaleUp(view, config.up_increment, { scaleAvailable: true, ...(input.failedBoots ? { failedBoots: input.failedBoots } : {}) });
     const after: PauseState = {
       cyclesLeft: config.pause_cycles,
       ...(config.pause_seconds ? { until: new Date(now.getTime() + config.pause_seconds * 1000).toISOString() } : {}),

@@ -1,13 +1,15 @@
 /**
  * Builds the scaler's view of a cluster from what the fleet and Opencast said.
  * Rules from the original: workers are hostname `worker*` in the `Workers` layer,
- * the admin node is `admin*`, OpsWorks time/load-based instances are ignored, and
- * a worker is matched to its Opencast host by `http://` + private DNS.
+ * the admin node is `admin*`, OpsWorks time/load-based instances are ignored.
+ * A worker is matched to its Opencast host by name or address (host-match.ts),
+ * not by the original's `http://` + private DNS.
  * A provider that records roles itself (the ec2 provider's role tag) is believed
  * instead of the hostname rules: after OpsWorks, names are no longer guaranteed.
  */
 import { billedMinutes, uptimeSeconds } from './billing';
 import { WorkerNotFoundError } from './errors';
+import { matchHosts, type HostClaim, type HostMatchOptions } from './host-match';
 import type {
   ClusterCounts,
   ClusterRef,
@@ -42,10 +44,6 @@ export function roleOf(instance: FleetInstance): Role {
   return 'other';
 }
 
-function hostUrlOf(instance: FleetInstance): string | undefined {
-  return instance.privateDns ? `http://${instance.privateDns}` : undefined;
-}
-
 /**
  * Whether the scaler needs an instance's EC2 facts: a worker's launch time is
  * its uptime (the billing rules) and its tags may protect it; any other node
@@ -75,6 +73,8 @@ export interface BuildViewInput {
   /** Hostnames that must never be drained (config), in addition to a `protectTag` on the instance. */
   protectedHostnames?: readonly string[];
   protectTag?: { key: string; value: string };
+  /** Explicit host matches for unusual setups (settings map, URL tag). */
+  hostMatch?: HostMatchOptions;
 }
 
 export function buildClusterView(input: BuildViewInput): ClusterView {
@@ -102,25 +102,30 @@ export function buildClusterView(input: BuildViewInput): ClusterView {
     workers,
     counts,
     opencast: input.opencast,
+    ...(index.up ? { hostMatch: { unclaimed: index.unclaimed, ambiguous: index.ambiguous } } : {}),
   };
 }
 
-/** What toWorker needs from Opencast, indexed once per view rather than searched per worker. */
+/** What toWorker needs from Opencast, matched once per view rather than searched per worker. */
 interface HostIndex {
   up: boolean;
-  hosts: ReadonlyMap<string, { maintenance: boolean }>;
+  /** Instance id → its Opencast host. */
+  claims: ReadonlyMap<string, HostClaim>;
+  unclaimed: string[];
+  ambiguous: string[];
   runningByHost: Readonly<Record<string, number>>;
   protectedHostnames: ReadonlySet<string>;
 }
 
 function hostIndexOf(input: BuildViewInput): HostIndex {
   const oc = input.opencast;
-  const hosts = new Map<string, { maintenance: boolean }>();
-  // The first host of a base_url wins, as a search would find it.
-  if (oc.up) for (const h of oc.hosts) if (!hosts.has(h.baseUrl)) hosts.set(h.baseUrl, h);
+  // Every instance claims, OpsWorks time/load-based ones too: their hosts are known, not strangers.
+  const matches = oc.up ? matchHosts(input.instances, oc.hosts, input.hostMatch) : undefined;
   return {
     up: oc.up,
-    hosts,
+    claims: matches?.byInstance ?? new Map(),
+    unclaimed: matches?.unclaimed ?? [],
+    ambiguous: matches?.ambiguous ?? [],
     runningByHost: oc.up ? oc.runningByHost : {},
     protectedHostnames: new Set(input.protectedHostnames ?? []),
   };
@@ -128,10 +133,11 @@ function hostIndexOf(input: BuildViewInput): HostIndex {
 
 function toWorker(instance: FleetInstance, input: BuildViewInput, index: HostIndex): Worker {
   const cls = statusClass(instance.status);
-  const hostUrl = hostUrlOf(instance);
   // Uptime only counts for a running worker: a stopped one's LaunchTime is from its last run.
   const uptime = cls === 'online' && instance.ec2Id ? uptimeSeconds(instance.launchTime, input.now) : 0;
-  const host = index.up && hostUrl ? index.hosts.get(hostUrl) : undefined;
+  const claim = index.claims.get(instance.id);
+  const host = claim?.host;
+  const hostUrl = host?.baseUrl;
   const runningJobs = index.up ? (hostUrl ? (index.runningByHost[hostUrl] ?? 0) : 0) : null;
   const tag = input.protectTag;
   const isProtected = index.protectedHostnames.has(instance.hostname) || (tag !== undefined && instance.tags?.[tag.key] === tag.value);
@@ -142,7 +148,11 @@ function toWorker(instance: FleetInstance, input: BuildViewInput, index: HostInd
   if (instance.instanceType) worker.instanceType = instance.instanceType;
   worker.state = instance.status;
   worker.statusClass = cls;
-  if (hostUrl) worker.hostUrl = hostUrl;
+  if (hostUrl) {
+    worker.hostUrl = hostUrl;
+    worker.hostMatch = claim!.by;
+    worker.hostOnline = host!.online;
+  }
   worker.hasEc2 = Boolean(instance.ec2Id);
   if (instance.launchTime) worker.launchTime = instance.launchTime;
   worker.uptimeSeconds = uptime;

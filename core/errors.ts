@@ -58,6 +58,18 @@ export class ScalingError extends MoScalerError {
   }
 }
 
+/**
+ * EC2 has no capacity for the instance type now (InsufficientInstanceCapacity).
+ * Retrying the same type is futile: the boot ends and the cycle starts another
+ * worker, another instance type first.
+ */
+export class InsufficientCapacityError extends ScalingError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InsufficientCapacityError';
+  }
+}
+
 /** An outside system (AWS, Opencast) failed, timed out or answered garbage. */
 export class DependencyError extends MoScalerError {
   readonly system: 'opencast' | 'opsworks' | 'ec2' | 'cloudwatch' | 'stepfunctions' | 'sim';

@@ -7,11 +7,13 @@ import { hasReachedBillingWindow } from './billing';
 import { activeWorkers } from './cluster';
 import { type Decision, type NoActionCode, type WorkerVerdict } from './decision';
 import { ScalingError } from './errors';
-import { rankForStart, rankForStop } from './ranking';
+import { failedStartsOf, failedStartsReason, rankForStart, rankForStop, startDetail } from './ranking';
 import type { BillingMode, ClusterView, Worker } from './types';
 
 export interface ScaleUpOptions {
   scaleAvailable: boolean;
+  /** Workers whose boot failed lately: tried last, and their instance types after the others. */
+  failedBoots?: readonly string[];
 }
 
 export interface ScaleDownOptions {
@@ -43,10 +45,11 @@ export function planScaleUp(view: ClusterView, n: number, opts: ScaleUpOptions):
     if (!opts.scaleAvailable) throw new ScalingError(message);
     warnings.push(`${message} Starting the available ones (--scale-available).`);
   }
-  const ranked = rankForStart(stopped);
-  const chosen = ranked.slice(0, n).map((w, i) =>
-    verdict(w, true, 'Chosen', `start #${i + 1}: ${w.hasEc2 ? 'has an EC2 instance' : 'no EC2 instance yet'}, ${w.instanceType ?? 'unknown type'}`),
-  );
+  const failed = failedStartsOf(view.workers, opts.failedBoots);
+  const failedReason = failedStartsReason(failed);
+  if (failedReason) reasons.push(failedReason);
+  const ranked = rankForStart(stopped, failed);
+  const chosen = ranked.slice(0, n).map((w, i) => verdict(w, true, 'Chosen', `start #${i + 1}: ${startDetail(w, failed)}`));
   const rejected = [
     ...ranked.slice(n).map((w) => verdict(w, false, 'NotNeeded', `enough workers chosen before it`)),
     ...view.workers

@@ -42,6 +42,9 @@ export const DEFAULT_EC2_TAG_KEYS: Readonly<Ec2TagKeys> = Object.freeze({
   hostname: 'Name',
 });
 
+/** An instance tagged with this key names its Opencast base_url (MOSCALER_HOST_URL_TAG overrides it): docs/host-matching.md. */
+export const DEFAULT_HOST_URL_TAG = 'opencast:server-url';
+
 /** A worker carrying this tag is never drained (MOSCALER_PROTECT_TAG overrides it). */
 export const DEFAULT_PROTECT_TAG: Readonly<{ key: string; value: string }> = Object.freeze({ key: 'opencast:protected', value: 'true' });
 
@@ -71,6 +74,10 @@ export interface Settings {
   logglyToken?: string;
   protectedWorkers: string[];
   protectTag: { key: string; value: string };
+  /** Hostname → exact Opencast base_url, for setups matching cannot see (MOSCALER_HOST_URLS). */
+  hostUrls: Record<string, string>;
+  /** Tag whose value on an instance is its exact Opencast base_url (MOSCALER_HOST_URL_TAG). */
+  hostUrlTag: string;
 }
 
 /** Flags as the CLI parsed them (strings, not yet validated). */
@@ -155,6 +162,27 @@ function ec2TagKeys(env: Env): Ec2TagKeys {
   return tags;
 }
 
+/** `{"worker1":"https://w1.example.edu"}`: JSON, because a Name tag may hold spaces, commas and `=`. */
+function hostUrls(source: { name: string; value: string } | undefined): Record<string, string> {
+  if (!source) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(source.value);
+  } catch {
+    throw new ConfigError(source.name, `must be a JSON object of hostname to Opencast URL, e.g. {"worker1":"https://worker1.example.edu"} (got "${source.value.slice(0, 200)}")`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(source.name, 'must be a JSON object of hostname to Opencast URL');
+  }
+  const out: Record<string, string> = {};
+  for (const [hostname, value] of Object.entries(parsed)) {
+    const where = `${source.name}["${hostname.slice(0, 100)}"]`;
+    if (hostname.trim() === '' || typeof value !== 'string') throw new ConfigError(where, 'must map a hostname to an Opencast URL string');
+    out[hostname] = url({ name: where, value })!;
+  }
+  return out;
+}
+
 const flag = (name: string, value: string | undefined) => (value === undefined ? undefined : { name, value });
 
 /**
@@ -180,8 +208,8 @@ export function resolveSettings(flags: SettingsFlags, env: Env, needCredentials 
   const opencastUrl = url(flag('--opencast-url', flags.opencastUrl) ?? pick(env, 'MOSCALER_OPENCAST_URL'));
   const caFile = pick(env, 'MOSCALER_OPENCAST_CA_FILE')?.value.trim();
   const protectTag = pick(env, 'MOSCALER_PROTECT_TAG')?.value ?? `${DEFAULT_PROTECT_TAG.key}=${DEFAULT_PROTECT_TAG.value}`;
-  const [tagKey, tagValue] = protectTag.split('=');
-  if (!tagKey || tagValue === undefined) {
+  const [protectKey, protectValue] = protectTag.split('=');
+  if (!protectKey || protectValue === undefined) {
     throw new ConfigError('MOSCALER_PROTECT_TAG', `must be KEY=VALUE (got "${protectTag}")`);
   }
   const logglyToken = pick(env, 'LOGGLY_TOKEN')?.value;
@@ -217,7 +245,9 @@ export function resolveSettings(flags: SettingsFlags, env: Env, needCredentials 
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
-    protectTag: { key: tagKey, value: tagValue },
+    protectTag: { key: protectKey, value: protectValue },
+    hostUrls: hostUrls(pick(env, 'MOSCALER_HOST_URLS')),
+    hostUrlTag: tagKey(pick(env, 'MOSCALER_HOST_URL_TAG'), DEFAULT_HOST_URL_TAG),
   };
 }
 

@@ -6,6 +6,9 @@
  */
 
 /** Provider status grouped as the original did: only these classes drive decisions. */
+/** How a worker was matched to its Opencast host, strongest first (core/host-match.ts). */
+export type HostMatchKind = 'setting' | 'tag' | 'name' | 'address' | 'short-name';
+
 export type StatusClass = 'online' | 'pending' | 'stopped' | 'other';
 
 export type Role = 'admin' | 'worker' | 'engage' | 'other';
@@ -34,6 +37,9 @@ export interface FleetInstance {
   instanceType?: string;
   privateDns?: string;
   publicDns?: string;
+  /** Addresses the provider knows (OpsWorks PrivateIp/PublicIp, EC2 PrivateIpAddress/PublicIpAddress): Opencast may be registered under one. */
+  privateIp?: string;
+  publicIp?: string;
   /**
    * The role the provider itself records, when it has one: the ec2 provider's role tag.
    * Absent for OpsWorks, whose roles core infers from hostname and layer as the original did.
@@ -52,7 +58,10 @@ export interface FleetInstance {
 
 /** A host registered in Opencast's service registry (`/services/hosts.json`). */
 export interface OpencastHost {
+  /** The node's `org.opencastproject.server.url`, exactly as Opencast has it: the key of maintenance calls and jobs. */
   baseUrl: string;
+  /** What the base_url's host name resolves to on the node itself (2.0+). */
+  address?: string;
   online: boolean;
   active: boolean;
   maintenance: boolean;
@@ -124,8 +133,15 @@ export interface Worker {
   instanceType?: string;
   state: string;
   statusClass: StatusClass;
-  /** `http://` + private DNS: how an instance is matched to an Opencast host. */
+  /**
+   * The exact `base_url` of the Opencast host this worker is (core/host-match.ts), when
+   * Opencast lists one: maintenance calls and job counts use it, never a guessed URL.
+   */
   hostUrl?: string;
+  /** How the host was matched to the instance. */
+  hostMatch?: HostMatchKind;
+  /** Opencast lists the matched host online (registered and not unregistered since). */
+  hostOnline?: boolean;
   hasEc2: boolean;
   launchTime?: string;
   uptimeSeconds: number;
@@ -158,6 +174,8 @@ export interface ClusterView {
   workers: Worker[];
   counts: ClusterCounts;
   opencast: OpencastObservation;
+  /** Opencast hosts no instance could be matched to (their base_urls), when Opencast answered. */
+  hostMatch?: { unclaimed: string[]; ambiguous: string[] };
 }
 
 /** A CloudWatch datapoint (statistic Average), timestamp ISO-8601. */

@@ -78,7 +78,20 @@ export function advance(slot: Omit<WorkerSlot, 'state' | 'reason'> & Partial<Wor
   };
 }
 
-/** How long to wait for the billing window, at least a second and never past Node's timer limit. */
+/** The shortest wait for the billing window: a re-check sooner than this cannot find it much nearer. */
+export const BILLING_WAIT_MIN_SECONDS = 60;
+
+/**
+ * How long a drain waits for the billing window at most before it gives up and
+ * leaves the worker in service: one instance hour and a check (the window comes
+ * within the hour unless the instance restarted meanwhile).
+ */
+export const BILLING_WAIT_LIMIT_SECONDS = 3600 + BILLING_WAIT_MIN_SECONDS;
+
+/**
+ * How long to wait for the billing window: at least a minute (the per-second
+ * window is the 60 s minimum, so at most a minute late), and never past an hour.
+ */
 export function waitForWindow(uptimeSeconds: number, mode: BillingMode, thresholdMinutes: number): number {
-  return Math.min(3600, Math.max(1, secondsUntilBillingWindow(uptimeSeconds, mode, thresholdMinutes)));
+  return Math.min(3600, Math.max(BILLING_WAIT_MIN_SECONDS, secondsUntilBillingWindow(uptimeSeconds, mode, thresholdMinutes)));
 }

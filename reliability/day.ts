@@ -8,7 +8,7 @@
  * `tailMinutes` (default 60), so every day ends with a fault-free stretch in
  * which the cluster must settle.
  */
-import { FAULT_KINDS } from '../sim/model/scenario';
+import { BOOT_FAULTS, FAULT_KINDS } from '../sim/model/scenario';
 import fc from 'fast-check';
 import { parseAutoscaleConfig, type AutoscaleConfig } from '../core/autoscale-config';
 import { parseScenario, type Scenario, type ScenarioInput } from '../sim/model/scenario';
@@ -29,7 +29,12 @@ interface WorkerInit {
   registered: boolean;
   protected: boolean;
   instanceType: 'c5.9xlarge' | 'c5.xlarge';
+  /** How its Opencast `org.opencastproject.server.url` is written (default private-dns, the original's assumption). */
+  baseUrl?: DayBaseUrl;
 }
+
+/** The base_url forms a generated worker may have: every one the scaler must match (localhost is not: it cannot). */
+type DayBaseUrl = 'private-dns' | 'name-port' | 'fqdn' | 'ip-port';
 
 interface Burst {
   atMinute: number;
@@ -108,19 +113,22 @@ const workerArb: fc.Arbitrary<WorkerInit> = fc
     registered: fc.boolean(),
     protected: fc.integer({ min: 0, max: 9 }),
     instanceType: fc.constantFrom<WorkerInit['instanceType']>('c5.9xlarge', 'c5.xlarge'),
+    baseUrl: fc.constantFrom<DayBaseUrl>('private-dns', 'private-dns', 'private-dns', 'name-port', 'fqdn', 'ip-port'),
   })
   .map(({ maintenanceWeight, protected: p, ...w }) => {
     const online = w.state === 'online';
     const registered = online || (w.state === 'stopped' && w.registered);
     return {
       state: w.state,
-      uptimeMinutes: online || w.state === 'booting' ? w.uptimeMinutes : 0,
+      // A boot under way has run minutes, not hours (OpsWorks boots in about five).
+      uptimeMinutes: online ? w.uptimeMinutes : w.state === 'booting' ? w.uptimeMinutes % 5 : 0,
       runningJobs: online ? w.runningJobs : 0,
       // Left in maintenance by a crash (online) or kept across a stop (stopped, registered): one worker in six.
       maintenance: registered && w.maintenance && maintenanceWeight === 0,
       registered: w.state === 'stopped' && w.registered,
       protected: p === 0,
       instanceType: w.instanceType,
+      baseUrl: w.baseUrl,
     };
   });
 
@@ -136,14 +144,22 @@ function faultArb(windowMinutes: number, workers: number): fc.Arbitrary<FaultSpe
       pick: fc.nat({ max: 99 }),
     })
     .map(({ kind, atMinute, forMinutes, pick }) => {
-      const length = Math.max(1, Math.min(kind === 'kill-scaler' ? 12 : forMinutes, windowMinutes - atMinute));
+      // A boot fault only shows when a boot falls in its window: those last up to two hours, so that boots meet them.
+      const wanted = kind === 'kill-scaler' ? Math.min(12, forMinutes) : BOOT_FAULTS.has(kind) ? forMinutes * 4 : forMinutes;
+      const length = Math.max(1, Math.min(wanted, windowMinutes - atMinute));
       const target =
         kind === 'aws-throttle' || kind === 'aws-5xx'
           ? AWS_TARGETS[pick % AWS_TARGETS.length]
           : kind === 'metrics-missing'
             ? METRIC_TARGETS[pick % METRIC_TARGETS.length]
-            : undefined;
-      const worker = kind === 'start-failure' && pick % 2 === 1 ? pick % workers : undefined;
+            : kind === 'insufficient-capacity'
+              ? // EC2 runs out of a type (in a zone): all starts, or one type's (one worker's below).
+                [undefined, 'c5.9xlarge', 'c5.xlarge', undefined][pick % 4]
+              : undefined;
+      const aimed =
+        (kind === 'insufficient-capacity' && pick % 4 === 3) ||
+        ((kind === 'start-failure' || kind === 'setup-failed' || kind === 'connection-lost' || kind === 'never-registers') && pick % 2 === 1);
+      const worker = aimed ? pick % workers : undefined;
       return { kind, atMinute, forMinutes: length, ...(target ? { target } : {}), ...(worker !== undefined ? { worker } : {}) };
     });
 }
@@ -191,7 +207,7 @@ export function dayArbitrary(options: DayArbitraryOptions = {}): fc.Arbitrary<Da
 }
 
 /** The hostname of the day's worker `index` in a name style (an OpsWorks day keeps the styles OpsWorks allows). */
-function hostnameOf(index: number, style: NameStyle = 'plain', provider: DaySpec['provider'] = 'ec2'): string {
+export function hostnameOf(index: number, style: NameStyle = 'plain', provider: DaySpec['provider'] = 'ec2'): string {
   const n = index + 1;
   const chosen = provider === 'opsworks' && !OPSWORKS_NAME_STYLES.includes(style) ? 'hyphen-pairs' : style;
   const own = chosen === 'mixed' ? (provider === 'opsworks' ? OPSWORKS_NAME_STYLES : NAME_STYLES.slice(0, -1))[index % (provider === 'opsworks' ? 2 : 4)]! : chosen;
@@ -228,6 +244,7 @@ export function dayScenario(day: DaySpec, opencast: { user?: string; password?: 
       maintenance: w.maintenance,
       ...(w.registered ? { registered: true } : {}),
       ...(w.protected ? { protected: true } : {}),
+      ...(w.baseUrl && w.baseUrl !== 'private-dns' ? { baseUrl: w.baseUrl } : {}),
     })),
     others: [
       { hostname: 'admin1', layer: 'admin' },
@@ -268,7 +285,9 @@ export function dayConfig(day: DaySpec): AutoscaleConfig {
 
 /** One line for logs and failure reports. */
 export function describeDay(day: DaySpec): string {
-  const states = day.workers.map((w) => `${w.state}${w.maintenance ? '+m' : ''}${w.protected ? '+p' : ''}${w.runningJobs ? `+${w.runningJobs}j` : ''}`).join(',');
+  const states = day.workers
+    .map((w) => `${w.state}${w.maintenance ? '+m' : ''}${w.protected ? '+p' : ''}${w.runningJobs ? `+${w.runningJobs}j` : ''}${w.baseUrl && w.baseUrl !== 'private-dns' ? `@${w.baseUrl}` : ''}`)
+    .join(',');
   const faults = day.faults.map((f) => `${f.kind}@${f.atMinute}+${f.forMinutes}${f.target ? `:${f.target}` : f.worker !== undefined ? `:#${f.worker}` : ''}`).join(' ');
   const kills = day.kills.map((k) => `${k.at}#${k.ordinal}`).join(' ');
   return `${day.provider}/${day.billing} names=${day.names} min=${day.minWorkers} ${day.policy} [${states}] faults: ${faults || '-'} kills: ${kills || '-'}`;

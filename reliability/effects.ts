@@ -14,13 +14,14 @@ export function recordEffects(cluster: SimCluster, onEffect: (effect: EffectReco
     const self = workers.find((w) => w.hostname === hostname);
     return {
       status: self?.status,
+      serving: self?.hostOnline ?? false,
       runningJobs: self?.runningJobs ?? 0,
       otherOnline: workers.filter((w) => w.hostname !== hostname && w.status === 'online').length,
     };
   };
   const hostOf = (match: (i: SimCluster['instances'][number]) => boolean) => cluster.instances.find(match)?.hostname ?? '(unknown)';
   const emit = (op: EffectRecord['op'], hostname: string, facts: ReturnType<typeof before>, changed: boolean) =>
-    onEffect({ seq: ++seq, op, hostname, at: cluster.now(), changed, runningJobs: facts.runningJobs, otherOnline: facts.otherOnline });
+    onEffect({ seq: ++seq, op, hostname, at: cluster.now(), changed, runningJobs: facts.runningJobs, otherOnline: facts.otherOnline, serving: facts.serving });
 
   const wrapStop = (original: (id: string) => void, byId: (id: string) => string) => (id: string) => {
     const hostname = byId(id);
@@ -42,7 +43,7 @@ export function recordEffects(cluster: SimCluster, onEffect: (effect: EffectReco
   cluster.startEc2Instance = wrapStart(proto.startEc2Instance, byEc2);
   cluster.stopEc2Instance = wrapStop(proto.stopEc2Instance, byEc2);
   cluster.setMaintenance = (baseUrl: string, on: boolean) => {
-    const hostname = hostOf((i) => `http://${i.privateDns}` === baseUrl);
+    const hostname = hostOf((i) => i.baseUrl === baseUrl);
     const facts = before(hostname);
     const wasOn = cluster.runData().workers.find((w) => w.hostname === hostname)?.maintenance;
     const found = proto.setMaintenance.call(cluster, baseUrl, on);

@@ -11,13 +11,14 @@ import type { WorkerSnapshot } from '../sim/model/cluster-types';
 
 export const INVARIANTS = {
   'no-interrupted-job': 'no job is interrupted by a scale-down: a worker is stopped only with no running job',
-  'min-workers': 'a scale-down never leaves fewer online workers than the minimum',
+  'min-workers': 'a scale-down never leaves fewer online workers than the minimum (stopping a worker Opencast does not list online removes no capacity)',
   'maintenance-settles': 'after the faults end, no worker stays in maintenance for more than one autoscale cycle unless a drain (or its boot) is acting on it',
   'one-workflow-per-worker': 'no two workflows act on the same worker at once',
   'audited': 'every start, stop and maintenance change appears in the audit history, in the execution acting at that instant, with a reason',
   'typed-errors': 'every failure in a history is a typed error the workflows know (no TypeError, no engine error)',
   'executions-end': 'every boot and drain execution ends',
   'cycles-succeed': 'an autoscale cycle that meets no fault succeeds',
+  'no-unserved-billing': 'no worker instance bills without serving (Opencast listing it online) for longer than the boot timeout plus one cycle, counted from the later of its start and the end of the last fault that kept the scaler from acting; protected workers excepted',
 } as const;
 
 export type InvariantName = keyof typeof INVARIANTS;
@@ -42,6 +43,17 @@ export interface EffectRecord {
   runningJobs: number;
   /** Other workers OpsWorks called online just before the call. */
   otherOnline: number;
+  /** Opencast listed the worker's host online just before the call (absent: taken as serving). */
+  serving?: boolean;
+}
+
+/** A stretch of time an instance billed without Opencast listing it online. */
+export interface UnservedStretch {
+  hostname: string;
+  /** Epoch ms. */
+  from: number;
+  /** Epoch ms; absent while it lasts. */
+  to?: number;
 }
 
 /** A boot or drain execution as the checker needs it. */
@@ -69,6 +81,8 @@ const KNOWN_ERRORS: ReadonlySet<string> = new Set([
   'StoppedWhileBooting',
   'BootFailed',
   'StopNotConfirmed',
+  'InsufficientCapacityError',
+  'InsufficientCapacity',
   'DrainAbandoned',
   'DrainFailed',
 ]);
@@ -78,6 +92,12 @@ export interface CheckerOptions {
   everyMs: number;
   /** When the last fault or kill ended (epoch ms); may grow while the day runs. */
   faultsEnd: () => number;
+  /** Boot timeout for `no-unserved-billing` (default 30 min, boot-worker's default). */
+  bootTimeoutMs?: number;
+  /** Windows [from, until) in which the scaler could not act (its faults and kills; not the boot faults). */
+  blockedWindows?: () => readonly { from: number; until: number }[];
+  /** Workers never stopped by the scaler (protected). */
+  exempt?: ReadonlySet<string>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -87,6 +107,8 @@ export class InvariantChecker {
   private readonly cycleStarts: number[] = [];
   private lastInterruptions = 0;
   private readonly seen = new Set<string>();
+  /** Unserved stretches already reported (hostname@from): one report per stretch. */
+  private readonly unservedReported = new Set<string>();
 
   constructor(private readonly options: CheckerOptions) {}
 
@@ -109,7 +131,7 @@ export class InvariantChecker {
     if (effect.runningJobs > 0) {
       this.report('no-interrupted-job', effect.at, `${effect.hostname} stopped with ${effect.runningJobs} running job(s)`);
     }
-    if (effect.otherOnline < this.options.minWorkers) {
+    if (effect.serving !== false && effect.otherOnline < this.options.minWorkers) {
       this.report('min-workers', effect.at, `${effect.hostname} stopped leaving ${effect.otherOnline} online worker(s), minimum ${this.options.minWorkers}`);
     }
   }
@@ -140,6 +162,26 @@ export class InvariantChecker {
       const deadline = this.settleDeadline(since);
       if (deadline !== undefined && at >= deadline) {
         this.report('maintenance-settles', at, `${w.hostname} in maintenance with nothing acting on it since ${iso(since)} (a cycle ran at ${iso(deadline - this.options.everyMs)})`);
+      }
+    }
+  }
+
+  /**
+   * Unserved billing, after each cycle (stretches still going) and at the end (every stretch, exactly):
+   * from the later of its start and the end of the last window that blocked the scaler before it ended.
+   */
+  checkUnserved(at: number, stretches: readonly UnservedStretch[], horizon = Number.POSITIVE_INFINITY): void {
+    const bound = (this.options.bootTimeoutMs ?? 30 * 60_000) + this.options.everyMs;
+    for (const s of stretches) {
+      if (this.options.exempt?.has(s.hostname)) continue;
+      // Past the horizon no cycle runs (the day is over): only the time up to it counts.
+      const to = Math.min(s.to ?? at, horizon);
+      const blocked = (this.options.blockedWindows?.() ?? []).filter((w) => w.from < to);
+      const since = Math.max(s.from, ...blocked.map((w) => w.until));
+      const key = `${s.hostname}@${s.from}`;
+      if (to - since > bound && !this.unservedReported.has(key)) {
+        this.unservedReported.add(key);
+        this.report('no-unserved-billing', to, `${s.hostname} billed without serving from ${iso(s.from)} to ${s.to === undefined ? 'now' : iso(s.to)} (${Math.round((to - since) / 1000)} s past the last block, bound ${bound / 1000} s)`);
       }
     }
   }

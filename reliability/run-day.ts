@@ -20,10 +20,12 @@ import { createAwsRouter } from '../sim/aws/router';
 import { fromFakeTimers, type VirtualClock } from '../sim/model/clock';
 import type { SimCluster } from '../sim/model/cluster';
 import { createSimCluster, faultWindows } from '../sim/model/create';
+import { BOOT_FAULTS } from '../sim/model/scenario';
+import { BOOT_TIMEOUT_MINUTES } from '../core/serving';
 import { createOpencastRouter } from '../sim/opencast/router';
 import { createSdkRequestHandler } from '../sim/wire/sdk-request-handler';
 import { RouterDispatcher } from '../sim/wire/undici-dispatcher';
-import { dayConfig, dayScenario, DAY_FAULT_KINDS, type DayFaultKind, type DaySpec } from './day';
+import { dayConfig, dayScenario, DAY_FAULT_KINDS, hostnameOf, type DayFaultKind, type DaySpec } from './day';
 import { recordEffects } from './effects';
 import { InvariantChecker, type EffectRecord, type ExecutionFacts, type Violation } from './invariants';
 
@@ -110,7 +112,17 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
   const cluster = createSimCluster(scenario, clock);
   const runtime = runtimeFor(cluster, settings, clock, credentials);
   const killTimes: number[] = [];
-  const checker = new InvariantChecker({ minWorkers: day.minWorkers, everyMs: every, faultsEnd: () => Math.max(windowsEnd, ...killTimes) });
+  // What keeps the scaler from acting: its own faults and kills, not the boot faults (their effect is what it must clean up).
+  const blocking = windows.filter((w) => !BOOT_FAULTS.has(w.kind) && w.kind !== 'metrics-missing');
+  const checker = new InvariantChecker({
+    minWorkers: day.minWorkers,
+    everyMs: every,
+    faultsEnd: () => Math.max(windowsEnd, ...killTimes),
+    bootTimeoutMs: BOOT_TIMEOUT_MINUTES * 60_000,
+    // The scaler starts with the day: what an instance billed before is not its doing.
+    blockedWindows: () => [{ from: start, until: start }, ...blocking, ...killTimes.map((k) => ({ from: k, until: k }))],
+    exempt: new Set(day.workers.flatMap((w, i) => (w.protected ? [hostnameOf(i, day.names, day.provider)] : []))),
+  });
   const effects: EffectRecord[] = [];
   const stepKills = new Set(day.kills.filter((k) => k.at === 'step').map((k) => k.ordinal));
   const effectKills = new Set(day.kills.filter((k) => k.at === 'effect').map((k) => k.ordinal));
@@ -196,6 +208,7 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
         running: executions.filter((e) => e.status === 'RUNNING'),
         lastEnded,
       });
+      checker.checkUnserved(t + every, cluster.unservedStretches().filter((u) => u.to === undefined));
     }
     await vt.run({ until: () => running.activeCount === 0, deadline: end + (options.settleMs ?? 4 * 3_600_000) });
 
@@ -212,6 +225,8 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
       });
     const data = cluster.runData();
     checker.finish({ at: vt.clock.now, effects, executions: workerExecutions(), history, cycles: cycleFacts });
+    // Every stretch, exactly; after the last cycle's minute no cycle runs, so time past it does not count.
+    checker.checkUnserved(vt.clock.now, cluster.unservedStretches(), end);
 
     const executions: Record<string, Record<string, number>> = {};
     for (const r of records) {

@@ -29,7 +29,7 @@ export interface ObserveDeps {
   /** Builds the Opencast client for the admin node's URL. */
   opencastAt: (baseUrl: string) => OpencastPort;
   now: () => Date;
-  settings: Pick<Settings, 'cluster' | 'opencast' | 'protectedWorkers' | 'protectTag'>;
+  settings: Pick<Settings, 'cluster' | 'opencast' | 'protectedWorkers' | 'protectTag'> & Partial<Pick<Settings, 'hostUrls' | 'hostUrlTag'>>;
 }
 
 export interface Observation {
@@ -75,6 +75,10 @@ export async function observeCluster(deps: ObserveDeps): Promise<Observation> {
     now: deps.now(),
     protectedHostnames: deps.settings.protectedWorkers,
     protectTag: deps.settings.protectTag,
+    hostMatch: {
+      ...(deps.settings.hostUrls ? { hostUrls: deps.settings.hostUrls } : {}),
+      ...(deps.settings.hostUrlTag ? { hostUrlTag: deps.settings.hostUrlTag } : {}),
+    },
   });
   return { view, ...(opencast ? { opencast } : {}), ...(jobs ? { jobs } : {}) };
 }

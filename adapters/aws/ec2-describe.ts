@@ -41,6 +41,8 @@ function checkInstance(read: AnswerReader, value: unknown, field: string): Insta
   read.optionalText(i.InstanceType, field, 'instanceType');
   read.optionalText(i.PrivateDnsName, field, 'privateDnsName');
   read.optionalText(i.PublicDnsName, field, 'dnsName');
+  read.optionalText(i.PrivateIpAddress, field, 'privateIpAddress');
+  read.optionalText(i.PublicIpAddress, field, 'ipAddress');
   read.optionalDate(i.LaunchTime, field, 'launchTime');
   if (i.State !== undefined) read.optionalText(read.record(i.State, field, 'instanceState').Name, field, 'instanceState.name');
   read.optionalList(i.Tags, field, 'tagSet').forEach((tag, t) => {

@@ -121,6 +121,8 @@ export class Ec2Fleet implements FleetPort {
     const layerName = role !== undefined ? this.roleLayers[role] : undefined;
     const privateDns = nonEmpty(i.PrivateDnsName);
     const publicDns = nonEmpty(i.PublicDnsName);
+    const privateIp = nonEmpty(i.PrivateIpAddress);
+    const publicIp = nonEmpty(i.PublicIpAddress);
     const stateName = i.State?.Name ?? 'unknown';
     return {
       id: i.InstanceId,
@@ -130,6 +132,8 @@ export class Ec2Fleet implements FleetPort {
       ...(i.InstanceType ? { instanceType: i.InstanceType } : {}),
       ...(privateDns ? { privateDns } : {}),
       ...(publicDns ? { publicDns } : {}),
+      ...(privateIp ? { privateIp } : {}),
+      ...(publicIp ? { publicIp } : {}),
       role: role !== undefined && ROLES.has(role) ? (role as Role) : 'other',
       layerNames: layerName ? [layerName] : [],
       layerIds: layerName && role ? [role] : [],

@@ -7,6 +7,7 @@
 import {
   ConfigError,
   DependencyError,
+  InsufficientCapacityError,
   MoScalerError,
   ScalingError,
   ThrottledError,
@@ -94,6 +95,10 @@ export function mapAwsError(error: unknown, context: AwsCallContext): MoScalerEr
   }
   if (CREDENTIALS_REFUSED.has(code)) {
     return new DependencyError(context.system, `${what} refused the credentials (${code}): ${detail}`, options);
+  }
+  if (context.mutating && code === 'InsufficientInstanceCapacity') {
+    // A server error (HTTP 500) the SDK would retry; the type has no capacity now, so another worker is the way on.
+    return new InsufficientCapacityError(`${context.system}: ${what} refused (${code}): ${detail}`, options);
   }
   if (context.mutating && REFUSALS.has(code)) {
     return new ScalingError(`${context.system}: ${what} refused (${code}): ${detail}`, options);

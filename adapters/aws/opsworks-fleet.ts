@@ -126,7 +126,7 @@ export class OpsWorksFleet implements FleetPort {
   }
 }
 
-const INSTANCE_TEXT_FIELDS = ['InstanceId', 'Hostname', 'Status', 'Ec2InstanceId', 'InstanceType', 'PrivateDns', 'PublicDns', 'AutoScalingType'] as const;
+const INSTANCE_TEXT_FIELDS = ['InstanceId', 'Hostname', 'Status', 'Ec2InstanceId', 'InstanceType', 'PrivateDns', 'PublicDns', 'PrivateIp', 'PublicIp', 'AutoScalingType'] as const;
 
 /** The fields read below, type-checked: the SDK passes whatever the answer held. */
 function checkInstance(read: AnswerReader, value: unknown, field: string): OpsworksInstance {
@@ -147,6 +147,9 @@ function toFleetInstance(
   // OpsWorks' own DNS names and type first, as the original matched on them; EC2 fills the gaps.
   const privateDns = nonEmpty(i.PrivateDns) ?? nonEmpty(ec2?.PrivateDnsName);
   const publicDns = nonEmpty(i.PublicDns) ?? nonEmpty(ec2?.PublicDnsName);
+  // Addresses too: Opencast may be registered under one (core/host-match.ts).
+  const privateIp = nonEmpty(i.PrivateIp) ?? nonEmpty(ec2?.PrivateIpAddress);
+  const publicIp = nonEmpty(i.PublicIp) ?? nonEmpty(ec2?.PublicIpAddress);
   const instanceType = i.InstanceType ?? ec2?.InstanceType;
   // Optional fields are assigned in place (not spread): this runs for every instance of every observation.
   const out = { id: i.InstanceId, hostname: i.Hostname ?? '', status: i.Status ?? 'unknown' } as FleetInstance;
@@ -154,6 +157,8 @@ function toFleetInstance(
   if (instanceType) out.instanceType = instanceType;
   if (privateDns) out.privateDns = privateDns;
   if (publicDns) out.publicDns = publicDns;
+  if (privateIp) out.privateIp = privateIp;
+  if (publicIp) out.publicIp = publicIp;
   out.layerNames = layerIds.flatMap((id) => {
     const name = layerNames.get(id);
     return name ? [name] : [];

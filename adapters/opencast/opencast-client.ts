@@ -271,6 +271,8 @@ function toHost(item: unknown, field: string): OpencastHost {
   const maxLoad = asOptionalNumber(host.max_load, field, 'max_load') ?? asOptionalNumber(host.max_jobs, field, 'max_jobs');
   const cores = asOptionalNumber(host.cores, field, 'cores');
   const nodeName = asOptionalText(host.node_name, field, 'node_name');
+  // What the base_url's host resolves to on the node (2.0+): how a host is matched when its URL names no instance.
+  const address = asOptionalText(host.address, field, 'address');
   return {
     baseUrl: asText(host.base_url, field, 'base_url'),
     online: asBoolean(host.online, field, 'online'),
@@ -279,6 +281,7 @@ function toHost(item: unknown, field: string): OpencastHost {
     ...(maxLoad !== undefined ? { maxLoad } : {}),
     ...(cores !== undefined ? { cores } : {}),
     ...(nodeName !== undefined ? { nodeName } : {}),
+    ...(address !== undefined && address !== '' ? { address } : {}),
   };
 }
 

@@ -8,7 +8,10 @@
  */
 import type { FleetPort, ListInstancesOptions, MetricAnswer, MetricQuery, MetricsPort, OpencastPort } from '../../core/ports';
 import type { ClusterRef, FleetInstance, Layer, OpencastHost, OpencastJob, Role, ScheduledEvent } from '../../core/types';
+import { privateIpOf } from '../../sim/aws/ec2';
+import { addressOf } from '../../sim/opencast/endpoints';
 import { indexedEvents, javaIso, statusOf } from '../../sim/opencast/external-events';
+import { atLeast, parseVersion } from '../../sim/opencast/version';
 import type { SimCluster } from '../../sim/model/cluster';
 import type { SimInstance, SimJob } from '../../sim/model/types';
 
@@ -80,6 +83,8 @@ function opsworksInstance(i: SimInstance, layerNames: ReadonlyMap<string, string
   out.instanceType = i.instanceType;
   out.privateDns = i.privateDns;
   if (i.publicDns) out.publicDns = i.publicDns;
+  if (i.privateIp) out.privateIp = i.privateIp;
+  if (i.publicIp) out.publicIp = i.publicIp;
   out.layerNames = i.layerIds.flatMap((id) => {
     const name = layerNames.get(id);
     return name ? [name] : [];
@@ -114,8 +119,11 @@ function ec2Fleet(cluster: SimCluster): FleetPort {
           layerIds: layerName && role ? [role] : [],
           tags: { ...i.tags },
         };
-        // EC2 answers an empty dnsName while the instance is not running.
+        const privateIp = i.privateIp ?? privateIpOf(i.privateDns);
+        if (privateIp) out.privateIp = privateIp;
+        // EC2 answers an empty dnsName and no ipAddress while the instance is not running.
         if (i.ec2State === 'running' && i.publicDns) out.publicDns = i.publicDns;
+        if (i.ec2State === 'running' && i.publicIp) out.publicIp = i.publicIp;
         if (i.launchTime !== undefined) out.launchTime = new Date(i.launchTime).toISOString();
         return out;
       }),
@@ -147,6 +155,8 @@ function opencastPort(cluster: SimCluster): OpencastPort {
         .filter((h) => h.active)
         .map((h): OpencastHost => {
           const host: OpencastHost = { baseUrl: h.baseUrl, online: h.online, active: h.active, maintenance: h.maintenance, maxLoad: h.maxLoad, cores: h.cores };
+          // hosts.json has `address` from 2.0 (sim/opencast/endpoints.ts).
+          if (atLeast(parseVersion(cluster.opencast.version), 2)) host.address = h.address ?? addressOf(h.baseUrl);
           if (h.nodeName) host.nodeName = h.nodeName;
           return host;
         }),

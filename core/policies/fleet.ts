@@ -7,7 +7,7 @@
 import { activeWorkers } from '../cluster';
 import type { Decision, ReasonCode, WorkerVerdict } from '../decision';
 import { isBacklog } from '../jobs';
-import { rankForStart } from '../ranking';
+import { failedStartsOf, failedStartsReason, rankForStart, startDetail } from '../ranking';
 import type { Worker } from '../types';
 import type { PolicyInput } from './types';
 
@@ -93,13 +93,19 @@ const verdict = (w: Worker, chosen: boolean, reason: ReasonCode, detail: string)
 export function startWorkers(input: PolicyInput, n: number, why: string): Decision {
   const booting = new Set(input.booting ?? []);
   const stopped = input.view.workers.filter((w) => w.statusClass === 'stopped' && !booting.has(w.hostname));
-  const ranked = rankForStart(stopped);
-  const chosen = ranked.slice(0, n).map((w, i) => verdict(w, true, 'Chosen', `start #${i + 1}: ${why}`));
+  const failed = failedStartsOf(input.view.workers, input.failedBoots);
+  const ranked = rankForStart(stopped, failed);
+  const chosen = ranked.slice(0, n).map((w, i) => {
+    const avoided = failed.hostnames.has(w.hostname) || (w.instanceType !== undefined && failed.instanceTypes.has(w.instanceType));
+    return verdict(w, true, 'Chosen', `start #${i + 1}: ${why}${avoided ? ` (${startDetail(w, failed)})` : ''}`);
+  });
   const rejected = [
     ...ranked.slice(n).map((w) => verdict(w, false, 'NotNeeded', 'enough workers chosen before it')),
     ...input.view.workers.filter((w) => w.statusClass !== 'stopped' || booting.has(w.hostname)).map((w) => notStopped(w, booting)),
   ];
   const reasons = [`start ${n} worker(s): ${why}`];
+  const failedReason = failedStartsReason(failed);
+  if (failedReason) reasons.push(failedReason);
   if (chosen.length < n) reasons.push(`only ${chosen.length} stopped worker(s) left to start`);
   const action = chosen.length ? { action: 'start' as const } : { action: 'none' as const, outcome: 'NoStoppedWorker' as const };
   return { command: 'auto', ...action, requested: n, chosen, rejected, warnings: [], reasons };

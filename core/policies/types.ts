@@ -24,6 +24,8 @@ export interface PolicyInput {
   scaleDown: AutoscaleInput['scaleDown'];
   /** Workers a boot execution is under way for. */
   booting?: readonly string[];
+  /** Workers whose boot failed lately: started last, their instance types after the others. */
+  failedBoots?: readonly string[];
   /** Start of the newest boot execution (ISO): cool-downs count from it. */
   lastBootAt?: string;
   /** What this policy returned as `memory` last cycle; absent after a cold start. */

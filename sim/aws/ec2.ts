@@ -248,6 +248,8 @@ interface ReservationView extends FragmentView {
   ec2State: Ec2State;
   privateDns: string;
   publicDns: string | undefined;
+  privateIp: string | undefined;
+  publicIp: string | undefined;
   instanceType: string;
   launchTime: number | undefined;
   /** key1, value1, key2, value2, ... in the tags' own order. */
@@ -261,6 +263,8 @@ function reservationView(state: SimClusterState, i: SimInstance): ReservationVie
     ec2State: i.ec2State,
     privateDns: i.privateDns,
     publicDns: i.publicDns,
+    privateIp: i.privateIp ?? privateIpOf(i.privateDns),
+    publicIp: i.publicIp,
     instanceType: i.instanceType,
     launchTime: i.launchTime,
     tags: flatTags(i.tags),
@@ -294,7 +298,9 @@ function reservationXml(i: ReservationView): string {
         (i.launchTime !== undefined ? text('launchTime', new Date(i.launchTime).toISOString()) : '') +
         el('placement', text('availabilityZone', `${i.region}a`) + TENANCY) +
         MONITORING +
-        text('privateIpAddress', privateIpOf(i.privateDns)) +
+        text('privateIpAddress', i.privateIp) +
+        // A public IPv4 address only while running, like the public DNS name.
+        (running && i.publicIp ? text('ipAddress', i.publicIp) : '') +
         ARCH_AND_ROOT +
         items('tagSet', tagItems(i.tags)),
     ])
@@ -311,7 +317,7 @@ function tagItems(flat: readonly string[]): string[] {
 const privateIps = new Map<string, string | undefined>();
 
 /** `ip-10-0-1-23.ec2.internal` → `10.0.1.23`, as EC2's default hostnames encode it. */
-function privateIpOf(dns: string): string | undefined {
+export function privateIpOf(dns: string): string | undefined {
   if (privateIps.has(dns)) return privateIps.get(dns);
   const match = /^ip-(\d+)-(\d+)-(\d+)-(\d+)\./.exec(dns);
   const ip = match ? match.slice(1, 5).join('.') : undefined;

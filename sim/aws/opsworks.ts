@@ -117,8 +117,10 @@ interface InstanceView extends FragmentView {
   status: string;
   instanceType: string;
   privateDns: string;
+  privateIp: string | undefined;
   ec2Id: string | undefined;
   publicDns: string | undefined;
+  publicIp: string | undefined;
   autoScalingType: string | undefined;
 }
 
@@ -133,8 +135,10 @@ function instanceView(state: SimClusterState, i: SimInstance): InstanceView {
     status: i.status,
     instanceType: i.instanceType,
     privateDns: i.privateDns,
+    privateIp: i.privateIp,
     ec2Id: i.ec2Id,
     publicDns: i.publicDns,
+    publicIp: i.publicIp,
     autoScalingType: i.autoScalingType,
   };
 }
@@ -156,7 +160,9 @@ function instanceJson(i: InstanceView): JsonObject {
     PrivateDns: i.privateDns,
   };
   if (i.ec2Id) json.Ec2InstanceId = i.ec2Id;
+  if (i.privateIp) json.PrivateIp = i.privateIp;
   if (i.publicDns) json.PublicDns = i.publicDns;
+  if (i.publicIp) json.PublicIp = i.publicIp;
   if (i.autoScalingType) json.AutoScalingType = i.autoScalingType;
   return json;
 }

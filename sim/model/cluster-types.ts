@@ -12,6 +12,43 @@ import type { SimRecording, WorkloadCounters } from './workload';
 export type InstanceRole = 'worker' | 'admin' | 'engage' | 'monitoring';
 
 /**
+ * How a node's `org.opencastproject.server.url` is written, as real installs
+ * do (docs/host-matching.md): `private-dns` http://<private DNS> (what DCE's
+ * recipes and the original assumed), `name-port` http://<hostname>:8080,
+ * `fqdn` https://<hostname>.example.edu, `ip-port` http://<private IP>:8080, and
+ * `localhost` http://localhost:8080 (Opencast's default when the key is unset:
+ * UrlSupport.DEFAULT_BASE_URL). Anything else is a literal URL.
+ */
+export const BASE_URL_FORMS = ['private-dns', 'name-port', 'fqdn', 'ip-port', 'localhost'] as const;
+export type BaseUrlForm = (typeof BASE_URL_FORMS)[number];
+
+/** The domain `fqdn` base URLs use. */
+const SIM_DOMAIN = 'example.edu';
+
+/** A hostname as a DNS label: lower case, anything but letters, digits and hyphens becomes a hyphen. */
+function dnsLabelOf(hostname: string): string {
+  return hostname.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'host';
+}
+
+/** The base_url a form gives for one instance. */
+export function baseUrlFor(form: BaseUrlForm | string, inst: { hostname: string; privateDns: string; privateIp?: string }): string {
+  switch (form) {
+    case 'private-dns':
+      return `http://${inst.privateDns}`;
+    case 'name-port':
+      return `http://${dnsLabelOf(inst.hostname)}:8080`;
+    case 'fqdn':
+      return `https://${dnsLabelOf(inst.hostname)}.${SIM_DOMAIN}`;
+    case 'ip-port':
+      return `http://${inst.privateIp ?? inst.privateDns}:8080`;
+    case 'localhost':
+      return 'http://localhost:8080';
+    default:
+      return form.replace(/\/+$/, '');
+  }
+}
+
+/**
  * How long each step takes. Defaults (ASSUMPTIONS from anchors §2 and §6):
  * StartInstance → online in 4 min 15 s, Opencast registered 90 s later; stop
  * runs the shutdown recipes for 30 s, then EC2 takes 30 s to stop.
@@ -105,6 +142,10 @@ export interface AddInstanceSpec {
   autoScalingType?: 'load' | 'timer';
   /** EC2 tags besides the ones OpsWorks sets (e.g. the ec2 provider's cluster and role tags). */
   tags?: Readonly<Record<string, string>>;
+  /** Its Opencast `org.opencastproject.server.url`: a form or a literal URL (default `private-dns`). */
+  baseUrl?: BaseUrlForm | string;
+  /** Tag the instance with this key = its base_url (the scaler's explicit match for unusual setups). */
+  baseUrlTag?: string;
 }
 
 export interface TimelineSample {
@@ -147,6 +188,8 @@ export interface WorkerSnapshot {
   maintenanceSince?: number;
   /** Since when Opencast has listed the host online (epoch ms), when it does. */
   hostOnlineSince?: number;
+  /** Since when its instance has billed without Opencast listing its host online (epoch ms), while it does. */
+  unservedSince?: number;
   runningJobs: number;
 }
 

@@ -9,6 +9,7 @@ import { BillingLedger } from './billing';
 import { EventScheduler, type VirtualClock } from './clock';
 import {
   DEFAULT_PUBLISHERS,
+  baseUrlFor,
   DEFAULT_TIMINGS,
   type MetricPublishers,
   type AddInstanceSpec,
@@ -54,6 +55,10 @@ interface InstanceRecord extends WorkHost {
   host?: SimHost;
   maintenanceSince?: number;
   hostOnlineSince?: number;
+  /** This run's Opencast never registers (a boot fault hit it); cleared by the next start. */
+  noOpencast?: boolean;
+  /** Since when the instance has billed without Opencast listing it online (epoch ms), while it does. */
+  unservedSince?: number;
 }
 
 const ROLE_LAYERS: Record<InstanceRole, { name: string; shortname: string }> = {
@@ -87,6 +92,8 @@ export class SimCluster implements SimClusterState {
   private readonly byAlias = new Map<string, InstanceRecord>();
   private readonly metrics = new MetricStore();
   private readonly samples: TimelineSample[] = [];
+  /** Finished stretches of a worker billing without serving. */
+  private readonly unserved: { hostname: string; from: number; to: number }[] = [];
   private readonly workload: Workload;
   private readonly lifecycle = { starts: 0, stops: 0, startFailures: 0 };
   private readonly publishers: Readonly<MetricPublishers>;
@@ -175,7 +182,9 @@ export class SimCluster implements SimClusterState {
     r.gen++;
     this.lifecycle.starts++;
     r.inst.status = 'requested';
-    const failing = this.faultFor('start-failure', r);
+    r.noOpencast = false;
+    // OpsWorks accepts the start and asks EC2 for the instance; no capacity (or any launch failure) ends in start_failed.
+    const failing = this.faultFor('start-failure', r) || this.faultFor('insufficient-capacity', r);
     this.after(r, this.timings.requestedMs, () => {
       if (failing) {
         r.inst.status = 'start_failed';
@@ -212,7 +221,16 @@ export class SimCluster implements SimClusterState {
 
   // ---- EC2 semantics (for the ec2 provider) ----------------------------
 
-  /** EC2 StartInstances: a no-op when running; `IncorrectInstanceState` while stopping; `start-failure` is InsufficientInstanceCapacity. */
+  /**
+   * EC2 StartInstances: a no-op when running; `IncorrectInstanceState` while stopping.
+   * `insufficient-capacity` refuses the call with InsufficientInstanceCapacity, a server
+   * error (HTTP 500) of the EC2 API
+   * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html; the
+   * message as CloudTrail records it for StartInstances in cloud-custodian/cloud-custodian#5235,
+   * the 500 in nib-health-funds/hammertime#29). `start-failure` accepts the start, and the
+   * instance goes from pending back to stopped (StateReason `Client.InternalError`,
+   * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StateReason.html).
+   */
   startEc2Instance(ec2Id: string): void {
     this.sync();
     const r = this.ec2Record(ec2Id);
@@ -221,17 +239,38 @@ export class SimCluster implements SimClusterState {
     if (state !== 'stopped') {
       throw new SimAwsError('IncorrectInstanceState', `The instance '${ec2Id}' is not in a state from which it can be started.`);
     }
-    if (this.faultFor('start-failure', r)) {
+    if (this.faultFor('insufficient-capacity', r)) {
       this.lifecycle.startFailures++;
-      throw new SimAwsError('InsufficientInstanceCapacity', `Insufficient capacity for ${r.inst.instanceType}.`, 500);
+      const type = r.inst.instanceType;
+      const region = this.stack.region;
+      throw new SimAwsError(
+        'InsufficientInstanceCapacity',
+        `We currently do not have sufficient ${type} capacity in the Availability Zone you requested (${region}a). Our system will be working on provisioning additional capacity. You can currently get ${type} capacity by not specifying an Availability Zone in your request or choosing ${region}b, ${region}c.`,
+        500,
+      );
     }
     r.gen++;
     this.lifecycle.starts++;
     r.inst.status = 'pending';
+    r.noOpencast = false;
+    if (this.faultFor('start-failure', r)) {
+      r.inst.ec2State = 'pending';
+      r.inst.launchTime = this.sched.time;
+      this.after(r, this.timings.ec2PendingMs, () => {
+        r.inst.ec2State = 'stopped';
+        r.inst.status = 'stopped';
+        this.lifecycle.startFailures++;
+      });
+      return;
+    }
     this.ec2Launch(r);
     // No OpsWorks setup run: the OS boots and Opencast starts as a service.
     this.after(r, this.timings.ec2PendingMs, () => (r.inst.status = 'booting'));
-    this.after(r, this.timings.ec2PendingMs + this.timings.bootingMs, () => this.enterOnline(r));
+    this.after(r, this.timings.ec2PendingMs + this.timings.bootingMs, () => {
+      // Without OpsWorks the instance runs whatever failed inside it: its Opencast just never starts.
+      if (this.faultFor('setup-failed', r) || this.faultFor('connection-lost', r)) r.noOpencast = true;
+      this.enterOnline(r);
+    });
   }
 
   /** EC2 StopInstances: the OS shuts Opencast down gracefully, the instance stops; idempotent when stopped. */
@@ -268,6 +307,8 @@ export class SimCluster implements SimClusterState {
     const n = this.records.length;
     const layer = this.layerFor(spec.role);
     const status = spec.status ?? 'stopped';
+    const [third, fourth] = [Math.floor(n / 200), 10 + (n % 200)];
+    const publicFacing = spec.role === 'admin' || spec.role === 'engage';
     const inst: SimInstance = {
       opsworksId: uuid(this.rng),
       hostname: spec.hostname,
@@ -275,10 +316,9 @@ export class SimCluster implements SimClusterState {
       instanceType: spec.instanceType,
       status,
       ec2State: 'stopped',
-      privateDns: `ip-10-0-${Math.floor(n / 200)}-${10 + (n % 200)}.ec2.internal`,
-      ...(spec.role === 'admin' || spec.role === 'engage'
-        ? { publicDns: `ec2-54-210-${Math.floor(n / 200)}-${10 + (n % 200)}.compute-1.amazonaws.com` }
-        : {}),
+      privateDns: `ip-10-0-${third}-${fourth}.ec2.internal`,
+      privateIp: `10.0.${third}.${fourth}`,
+      ...(publicFacing ? { publicDns: `ec2-54-210-${third}-${fourth}.compute-1.amazonaws.com`, publicIp: `54.210.${third}.${fourth}` } : {}),
       ...(spec.autoScalingType ? { autoScalingType: spec.autoScalingType } : {}),
       tags: {
         Name: spec.hostname,
@@ -288,21 +328,24 @@ export class SimCluster implements SimClusterState {
         ...spec.tags,
       },
     };
+    inst.baseUrl = baseUrlFor(spec.baseUrl ?? 'private-dns', inst);
+    if (spec.baseUrlTag) inst.tags[spec.baseUrlTag] = inst.baseUrl;
     const cores = vcpuOf(spec.instanceType);
     const r: InstanceRecord = {
       inst,
       role: spec.role,
       cores,
       maxLoad: spec.maxLoad ?? cores,
-      baseUrl: `http://${inst.privateDns}`,
+      baseUrl: inst.baseUrl,
       load: 0,
       running: new Set<ModelJob>(),
       gen: 0,
     };
     this.records.push(r);
     this.byOpsworks.set(inst.opsworksId, r);
-    this.byUrl.set(r.baseUrl, r);
-    for (const alias of [inst.hostname, inst.opsworksId, inst.privateDns, r.baseUrl]) this.byAlias.set(alias, r);
+    // Opencast keys hosts by base_url: a second node with the same URL would be the same host (refused by the scenario).
+    if (!this.byUrl.has(r.baseUrl)) this.byUrl.set(r.baseUrl, r);
+    for (const alias of [inst.hostname, inst.opsworksId, inst.privateDns, r.baseUrl]) if (!this.byAlias.has(alias)) this.byAlias.set(alias, r);
     this.placeAtStart(r, spec);
     return inst;
   }
@@ -369,6 +412,13 @@ export class SimCluster implements SimClusterState {
     return this.metrics.all().map((s) => this.metrics.get(s.namespace, s.metric, s.dimension, this.sched.time)!);
   }
 
+  /** Every stretch of a worker billing without Opencast listing it online: finished ones, then those still going (no `to`). */
+  unservedStretches(): { hostname: string; from: number; to?: number }[] {
+    this.sync();
+    const going = this.records.filter((r) => r.role === 'worker' && r.unservedSince !== undefined).map((r) => ({ hostname: r.inst.hostname, from: r.unservedSince! }));
+    return [...this.unserved, ...going];
+  }
+
   /** The plain data stats.ts summarises. */
   runData(): SimRunData {
     this.sync();
@@ -391,6 +441,7 @@ export class SimCluster implements SimClusterState {
           maintenance: r.host?.maintenance ?? false,
           ...(r.maintenanceSince !== undefined ? { maintenanceSince: r.maintenanceSince } : {}),
           ...(r.host?.online && r.hostOnlineSince !== undefined ? { hostOnlineSince: r.hostOnlineSince } : {}),
+          ...(r.unservedSince !== undefined && r.role !== 'monitoring' ? { unservedSince: r.unservedSince } : {}),
           runningJobs: r.running.size,
         })),
       billingRuns: this.billing.runs(),
@@ -413,19 +464,35 @@ export class SimCluster implements SimClusterState {
     this.after(r, this.timings.pendingMs, () => this.enterBooting(r));
   }
 
+  /**
+   * OpsWorks statuses during a boot (the status words of https://docs.aws.amazon.com/opsworks/latest/APIReference/API_InstancesCount.html):
+   * the agent must connect before setup runs; `connection-lost` leaves the instance in
+   * `connection_lost`, `setup-failed` in `setup_failed`, its EC2 instance running (billed) either way.
+   */
   private enterBooting(r: InstanceRecord): void {
     r.inst.status = 'booting';
-    this.after(r, this.timings.bootingMs, () => this.enterSetup(r));
+    this.after(r, this.timings.bootingMs, () => {
+      if (this.faultFor('connection-lost', r)) r.inst.status = 'connection_lost';
+      else this.enterSetup(r);
+    });
   }
 
   private enterSetup(r: InstanceRecord): void {
     r.inst.status = 'running_setup';
-    this.after(r, this.timings.setupMs, () => this.enterOnline(r));
+    this.after(r, this.timings.setupMs, () => {
+      if (this.faultFor('setup-failed', r)) r.inst.status = 'setup_failed';
+      else this.enterOnline(r);
+    });
   }
 
   private enterOnline(r: InstanceRecord): void {
     r.inst.status = 'online';
-    if (r.role !== 'monitoring') this.after(r, this.timings.registerMs, () => this.register(r));
+    if (r.role === 'monitoring') return;
+    this.after(r, this.timings.registerMs, () => {
+      // `never-registers`: the instance runs, its Opencast does not come up (this run).
+      if (r.noOpencast || this.faultFor('never-registers', r)) r.noOpencast = true;
+      else this.register(r);
+    });
   }
 
   /** OpsWorks creates the EC2 instance on the first start; billing starts when it is running. */
@@ -444,6 +511,7 @@ export class SimCluster implements SimClusterState {
     if (wasUp) {
       r.inst.ec2State = 'stopping';
       this.billing.closeRun(r.inst.opsworksId, this.sched.time);
+      this.endUnserved(r);
     }
     this.after(r, wasUp ? this.timings.ec2StoppingMs : 0, () => {
       if (wasUp) r.inst.ec2State = 'stopped';
@@ -459,6 +527,7 @@ export class SimCluster implements SimClusterState {
     } else {
       r.host = {
         baseUrl: r.baseUrl,
+        address: addressOf(r.baseUrl, r.inst),
         online: true,
         active: true,
         maintenance: false,
@@ -468,12 +537,14 @@ export class SimCluster implements SimClusterState {
       };
       this.hostList.push(r.host);
     }
+    this.endUnserved(r);
     this.workload.requestDispatch();
   }
 
   /** Graceful Opencast shutdown: host offline, its running jobs to RESTART. */
   private unregister(r: InstanceRecord): void {
     if (r.host) r.host.online = false;
+    if (r.inst.ec2State === 'running') r.unservedSince ??= this.sched.time;
     if (r.running.size > 0) this.workload.hostLost(r);
   }
 
@@ -486,6 +557,8 @@ export class SimCluster implements SimClusterState {
       r.inst.ec2State = 'running';
       r.inst.launchTime = t - (spec.uptimeMs ?? 0);
       this.openRun(r, r.inst.launchTime);
+      // Decided below, once it is known whether Opencast lists it: the start is not a stretch that ended.
+      r.unservedSince = undefined;
     }
     if (status === 'terminated') r.inst.ec2State = 'terminated';
     const registered = spec.registered ?? (status === 'online' && r.role !== 'monitoring');
@@ -497,6 +570,7 @@ export class SimCluster implements SimClusterState {
         r.maintenanceSince = t;
       }
     }
+    if (r.inst.ec2State === 'running' && !r.host?.online) r.unservedSince = r.inst.launchTime;
     // Steps already under way continue as if they had just begun.
     if (status === 'requested') this.after(r, this.timings.requestedMs, () => this.enterPending(r));
     if (status === 'pending') this.enterPending(r);
@@ -519,7 +593,16 @@ export class SimCluster implements SimClusterState {
     this.byAlias.set(ec2Id, r);
   }
 
+  /** A stretch of billing without serving ends (the host came online, or billing stopped). */
+  private endUnserved(r: InstanceRecord): void {
+    if (r.unservedSince === undefined) return;
+    if (r.role === 'worker') this.unserved.push({ hostname: r.inst.hostname, from: r.unservedSince, to: this.sched.time });
+    r.unservedSince = undefined;
+  }
+
+  /** Billing starts; until Opencast lists the host online it is billing without serving. */
   private openRun(r: InstanceRecord, start: number): void {
+    if (!r.host?.online) r.unservedSince = start;
     this.billing.openRun({
       instanceId: r.inst.opsworksId,
       hostname: r.inst.hostname,
@@ -672,7 +755,8 @@ export class SimCluster implements SimClusterState {
     const r = this.byAlias.get(target);
     if (!r) return [target];
     const i = r.inst;
-    return [i.hostname, i.opsworksId, i.privateDns, r.baseUrl, ...(i.ec2Id ? [i.ec2Id] : [])];
+    // The instance type too: EC2 capacity runs out per type (and zone).
+    return [i.hostname, i.opsworksId, i.privateDns, r.baseUrl, i.instanceType, ...(i.ec2Id ? [i.ec2Id] : [])];
   }
 
   private adminUrl(): string {
@@ -690,6 +774,26 @@ export class SimCluster implements SimClusterState {
     if (!r) throw new SimAwsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
     return r;
   }
+}
+
+/**
+ * What the base_url's host resolves to on the node, as Opencast records it
+ * (`InetAddress.getByName(URI.create(serverUrl).getHost())` in
+ * ServiceRegistryJpaImpl.activate): loopback for localhost, the address
+ * itself for an IP, the public IP for its public name, else its private IP
+ * (its own names resolve to it inside the VPC).
+ */
+function addressOf(baseUrl: string, inst: SimInstance): string | undefined {
+  let host: string;
+  try {
+    host = new URL(baseUrl).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return undefined;
+  }
+  if (host === 'localhost' || host.endsWith('.localhost')) return '127.0.0.1';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':')) return host;
+  if (inst.publicDns && host === inst.publicDns) return inst.publicIp;
+  return inst.privateIp;
 }
 
 function isDispatchable(host: SimHost | undefined): boolean {

@@ -4,7 +4,7 @@
  * fault schedule and the workload trace.
  */
 import { ConfigError } from '../../core/errors';
-import { DEFAULT_EC2_TAG_KEYS, DEFAULT_PROTECT_TAG } from '../../core/settings';
+import { DEFAULT_EC2_TAG_KEYS, DEFAULT_HOST_URL_TAG, DEFAULT_PROTECT_TAG } from '../../core/settings';
 import { ManualClock, type VirtualClock } from './clock';
 import { SimCluster, type InstanceRole } from './cluster';
 import { vcpuOf } from './instance-types';
@@ -111,6 +111,7 @@ export function createSimCluster(scenario: Scenario, clock?: VirtualClock): SimC
       status: 'online',
       uptimeMs: o.uptimeMinutes * MIN,
       tags: tagsFor(scenario, o.layer, o.hostname, false),
+      ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}),
     });
     instances.set(inst.hostname, inst);
   }
@@ -130,6 +131,8 @@ export function createSimCluster(scenario: Scenario, clock?: VirtualClock): SimC
         ...(w.maxLoad !== undefined ? { maxLoad: w.maxLoad } : {}),
         ...(w.autoScalingType ? { autoScalingType: w.autoScalingType } : {}),
         tags: tagsFor(scenario, 'worker', hostname, w.protected ?? false),
+        ...(w.baseUrl ? { baseUrl: w.baseUrl } : {}),
+        ...(w.baseUrlTag ? { baseUrlTag: DEFAULT_HOST_URL_TAG } : {}),
       });
       instances.set(hostname, inst);
       addRunningJobs(cluster, hostname, w.runningJobs, w.maxLoad ?? vcpuOf(w.instanceType), start);
@@ -178,7 +181,8 @@ function dimensionValue(
   if (d.value !== undefined) return d.value;
   if (d.name === 'StackId') return stackId;
   if (d.layer !== undefined) {
-    const layer = layers.find((l) => l.name === d.layer || l.shortname === d.layer);
+    const wanted = d.layer.toLowerCase();
+    const layer = layers.find((l) => l.name.toLowerCase() === wanted || l.shortname.toLowerCase() === wanted);
     if (!layer) throw new ConfigError(`${field}.layer`, `no layer named ${d.layer} (have ${layers.map((l) => l.name).join(', ')})`);
     return layer.id;
   }

@@ -10,6 +10,8 @@ import { ConfigError } from '../../core/errors';
 import { documentError, pathText, unreadableText } from '../../core/config-problems';
 import { parseJsonText } from '../../core/json-text';
 import { SPAN, spanMs } from '../../core/duration';
+import { DEFAULT_HOST_URL_TAG } from '../../core/settings';
+import { BASE_URL_FORMS, baseUrlFor } from './cluster-types';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const OFFSET = new RegExp(`^[+-]${SPAN.source.slice(1)}`);
@@ -51,9 +53,22 @@ export const FAULT_KINDS = [
   'aws-throttle',
   'aws-5xx',
   'start-failure',
+  'insufficient-capacity',
+  'setup-failed',
+  'connection-lost',
+  'never-registers',
   'metrics-missing',
   'kill-scaler',
 ] as const;
+
+/** Fault kinds that break a boot (the scaler can still act while they last). */
+export const BOOT_FAULTS: ReadonlySet<(typeof FAULT_KINDS)[number]> = new Set([
+  'start-failure',
+  'insufficient-capacity',
+  'setup-failed',
+  'connection-lost',
+  'never-registers',
+]);
 
 /** Fault kinds whose answers arrive later on the virtual clock (a waiting activity must say so: engine/activity.ts). */
 const DELAYING_FAULTS: ReadonlySet<(typeof FAULT_KINDS)[number]> = new Set(['opencast-slow']);
@@ -74,6 +89,31 @@ const MAX_RUN_MS = 366 * 86_400_000;
 
 const InstanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'expected an EC2 instance type such as c5.9xlarge');
 
+/** `[Aa][Dd]...`: a pattern JSON Schema editors apply case-insensitively too (JSON Schema regexes take no flags). */
+function anyCase(word: string): string {
+  return [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toUpperCase()}${c.toLowerCase()}]` : c.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'))).join('');
+}
+
+/** One of `values` in any case (OpsWorks writes layer names `Admin`, `Workers`), read as lower case. */
+function anyCaseEnum<const T extends readonly string[]>(values: T) {
+  const pattern = new RegExp(`^(?:${values.map(anyCase).join('|')})$`);
+  return z
+    .string()
+    .regex(pattern, `expected ${values.join(', ')} (any case)`)
+    .transform((v) => v.toLowerCase() as T[number]);
+}
+
+/** A node's `org.opencastproject.server.url`: a form, or a literal http(s) URL (docs/host-matching.md). */
+const BaseUrl = z
+  .string()
+  .refine(
+    (v) => (BASE_URL_FORMS as readonly string[]).includes(v) || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v),
+    `expected one of ${BASE_URL_FORMS.join(', ')} or an http(s) URL`,
+  )
+  .describe(
+    "Extra: its Opencast org.opencastproject.server.url: private-dns (default, http://<private DNS>), name-port (http://<hostname>:8080), fqdn (https://<hostname>.example.edu), ip-port (http://<private IP>:8080), localhost (http://localhost:8080, Opencast's default) or a literal URL",
+  );
+
 const WorkerSchema = z.strictObject({
   hostname: z.string().min(1).describe('The scaler expects `worker...`; with `count`, `{n}` is replaced by 1..count'),
   instanceType: InstanceType.default('c5.9xlarge'),
@@ -88,13 +128,16 @@ const WorkerSchema = z.strictObject({
   maxLoad: z.number().positive().optional().describe('Extra: Opencast max load; default the type\'s vCPU'),
   autoScalingType: z.enum(['load', 'timer']).optional().describe('Extra: OpsWorks time/load-based instance'),
   protected: z.boolean().optional().describe('Extra: tagged opencast:protected=true, so the scaler never drains it'),
+  baseUrl: BaseUrl.optional(),
+  baseUrlTag: z.boolean().optional().describe(`Extra: tagged ${DEFAULT_HOST_URL_TAG}=<its base_url>, the scaler's explicit match`),
 });
 
 const OtherSchema = z.strictObject({
   hostname: z.string().min(1),
-  layer: z.enum(['admin', 'engage', 'monitoring']),
+  layer: anyCaseEnum(['admin', 'engage', 'monitoring'] as const).describe('admin, engage or monitoring, any case (OpsWorks writes Admin)'),
   instanceType: InstanceType.default('m5.xlarge'),
   uptimeMinutes: z.number().nonnegative().default(10_080),
+  baseUrl: BaseUrl.optional(),
 });
 
 const QueueSchema = z
@@ -128,7 +171,7 @@ const OpencastSchema = z
 const DimensionSchema = z.strictObject({
   name: z.enum(['LayerId', 'InstanceId', 'StackId', 'InstanceType', 'AutoScalingGroupName', 'ImageId']),
   value: z.string().min(1).optional().describe('The literal dimension value'),
-  layer: z.string().min(1).optional().describe('LayerId of the layer with this name (e.g. Workers)'),
+  layer: z.string().min(1).optional().describe('LayerId of the layer with this name or shortname, any case (e.g. Workers)'),
   hostname: z
     .string()
     .min(1)
@@ -294,6 +337,16 @@ function checkScenario(s: z.output<typeof BaseScenarioSchema>, ctx: Ctx): void {
     else seen.set(hostname, where);
   };
   s.others.forEach((o, i) => claim(o.hostname, ['others', i, 'hostname']));
+  // Opencast keys its hosts by base_url: two nodes with one URL would be one host.
+  const urls = new Map<string, string>();
+  const claimUrl = (hostname: string, form: string | undefined, path: (string | number)[]) => {
+    if (form === undefined || form === 'private-dns' || form === 'ip-port') return;
+    const url = baseUrlFor(form, { hostname, privateDns: '' }).toLowerCase();
+    const first = urls.get(url);
+    if (first) ctx.addIssue({ code: 'custom', path, message: `base_url ${url} is also ${first}'s: Opencast would register both as one host` });
+    else urls.set(url, hostname);
+  };
+  s.others.forEach((o, i) => claimUrl(o.hostname, o.baseUrl, ['others', i, 'baseUrl']));
   if (!s.others.some((o) => o.layer === 'admin')) {
     ctx.addIssue({ code: 'custom', path: ['others'], message: 'needs an admin node (layer "admin"): Opencast is reached through it' });
   }
@@ -302,7 +355,10 @@ function checkScenario(s: z.output<typeof BaseScenarioSchema>, ctx: Ctx): void {
     if ((w.count ?? 1) > 1 && !w.hostname.includes('{n}')) {
       ctx.addIssue({ code: 'custom', path: at('hostname'), message: 'with count > 1 the hostname needs {n}' });
     }
-    for (const name of expandHostnames(w)) claim(name, at('hostname'));
+    for (const name of expandHostnames(w)) {
+      claim(name, at('hostname'));
+      claimUrl(name, w.baseUrl, at('baseUrl'));
+    }
     if (w.hasEc2 === false && s.provider === 'ec2') {
       // Only OpsWorks defers creating the EC2 instance; a plain EC2 cluster is made of EC2 instances.
       ctx.addIssue({ code: 'custom', path: at('hasEc2'), message: 'with provider ec2 every worker is an EC2 instance' });

@@ -31,6 +31,10 @@ export type FaultKind =
   | 'aws-throttle'
   | 'aws-5xx'
   | 'start-failure'
+  | 'insufficient-capacity'
+  | 'setup-failed'
+  | 'connection-lost'
+  | 'never-registers'
   | 'metrics-missing'
   | 'kill-scaler';
 
@@ -59,13 +63,20 @@ export interface SimInstance {
   launchTime?: number;
   privateDns: string;
   publicDns?: string;
+  /** VPC addresses EC2 and OpsWorks report (PrivateIpAddress / PrivateIp, and the public ones). */
+  privateIp?: string;
+  publicIp?: string;
+  /** The node's `org.opencastproject.server.url`: the `base_url` its Opencast registers under (absent: runs no Opencast). */
+  baseUrl?: string;
   autoScalingType?: 'load' | 'timer';
   tags: Record<string, string>;
 }
 
 export interface SimHost {
-  /** Exact `base_url`: `http://` + private DNS for workers. */
+  /** Exact `base_url`: the node's `org.opencastproject.server.url` (by default `http://` + private DNS here). */
   baseUrl: string;
+  /** What the base_url's host resolves to on the node (`InetAddress.getByName(...)` in ServiceRegistryJpaImpl.activate). */
+  address?: string;
   online: boolean;
   active: boolean;
   maintenance: boolean;

@@ -43,8 +43,8 @@ const iso = (ms: number | undefined): string | undefined => (ms === undefined ? 
 /** Addresses already derived: a pure function of the base URL, asked for every host on every hosts.json. Bounded. */
 const addresses = new Map<string, string>();
 
-/** An IP-looking address for a host (`ip-10-0-1-5.ec2.internal` → `10.0.1.5`). */
-function addressOf(baseUrl: string): string {
+/** An IP-looking address for a host the model gave none (`ip-10-0-1-5.ec2.internal` → `10.0.1.5`). */
+export function addressOf(baseUrl: string): string {
   let address = addresses.get(baseUrl);
   if (address === undefined) {
     const hostname = new URL(baseUrl).hostname;
@@ -64,6 +64,7 @@ interface HostView extends FragmentView {
   major: number;
   minor: number;
   baseUrl: string;
+  address: string | undefined;
   nodeName: string | undefined;
   cores: number;
   maxLoad: number;
@@ -87,8 +88,8 @@ interface JobView extends FragmentView {
 }
 
 function hostView(host: SimHost, v: OpencastVersion): HostView {
-  const { baseUrl, nodeName, cores, maxLoad, online, active, maintenance } = host;
-  return { major: v.major, minor: v.minor, baseUrl, nodeName, cores, maxLoad, online, active, maintenance };
+  const { baseUrl, address, nodeName, cores, maxLoad, online, active, maintenance } = host;
+  return { major: v.major, minor: v.minor, baseUrl, address, nodeName, cores, maxLoad, online, active, maintenance };
 }
 
 function jobView(job: SimJob, v: OpencastVersion): JobView {
@@ -103,7 +104,7 @@ function jobView(job: SimJob, v: OpencastVersion): JobView {
 function hostJson(host: HostView): Record<string, unknown> {
   const v: OpencastVersion = host;
   const json: Record<string, unknown> = { base_url: host.baseUrl };
-  if (atLeast(v, 2)) json.address = addressOf(host.baseUrl);
+  if (atLeast(v, 2)) json.address = host.address ?? addressOf(host.baseUrl);
   if (atLeast(v, 8) && host.nodeName) json.node_name = host.nodeName;
   if (atLeast(v, 2)) {
     json.memory = host.cores * 2 * 1024 ** 3;

@@ -34,7 +34,8 @@ const rows: Row[] = [
     specs: [...SPECS, { hostname: 'worker4', uptimeMinutes: 0.5 }],
     env: { MOSCALER_BILLING: 'per-second' },
     request: { hostname: 'worker4' },
-    expected: { state: 'awaitingBillingWindow', code: 'BelowBillingWindow', waitSeconds: 30 },
+    // A billing-window check waits at least a minute (the wait's history stays small: docs/quotas.md).
+    expected: { state: 'awaitingBillingWindow', code: 'BelowBillingWindow', waitSeconds: 60 },
   },
   {
     does: 'drains at once when billing is per second and the worker is past its first minute',
@@ -91,8 +92,14 @@ const rows: Row[] = [
   },
   {
     does: 'does nothing when the worker runs but Opencast has not registered it yet',
-    given: (w) => (w.opencast.hosts = w.opencast.hosts.filter((h) => h.baseUrl !== 'http://worker1.internal')),
+    request: { hostname: 'worker2' },
+    given: (w) => (w.opencast.hosts = w.opencast.hosts.filter((h) => h.baseUrl !== 'http://worker2.internal')),
     expected: { state: 'booting', code: 'NotActive', message: /not registered in Opencast yet/ },
+  },
+  {
+    does: 'stops, rather than drains, a worker that has run past the boot timeout without Opencast registering it',
+    given: (w) => (w.opencast.hosts = w.opencast.hosts.filter((h) => h.baseUrl !== 'http://worker1.internal')),
+    expected: { state: 'stopping', code: 'StopRequested', message: /stopping it/ },
   },
   {
     does: 'fails closed when Opencast is down: idleness is not proven',

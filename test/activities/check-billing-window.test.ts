@@ -31,11 +31,11 @@ const rows: Row[] = [
   },
   { does: 'sends the worker to maintenance once the 60 s minimum is used (per second)', env: PER_SECOND, hostname: 'worker4', expected: { state: 'maintenance', code: 'BillingWindowReached' } },
   {
-    does: 'waits again for the rest of the 60 s minimum when the wait ended early (per second)',
+    does: 'waits again, a minute at least, when the wait ended before the 60 s minimum was used (per second)',
     env: PER_SECOND,
     hostname: 'worker4',
     waited: 10,
-    expected: { state: 'awaitingBillingWindow', code: 'BelowBillingWindow', waitSeconds: 20 },
+    expected: { state: 'awaitingBillingWindow', code: 'BelowBillingWindow', waitSeconds: 60 },
   },
   { does: 'keeps the worker serving when demand returned during the wait', given: (w) => w.queue(3), expected: { state: 'online', code: 'DemandReturned' } },
   { does: 'keeps the worker serving when it became protected during the wait', given: (w) => w.protect('worker2'), expected: { state: 'online', code: 'Protected' } },

@@ -16,10 +16,11 @@ interface Row {
   /** Seconds since the start; default one WaitForBoot (60 s). */
   waited?: number;
   given?: (w: World) => void;
-  expected: { state: WorkerState; code: string; message?: RegExp };
+  expected: { state: WorkerState; code: string; message?: RegExp; hostUrl?: string };
 }
 
 const online = (w: World) => w.setStatus('worker3', 'online');
+const URL3 = 'http://worker3.internal';
 
 const rows: Row[] = [
   { does: 'keeps waiting while the instance is still starting', expected: { state: 'booting', code: 'StartRequested' } },
@@ -30,7 +31,7 @@ const rows: Row[] = [
       w.setStatus('worker3', 'running_setup');
       w.register('worker3');
     },
-    expected: { state: 'booting', code: 'Registered' },
+    expected: { state: 'booting', code: 'Registered', hostUrl: URL3 },
   },
   {
     does: 'ends the boot when the instance is online and Opencast lists the host online',
@@ -38,7 +39,7 @@ const rows: Row[] = [
       online(w);
       w.register('worker3');
     },
-    expected: { state: 'online', code: 'Booted' },
+    expected: { state: 'online', code: 'Booted', hostUrl: URL3 },
   },
   {
     does: 'sends the worker to have maintenance switched off when it registered still in maintenance',
@@ -46,7 +47,7 @@ const rows: Row[] = [
       online(w);
       w.register('worker3', { maintenance: true });
     },
-    expected: { state: 'returningToService', code: 'RegisteredInMaintenance' },
+    expected: { state: 'returningToService', code: 'RegisteredInMaintenance', hostUrl: URL3 },
   },
   {
     does: 'keeps waiting when Opencast lists the host but not online',
@@ -54,7 +55,7 @@ const rows: Row[] = [
       online(w);
       w.register('worker3', { online: false });
     },
-    expected: { state: 'booting', code: 'InstanceOnline' },
+    expected: { state: 'booting', code: 'InstanceOnline', hostUrl: URL3 },
   },
   {
     does: 'keeps waiting when Opencast is down (registration unproven)',
@@ -65,11 +66,21 @@ const rows: Row[] = [
     },
     expected: { state: 'booting', code: 'InstanceOnline' },
   },
-  { does: 'fails the boot when the provider reports start_failed', given: (w) => w.setStatus('worker3', 'start_failed'), expected: { state: 'startFailed', code: 'StartFailed', message: /start_failed/ } },
-  { does: 'fails the boot when the provider reports setup_failed', given: (w) => w.setStatus('worker3', 'setup_failed'), expected: { state: 'startFailed', code: 'StartFailed', message: /setup_failed/ } },
+  // A failed boot is stopped once Opencast proves it does not serve (Opencast answered, and lists no host of it).
+  { does: 'stops the instance when the provider reports start_failed', given: (w) => w.setStatus('worker3', 'start_failed'), expected: { state: 'stopping', code: 'StopRequested', message: /start_failed.*stopping it/ } },
+  { does: 'stops the instance when the provider reports setup_failed', given: (w) => w.setStatus('worker3', 'setup_failed'), expected: { state: 'stopping', code: 'StopRequested', message: /setup_failed.*stopping it/ } },
   { does: 'ends the boot when the instance was stopped outside it', given: (w) => w.setStatus('worker3', 'stopped'), expected: { state: 'offline', code: 'InstanceStopped' } },
-  { does: 'fails the boot at the deadline when the instance is still starting', waited: PAST_DEADLINE, expected: { state: 'startFailed', code: 'BootTimedOut' } },
-  { does: 'fails the boot at the deadline when Opencast never registered the host', waited: PAST_DEADLINE, given: online, expected: { state: 'startFailed', code: 'BootTimedOut' } },
+  { does: 'stops the instance at the deadline when it is still starting', waited: PAST_DEADLINE, expected: { state: 'stopping', code: 'StopRequested', message: /deadline.*stopping it/ } },
+  { does: 'stops the instance at the deadline when Opencast never registered the host', waited: PAST_DEADLINE, given: online, expected: { state: 'stopping', code: 'StopRequested', message: /deadline.*stopping it/ } },
+  {
+    does: 'fails the boot at the deadline but leaves the instance running when Opencast cannot tell (down)',
+    waited: PAST_DEADLINE,
+    given: (w) => {
+      online(w);
+      w.opencast.down = true;
+    },
+    expected: { state: 'startFailed', code: 'BootTimedOut', message: /not stopped/ },
+  },
   {
     does: 'ends the boot rather than fails it when the worker is ready at the deadline',
     waited: PAST_DEADLINE,
@@ -77,7 +88,7 @@ const rows: Row[] = [
       online(w);
       w.register('worker3');
     },
-    expected: { state: 'online', code: 'Booted' },
+    expected: { state: 'online', code: 'Booted', hostUrl: URL3 },
   },
 ];
 
@@ -94,7 +105,8 @@ describe('check-boot', () => {
     // Assess
     expect({ state: worker.state, code: worker.reason.code }).toEqual({ state: row.expected.state, code: row.expected.code });
     if (row.expected.message) expect(worker.reason.message).toMatch(row.expected.message);
-    expect(worker.hostUrl).toBe('http://worker3.internal');
+    // Opencast's own base_url once it lists the host; none while it does not (never a guess).
+    expect(worker.hostUrl).toBe(row.expected.hostUrl);
     expect(w.effects()).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ const SPECS: WorkerSpec[] = [
 ];
 // set-maintenance gave running jobs 60 minutes (maxDrainMinutes' default).
 const PAST_DEADLINE = 60 * 60;
+// An hour into a drain its polls come a tenth of its age apart (check-drained.ts pollInterval): 360 s.
 
 interface Row {
   does: string;
@@ -36,21 +37,21 @@ const rows: Row[] = [
     does: 'returns a busy worker to service when the drain deadline passed',
     waited: PAST_DEADLINE,
     given: (w) => w.runJobs('worker1', 2),
-    expected: { state: 'returningToService', code: 'DrainTimedOut', waitSeconds: 60 },
+    expected: { state: 'returningToService', code: 'DrainTimedOut', waitSeconds: 360 },
   },
   {
     does: 'stops a busy worker at the drain deadline when the drain is forced, saying so',
     force: true,
     waited: PAST_DEADLINE,
     given: (w) => w.runJobs('worker1', 2),
-    expected: { state: 'stopping', code: 'ForcedStop', waitSeconds: 60 },
+    expected: { state: 'stopping', code: 'ForcedStop', waitSeconds: 360 },
   },
-  { does: 'sends an idle worker to the stop when the drain deadline passed', waited: PAST_DEADLINE, expected: { state: 'stopping', code: 'JobsDrained', waitSeconds: 30 } },
+  { does: 'sends an idle worker to the stop when the drain deadline passed', waited: PAST_DEADLINE, expected: { state: 'stopping', code: 'JobsDrained', waitSeconds: 360 } },
   {
     does: 'returns the worker to service when the deadline passed and Opencast is down (idleness unproven)',
     waited: PAST_DEADLINE,
     given: (w) => (w.opencast.down = true),
-    expected: { state: 'returningToService', code: 'DrainTimedOut', waitSeconds: 60 },
+    expected: { state: 'returningToService', code: 'DrainTimedOut', waitSeconds: 360 },
   },
   // Fail closed, as core/scale.ts: force overrides the minimum and a busy count, never a count nobody could take.
   {
@@ -58,7 +59,7 @@ const rows: Row[] = [
     force: true,
     waited: PAST_DEADLINE,
     given: (w) => (w.opencast.down = true),
-    expected: { state: 'returningToService', code: 'DrainTimedOut', waitSeconds: 60 },
+    expected: { state: 'returningToService', code: 'DrainTimedOut', waitSeconds: 360 },
     message: /drain timed out with an unknown number of running jobs: back to service/,
   },
   { does: 'ends the drain when the instance was stopped outside it', given: (w) => w.setStatus('worker1', 'stopped'), expected: { state: 'offline', code: 'InstanceStopped', waitSeconds: 30 } },

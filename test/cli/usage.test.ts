@@ -113,11 +113,11 @@ describe('moscaler scale errors', () => {
     const run = await runCli(['status', '--format', 'json'], ENV, fake.runtimeFor);
     expect(run.code).toBe(0);
     const status = JSON.parse(run.stdout);
-    expect(Object.keys(status)).toEqual(expect.arrayContaining(['cluster', 'opencastUp', 'counts', 'jobs', 'workers']));
+    expect(Object.keys(status)).toEqual(expect.arrayContaining(['cluster', 'opencastUp', 'counts', 'jobs', 'workers', 'warnings']));
     expect(status.counts).toEqual({ instances: 4, onlineInstances: 3, workers: 3, onlineWorkers: 2, pendingWorkers: 0 });
     expect(status.jobs).toEqual({ running: 2, queued: 0, queuedHighLoad: 0 });
     expect(Object.keys(status.workers[0]).sort()).toEqual(
-      ['billedMinutes', 'ec2Id', 'hostUrl', 'hostname', 'idle', 'instanceType', 'maintenance', 'opsworksId', 'opsworksState', 'protected', 'registered', 'runningJobs', 'uptimeSeconds'].sort(),
+      ['billedMinutes', 'ec2Id', 'hostUrl', 'hostname', 'idle', 'instanceType', 'maintenance', 'notRegisteredMinutes', 'opsworksId', 'opsworksState', 'protected', 'registered', 'runningJobs', 'uptimeSeconds'].sort(),
     );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { billedMinutes, chargedSeconds, hasReachedBillingWindow, secondsUntilBillingWindow, uptimeSeconds } from '../../core/billing';
 import { buildClusterView, needsEc2Details, roleOf, statusClass } from '../../core/cluster';
-import { beefiness, rankForStart, rankForStop } from '../../core/ranking';
+import { beefiness, failedStartsOf, rankForStart, rankForStop } from '../../core/ranking';
 import { instanceOf, NOW, viewOf } from '../helpers/views';
 
 describe('statusClass', () => {
@@ -94,6 +94,26 @@ describe('ranking', () => {
       { hostname: 'worker3', status: 'stopped', hasEc2: true, type: 'c4.2xlarge' },
     ]);
     expect(rankForStart(view.workers).map((w) => w.hostname)).toEqual(['worker3', 'worker2', 'worker1']);
+  });
+
+  it.each([
+    [[], ['worker1', 'worker2', 'worker3', 'worker4']],
+    [['worker1'], ['worker3', 'worker4', 'worker2', 'worker1']],
+    [['worker1', 'worker3'], ['worker4', 'worker2', 'worker3', 'worker1']],
+    [['worker9'], ['worker3', 'worker4', 'worker1', 'worker2']],
+    // Newest first: worker1 failed last, so worker2 (failed before) is tried before it.
+    [['worker1', 'worker2', 'worker3', 'worker4'], ['worker4', 'worker3', 'worker2', 'worker1']],
+  ])('after failed boots of %j starts other instance types first and the failed workers last: %j', (failed, order) => {
+    const view = viewOf([
+      { hostname: 'worker1', status: 'stopped', type: 'c5.9xlarge', hasEc2: true },
+      { hostname: 'worker2', status: 'stopped', type: 'c5.9xlarge', hasEc2: true },
+      { hostname: 'worker3', status: 'stopped', type: 'c5.4xlarge', hasEc2: true },
+      { hostname: 'worker4', status: 'stopped', type: 'c5.xlarge', hasEc2: true },
+      // Its OpsWorks start failed: not stopped any more, but its type still counts.
+      { hostname: 'worker9', status: 'start_failed', type: 'c5.9xlarge' },
+    ]);
+    const stopped = view.workers.filter((w) => w.statusClass === 'stopped');
+    expect(rankForStart(stopped, failedStartsOf(view.workers, failed)).map((w) => w.hostname)).toEqual(order);
   });
 
   it('stops the longest-running worker first', () => {

@@ -73,4 +73,20 @@ describe('resolveSettings', () => {
     expect(settings.protectedWorkers).toEqual(['worker1', 'worker7']);
     expect(settings.protectTag).toEqual({ key: 'keep', value: 'yes' });
   });
+
+  it('reads the explicit host matches: a JSON map of hostname to Opencast URL and the URL tag', () => {
+    const settings = resolveSettings({}, { ...base, MOSCALER_HOST_URLS: '{"opencast worker 2":"https://w2.example.edu/","worker3":"http://10.1.2.3:8080"}', MOSCALER_HOST_URL_TAG: 'oc:url' });
+    expect(settings.hostUrls).toEqual({ 'opencast worker 2': 'https://w2.example.edu', worker3: 'http://10.1.2.3:8080' });
+    expect(settings.hostUrlTag).toBe('oc:url');
+    expect(resolveSettings({}, base)).toMatchObject({ hostUrls: {}, hostUrlTag: 'opencast:server-url' });
+  });
+
+  it.each([
+    ['worker1=https://w1', 'MOSCALER_HOST_URLS'],
+    ['["https://w1"]', 'MOSCALER_HOST_URLS'],
+    ['{"worker1":"ftp://w1"}', 'MOSCALER_HOST_URLS["worker1"]'],
+    ['{"worker1":8080}', 'MOSCALER_HOST_URLS["worker1"]'],
+  ])('refuses MOSCALER_HOST_URLS=%s naming %s', (value, field) => {
+    expect(fieldOf(() => resolveSettings({}, { ...base, MOSCALER_HOST_URLS: value }))).toBe(field);
+  });
 });

@@ -95,7 +95,7 @@ describe('activity roles (OpsWorks provider)', () => {
   it('every workflow role invokes only its own functions and starts only its own children', () => {
     const expected: Record<string, { invoke: string[]; start: string[] }> = {
       autoscale: { invoke: ['plan-cycle', 'release-maintenance'], start: CHILDREN },
-      'boot-worker': { invoke: ['check-boot', 'set-maintenance', 'start-worker'], start: [] },
+      'boot-worker': { invoke: ['check-boot', 'check-stopped', 'set-maintenance', 'start-worker', 'stop-worker'], start: [] },
       'drain-worker': {
         invoke: ['abandon-drain', 'begin-drain', 'check-billing-window', 'check-drained', 'check-stopped', 'set-maintenance', 'stop-worker'],
         start: [],

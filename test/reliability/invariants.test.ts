@@ -173,4 +173,39 @@ describe('InvariantChecker', () => {
     expect(finish(checker(), { cycles: [{ ...cycle, faulted: true }] })).toEqual([]);
     expect(finish(checker(), { cycles: [{ ...cycle, faulted: false }] })).toEqual(['cycles-succeed']);
   });
+
+  it('does not count a stop of a worker Opencast does not list online against the minimum: it removes no capacity', () => {
+    const c = checker(T0, 2);
+    c.onEffect(effect({ op: 'stop', hostname: 'worker2', at: at(6), otherOnline: 1, serving: false }));
+    expect(c.violations).toEqual([]);
+  });
+
+  describe('no-unserved-billing', () => {
+    const unserved = (blocked: { from: number; until: number }[] = [], exempt: string[] = []) =>
+      new InvariantChecker({ minWorkers: 1, everyMs: MIN, faultsEnd: () => T0, bootTimeoutMs: 30 * MIN, blockedWindows: () => blocked, exempt: new Set(exempt) });
+
+    it('flags an instance billing without serving past the boot timeout plus one cycle, once per stretch', () => {
+      const c = unserved();
+      c.checkUnserved(at(40), [{ hostname: 'worker1', from: at(5) }]);
+      c.checkUnserved(at(41), [{ hostname: 'worker1', from: at(5) }]);
+      c.checkUnserved(at(300), [{ hostname: 'worker2', from: at(100), to: at(131) + 1000 }]);
+      expect(c.violations.map((v) => [v.invariant, v.detail])).toEqual([
+        ['no-unserved-billing', 'worker1 billed without serving from 2025-10-13T08:05:00.000Z to now (2100 s past the last block, bound 1860 s)'],
+        ['no-unserved-billing', 'worker2 billed without serving from 2025-10-13T09:40:00.000Z to 2025-10-13T10:11:01.000Z (1861 s past the last block, bound 1860 s)'],
+      ]);
+    });
+
+    it('lets a stretch of exactly the bound pass, and restarts the clock at the end of a block or at the horizon', () => {
+      const c = unserved([{ from: at(10), until: at(20) }], ['worker9']);
+      c.checkUnserved(at(300), [
+        { hostname: 'worker1', from: at(100), to: at(131) },
+        // Blocked (Opencast down, AWS failing, the scaler killed) until minute 20: 31 min from there.
+        { hostname: 'worker2', from: at(5), to: at(51) },
+        // A protected worker is never stopped by the scaler.
+        { hostname: 'worker9', from: at(0), to: at(200) },
+      ]);
+      c.checkUnserved(at(300), [{ hostname: 'worker3', from: at(200) }], at(230));
+      expect(c.violations).toEqual([]);
+    });
+  });
 });

@@ -55,6 +55,7 @@ describe.each(transports)('Ec2Fleet over $name', (transport) => {
         ec2Id: 'i-0b000000000000001',
         instanceType: 'c4.8xlarge',
         privateDns: 'ip-10-0-1-11.ec2.internal',
+        privateIp: '10.0.1.11',
         role: 'worker',
         layerNames: ['Workers'],
         layerIds: ['worker'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapAwsError, redact } from '../../../adapters/aws/errors';
-import { ConfigError, DependencyError, ScalingError, ThrottledError } from '../../../core/errors';
+import { ConfigError, DependencyError, InsufficientCapacityError, ScalingError, ThrottledError } from '../../../core/errors';
 
 /** The fields an SDK v3 ServiceException carries. */
 function sdkError(name: string, message: string, status: number, fault: 'client' | 'server' = 'client') {
@@ -49,6 +49,20 @@ describe('mapAwsError', () => {
 
     // Assess
     expect(mapped).toBeInstanceOf(ScalingError);
+  });
+
+  it('returns InsufficientCapacityError (named for the workflow Catch, not retried) when EC2 has no capacity for a start', () => {
+    // Act: EC2 answers it as a server error, HTTP 500.
+    const mapped = mapAwsError(sdkError('InsufficientInstanceCapacity', 'We currently do not have sufficient c5.9xlarge capacity', 500, 'server'), {
+      system: 'ec2',
+      operation: 'StartInstances',
+      mutating: true,
+    });
+
+    // Assess
+    expect(mapped).toBeInstanceOf(InsufficientCapacityError);
+    expect(mapped.name).toBe('InsufficientCapacityError');
+    expect(mapped.message).toMatch(/StartInstances refused \(InsufficientInstanceCapacity\): We currently do not have sufficient c5\.9xlarge/);
   });
 
   it('returns DependencyError when a read is refused', () => {

@@ -82,6 +82,7 @@ describe.each(transports)('OpsWorksFleet over $name', (transport) => {
         ec2Id: 'i-0b000000000000001',
         instanceType: 'c4.8xlarge',
         privateDns: 'ip-10-0-1-11.ec2.internal',
+        privateIp: '10.0.1.11',
         layerNames: ['Workers'],
         layerIds: ['layer-workers'],
         launchTime: new Date(T0 - 50 * 60_000).toISOString(),

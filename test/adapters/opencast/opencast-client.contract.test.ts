@@ -162,9 +162,9 @@ describe.each([loopback, inProcess])('OpencastClient against the simulated Openc
   describe('version matrix', () => {
     it.each([
       ['1.6', { maxLoad: 8 }, false],
-      ['2.3', { maxLoad: 8, cores: 8 }, true],
-      ['7.4', { maxLoad: 8, cores: 8 }, true],
-      ['15.0', { maxLoad: 8, cores: 8, nodeName: 'worker1' }, true],
+      ['2.3', { maxLoad: 8, cores: 8, address: '10.0.1.11' }, true],
+      ['7.4', { maxLoad: 8, cores: 8, address: '10.0.1.11' }, true],
+      ['15.0', { maxLoad: 8, cores: 8, nodeName: 'worker1', address: '10.0.1.11' }, true],
     ] as const)('reads hosts and jobs of Opencast %s', async (version, worker1Extras, hasActiveJobs) => {
       fresh(version);
       state.addJob({ status: 'RUNNING', processingHost: WORKER1, startedAt: state.clock });
@@ -196,7 +196,7 @@ describe.each([loopback, inProcess])('OpencastClient against the simulated Openc
       state.hosts = state.hosts.slice(1, 2);
       state.addJob({ status: 'RUNNING', processingHost: WORKER1 });
       const client = await setup('7.4');
-      expect(await client.listHosts()).toEqual([{ baseUrl: WORKER1, online: true, active: true, maintenance: false, maxLoad: 8, cores: 8 }]);
+      expect(await client.listHosts()).toEqual([{ baseUrl: WORKER1, online: true, active: true, maintenance: false, maxLoad: 8, cores: 8, address: '10.0.1.11' }]);
       expect(log.at(-1)!.response.body).toContain('"host":{');
       expect((await client.activeJobs()).map((j) => j.id)).toEqual(['100']);
       expect(log.at(-1)!.response.body).toContain('"job":{');

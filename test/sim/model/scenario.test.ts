@@ -107,6 +107,10 @@ describe('parseScenario', () => {
     [{ ...minimal, trace: { generator: { name: 'lecture-month' } } }, 'trace.generator.name'],
     [{ ...minimal, trace: { generator: { name: 'lecture-week', rooms: 0 } } }, 'trace.generator.rooms'],
     [{ ...minimal, trace: { jobs: [{ at: '+1m' }] } }, 'trace.jobs[0].durationMinutes'],
+    [{ ...minimal, others: [{ hostname: 'admin1', layer: 'Adminx' }] }, 'others[0].layer'],
+    [{ ...minimal, workers: [{ hostname: 'worker1', baseUrl: 'worker1:8080' }] }, 'workers[0].baseUrl'],
+    [{ ...minimal, workers: [{ hostname: 'worker1', baseUrl: 'localhost' }, { hostname: 'worker2', baseUrl: 'localhost' }] }, 'workers[1].baseUrl'],
+    [{ ...minimal, workers: [{ hostname: 'Worker 1', baseUrl: 'fqdn' }, { hostname: 'worker-1', baseUrl: 'fqdn' }] }, 'workers[1].baseUrl'],
     [
       {
         ...minimal,
@@ -201,5 +205,55 @@ describe('createSimCluster', () => {
 
     expect(trace.recordings.some((r) => r.kind === 'explicit')).toBe(true);
     expect(trace.recordings.some((r) => r.kind !== 'explicit')).toBe(true);
+  });
+});
+
+describe('layer names', () => {
+  it('accept any case, as OpsWorks writes them (Admin, Engage, Workers)', () => {
+    const s = parseScenario({
+      ...minimal,
+      others: [
+        { hostname: 'admin1', layer: 'Admin' },
+        { hostname: 'engage1', layer: 'ENGAGE' },
+        { hostname: 'monitoring1', layer: 'Monitoring' },
+      ],
+      workers: [{ hostname: 'worker1', state: 'online' }],
+      metrics: [{ namespace: 'AWS/OpsWorks', metric: 'load_1', dimension: { name: 'LayerId', layer: 'WORKERS' }, datapoints: [{ at: '-1m', value: 3 }] }],
+    });
+    expect(s.others.map((o) => o.layer)).toEqual(['admin', 'engage', 'monitoring']);
+    const cluster = createSimCluster(s);
+    const workers = cluster.layers.find((l) => l.name === 'Workers')!;
+    expect(cluster.metricSeries('AWS/OpsWorks', 'load_1', { name: 'LayerId', value: workers.id })?.datapoints[0]?.value).toBe(3);
+  });
+});
+
+describe('Opencast base_url forms', () => {
+  it('registers each node under the form it is given, with the address its name resolves to on the node', () => {
+    const s = parseScenario({
+      ...minimal,
+      workers: [
+        { hostname: 'worker1', state: 'online' },
+        { hostname: 'worker2', state: 'online', baseUrl: 'name-port' },
+        { hostname: 'worker3', state: 'online', baseUrl: 'fqdn' },
+        { hostname: 'worker4', state: 'online', baseUrl: 'ip-port' },
+        { hostname: 'worker5', state: 'online', baseUrl: 'localhost' },
+        { hostname: 'worker6', state: 'online', baseUrl: 'https://cdn-6.example.org/oc', baseUrlTag: true },
+      ],
+    });
+    const cluster = createSimCluster(s);
+    const byHost = new Map(cluster.instances.map((i) => [i.hostname, i]));
+    const ip = (h: string) => byHost.get(h)!.privateIp;
+    expect(cluster.hosts.slice(1).map((h) => [h.baseUrl, h.address])).toEqual([
+      [`http://${byHost.get('worker1')!.privateDns}`, ip('worker1')],
+      ['http://worker2:8080', ip('worker2')],
+      ['https://worker3.example.edu', ip('worker3')],
+      [`http://${ip('worker4')}:8080`, ip('worker4')],
+      ['http://localhost:8080', '127.0.0.1'],
+      ['https://cdn-6.example.org/oc', ip('worker6')],
+    ]);
+    expect(byHost.get('worker6')!.tags['opencast:server-url']).toBe('https://cdn-6.example.org/oc');
+    // The maintenance call is keyed by the exact base_url, as Opencast's is.
+    expect(cluster.setMaintenance('http://worker2:8080', true)).toBe(true);
+    expect(cluster.setMaintenance(`http://${byHost.get('worker2')!.privateDns}`, true)).toBe(false);
   });
 });

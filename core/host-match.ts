@@ -1,0 +1,180 @@
+/**
+ * Which Opencast host is which instance. Opencast registers a node under its
+ * `org.opencastproject.server.url` (default `http://localhost:8080`), and
+ * `/services/hosts.json` lists that exact string as `base_url`, with `address`
+ * = what the URL's host name resolves to on the node itself (2.0+):
+ * opencast/opencast `modules/serviceregistry/.../ServiceRegistryJpaImpl.java`
+ * `activate()`, and /work/shared/reference/opencast-api.md §3. Real installs set
+ * https, a port, an IP or another name, so a host is matched by name or
+ * address, never by the string `http://<private DNS>` the original assumed.
+ *
+ * A claim, strongest first: an explicit setting (the settings map or the
+ * instance's URL tag) naming the exact base_url; the URL's host equal to one of
+ * the instance's names or addresses; the host's `address` equal to one of its
+ * IPs; the URL host's first label equal to its hostname (`https://worker1.example.edu`).
+ * Two instances with equally strong claims on one host get neither: the host
+ * is ambiguous and, like a host no instance claims, may be any of them.
+ */
+import type { FleetInstance, HostMatchKind, OpencastHost } from './types';
+
+
+const STRENGTH: Readonly<Record<HostMatchKind, number>> = { setting: 5, tag: 5, name: 4, address: 3, 'short-name': 2 };
+
+export interface HostMatchOptions {
+  /** Hostname → exact base_url, from settings (MOSCALER_HOST_URLS). */
+  hostUrls?: Readonly<Record<string, string>>;
+  /** Tag key whose value on an instance is its exact base_url (MOSCALER_HOST_URL_TAG). */
+  hostUrlTag?: string;
+}
+
+export interface HostClaim {
+  host: OpencastHost;
+  by: HostMatchKind;
+}
+
+export interface HostMatches {
+  /** Instance id → the host it is (the online one first when several rows are its). */
+  byInstance: Map<string, HostClaim>;
+  /** base_url → the id of the instance that owns it (every claimed host, stale rows too). */
+  owners: Map<string, string>;
+  /** base_urls no instance claims. */
+  unclaimed: string[];
+  /** base_urls two or more instances claim equally. */
+  ambiguous: string[];
+}
+
+/** A base_url in one spelling: lower-case scheme and host, no default port, no trailing slash. */
+export function normaliseBaseUrl(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return undefined;
+  }
+  const path = parsed.pathname.replace(/\/+$/, '');
+  return `${parsed.protocol}//${parsed.host.toLowerCase()}${path}`;
+}
+
+/** The host name of a base_url, lower case, IPv6 without brackets; undefined when it is not a URL. */
+export function hostOfUrl(url: string): string | undefined {
+  try {
+    return new URL(url.trim()).hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `localhost`, 127.0.0.0/8, `::1`, `0.0.0.0`: names every node has, so they say nothing about which node. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || /^127\./.test(h) || h === '::1' || h === '0.0.0.0' || h === '::';
+}
+
+const lower = (s: string | undefined) => (s ? s.toLowerCase() : undefined);
+
+/** The claim one instance has on one host, or undefined. */
+export function claimOf(instance: FleetInstance, host: OpencastHost, options: HostMatchOptions = {}): HostMatchKind | undefined {
+  const url = normaliseBaseUrl(host.baseUrl);
+  const setting = options.hostUrls?.[instance.hostname];
+  if (url !== undefined && setting !== undefined && normaliseBaseUrl(setting) === url) return 'setting';
+  const tagged = options.hostUrlTag ? instance.tags?.[options.hostUrlTag] : undefined;
+  if (url !== undefined && tagged && normaliseBaseUrl(tagged) === url) return 'tag';
+  const name = hostOfUrl(host.baseUrl);
+  if (name === undefined || isLoopback(name)) return undefined;
+  const names = [instance.privateDns, instance.publicDns, instance.privateIp, instance.publicIp, instance.hostname].map(lower);
+  if (names.includes(name)) return 'name';
+  const address = lower(host.address);
+  if (address && !isLoopback(address) && (address === lower(instance.privateIp) || address === lower(instance.publicIp))) return 'address';
+  const label = name.split('.')[0];
+  if (name.includes('.') && label && (label === lower(instance.hostname) || label === lower(instance.privateDns)?.split('.')[0])) {
+    return 'short-name';
+  }
+  return undefined;
+}
+
+/**
+ * Every host's owner among `instances` (all of the cluster's, so that admin and
+ * engage claim theirs too). Each instance's names are indexed once, so a view
+ * of a large cluster costs one lookup per host and claim kind, not one URL
+ * parse per (instance, host) pair.
+ */
+export function matchHosts(instances: readonly FleetInstance[], hosts: readonly OpencastHost[], options: HostMatchOptions = {}): HostMatches {
+  const index = indexInstances(instances, options);
+  const won = new Map<string, HostClaim[]>();
+  const owned = new Map<string, string>();
+  const unclaimed: string[] = [];
+  const ambiguous: string[] = [];
+  for (const host of hosts) {
+    const owners = ownersOf(host, index);
+    if (owners.length === 0) unclaimed.push(host.baseUrl);
+    else if (owners.length > 1) ambiguous.push(host.baseUrl);
+    else {
+      won.set(owners[0]!.instance.id, [...(won.get(owners[0]!.instance.id) ?? []), { host, by: owners[0]!.by }]);
+      owned.set(host.baseUrl, owners[0]!.instance.id);
+    }
+  }
+  const byInstance = new Map<string, HostClaim>();
+  for (const [id, claims] of won) {
+    // A node re-registered under a new URL leaves its old row behind: the online one is the one serving.
+    const ranked = [...claims].sort((a, b) => Number(b.host.online) - Number(a.host.online) || STRENGTH[b.by] - STRENGTH[a.by]);
+    byInstance.set(id, ranked[0]!);
+  }
+  return { byInstance, owners: owned, unclaimed, ambiguous };
+}
+
+type Index = Record<HostMatchKind, Map<string, FleetInstance[]>>;
+
+function indexInstances(instances: readonly FleetInstance[], options: HostMatchOptions): Index {
+  const index: Index = { setting: new Map(), tag: new Map(), name: new Map(), address: new Map(), 'short-name': new Map() };
+  const add = (kind: HostMatchKind, key: string | undefined, instance: FleetInstance) => {
+    if (!key) return;
+    const list = index[kind].get(key);
+    if (!list) index[kind].set(key, [instance]);
+    else if (!list.includes(instance)) list.push(instance);
+  };
+  for (const instance of instances) {
+    const setting = options.hostUrls?.[instance.hostname];
+    if (setting !== undefined) add('setting', normaliseBaseUrl(setting), instance);
+    const tagged = options.hostUrlTag ? instance.tags?.[options.hostUrlTag] : undefined;
+    if (tagged) add('tag', normaliseBaseUrl(tagged), instance);
+    for (const name of [instance.privateDns, instance.publicDns, instance.privateIp, instance.publicIp, instance.hostname]) add('name', lower(name), instance);
+    for (const ip of [instance.privateIp, instance.publicIp]) if (ip && !isLoopback(ip)) add('address', ip.toLowerCase(), instance);
+    add('short-name', lower(instance.hostname), instance);
+    add('short-name', lower(instance.privateDns)?.split('.')[0], instance);
+  }
+  return index;
+}
+
+/** The instances with the strongest claim on `host` (the same rules as {@link claimOf}). */
+function ownersOf(host: OpencastHost, index: Index): { instance: FleetInstance; by: HostMatchKind }[] {
+  const url = normaliseBaseUrl(host.baseUrl);
+  const name = hostOfUrl(host.baseUrl);
+  const address = lower(host.address);
+  const label = name?.split('.')[0];
+  const keys: Record<HostMatchKind, string | undefined> = {
+    setting: url,
+    tag: url,
+    name: name !== undefined && !isLoopback(name) ? name : undefined,
+    address: name !== undefined && !isLoopback(name) && address && !isLoopback(address) ? address : undefined,
+    'short-name': name !== undefined && !isLoopback(name) && name.includes('.') ? label : undefined,
+  };
+  let best = 0;
+  let owners: { instance: FleetInstance; by: HostMatchKind }[] = [];
+  for (const by of ['setting', 'tag', 'name', 'address', 'short-name'] as const) {
+    const key = keys[by];
+    const found = key === undefined ? undefined : index[by].get(key);
+    if (!found) continue;
+    for (const instance of found) {
+      // An instance counts once, with its strongest claim (kinds are visited strongest first).
+      if (owners.some((o) => o.instance === instance)) continue;
+      const strength = STRENGTH[by];
+      if (strength > best) {
+        best = strength;
+        owners = [{ instance, by }];
+      } else if (strength === best) {
+        owners.push({ instance, by });
+      }
+    }
+  }
+  return owners;
+}

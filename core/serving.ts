@@ -1,0 +1,137 @@
+/**
+ * Which workers bill without serving: their instance runs, but Opencast lists
+ * no online host that is theirs (core/host-match.ts). A boot that never
+ * registers (Opencast failed to start, setup failed, the agent lost its
+ * connection, or `org.opencastproject.server.url` left at its default
+ * `http://localhost:8080`) looks like this, and so does a worker started
+ * outside mo-scaler that never joined. `status` reports them; a boot past its
+ * deadline and the autoscale cycle stop them, but only when Opencast answered
+ * and no Opencast host is left unmatched (that host may be this worker under
+ * a name no rule recognises): nothing is stopped on missing data.
+ */
+import { uptimeSeconds } from './billing';
+import type { ClusterView, FleetInstance, Worker } from './types';
+
+/** How long a boot may take to serve before it is given up (boot-worker's default `maxBootMinutes`). */
+export const BOOT_TIMEOUT_MINUTES = 30;
+
+/**
+ * The autoscale cycle stops a worker started outside a boot (or whose boot died)
+ * once it has run this long without serving: a minute before the boot timeout, so
+ * that the first cycle past it (the stop takes seconds) keeps every instance within
+ * "no billing without serving for longer than the boot timeout plus one cycle".
+ */
+export const UNSERVED_STOP_SECONDS = (BOOT_TIMEOUT_MINUTES - 1) * 60;
+
+/** OpsWorks statuses whose EC2 instance runs (is billed) without the worker being online yet or any more. */
+const RUNNING_NOT_ONLINE = new Set(['booting', 'running_setup', 'setup_failed', 'connection_lost']);
+
+/** The worker's instance runs (billed): online, or an OpsWorks status with EC2 running. */
+export function isInstanceRunning(worker: Worker): boolean {
+  return worker.launchTime !== undefined && (worker.statusClass === 'online' || RUNNING_NOT_ONLINE.has(worker.state));
+}
+
+/** Seconds since the instance's current run began (0 when it does not run). */
+export function runningSeconds(worker: Worker, now: Date): number {
+  return isInstanceRunning(worker) ? uptimeSeconds(worker.launchTime, now) : 0;
+}
+
+/** Opencast lists the worker's host online: it takes jobs, or finishes them in maintenance. */
+export function isServing(worker: Worker): boolean {
+  return worker.registered && worker.hostOnline === true;
+}
+
+/**
+ * Why nothing can be proven about a worker that is not listed, or undefined
+ * when its absence from Opencast's list is a fact: Opencast must have answered,
+ * and every host it lists must be matched to an instance.
+ */
+export function whyUnprovable(view: ClusterView): string | undefined {
+  if (!view.opencast.up) return `Opencast did not answer (${view.opencast.error})`;
+  const strangers = [...(view.hostMatch?.unclaimed ?? []), ...(view.hostMatch?.ambiguous ?? [])];
+  const online = new Set(view.opencast.hosts.filter((h) => h.online).map((h) => h.baseUrl));
+  const doubtful = strangers.filter((url) => online.has(url));
+  if (doubtful.length > 0) {
+    return `Opencast lists host(s) no instance matches (${list(doubtful, 5)}): one may be this worker (set MOSCALER_HOST_URLS or the host URL tag, docs/host-matching.md)`;
+  }
+  return undefined;
+}
+
+export interface UnservingWorker {
+  worker: Worker;
+  /** Seconds the instance has run. */
+  runningSeconds: number;
+  detail: string;
+}
+
+/**
+ * Workers whose instance has run at least `timeoutSeconds` without Opencast
+ * listing them online, minus protected ones and `exclude` (a boot or drain
+ * acts on them). Empty when not provable ({@link whyUnprovable}).
+ */
+export function unservingWorkers(view: ClusterView, options: { now: Date; timeoutSeconds: number; exclude?: ReadonlySet<string> }): UnservingWorker[] {
+  if (whyUnprovable(view) !== undefined) return [];
+  return view.workers.flatMap((w) => (options.exclude?.has(w.hostname) ? [] : (unserving(w, options) ?? [])));
+}
+
+/** One worker, when it has run `timeoutSeconds` without serving and that is provable; undefined otherwise. */
+export function unservingWorker(view: ClusterView, worker: Worker, options: { now: Date; timeoutSeconds: number }): UnservingWorker | undefined {
+  return whyUnprovable(view) === undefined ? unserving(worker, options) : undefined;
+}
+
+function unserving(worker: Worker, options: { now: Date; timeoutSeconds: number }): UnservingWorker | undefined {
+  if (worker.protected || isServing(worker) || !isInstanceRunning(worker)) return undefined;
+  const seconds = runningSeconds(worker, options.now);
+  if (seconds < options.timeoutSeconds) return undefined;
+  return { worker, runningSeconds: seconds, detail: notServingText(worker, seconds) };
+}
+
+/** `worker3 has run 34 min (OpsWorks setup_failed) without Opencast listing it`. */
+function notServingText(worker: Worker, seconds: number): string {
+  const state = worker.statusClass === 'online' ? '' : ` (${worker.state})`;
+  const host = worker.hostUrl ? `its host ${worker.hostUrl} is offline in Opencast` : 'Opencast lists no host of it';
+  return `${worker.hostname} has run ${Math.floor(seconds / 60)} min${state} and ${host}`;
+}
+
+/**
+ * A boot takes "a few minutes" with OpsWorks (less on plain EC2) before Opencast
+ * registers the host; before this long, no match at all may just be boots
+ * under way, not a misconfiguration, so `status` does not warn yet.
+ */
+const REGISTRATION_GRACE_MINUTES = 10;
+
+export interface RegistrationReport {
+  /** Running workers Opencast does not list online, with minutes since their instance started. */
+  unregistered: { hostname: string; minutes: number }[];
+  warnings: string[];
+}
+
+/** What `status` says about registration: unlisted running workers, and a warning when no running worker matches any host. */
+export function registrationReport(view: ClusterView): RegistrationReport {
+  const now = new Date(view.observedAt);
+  if (!view.opencast.up) return { unregistered: [], warnings: [] };
+  const running = view.workers.filter(isInstanceRunning);
+  const unregistered = running.filter((w) => !isServing(w)).map((w) => ({ hostname: w.hostname, minutes: Math.floor(runningSeconds(w, now) / 60) }));
+  const warnings = unregistered.map((u) => `${u.hostname} is running but not registered in Opencast for ${u.minutes} min`);
+  const settled = running.some((w) => runningSeconds(w, now) >= REGISTRATION_GRACE_MINUTES * 60);
+  if (settled && running.every((w) => !w.registered) && view.opencast.hosts.length > 0) {
+    const byId = new Map(view.instances.map((i) => [i.id, i]));
+    const workers = running.map((w) => describeInstance(w, byId.get(w.id)));
+    const hosts = view.opencast.hosts.map((h) => `${h.baseUrl}${h.address ? ` (${h.address})` : ''}`);
+    warnings.push(
+      `no running worker matches any Opencast host: workers ${list(workers, 20)}; Opencast hosts ${list(hosts, 20)}. ` +
+        'Each node registers under its org.opencastproject.server.url (default http://localhost:8080): set it to a name or address of the instance, or map the workers with MOSCALER_HOST_URLS or the host URL tag (docs/host-matching.md)',
+    );
+  }
+  for (const url of view.hostMatch?.ambiguous ?? []) warnings.push(`Opencast host ${url} matches more than one instance equally: none is taken to be it`);
+  return { unregistered, warnings };
+}
+
+function describeInstance(worker: Worker, instance: FleetInstance | undefined): string {
+  const names = [instance?.privateDns, instance?.privateIp, instance?.publicDns, instance?.publicIp].filter(Boolean);
+  return names.length ? `${worker.hostname} (${names.join(', ')})` : worker.hostname;
+}
+
+function list(items: readonly string[], max: number): string {
+  return items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', ');
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { buildClusterView } from '../../core/cluster';
+import { registrationReport, unservingWorkers, whyUnprovable } from '../../core/serving';
+import type { ClusterView, FleetInstance, OpencastHost } from '../../core/types';
+import { NOW } from '../helpers/views';
+
+const MIN = 60_000;
+
+function inst(n: number, status: string, runMinutes: number | undefined, extra: Partial<FleetInstance> = {}): FleetInstance {
+  return {
+    id: `ow-${n}`,
+    hostname: `worker${n}`,
+    status,
+    ec2Id: `i-0000000${n}`,
+    instanceType: 'c5.xlarge',
+    privateDns: `ip-10-0-0-${n}.ec2.internal`,
+    privateIp: `10.0.0.${n}`,
+    layerNames: ['Workers'],
+    layerIds: ['lw'],
+    ...(runMinutes !== undefined ? { launchTime: new Date(NOW.getTime() - runMinutes * MIN).toISOString() } : {}),
+    ...extra,
+  };
+}
+
+const ADMIN: FleetInstance = { id: 'ow-a', hostname: 'admin1', status: 'online', privateDns: 'ip-10-0-9-9.ec2.internal', privateIp: '10.0.9.9', layerNames: ['Admin'], layerIds: ['la'] };
+const host = (baseUrl: string, extra: Partial<OpencastHost> = {}): OpencastHost => ({ baseUrl, online: true, active: true, maintenance: false, ...extra });
+
+function view(instances: FleetInstance[], hosts: OpencastHost[] | null, runningByHost: Record<string, number> = {}): ClusterView {
+  return buildClusterView({
+    cluster: { name: 'c', id: 's' },
+    layers: [],
+    instances: [ADMIN, ...instances],
+    opencast: hosts === null ? { up: false, error: 'ECONNREFUSED' } : { up: true, hosts: [host('http://ip-10-0-9-9.ec2.internal'), ...hosts], runningByHost, queue: { queued: 0, queuedHighLoad: 0 }, running: 0 },
+    now: NOW,
+  });
+}
+
+describe('buildClusterView host matching', () => {
+  it('gives each worker the exact base_url Opencast uses, and counts its jobs under it', () => {
+    const v = view(
+      [inst(1, 'online', 40), inst(2, 'online', 40), inst(3, 'online', 40)],
+      [host('https://worker1.example.edu'), host('http://10.0.0.2:8080', { maintenance: true }), host('http://ip-10-0-0-3.ec2.internal:8080')],
+      { 'https://worker1.example.edu': 2, 'http://10.0.0.2:8080': 1 },
+    );
+    expect(v.workers.map((w) => [w.hostname, w.hostUrl, w.hostMatch, w.registered, w.runningJobs, w.maintenance])).toEqual([
+      ['worker1', 'https://worker1.example.edu', 'short-name', true, 2, false],
+      ['worker2', 'http://10.0.0.2:8080', 'name', true, 1, true],
+      ['worker3', 'http://ip-10-0-0-3.ec2.internal:8080', 'name', true, 0, false],
+    ]);
+    expect(v.hostMatch).toEqual({ unclaimed: [], ambiguous: [] });
+  });
+
+  it('leaves a worker registered under localhost unmatched and its host unclaimed', () => {
+    const v = view([inst(1, 'online', 40)], [host('http://localhost:8080', { address: '127.0.0.1' })], { 'http://localhost:8080': 1 });
+    expect(v.workers[0]).toMatchObject({ registered: false, runningJobs: 0 });
+    expect(v.workers[0]?.hostUrl).toBeUndefined();
+    expect(v.hostMatch?.unclaimed).toEqual(['http://localhost:8080']);
+  });
+
+  it('matches by the explicit settings map when nothing else can', () => {
+    const v = buildClusterView({
+      cluster: { name: 'c', id: 's' },
+      layers: [],
+      instances: [inst(1, 'online', 40)],
+      opencast: { up: true, hosts: [host('https://lb.example.org/oc1')], runningByHost: {}, queue: { queued: 0, queuedHighLoad: 0 }, running: 0 },
+      now: NOW,
+      hostMatch: { hostUrls: { worker1: 'https://lb.example.org/oc1' } },
+    });
+    expect(v.workers[0]).toMatchObject({ hostUrl: 'https://lb.example.org/oc1', hostMatch: 'setting', registered: true });
+  });
+});
+
+describe('registrationReport', () => {
+  it('reports a running worker Opencast does not know, with minutes since its start', () => {
+    const v = view([inst(1, 'online', 40), inst(2, 'online', 12), inst(3, 'stopped', undefined)], [host('http://10.0.0.1:8080')]);
+    const report = registrationReport(v);
+    expect(report.unregistered).toEqual([{ hostname: 'worker2', minutes: 12 }]);
+    expect(report.warnings).toEqual(['worker2 is running but not registered in Opencast for 12 min']);
+  });
+
+  it('warns, naming both lists, when no running worker matches any Opencast host', () => {
+    const v = view([inst(1, 'online', 40), inst(2, 'setup_failed', 35)], [host('http://localhost:8080', { address: '127.0.0.1' })]);
+    const warning = registrationReport(v).warnings.at(-1)!;
+    expect(warning).toMatch(/^no running worker matches any Opencast host/);
+    expect(warning).toContain('worker1 (ip-10-0-0-1.ec2.internal, 10.0.0.1)');
+    expect(warning).toContain('worker2 (ip-10-0-0-2.ec2.internal, 10.0.0.2)');
+    expect(warning).toContain('http://localhost:8080 (127.0.0.1)');
+    expect(warning).toContain('http://ip-10-0-9-9.ec2.internal');
+    expect(warning).toContain('default http://localhost:8080');
+  });
+
+  it('does not call boots under way a mismatch: the warning waits until one has run 10 minutes', () => {
+    const v = view([inst(1, 'online', 3), inst(2, 'booting', 2)], []);
+    expect(registrationReport(v).warnings.filter((w) => w.startsWith('no running worker'))).toEqual([]);
+  });
+
+  it('says nothing when Opencast did not answer', () => {
+    expect(registrationReport(view([inst(1, 'online', 40)], null))).toEqual({ unregistered: [], warnings: [] });
+  });
+});
+
+describe('unservingWorkers', () => {
+  const options = { now: NOW, timeoutSeconds: 30 * 60 };
+
+  it('finds workers that ran past the timeout without Opencast listing them, in any running OpsWorks state', () => {
+    const v = view(
+      [inst(1, 'online', 40), inst(2, 'online', 31), inst(3, 'setup_failed', 45), inst(4, 'connection_lost', 50), inst(5, 'online', 20), inst(6, 'stopped', undefined)],
+      [host('http://10.0.0.1:8080'), host('http://10.0.0.2:8080', { online: false })],
+    );
+    expect(unservingWorkers(v, options).map((u) => [u.worker.hostname, Math.round(u.runningSeconds / 60)])).toEqual([
+      ['worker2', 31],
+      ['worker3', 45],
+      ['worker4', 50],
+    ]);
+    expect(unservingWorkers(v, options)[0]?.detail).toBe('worker2 has run 31 min and its host http://10.0.0.2:8080 is offline in Opencast');
+  });
+
+  it('leaves out protected workers and those a workflow acts on', () => {
+    const v = view([inst(1, 'online', 40, { tags: { p: 'y' } }), inst(2, 'online', 40)], []);
+    const withTag = buildClusterView({ ...{ cluster: { name: 'c', id: 's' }, layers: [], now: NOW }, instances: [ADMIN, ...v.instances.slice(1)], opencast: v.opencast, protectTag: { key: 'p', value: 'y' } });
+    expect(unservingWorkers(withTag, { ...options, exclude: new Set(['worker2']) })).toEqual([]);
+  });
+
+  it('proves nothing (fails closed) when Opencast is down or lists a host no instance matches', () => {
+    const down = view([inst(1, 'online', 40)], null);
+    expect(unservingWorkers(down, options)).toEqual([]);
+    expect(whyUnprovable(down)).toMatch(/Opencast did not answer/);
+    const stranger = view([inst(1, 'online', 40)], [host('http://localhost:8080', { address: '127.0.0.1' })]);
+    expect(unservingWorkers(stranger, options)).toEqual([]);
+    expect(whyUnprovable(stranger)).toMatch(/no instance matches \(http:\/\/localhost:8080\)/);
+    // A stranger that is offline cannot be this running worker.
+    const gone = view([inst(1, 'online', 40)], [host('http://localhost:8080', { online: false })]);
+    expect(unservingWorkers(gone, options).map((u) => u.worker.hostname)).toEqual(['worker1']);
+  });
+});
