@@ -102,7 +102,7 @@ describe('loadConfig', () => {
     expect(isExample).toBe(false);
     expect(config).toMatchObject({ cluster: 'other', settings: { minWorkers: 3 }, resourcePrefix: 'moscaler-other-' });
     // The shipped example: Opencast's own queue through the default policy, no CloudWatch metric at all.
-    expect(config.autoscale.policy?.name).toBe('headroom');
+    expect(config.autoscale.policy?.name).toBe('schedule-aware');
     expect(config.autoscale.strategies.map((s) => s.method)).toEqual(['queued_jobs']);
   });
 

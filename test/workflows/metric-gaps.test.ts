@@ -92,9 +92,9 @@ describe('metric gaps in the autoscale cycle', () => {
 describe('the shipped autoscale examples', () => {
   const read = (name: string) => parseAutoscaleConfig(JSON.parse(readFileSync(new URL(`../../config/${name}`, import.meta.url), 'utf8')), name);
 
-  it('scale an EC2-only cluster on Opencast\'s own queue by default, with no CloudWatch metric to miss', () => {
+  it('scale an EC2-only cluster on Opencast\'s own queue and schedule by default, with no CloudWatch metric to miss', () => {
     const config = read('autoscale.example.json');
-    expect(config.policy?.name).toBe('headroom');
+    expect(config.policy?.name).toBe('schedule-aware');
     expect(config.strategies.filter((s) => s.method === 'cloudwatch')).toEqual([]);
   });
 
