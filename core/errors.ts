@@ -43,7 +43,7 @@ export class ScalingError extends MoScalerError {
 
 /** An outside system (AWS, Opencast) failed, timed out or answered garbage. */
 export class DependencyError extends MoScalerError {
-  readonly system: 'opencast' | 'opsworks' | 'ec2' | 'cloudwatch' | 'stepfunctions' | 'sim';
+  readonly system: 'opencast' | 'opsworks' | 'ec2' | 'cloudwatch' | 'stepfunctions' | 'secretsmanager' | 'sim';
   constructor(system: DependencyError['system'], message: string, options?: { cause?: unknown }) {
     super(`${system}: ${message}`, 'dependency', options);
     this.name = 'DependencyError';
@@ -72,6 +72,17 @@ export class ProtocolError extends DependencyError {
   constructor(system: DependencyError['system'], message: string, options?: { cause?: unknown }) {
     super(system, message, options);
     this.name = 'ProtocolError';
+  }
+}
+
+/**
+ * An error no part of the code anticipated (a bug, or an outside failure no adapter mapped), wrapped at the
+ * edge of a Lambda handler so that it still leaves with a name the workflows' Retry and Catch know.
+ */
+export class InternalError extends MoScalerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'internal', options);
+    this.name = 'InternalError';
   }
 }
 

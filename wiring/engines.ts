@@ -13,14 +13,11 @@ import type { HistoryEvent, WorkflowEngine } from '../engine/types';
 import type { VirtualTime } from '../engine/virtual-time';
 import { createLocalWorkflows } from './local-workflows';
 import type { Runtime } from './runtime';
+import { WORKFLOW_ARN_VARIABLES } from './workflow-arns';
 
 export type EngineName = 'local' | 'aws' | 'direct';
 
-export const WORKFLOW_ARN_VARIABLES = {
-  autoscale: 'MOSCALER_AUTOSCALE_STATE_MACHINE_ARN',
-  'boot-worker': 'MOSCALER_BOOT_WORKER_STATE_MACHINE_ARN',
-  'drain-worker': 'MOSCALER_DRAIN_WORKER_STATE_MACHINE_ARN',
-} as const;
+export { WORKFLOW_ARN_VARIABLES } from './workflow-arns';
 
 export interface OpenedEngine {
   engine: WorkflowEngine;
