@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { decisionRecord, type DecisionRecord, type PauseState } from '../core/decision';
-import { decidePolicy, needsVotes, type PolicyDecision, type PolicyMemory } from '../core/policies';
+import { decidePolicy, mayRemember, needsVotes, type PolicyDecision } from '../core/policies';
 import { ConfigError } from '../core/errors';
 import { BOOT_WORKFLOW, DRAIN_WORKFLOW, stamp, workerExecutionName } from '../core/execution-names';
 import type { ClusterView } from '../core/types';
@@ -15,6 +15,7 @@ import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { workersActedOn } from './support/acting-on';
 import { observe } from './support/observe';
 import { parseEvent } from './support/parse-event';
+import { lastCycleMemory, recordMemory, type RecordedMemory } from './support/policy-memory';
 
 const eventSchema = z
   .object({
@@ -34,8 +35,10 @@ export interface CyclePlan {
   action: 'start' | 'stop' | 'none';
   actions: PlannedAction[];
   reason: string;
-  /** Why, for the history: every verdict and vote (the policy's memory stays in the handler). */
+  /** Why, for the history: every verdict and vote. */
   decision: Omit<PolicyDecision, 'chosen' | 'rejected' | 'memory'> & DecisionRecord;
+  /** What the policy remembers for the next cycle: the autoscale workflow carries it to its output. */
+  memory: RecordedMemory;
 }
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -54,18 +57,19 @@ export function strandedWorkers(view: ClusterView, busy: ReadonlySet<string>): s
 }
 
 export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unknown, CyclePlan> {
-  // A policy's memory (idle timers) lives as long as this handler: a warm Lambda or the local engine.
-  let memory: PolicyMemory | undefined;
+  // No state between invocations: a policy's memory comes from the last cycle's output (policy-memory.ts).
   return async (event) => {
     const input = parseEvent(eventSchema, event ?? {}, 'plan-cycle');
     const config = deps.autoscaleConfig;
     if (!config) throw new ConfigError('AUTOSCALE_CONFIG', 'the autoscale workflow needs an autoscale config');
     const now = deps.now();
-    const [observation, lastBoots, runningBoots, drains] = await Promise.all([
+    const policy = config.policy?.name ?? 'original';
+    const [observation, lastBoots, runningBoots, drains, remembered] = await Promise.all([
       observe(deps),
       deps.executions.list({ workflow: BOOT_WORKFLOW, maxResults: 1 }),
       deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'RUNNING' }),
       deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' }),
+      mayRemember(config.policy) ? lastCycleMemory(deps.executions, policy, now, input.everySeconds) : undefined,
     ]);
     const { view } = observation;
     const hostnames = view.workers.map((w) => w.hostname);
@@ -93,9 +97,8 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       },
       booting,
       ...(lastBootAt ? { lastBootAt } : {}),
-      ...(memory ? { memory } : {}),
+      ...(remembered ? { memory: remembered.value } : {}),
     });
-    memory = decision.memory;
     const cycle = stamp(now);
     const stranded = strandedWorkers(view, new Set([...draining, ...booting]));
     const actions: PlannedAction[] = stranded.map((hostname) => ({
@@ -124,8 +127,15 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
         reason: chosen.detail,
       });
     }
-    const { memory: _kept, ...explained } = decision;
-    return { cycle, action: decision.action, actions, reason: decision.reasons.join('; '), decision: decisionRecord(explained) };
+    const { memory, ...explained } = decision;
+    return {
+      cycle,
+      action: decision.action,
+      actions,
+      reason: decision.reasons.join('; '),
+      decision: decisionRecord(explained),
+      memory: recordMemory(policy, now, memory),
+    };
   };
 }
 

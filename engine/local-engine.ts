@@ -164,6 +164,12 @@ export class LocalEngine implements WorkflowEngine {
     return record.input;
   }
 
+  async output(ref: ExecutionRef): Promise<JsonValue | undefined> {
+    const record = this.store.get(ref.workflow, ref.name);
+    if (!record) throw new ExecutionNotFoundError(`${ref.workflow}/${ref.name}`);
+    return record.status === 'SUCCEEDED' ? record.output : undefined;
+  }
+
   async stop(ref: ExecutionRef, details: { error?: string; cause?: string } = {}): Promise<void> {
     const run = this.runs.get(ref.executionArn);
     if (run) {

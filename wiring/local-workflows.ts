@@ -4,7 +4,8 @@
  * wired to this process's adapters (real, or the simulator's).
  */
 import { fileURLToPath } from 'node:url';
-import { createActivityHandlers } from './activities';
+import { ACTIVITY_FACTORIES } from './activities';
+import { ExecutionEnvironments, type EnvironmentOptions } from './lambda-environments';
 import type { ActivityDeps } from '../activities/support/deps';
 import { withSharedObservations } from './shared-observer';
 import { observe } from '../activities/support/observe';
@@ -26,6 +27,11 @@ export interface LocalWorkflowsOptions {
   stateDir?: string;
   hooks?: LocalEngineOptions['hooks'];
   onEvent?: LocalEngineOptions['onEvent'];
+  /**
+   * Run each activity as Lambda does: in execution environments that are reused, then shut down and
+   * built afresh (cold starts). Without it each activity keeps one handler for the engine's life.
+   */
+  lambda?: EnvironmentOptions;
 }
 
 export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngine {
@@ -36,7 +42,7 @@ export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngin
     opencastAt: options.runtime.opencastAt,
     metrics: options.runtime.metrics,
     // The engine lists its own executions; built below, so reached lazily.
-    executions: { list: (filter) => engine!.list(filter), input: (ref) => engine!.input(ref) },
+    executions: { list: (filter) => engine!.list(filter), input: (ref) => engine!.input(ref), output: (ref) => engine!.output(ref) },
     now: options.runtime.now,
     ...(options.autoscaleConfig ? { autoscaleConfig: options.autoscaleConfig } : {}),
     cache: {},
@@ -47,11 +53,21 @@ export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngin
     // The shipped definitions pass the library's schema in test/infra/asl-lint.test.ts: checking them again at
     // every start would add ~0.45 s to each command. Our own lint (what the local engine cannot run) still runs.
     validateWithLibrary: false,
-    // Activities return plain JSON objects; the engine's type is JSON in, JSON out.
-    handlers: createActivityHandlers(deps) as unknown as Record<string, LambdaHandler>,
+    handlers: activityHandlers(deps, options.lambda),
     ...(options.stateDir ? { stateDir: `${options.stateDir}` } : {}),
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   return engine;
+}
+
+/** One handler per activity; with a lifecycle, each invocation runs in one of its environments (a fresh handler, fresh caches, at a cold start). */
+function activityHandlers(deps: ActivityDeps, lambda: EnvironmentOptions | undefined): Record<string, LambdaHandler> {
+  const names = Object.keys(ACTIVITY_FACTORIES);
+  // Activities return plain JSON objects; the engine's type is JSON in, JSON out.
+  if (!lambda) return Object.fromEntries(names.map((name) => [name, ACTIVITY_FACTORIES[name]!(deps) as unknown as LambdaHandler]));
+  const environments = new ExecutionEnvironments((name) => ACTIVITY_FACTORIES[name]!({ ...deps, cache: {} }), lambda);
+  return Object.fromEntries(
+    names.map((name) => [name, ((event: unknown) => environments.invoke(name, (handler) => handler(event))) as unknown as LambdaHandler]),
+  );
 }

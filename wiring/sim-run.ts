@@ -16,7 +16,8 @@ import { ManualClock } from '../sim/model/clock';
 import { createSimCluster, delaysAnswers, scenarioEnd, type Scenario } from '../sim/model/scenario';
 import { computeStats, type SimStats } from '../sim/model/stats';
 import type { SimCluster, TimelineSample } from '../sim/model/cluster';
-import { runtimeOnCluster, scenarioEnv } from './sim-runtime';
+import { runtimeOnCluster, scenarioEnv, simLambda } from './sim-runtime';
+import type { EnvironmentStats } from './lambda-environments';
 import { createLocalWorkflows } from './local-workflows';
 import { VirtualTime } from '../engine/virtual-time';
 import { fromFakeTimers } from '../sim/model/clock';
@@ -56,6 +57,8 @@ export interface SimRunResult {
   /** Cycles that acted or failed (quiet no-op cycles are counted, not listed). */
   cycleLog: CycleRecord[];
   timeline: readonly TimelineSample[];
+  /** Activity invocations and how many started cold (workflow engines only). */
+  lambda?: EnvironmentStats;
   realMs: number;
 }
 
@@ -82,7 +85,8 @@ async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
   const clock = fromFakeTimers(vt.clock);
   const cluster = createSimCluster(scenario, clock);
   const runtime = runtimeOnCluster(cluster, settings, clock);
-  const engine = createLocalWorkflows({ runtime, settings, autoscaleConfig: options.config, hooks: vt.hooks });
+  const lambda: EnvironmentStats = { invocations: 0, coldStarts: 0 };
+  const engine = createLocalWorkflows({ runtime, settings, autoscaleConfig: options.config, hooks: vt.hooks, lambda: simLambda(scenario, cluster, lambda) });
   const cycleLog: CycleRecord[] = [];
   let cycles = 0;
   let failedCycles = 0;
@@ -115,7 +119,7 @@ async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
       await vt.run({ deadline: Math.min(t + every, end) });
       if (cycles % 60 === 0) options.onProgress?.((t - start) / (end - start));
     }
-    return summarize({ scenario, settings, cluster, start, end, began, onProgress: options.onProgress }, { cycles, failedCycles, actions: [], cycleLog });
+    return summarize({ scenario, settings, cluster, start, end, began, onProgress: options.onProgress }, { cycles, failedCycles, actions: [], cycleLog, lambda });
   } finally {
     vt.uninstall();
     await runtime.close();
@@ -125,7 +129,7 @@ async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
 /** The run's summary from the model's record, the same for both engines. */
 function summarize(
   run: { scenario: Scenario; settings: Settings; cluster: SimCluster; start: number; end: number; began: number; onProgress?: ((f: number) => void) | undefined },
-  counts: { cycles: number; failedCycles: number; actions: ActionRecord[]; cycleLog: CycleRecord[] },
+  counts: { cycles: number; failedCycles: number; actions: ActionRecord[]; cycleLog: CycleRecord[]; lambda?: EnvironmentStats },
 ): SimRunResult {
   const { scenario, settings } = run;
   const data = run.cluster.runData();

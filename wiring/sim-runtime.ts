@@ -16,6 +16,8 @@ import { createOpencastRouter } from '../sim/opencast/router';
 import { createSdkRequestHandler } from '../sim/wire/sdk-request-handler';
 import { RouterDispatcher } from '../sim/wire/undici-dispatcher';
 import { createRuntime, type Runtime } from './runtime';
+import type { EnvironmentOptions, EnvironmentStats } from './lambda-environments';
+import { hashString } from '../sim/model/prng';
 
 export interface SimRuntime {
   runtime: Runtime;
@@ -35,6 +37,21 @@ export function scenarioEnv(scenario: Scenario): Record<string, string> {
     MOSCALER_BILLING: scenario.billing,
     MOSCALER_MIN_WORKERS: String(scenario.minWorkers),
     MOSCALER_PROVIDER: scenario.provider,
+  };
+}
+
+/**
+ * The functions' execution environments in this scenario: its `lambda` setting (how often they start cold),
+ * its `cold-start` faults, and a seed of its own so a run replays exactly.
+ */
+export function simLambda(scenario: Scenario, cluster: SimCluster, stats?: EnvironmentStats): EnvironmentOptions {
+  return {
+    ...(scenario.lambda?.coldStartEveryMinutes !== undefined ? { coldStartEveryMinutes: scenario.lambda.coldStartEveryMinutes } : {}),
+    environments: scenario.lambda?.environments ?? 1,
+    seed: hashString(`lambda:${scenario.seed}`),
+    now: () => cluster.now(),
+    forcedCold: (fn) => cluster.faultActive('cold-start', fn),
+    ...(stats ? { stats } : {}),
   };
 }
 

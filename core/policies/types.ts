@@ -8,7 +8,7 @@ import type { AutoscaleInput } from '../autoscale';
 import type { Decision, PauseState, StrategyVote } from '../decision';
 import type { ClusterView, OpencastJob } from '../types';
 
-/** Plain JSON a policy carries from one cycle to the next (idle timers); lost on a cold start. */
+/** Plain JSON a policy carries from one cycle to the next (idle timers), in the autoscale execution's output. */
 export type PolicyMemory = { [key: string]: string | number | boolean | null | PolicyMemory };
 
 export interface PolicyInput {
@@ -26,7 +26,7 @@ export interface PolicyInput {
   booting?: readonly string[];
   /** Start of the newest boot execution (ISO): cool-downs count from it. */
   lastBootAt?: string;
-  /** What this policy returned as `memory` last cycle; absent after a cold start. */
+  /** What this policy returned as `memory` last cycle (read back from that cycle's output); absent on the first. */
   memory?: PolicyMemory;
 }
 

@@ -27,6 +27,8 @@ export type FaultKind =
   | 'opencast-garbage'
   | 'aws-throttle'
   | 'aws-5xx'
+  | 'list-lag'
+  | 'cold-start'
   | 'start-failure'
   | 'metrics-missing'
   | 'kill-scaler';

@@ -6,7 +6,7 @@ import { parseAutoscaleConfig, type AutoscaleConfig } from '../../core/autoscale
 import { resolveSettings } from '../../core/settings';
 import { VirtualTime } from '../../engine/virtual-time';
 import { createLocalWorkflows } from '../../wiring/local-workflows';
-import { runtimeOnCluster, scenarioEnv } from '../../wiring/sim-runtime';
+import { runtimeOnCluster, scenarioEnv, simLambda } from '../../wiring/sim-runtime';
 import { fromFakeTimers } from '../../sim/model/clock';
 import { createSimCluster, parseScenario, type ScenarioInput } from '../../sim/model/scenario';
 
@@ -22,7 +22,7 @@ export function simWorkflows(input: ScenarioInput, env: Record<string, string> =
   const cluster = createSimCluster(scenario, clock);
   const settings = resolveSettings({}, { ...scenarioEnv(scenario), ...env });
   const runtime = runtimeOnCluster(cluster, settings, clock);
-  const engine = createLocalWorkflows({ runtime, settings, autoscaleConfig: config, hooks: vt.hooks });
+  const engine = createLocalWorkflows({ runtime, settings, autoscaleConfig: config, hooks: vt.hooks, lambda: simLambda(scenario, cluster) });
   const done = async () => {
     vt.uninstall();
     await runtime.close();
