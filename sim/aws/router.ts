@@ -58,7 +58,8 @@ const JSON_OPERATIONS: Partial<Record<AwsService, Readonly<Record<string, Servic
 };
 
 export function createAwsRouter(state: SimClusterState, options: AwsRouterOptions = {}): WireRouter {
-  const tables = { ...JSON_OPERATIONS, ...options.services };
+  // Looked up at each call: the composition root may fill `services` after the router exists (they call back into it).
+  const tableOf = (service: AwsService) => JSON_OPERATIONS[service] ?? options.services?.[service];
   let served = 0;
   return async (request) => {
     served += 1;
@@ -69,7 +70,7 @@ export function createAwsRouter(state: SimClusterState, options: AwsRouterOption
     try {
       if (auth.kind === 'missing') throw missingAuthentication(target.protocol);
       if (auth.kind === 'malformed') throw malformedAuthentication(target.protocol);
-      return await answer(state, tables, request, target, requestId);
+      return await answer(state, tableOf, request, target, requestId);
     } catch (error) {
       // A model bug must not look like a valid AWS answer: it becomes AWS's own 500.
       const refusal = error instanceof SimAwsError ? error : internalFailure(target.protocol);
@@ -80,7 +81,7 @@ export function createAwsRouter(state: SimClusterState, options: AwsRouterOption
 
 async function answer(
   state: SimClusterState,
-  tables: Partial<Record<AwsService, Readonly<Record<string, ServiceOperation>>>>,
+  tableOf: (service: AwsService) => Readonly<Record<string, ServiceOperation>> | undefined,
   request: WireRequest,
   target: AwsTarget,
   requestId: string,
@@ -91,7 +92,7 @@ async function answer(
     checkThrottle(state, target);
     return ec2Result(target.operation, requestId, operation(state, target.params));
   }
-  const table = target.protocol === 'query' ? undefined : tables[target.service];
+  const table = target.protocol === 'query' ? undefined : tableOf(target.service);
   const operation = table ? lookup(table, target.operation) : undefined;
   if (!operation) throw unknownOperation(target);
   checkThrottle(state, target);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { simWorkflows } from './helpers';
+import { ENGINES, simWorkflows } from './helpers';
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -9,7 +9,7 @@ afterEach(async () => {
 
 const START = '2025-10-13T10:00:00Z';
 
-describe('drain-worker workflow', () => {
+describe.each(ENGINES)('drain-worker workflow (engine %s)', (kind) => {
   it('waits for the billing window, then maintenance on, then stops an idle hourly worker', async () => {
     const sim = simWorkflows({
       cluster: 'c',
@@ -20,12 +20,10 @@ describe('drain-worker workflow', () => {
         { hostname: 'worker2', instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 20 },
       ],
       others: [{ hostname: 'admin1', layer: 'admin' }],
-    });
+    }, {}, undefined, kind);
     cleanup = sim.done;
     const ref = await sim.engine.start('drain-worker', { hostname: 'worker1' }, { name: 'drain-worker1-t1' });
-    const began = performance.now();
     const result = await sim.vt.drive(sim.engine.wait(ref));
-    const realMs = performance.now() - began;
     expect(result.status).toBe('SUCCEEDED');
     const history = await sim.engine.history(ref);
     const states = history.filter((e) => e.type === 'StateEntered').map((e) => e.state);
@@ -37,6 +35,5 @@ describe('drain-worker workflow', () => {
     // Launched 20 minutes before START: minute 50 of its hour is 30 minutes after START.
     expect(Date.parse(stopAt) - Date.parse(START)).toBeGreaterThanOrEqual(30 * 60_000);
     expect(sim.cluster.instances.find((i) => i.hostname === 'worker1')?.status).toMatch(/stopping|stopped/);
-    expect(realMs).toBeLessThan(5000);
   });
 });
