@@ -18,6 +18,7 @@ import { ActivityFunction, localEsbuild } from './activity-function';
 import { MoScalerAlarms } from './alarms';
 import { acknowledge } from './nag';
 import { capabilitiesOf, grantsFor } from './permissions';
+import { mayRemember } from '../core/policies';
 import type { StackConfig } from './props';
 import { CycleSchedules } from './schedules';
 import { loadCatalog, type Catalog } from './workflow-catalog';
@@ -70,10 +71,13 @@ export class MoScalerStack extends Stack {
       ]),
     );
     const children = [...new Set(this.catalog.workflows.flatMap((w) => Object.values(w.stateMachines)))].sort();
+    // A policy that remembers reads its memory from the last autoscale execution's output (policy-memory.ts).
+    const remembers = mayRemember(config.autoscale.policy) && SCHEDULED_WORKFLOW in stateMachineArns;
     const environment: Record<string, string> = {
       ...config.environment,
       MOSCALER_OPENCAST_SECRET_ARN: this.secret.secretArn,
       ...Object.fromEntries(children.map((w) => [`MOSCALER_${w.toUpperCase().replace(/-/g, '_')}_STATE_MACHINE_ARN`, stateMachineArns[w]!])),
+      ...(remembers ? { MOSCALER_AUTOSCALE_STATE_MACHINE_ARN: stateMachineArns[SCHEDULED_WORKFLOW]! } : {}),
       // The SDK's Node-version support warning at each cold start: nothing to act on inside Lambda.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       NODE_OPTIONS: '--enable-source-maps',
@@ -89,13 +93,22 @@ export class MoScalerStack extends Stack {
       ...(config.provider === 'ec2' ? { ec2InstanceArns: `arn:${Aws.PARTITION}:ec2:${this.region}:${Aws.ACCOUNT_ID}:instance/*` } : {}),
       secretArn: this.secret.secretArn,
       childStateMachineArns: children.map((w) => stateMachineArns[w]!),
+      ...(remembers
+        ? {
+            autoscaleStateMachineArn: stateMachineArns[SCHEDULED_WORKFLOW]!,
+            autoscaleExecutionArns: this.formatArn({ service: 'states', resource: 'execution', resourceName: `${prefix}${SCHEDULED_WORKFLOW}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          }
+        : {}),
     };
     for (const spec of this.catalog.activities) {
       this.functions[spec.name] = new ActivityFunction(this, `${pascalCase(spec.name)}Activity`, {
         spec,
         functionName: `${prefix}${spec.name}`,
         environment,
-        grants: grantsFor(capabilitiesOf(spec.name), scopeOfGrants),
+        grants: grantsFor(
+          capabilitiesOf(spec.name).filter((c) => c !== 'cycle-memory' || remembers),
+          scopeOfGrants,
+        ),
         logRetention: retention,
         projectRoot: PROJECT_ROOT,
       });

@@ -39,7 +39,7 @@ const task = (resource: string) => ({ StartAt: 'T', States: { T: { Type: 'Task',
 describe('loadCatalog', () => {
   it('finds every workflow and the activities their placeholders name', () => {
     const catalog = loadCatalog(REAL_WORKFLOWS, REAL_ACTIVITIES);
-    expect(catalog.workflows.map((w) => w.name)).toEqual(['autoscale', 'boot-worker', 'drain-worker']);
+    expect(catalog.workflows.map((w) => w.name)).toEqual(['autoscale', 'boot-worker', 'drain-worker', 'scale']);
     expect(catalog.activities.find((a) => a.name === 'set-maintenance')?.workflows.sort()).toEqual(['boot-worker', 'drain-worker']);
     expect(catalog.workflows.find((w) => w.name === 'autoscale')?.stateMachines).toEqual({
       BootWorkerStateMachineArn: 'boot-worker',
