@@ -20,9 +20,20 @@ import { createLogger } from './logger';
 import { createLogglyShipper } from './loggly';
 import { runSimCommand } from './sim-command';
 import { openEngine, type EngineName, type OpenedEngine } from '../wiring/engines';
+import { defaultConfig } from '../wiring/sim-run';
 import type { CommandRuntime } from './runtime-select';
 import { runLoop, historyFor } from './run-loop';
-import { autoscaleViaWorkflow, historyText, outcomesText, scaleViaWorkflows, type CycleResult, type ExecutionOutcome, type ScaleKind } from './workflow-commands';
+import {
+  autoscaleViaWorkflow,
+  historyText,
+  outcomesText,
+  scaleViaWorkflows,
+  wouldStartText,
+  type CycleResult,
+  type ExecutionOutcome,
+  type ScaleKind,
+  type WorkflowScaleResult,
+} from './workflow-commands';
 import { parseDuration } from '../core/duration';
 import { DEFAULT_UI_PORT, runUiCommand, type UiCommandOptions } from './ui-command';
 import { runDiagramCommand } from './diagram-command';
@@ -64,6 +75,12 @@ function positiveInt(name: string, min: number) {
     }
     return Number(value);
   };
+}
+
+/** The given or configured autoscale config, else the shipped example (what a simulated stack deploys by default). */
+function configOrExample(value: string | undefined, env: Record<string, string | undefined>): AutoscaleConfig {
+  if (value === undefined && (env.AUTOSCALE_CONFIG ?? '').trim() === '' && !legacyAutoscaleConfig(env)) return defaultConfig();
+  return readAutoscaleConfig(value, env);
 }
 
 /** `-c/--config` is a JSON string or a path to a JSON file. */
@@ -151,7 +168,7 @@ async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => Promise<
           env: ctx.env,
           ...(autoscaleConfig ? { autoscaleConfig } : {}),
           ...(command.sim?.vt ? { vt: command.sim.vt } : {}),
-          ...(command.sim ? { simulated: settings.cluster } : {}),
+          ...(command.sim ? { simulated: settings.cluster, sim: { cluster: command.sim.cluster, scenario: command.sim.scenario } } : {}),
           onEvent,
         }),
     });
@@ -161,9 +178,21 @@ async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => Promise<
   }
 }
 
-async function printWorkflowResult(ctx: Context, scope: CommandScope, decision: Decision, executions: ExecutionOutcome[], json: unknown): Promise<void> {
+/** The decision in the log, with whether it was a dry run (nothing started). */
+function logDecision(scope: CommandScope, decision: Decision, dryRun: boolean): void {
+  scope.deps.logger.info({ event: 'decision', command: decision.command, action: decision.action, chosen: decision.chosen.map((c) => c.hostname), dryRun }, decision.reasons.join('; '));
+}
+
+async function printWorkflowResult(
+  ctx: Context,
+  scope: CommandScope,
+  decision: Decision,
+  executions: ExecutionOutcome[],
+  json: unknown,
+  wouldStart?: WorkflowScaleResult['wouldStart'],
+): Promise<void> {
   if (scope.globals.output === 'json') ctx.io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  else ctx.io.stdout.write(decisionText(decision, Boolean(scope.globals.debug)) + outcomesText(executions));
+  else ctx.io.stdout.write(decisionText(decision, Boolean(scope.globals.debug)) + (wouldStart ? wouldStartText(wouldStart) : outcomesText(executions)));
   await printStatusAfter(ctx, scope);
   if (executions.some((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT' || e.status === 'ABORTED')) {
     throw new ScalingError('an execution did not succeed; see `moscaler history` for every step');
@@ -174,7 +203,7 @@ async function printCycleResult(ctx: Context, scope: CommandScope, result: Cycle
   if (scope.globals.output === 'json') ctx.io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     ctx.io.stdout.write(`cycle ${result.cycle.name}: ${result.cycle.status}${result.cycle.reason ? ` (${result.cycle.reason})` : ''}\n`);
-    ctx.io.stdout.write(outcomesText(result.executions));
+    ctx.io.stdout.write(result.wouldStart ? wouldStartText(result.wouldStart) : outcomesText(result.executions));
   }
   await printStatusAfter(ctx, scope);
   if (result.cycle.status !== 'SUCCEEDED') throw new ScalingError(`autoscale cycle ${result.cycle.status}: ${result.cycle.error ?? ''}`);
@@ -245,8 +274,10 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
         printResult(context, result);
         return;
       }
-      const result = await scaleViaWorkflows(scope.deps, scope.openEngine(), request(n), available);
-      await printWorkflowResult(context, scope, result.decision, result.executions, result);
+      const options = { scaleAvailable: available, force: Boolean(scope.globals.force), dryRun: Boolean(scope.globals.dryRun) };
+      const result = await scaleViaWorkflows(scope.openEngine(), request(n), options, scope.runtime.now());
+      logDecision(scope, result.decision, result.dryRun);
+      await printWorkflowResult(context, scope, result.decision, result.executions, result, result.wouldStart);
     });
   };
   scale
@@ -273,17 +304,22 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .option('-c, --config <json-or-file>', 'autoscale config: JSON text or a file [env AUTOSCALE_CONFIG]')
     .option('--min-workers <n>', 'the floor for this cycle (as a lecture-hours schedule sets it)')
     .action(async (opts: { config?: string; minWorkers?: string }) => {
-      const config = readAutoscaleConfig(opts.config, ctx.env);
+      const globals = context.globals();
+      // The deployed functions decide with the stack's config; a simulated stack takes this command's (or the example).
+      const deployed = globals.engine === 'aws';
+      if (deployed && !globals.sim && opts.config !== undefined) {
+        throw new ConfigError('--config', "with --engine aws the deployed functions use the stack's autoscale config: change it in the stack config");
+      }
+      const config = deployed && !globals.sim ? undefined : globals.sim ? configOrExample(opts.config, ctx.env) : readAutoscaleConfig(opts.config, ctx.env);
       const minWorkers = opts.minWorkers === undefined ? undefined : positiveInt('--min-workers', 0)(opts.minWorkers);
       await withScaler(context, async (scope) => {
         if ((scope.globals.engine ?? 'local') === 'direct') {
-          printResult(context, await autoscale(scope.deps, config));
+          printResult(context, await autoscale(scope.deps, config!));
           return;
         }
-        if (scope.globals.dryRun) {
-          throw new ConfigError('--dry-run', 'scale auto runs the autoscale workflow; use --engine direct for a dry run of the decision');
-        }
-        const result = await autoscaleViaWorkflow(scope.openEngine(config), minWorkers === undefined ? {} : { minWorkers }, scope.runtime.now());
+        const dryRun = Boolean(scope.globals.dryRun);
+        const result = await autoscaleViaWorkflow(scope.openEngine(config), { ...(minWorkers === undefined ? {} : { minWorkers }), dryRun }, scope.runtime.now());
+        scope.deps.logger.info({ event: 'decision', command: 'auto', cycle: result.cycle.name, dryRun }, result.cycle.reason ?? '');
         await printCycleResult(context, scope, result);
       });
     });

@@ -4,6 +4,7 @@
  */
 import { resolveSettings, type Settings } from '../core/settings';
 import type { SimCluster } from '../sim/model/cluster';
+import type { Scenario } from '../sim/model/scenario';
 import type { VirtualTime } from '../engine/virtual-time';
 import type { GlobalOptions } from './main';
 import { createRuntime, type Runtime } from '../wiring/runtime';
@@ -11,14 +12,15 @@ import { createRuntime, type Runtime } from '../wiring/runtime';
 export interface CommandRuntime {
   runtime: Runtime;
   settings: Settings;
-  sim?: { cluster: SimCluster; vt?: VirtualTime };
+  sim?: { cluster: SimCluster; scenario: Scenario; vt?: VirtualTime };
 }
 
 export async function runtimeForGlobals(globals: GlobalOptions, env: Record<string, string | undefined>): Promise<CommandRuntime> {
   if (globals.sim) {
     const { simRuntime } = await import('../wiring/sim-runtime');
-    const sim = await simRuntime(globals.sim, globals, env, { virtualTime: (globals.engine ?? 'local') === 'local' });
-    return { runtime: sim.runtime, settings: sim.settings, sim: { cluster: sim.cluster, ...(sim.vt ? { vt: sim.vt } : {}) } };
+    // Workflows (local, or the simulated stack of --engine aws) wait minutes to hours: on virtual time.
+    const sim = await simRuntime(globals.sim, globals, env, { virtualTime: (globals.engine ?? 'local') !== 'direct' });
+    return { runtime: sim.runtime, settings: sim.settings, sim: { cluster: sim.cluster, scenario: sim.scenario, ...(sim.vt ? { vt: sim.vt } : {}) } };
   }
   const settings = resolveSettings(globals, env);
   return { runtime: createRuntime(settings), settings };

@@ -11,4 +11,5 @@ export const WORKFLOW_ARN_VARIABLES = {
   autoscale: workflowArnVariable('autoscale'),
   'boot-worker': workflowArnVariable('boot-worker'),
   'drain-worker': workflowArnVariable('drain-worker'),
+  scale: workflowArnVariable('scale'),
 } as const;
