@@ -35,6 +35,7 @@ export async function runSimCommand(
     config,
     everyMs,
     env: ctx.env,
+    ...(globals.engine ? { engine: globals.engine } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...(progress ? { onProgress: progress } : {}),
   });

@@ -22,6 +22,10 @@ import { createLocalWorkflows } from './local-workflows';
 import { VirtualTime } from '../engine/virtual-time';
 import { fromFakeTimers } from '../sim/model/clock';
 import { autoscaleExecutionName } from '../core/execution-names';
+import { AwsEngine } from '../engine/aws-engine';
+import type { JsonValue, WorkflowEngine } from '../engine/types';
+import type { VirtualClock } from '../sim/model/clock';
+import { createSimDeployment } from './sim-deployment';
 
 export interface SimRunOptions {
   scenario: Scenario;
@@ -33,8 +37,12 @@ export interface SimRunOptions {
   env?: Record<string, string | undefined>;
   onProgress?: (fraction: number) => void;
   logger?: Logger;
-  /** `local` (default): each cycle is an autoscale execution with its boots and drains; `direct`: the original synchronous way. */
-  engine?: 'local' | 'direct';
+  /**
+   * `local` (default): each cycle is an autoscale execution with its boots and drains; `aws`: the same through
+   * the deployed path (the AWS engine, simulated Step Functions, the functions' Lambda handlers); `direct`:
+   * the original synchronous way.
+   */
+  engine?: 'local' | 'aws' | 'direct';
 }
 
 export interface CycleRecord {
@@ -70,7 +78,8 @@ function memoryPauseStore(): PauseStore {
 }
 
 export async function runSimulation(options: SimRunOptions): Promise<SimRunResult> {
-  return (options.engine ?? 'local') === 'local' ? runWithWorkflows(options) : runDirect(options);
+  const engine = options.engine ?? 'local';
+  return engine === 'direct' ? runDirect(options) : runWithWorkflows(options, engine);
 }
 
 /**
@@ -78,15 +87,14 @@ export async function runSimulation(options: SimRunOptions): Promise<SimRunResul
  * clock then runs to the next cycle, so boots and drains (their Waits, polls and
  * retries) interleave with later cycles exactly as they would on AWS.
  */
-async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
+async function runWithWorkflows(options: SimRunOptions, kind: 'local' | 'aws'): Promise<SimRunResult> {
   const { began, scenario, start, end, every, settings } = runWindow(options);
   // Without a fault that answers late, no activity waits on a virtual timer: no async context needed.
   const vt = VirtualTime.install({ start, activityContext: delaysAnswers(scenario) });
   const clock = fromFakeTimers(vt.clock);
   const cluster = createSimCluster(scenario, clock);
-  const runtime = runtimeOnCluster(cluster, settings, clock);
   const lambda: EnvironmentStats = { invocations: 0, coldStarts: 0 };
-  const engine = createLocalWorkflows({ runtime, settings, autoscaleConfig: options.config, hooks: vt.hooks, lambda: simLambda(scenario, cluster, lambda) });
+  const { engine, close } = workflowEngine(kind, { cluster, scenario, settings, clock, vt, config: options.config, lambda });
   const cycleLog: CycleRecord[] = [];
   let cycles = 0;
   let failedCycles = 0;
@@ -97,7 +105,7 @@ async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
       if (cluster.faultActive('kill-scaler')) {
         // The scaler process is dead: its executions die with it, and no cycle runs until it is back.
         for (const running of await engine.list({ status: 'RUNNING' })) {
-          await engine.stop(running.ref, { error: 'Killed', cause: 'kill-scaler fault' });
+          await engine.stop(running.ref, { error: 'Killed', cause: 'kill-scaler fault' }).catch(() => undefined);
         }
         cycleLog.push({ at, action: 'skipped', workers: [], reason: 'kill-scaler fault: the scaler is not running' });
       } else {
@@ -108,6 +116,8 @@ async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
             cycleLog.push({ at, action: 'error', workers: [], reason: `${result.error ?? result.status}: ${result.cause ?? ''}` });
             return;
           }
+          // Quiet cycles end without actions in their output: only acting ones are looked up in the history.
+          if (!hasActions(result.output)) return;
           const plan = (await engine.history(ref)).find((e) => e.type === 'TaskSucceeded' && e.state === 'Plan')?.output as
             | { action: 'start' | 'stop' | 'none'; actions: Array<{ kind: string; hostname: string }>; reason: string }
             | undefined;
@@ -122,8 +132,29 @@ async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
     return summarize({ scenario, settings, cluster, start, end, began, onProgress: options.onProgress }, { cycles, failedCycles, actions: [], cycleLog, lambda });
   } finally {
     vt.uninstall();
-    await runtime.close();
+    await close();
   }
+}
+
+function hasActions(output: JsonValue | undefined): boolean {
+  const plan = output !== null && typeof output === 'object' && !Array.isArray(output) ? output.plan : undefined;
+  const actions = plan !== null && typeof plan === 'object' && !Array.isArray(plan) ? plan?.actions : undefined;
+  return Array.isArray(actions) && actions.length > 0;
+}
+
+/** The engine a simulated run starts its cycles on: the local one, or the AWS engine on the simulated stack. */
+function workflowEngine(
+  kind: 'local' | 'aws',
+  run: { cluster: SimCluster; scenario: Scenario; settings: Settings; clock: VirtualClock; vt: VirtualTime; config: AutoscaleConfig; lambda: EnvironmentStats },
+): { engine: WorkflowEngine; close: () => Promise<void> } {
+  if (kind === 'aws') {
+    const deployment = createSimDeployment({ cluster: run.cluster, scenario: run.scenario, settings: run.settings, autoscaleConfig: run.config, hooks: run.vt.hooks, lambdaStats: run.lambda });
+    const engine = new AwsEngine({ client: deployment.runtime.aws.sfn, stateMachines: { arns: deployment.arns } });
+    return { engine, close: () => deployment.close() };
+  }
+  const runtime = runtimeOnCluster(run.cluster, run.settings, run.clock);
+  const engine = createLocalWorkflows({ runtime, settings: run.settings, autoscaleConfig: run.config, hooks: run.vt.hooks, lambda: simLambda(run.scenario, run.cluster, run.lambda) });
+  return { engine, close: () => runtime.close() };
 }
 
 /** The run's summary from the model's record, the same for both engines. */
