@@ -18,7 +18,7 @@ const eventSchema = z.object({ request: bootRequestSchema, worker: workerSlotSch
 export function createCheckBootHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
   return async (event) => {
     const parsed = parseEvent(eventSchema, event, 'check-boot');
-    const slot = parsed.worker as unknown as WorkerSlot;
+    const slot: WorkerSlot = parsed.worker;
     const now = deps.now();
     const at = now.toISOString();
     const { view } = await observe(deps);

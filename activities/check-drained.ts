@@ -23,7 +23,7 @@ export function createCheckDrainedHandler(deps: ActivityDeps): ActivityHandler<u
 }
 
 /** Poll again soon when at most one job is left; jobs take minutes, so a busy host is checked each minute. */
-export function pollInterval(runningJobs: number | null): number {
+function pollInterval(runningJobs: number | null): number {
   return runningJobs !== null && runningJobs <= 1 ? 30 : 60;
 }
 

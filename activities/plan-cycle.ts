@@ -5,10 +5,12 @@
  * chosen worker. Reads only; the workflow acts on the plan.
  */
 import { z } from 'zod';
-import { decisionRecord, type DecisionRecord, type PauseState } from '../core/decision';
+import { cycleFigures, type CycleFigures } from '../core/cycle-figures';
+import { decisionRecord, type DecisionRecord, type MetricGap, type NoActionCode, type PauseState } from '../core/decision';
 import { decidePolicy, mayRemember, needsVotes, type PolicyDecision } from '../core/policies';
 import { ConfigError } from '../core/errors';
 import { BOOT_WORKFLOW, DRAIN_WORKFLOW, stamp, workerExecutionName } from '../core/execution-names';
+import { metricGaps } from '../core/strategies';
 import type { ClusterView } from '../core/types';
 import { collectVotes } from '../scaler/scale';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
@@ -33,10 +35,14 @@ export type PlannedAction =
 export interface CyclePlan {
   cycle: string;
   action: 'start' | 'stop' | 'none';
+  /** Why the decision does nothing, as a code (set exactly when `action` is `none`). */
+  outcome?: NoActionCode;
   actions: PlannedAction[];
   reason: string;
-  /** Why, for the history: every verdict and vote. */
-  decision: Omit<PolicyDecision, 'chosen' | 'rejected' | 'memory'> & DecisionRecord;
+  /** Why, for the history: every verdict and vote, and the configured metrics that were silent. */
+  decision: Omit<PolicyDecision, 'chosen' | 'rejected' | 'memory'> & DecisionRecord & { metricGaps?: MetricGap[] };
+  /** The cycle's numbers, published as CloudWatch metrics where it runs in Lambda (core/cycle-figures.ts). */
+  figures: CycleFigures;
   /** What the policy remembers for the next cycle: the autoscale workflow carries it to its output. */
   memory: RecordedMemory;
 }
@@ -128,14 +134,17 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       });
     }
     const { memory, ...explained } = decision;
+    // A configured metric silent for a whole query window is named in the record, not only as a missing vote.
+    const gaps = metricGaps(config.strategies, votes);
     return {
       cycle,
       action: decision.action,
+      ...(decision.outcome ? { outcome: decision.outcome } : {}),
       actions,
       reason: decision.reasons.join('; '),
-      decision: decisionRecord(explained),
+      decision: { ...decisionRecord(explained), ...(gaps.length > 0 ? { metricGaps: gaps } : {}) },
+      figures: cycleFigures(view, actions, gaps),
       memory: recordMemory(policy, now, memory),
     };
   };
 }
-

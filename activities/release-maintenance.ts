@@ -29,6 +29,14 @@ export function createReleaseMaintenanceHandler(deps: ActivityDeps): ActivityHan
     }
     const { view, opencast } = await observe(deps);
     const worker = findWorker(view, hostname);
+    // The plan's condition (online, in maintenance), re-checked: a worker being stopped keeps its flag, or Opencast
+    // could dispatch a job to it that starts over elsewhere when the host goes down (reference/opencast-api.md §5).
+    if (worker.statusClass !== 'online') {
+      return { hostname, released: false, reason: `${hostname} is ${worker.state}: left in maintenance` };
+    }
+    if (!view.opencast.up) {
+      return { hostname, released: false, reason: `Opencast unavailable (${view.opencast.error}): maintenance unknown, left as it is` };
+    }
     if (!worker.maintenance || !worker.hostUrl || !opencast) {
       return { hostname, released: false, reason: 'no longer in maintenance' };
     }

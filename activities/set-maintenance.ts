@@ -20,7 +20,7 @@ const eventSchema = z.object({
 export function createSetMaintenanceHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
   return async (event) => {
     const parsed = parseEvent(eventSchema, event, 'set-maintenance');
-    const slot = parsed.worker as unknown as WorkerSlot;
+    const slot: WorkerSlot = parsed.worker;
     if (!slot.hostUrl) throw new DependencyError('opencast', `${slot.hostname} has no Opencast host URL`);
     const { opencast } = await observe(deps);
     if (!opencast) throw new DependencyError('opencast', 'no Opencast URL for this cluster');

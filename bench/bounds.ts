@@ -49,7 +49,7 @@ export interface Window {
 }
 
 /** Load × time of the jobs inside the window, in load-hours. */
-export function loadHoursIn(intervals: readonly LoadInterval[], window: Window): number {
+function loadHoursIn(intervals: readonly LoadInterval[], window: Window): number {
   let sum = 0;
   for (const i of intervals) {
     const overlap = Math.min(i.end, window.end) - Math.max(i.start, window.start);

@@ -16,13 +16,14 @@ import type { ExecutionRef } from '../engine/types';
 import { autoscaleExecutionName } from '../core/execution-names';
 import { createAwsRouter } from '../sim/aws/router';
 import { fromFakeTimers } from '../sim/model/clock';
-import { createSimCluster, parseScenario, type Scenario } from '../sim/model/scenario';
+import { parseScenario, type Scenario } from '../sim/model/scenario';
+import { createSimCluster } from '../sim/model/create';
 import { createOpencastRouter } from '../sim/opencast/router';
 import { createSdkRequestHandler } from '../sim/wire/sdk-request-handler';
 import { RouterDispatcher } from '../sim/wire/undici-dispatcher';
 import { benchPolicies } from './policies';
 
-export interface CallCount {
+interface CallCount {
   policy: string;
   provider: 'opsworks' | 'ec2';
   workers: number;

@@ -16,7 +16,8 @@ import { parseAutoscaleConfig } from '../core/autoscale-config';
 import { defaultConfig, runSimulation, type SimRunResult } from '../wiring/sim-run';
 import { parseDuration } from '../core/duration';
 import { ManualClock } from '../sim/model/clock';
-import { createSimCluster, loadScenarioFile, scenarioEnd, type Scenario } from '../sim/model/scenario';
+import { loadScenarioFile, scenarioEnd, type Scenario } from '../sim/model/scenario';
+import { createSimCluster } from '../sim/model/create';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

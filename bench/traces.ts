@@ -8,12 +8,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BillingMode } from '../core/types';
 import { vcpuOf } from '../sim/model/instance-types';
-import { parseScenario, scenarioTrace, type Scenario } from '../sim/model/scenario';
+import { parseScenario, type Scenario } from '../sim/model/scenario';
+import { scenarioTrace } from '../sim/model/create';
 import type { Trace } from '../sim/model/traces';
 
 const HOUR = 3_600_000;
 
-export interface WindowSpec {
+interface WindowSpec {
   /** Hours after the scenario's start. */
   fromHours: number;
   hours: number;

@@ -2,7 +2,7 @@
  * What the CLI prints: the status object (a public JSON shape), a plain table
  * for people, and decisions with their reasons.
  */
-import type { Decision } from '../core/decision';
+import type { Decision, MetricGap } from '../core/decision';
 import type { ClusterView } from '../core/types';
 import type { ScaleResult } from '../scaler/scale';
 
@@ -57,7 +57,13 @@ export function statusJson(view: ClusterView): StatusJson {
   };
 }
 
-export function table(headers: string[], rows: Array<Array<string | number | boolean | null>>): string {
+/** Lines after the status table: each configured metric CloudWatch had no datapoint of. */
+export function metricGapsText(gaps: readonly MetricGap[]): string {
+  if (gaps.length === 0) return '\nMetrics: every configured CloudWatch metric has datapoints\n';
+  return `\n${gaps.map((g) => `Metric gap: strategy "${g.strategy}": ${g.namespace} ${g.metric} returned no datapoints in the last ${g.silentSeconds} s (it casts no vote; is it published, with this dimension?)`).join('\n')}\n`;
+}
+
+function table(headers: string[], rows: Array<Array<string | number | boolean | null>>): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === null ? '-' : String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
@@ -95,14 +101,15 @@ export function statusTable(view: ClusterView): string {
   return `${header}\n\n${table(headers, rows)}\n`;
 }
 
-export function formatUptime(seconds: number): string {
+function formatUptime(seconds: number): string {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   return `${h}h${String(m).padStart(2, '0')}m`;
 }
 
 export function decisionText(decision: Decision, debug: boolean): string {
-  const lines = [`decision: ${decision.action}${decision.chosen.length ? ` ${decision.chosen.map((c) => c.hostname).join(', ')}` : ''}`];
+  const what = decision.outcome ? `none (${decision.outcome})` : `${decision.action} ${decision.chosen.map((c) => c.hostname).join(', ')}`;
+  const lines = [`decision: ${what}`];
   for (const reason of decision.reasons) lines.push(`  why: ${reason}`);
   for (const warning of decision.warnings) lines.push(`  warning: ${warning}`);
   if (debug || decision.action === 'none') {

@@ -7,7 +7,7 @@
 import pino, { type Logger } from 'pino';
 import type { CliIo } from './io';
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'password',
   '*.password',
   '*.*.password',

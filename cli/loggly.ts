@@ -11,7 +11,7 @@ export interface LogglyShipper {
   flush(): Promise<void>;
 }
 
-export const LOGGLY_URL = 'https://logs-01.loggly.com';
+const LOGGLY_URL = 'https://logs-01.loggly.com';
 
 export function createLogglyShipper(options: {
   token: string;

@@ -9,12 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { parse as parseDotenv } from 'dotenv';
 import { exitCodeFor, ConfigError, MoScalerError, ScalingError } from '../core/errors';
-import { legacyAutoscaleConfig, parseAutoscaleConfig, parseJsonText, type AutoscaleConfig } from '../core/autoscale-config';
+import { legacyAutoscaleConfig, type AutoscaleConfig } from '../core/autoscale-config';
 import { createActuator } from '../scaler/actuator';
 import { observeCluster } from '../scaler/observe';
 import { filePauseStore } from '../scaler/pause-store';
-import { autoscale, scaleDown, scaleTo, scaleUp, type ScaleResult, type ScalerDeps } from '../scaler/scale';
-import { decisionText, resultText, statusJson, statusTable } from './format';
+import { autoscale, collectVotes, scaleDown, scaleTo, scaleUp, type ScaleResult, type ScalerDeps } from '../scaler/scale';
+import type { Observation } from '../scaler/observe';
+import { metricGaps } from '../core/strategies';
+import type { MetricGap } from '../core/decision';
+import { decisionText, metricGapsText, resultText, statusJson, statusTable } from './format';
 import { processIo, type CliIo } from './io';
 import { createLogger } from './logger';
 import { createLogglyShipper } from './loggly';
@@ -40,26 +43,12 @@ import { runDiagramCommand } from './diagram-command';
 import type { Decision } from '../core/decision';
 import type { HistoryEvent } from '../engine/types';
 import { VERSION } from './version';
+import { readAutoscaleConfig } from './autoscale-config-input';
+import type { CommandScope, Context } from './context';
+import type { GlobalOptions } from './options';
 
 const DEMO_SCENARIO = fileURLToPath(new URL('../scenarios/lecture-week.json', import.meta.url));
 
-export interface GlobalOptions {
-  cluster?: string;
-  profile?: string;
-  debug?: boolean;
-  force?: boolean;
-  dryRun?: boolean;
-  region?: string;
-  endpointUrl?: string;
-  opencastUrl?: string;
-  output?: 'json' | 'table';
-  provider?: string;
-  billing?: string;
-  stateDir?: string;
-  sim?: string;
-  engine?: EngineName;
-  simWait?: boolean;
-}
 
 /** Reads `.env` from the working directory; variables already set win, as in the original. */
 export function loadEnv(env: Record<string, string | undefined>, cwd = process.cwd()): Record<string, string | undefined> {
@@ -83,35 +72,12 @@ function configOrExample(value: string | undefined, env: Record<string, string |
   return readAutoscaleConfig(value, env);
 }
 
-/** `-c/--config` is a JSON string or a path to a JSON file. */
-export function readAutoscaleConfig(value: string | undefined, env: Record<string, string | undefined>): AutoscaleConfig {
-  const source = value ?? env.AUTOSCALE_CONFIG;
-  const where = value !== undefined ? '--config' : 'AUTOSCALE_CONFIG';
-  if (source === undefined || source.trim() === '') {
-    const legacy = legacyAutoscaleConfig(env);
-    if (legacy) return legacy;
-    throw new ConfigError('--config', 'no autoscale config: pass -c/--config (JSON or a file), set AUTOSCALE_CONFIG, or AUTOSCALE_TYPE');
-  }
-  const trimmed = source.trim();
-  if (trimmed.startsWith('{')) return parseAutoscaleConfig(parseJsonText(trimmed, where), where);
-  if (!existsSync(trimmed)) throw new ConfigError(where, `no such file "${trimmed}" (and not a JSON object)`);
-  return parseAutoscaleConfig(parseJsonText(readFileSync(trimmed, 'utf8'), `${where} file ${trimmed}`), `${where} file ${trimmed}`);
-}
-
-export interface Context {
-  io: CliIo;
-  env: Record<string, string | undefined>;
-  globals: () => GlobalOptions;
-  /** Resolves settings and builds the runtime: real AWS and Opencast, or the simulator for `--sim`. */
-  runtimeFor: (globals: GlobalOptions, env: Record<string, string | undefined>) => Promise<CommandRuntime>;
-}
-
-/** What a command body gets: the scaler's dependencies and the runtime they were built from. */
-export interface CommandScope extends CommandRuntime {
-  deps: ScalerDeps;
-  globals: GlobalOptions;
-  /** The workflow engine for this command (not for `--engine direct`); `reading` keeps a simulated cluster's history. */
-  openEngine(autoscaleConfig?: AutoscaleConfig, reading?: boolean): OpenedEngine;
+/** The configured CloudWatch metrics that have no datapoint in their whole query window right now. */
+async function metricGapsNow(deps: ScalerDeps, config: AutoscaleConfig, observation: Observation): Promise<MetricGap[]> {
+  const strategies = config.strategies.filter((s) => s.method === 'cloudwatch');
+  if (strategies.length === 0) return [];
+  const quiet = { ...deps.logger, error: () => undefined };
+  return metricGaps(strategies, await collectVotes({ ...deps, logger: quiet }, { ...config, strategies }, observation));
 }
 
 async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => Promise<T>): Promise<T> {
@@ -234,7 +200,7 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .version(VERSION, '--version', 'show the version and exit')
     .helpOption('--help', 'show this message and exit')
     .enablePositionalOptions()
-    .option('-c, --cluster <name>', 'cluster (OpsWorks stack) name [env MOSCALER_CLUSTER, CLUSTER_NAME]')
+    .option('-c, --cluster <name>', 'cluster name: the opencast:cluster tag value (or the OpsWorks stack) [env MOSCALER_CLUSTER, CLUSTER_NAME]')
     .option('-p, --profile <name>', 'AWS credentials profile [env AWS_PROFILE, AWS_DEFAULT_PROFILE]')
     .option('-d, --debug', 'more detailed logging, decisions with every reason')
     .option('-f, --force', 'ignore minimum workers, idleness and the billing window')
@@ -243,8 +209,8 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .option('--endpoint-url <url>', 'send AWS API calls to this URL')
     .option('--opencast-url <url>', "Opencast URL instead of the admin node's DNS name")
     .addOption(new Option('--output <format>', 'output format').choices(['table', 'json']).default('table'))
-    .addOption(new Option('--provider <name>', 'fleet provider [env MOSCALER_PROVIDER]').choices(['opsworks', 'ec2']))
-    .addOption(new Option('--billing <mode>', 'EC2 billing [env MOSCALER_BILLING]').choices(['hourly', 'per-second']))
+    .addOption(new Option('--provider <name>', 'fleet provider: ec2 (default) or the legacy opsworks [env MOSCALER_PROVIDER]').choices(['opsworks', 'ec2']))
+    .addOption(new Option('--billing <mode>', 'EC2 billing: per-second (default) or the legacy hourly [env MOSCALER_BILLING]').choices(['hourly', 'per-second']))
     .option('--state-dir <dir>', 'where pause cycles and histories are kept [env MOSCALER_STATE_DIR, default .moscaler]')
     .option('--sim <scenario.json>', 'run against a simulated cluster started from this scenario (workflows on virtual time)')
     .option('--sim-wait', 'with --sim: print the cluster status after the workflows have finished')
@@ -254,11 +220,17 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .command('status')
     .description("print the cluster's status")
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']))
-    .action(async (opts: { format?: 'table' | 'json' }) => {
+    .option('-c, --config <json-or-file>', "autoscale config whose CloudWatch metrics to check for gaps [env AUTOSCALE_CONFIG]")
+    .action(async (opts: { format?: 'table' | 'json'; config?: string }) => {
+      const config = opts.config !== undefined || ctx.env.AUTOSCALE_CONFIG || ctx.env.AUTOSCALE_TYPE ? readAutoscaleConfig(opts.config, ctx.env) : undefined;
       await withScaler(context, async ({ deps }) => {
-        const { view } = await deps.observe();
+        const observation = await deps.observe();
+        const { view } = observation;
+        const gaps = config ? await metricGapsNow(deps, config, observation) : undefined;
         const format = opts.format ?? context.globals().output;
-        ctx.io.stdout.write(format === 'json' ? `${JSON.stringify(statusJson(view), null, 2)}\n` : statusTable(view));
+        ctx.io.stdout.write(
+          format === 'json' ? `${JSON.stringify({ ...statusJson(view), ...(gaps ? { metricGaps: gaps } : {}) }, null, 2)}\n` : statusTable(view) + (gaps ? metricGapsText(gaps) : ''),
+        );
       });
     });
 
@@ -358,7 +330,7 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .command('run')
     .description("run autoscale cycles over a scenario's workload on virtual time and summarise what happened")
     .argument('<scenario>', 'scenario file (see scenarios/)')
-    .option('-c, --config <json-or-file>', 'autoscale config [default: config/autoscale.example.json, the original policy]')
+    .option('-c, --config <json-or-file>', 'autoscale config [default: config/autoscale.example.json, the default policy on Opencast\'s queue]')
     .option('--duration <span>', "how long to simulate, e.g. 36h or 7d [default: the scenario's end]")
     .option('--every <span>', 'autoscale schedule', '60s')
     .option('--timeline <file>', 'write the per-minute timeline (.csv or .json)')
@@ -392,7 +364,7 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
 
   program
     .command('demo')
-    .description('simulate a lecture week on a 50-worker cluster with the original policy and show what happened')
+    .description('simulate a lecture week on a 50-worker cluster with the default autoscale config and show what happened')
     .action(async () => {
       await runSimCommand(ctx, context.globals(), DEMO_SCENARIO, { every: '60s' });
     });

@@ -8,7 +8,7 @@
 import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { HistoryEvent, WorkflowEngine } from '../engine/types';
 import { autoscaleExecutionName } from '../core/execution-names';
-import type { CommandScope, Context } from './main';
+import type { CommandScope, Context } from './context';
 import { autoscaleViaWorkflow } from './workflow-commands';
 
 export async function runLoop(ctx: Pick<Context, 'io'>, scope: CommandScope, config: AutoscaleConfig, everyMs: number, cycles?: number): Promise<void> {

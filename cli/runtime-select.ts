@@ -6,7 +6,7 @@ import { resolveSettings, type Settings } from '../core/settings';
 import type { SimCluster } from '../sim/model/cluster';
 import type { Scenario } from '../sim/model/scenario';
 import type { VirtualTime } from '../engine/virtual-time';
-import type { GlobalOptions } from './main';
+import type { GlobalOptions } from './options';
 import { createRuntime, type Runtime } from '../wiring/runtime';
 
 export interface CommandRuntime {

@@ -1,11 +1,11 @@
 /** Runs `moscaler sim run` / `moscaler demo`: options, progress, summary and files. */
 import { writeFile } from 'node:fs/promises';
-import { loadScenarioFile } from '../sim/model/scenario';
+import { loadScenarioFile, scenarioTimeZone } from '../sim/model/scenario';
 import { timelineToCsv, timelineToJson } from '../sim/model/stats';
 import { simReportHtml } from '../ui/report';
 import type { CliIo } from './io';
-import type { GlobalOptions } from './main';
-import { readAutoscaleConfig } from './main';
+import { readAutoscaleConfig } from './autoscale-config-input';
+import type { GlobalOptions } from './options';
 import { defaultConfig, runSimulation } from '../wiring/sim-run';
 import { parseDuration } from '../core/duration';
 import { simSummaryText } from './sim-summary';
@@ -42,7 +42,8 @@ export async function runSimCommand(
   if (opts.timeline) {
     await writeFile(opts.timeline, opts.timeline.endsWith('.json') ? timelineToJson(result.timeline) : timelineToCsv(result.timeline));
   }
-  if (opts.report) await writeFile(opts.report, simReportHtml(result, simSummaryText(result)));
+  if (opts.report) await writeFile(opts.report, simReportHtml(result, simSummaryText(result), { timeZone: scenarioTimeZone(scenario) }));
+  if (opts.report) ctx.io.stderr.write(`wrote ${opts.report}\n`);
   if (globals.output === 'json') {
     const { timeline: _timeline, ...rest } = result;
     ctx.io.stdout.write(`${JSON.stringify(rest, null, 2)}\n`);

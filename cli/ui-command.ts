@@ -9,7 +9,7 @@
  */
 import { timers as realTimers } from '@sinonjs/fake-timers';
 import { ConfigError } from '../core/errors';
-import { loadScenarioFile, scenarioEnd } from '../sim/model/scenario';
+import { loadScenarioFile, scenarioEnd, scenarioTimeZone } from '../sim/model/scenario';
 import { DIAGRAM_NAMES, diagramFor, renderDiagram } from '../ui/diagrams';
 import { ExecutionIndex } from '../ui/execution-index';
 import { LiveView } from '../ui/live-view';
@@ -17,7 +17,8 @@ import { startUiServer } from '../ui/server';
 import { SimDriver } from '../ui/sim-driver';
 import type { CliIo } from './io';
 import { createLocalWorkflows, WORKFLOW_DIR } from '../wiring/local-workflows';
-import { readAutoscaleConfig, type CommandScope } from './main';
+import { readAutoscaleConfig } from './autoscale-config-input';
+import type { CommandScope } from './context';
 import { defaultConfig } from '../wiring/sim-run';
 import { parseDuration } from '../core/duration';
 
@@ -82,7 +83,8 @@ export async function runUiCommand(
     if (!vt || !scenarioFile) throw new ConfigError('--engine', 'ui --sim runs the workflows on the local engine on virtual time; leave --engine at local');
     const config = opts.config !== undefined ? readAutoscaleConfig(opts.config, ctx.env) : defaultConfig();
     const start = vt.now().getTime();
-    const until = opts.duration !== undefined ? start + parseDuration(opts.duration, '--duration') : scenarioEnd(await loadScenarioFile(scenarioFile));
+    const scenario = await loadScenarioFile(scenarioFile);
+    const until = opts.duration !== undefined ? start + parseDuration(opts.duration, '--duration') : scenarioEnd(scenario);
     // In memory: a live simulation makes an execution a virtual minute, and only this page reads them.
     const engine = createLocalWorkflows({ runtime: scope.runtime, settings: scope.settings, autoscaleConfig: config, hooks: vt.hooks });
     const index = new ExecutionIndex(engine);
@@ -90,6 +92,7 @@ export async function runUiCommand(
     view = new LiveView({
       mode: 'simulation',
       engine: 'local',
+      timeZone: scenarioTimeZone(scenario),
       observe: scope.deps.observe,
       index,
       simulation: () => driver!.status(),

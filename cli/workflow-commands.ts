@@ -43,7 +43,7 @@ export interface ScaleOptions {
 }
 
 /** The last recorded reason of an execution (its final activity's). */
-export async function lastReason(engine: WorkflowEngine, ref: ExecutionRef): Promise<string | undefined> {
+async function lastReason(engine: WorkflowEngine, ref: ExecutionRef): Promise<string | undefined> {
   const history = await engine.history(ref);
   return history.filter((e) => e.reason).at(-1)?.reason;
 }

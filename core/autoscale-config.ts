@@ -29,10 +29,22 @@ const cloudwatchSettings = z
     /** Layer id directly (the legacy AUTOSCALE_LAYERLOAD_LAYER_ID). */
     layer_id: z.string().min(1).optional(),
     instance_name: z.string().min(1).optional(),
+    /**
+     * The metric's one dimension as published, e.g. EC2's `{"name": "InstanceType", "value": "c5.9xlarge"}`
+     * (detailed monitoring) or `{"name": "AutoScalingGroupName", ...}`: a query matches only the exact dimension set.
+     * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Dimension
+     */
+    dimension: z
+      .object({
+        name: z.string().min(1).max(255),
+        value: z.string().min(1).max(1024),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
-  .refine((s) => [s.layer_name, s.layer_id, s.instance_name].filter(Boolean).length <= 1, {
-    message: 'give at most one of layer_name, layer_id, instance_name',
+  .refine((s) => [s.layer_name, s.layer_id, s.instance_name, s.dimension].filter(Boolean).length <= 1, {
+    message: 'give at most one of layer_name, layer_id, instance_name, dimension',
   });
 
 const queuedJobsSettings = z
@@ -49,7 +61,7 @@ const strategy = z.discriminatedUnion('method', [
   z.object({ method: z.literal('queued_jobs'), name: z.string().min(1), settings: queuedJobsSettings }).strict(),
 ]);
 
-export const autoscaleConfigSchema = z
+const autoscaleConfigSchema = z
   .object({
     /** Required by the original policy; other policies need none. */
     strategies: z.array(strategy).default([]),

@@ -18,7 +18,7 @@ export interface AutoscaleInput {
   scaleDown: Pick<ScaleDownOptions, 'minWorkers' | 'idleUptimeThreshold' | 'billing' | 'force' | 'draining'>;
 }
 
-export function isPaused(pause: PauseState, now: Date): boolean {
+function isPaused(pause: PauseState, now: Date): boolean {
   return pause.cyclesLeft > 0 || (pause.until !== undefined && Date.parse(pause.until) > now.getTime());
 }
 
@@ -51,16 +51,20 @@ export function decideAutoscale(input: AutoscaleInput): Decision {
   }
   const after = tick(pause, now);
   if (anyUp) {
-    return withPause(noAction('auto', `scale-up wanted but paused (${pause.cyclesLeft} cycle(s) left${pause.until ? `, until ${pause.until}` : ''})`), after);
+    return withPause(noAction('auto', 'Paused', `scale-up wanted but paused (${pause.cyclesLeft} cycle(s) left${pause.until ? `, until ${pause.until}` : ''})`), after);
   }
-  if (!allDown) return withPause(noAction('auto', 'strategies do not all vote down: nothing to do'), after);
+  if (!allDown) {
+    // NoVote: no strategy could vote at all (no datapoints, Opencast down); one between its thresholds did vote "nothing".
+    const noVote = votes.every((v) => v.vote === null && v.error !== undefined);
+    return withPause(noAction('auto', noVote ? 'NoVote' : 'NotAllVotingDown', noVote ? 'no strategy could vote: nothing to do' : 'strategies do not all vote down: nothing to do'), after);
+  }
   if (!view.opencast.up) {
     // Fail closed: the original counted an unreachable Opencast as 0 queued jobs and scaled down.
-    return withPause(noAction('auto', `Opencast unavailable (${view.opencast.error}): not scaling down`), after);
+    return withPause(noAction('auto', 'OpencastUnavailable', `Opencast unavailable (${view.opencast.error}): not scaling down`), after);
   }
   const options: ScaleDownOptions = { ...input.scaleDown, scaleAvailable: true, checkUptime: true };
   const plan = tryPlanScaleDown(view, config.down_increment, options);
   if (!('refused' in plan)) return withPause(plan, after);
   const { rejected } = judgeStopCandidates(view.workers, options);
-  return withPause(noAction('auto', `all strategies vote down, but: ${plan.refused}`, { rejected }), after);
+  return withPause(noAction('auto', plan.code, `all strategies vote down, but: ${plan.refused}`, { rejected }), after);
 }

@@ -20,7 +20,7 @@ import type {
   Worker,
 } from './types';
 
-export const WORKER_LAYER = 'Workers';
+const WORKER_LAYER = 'Workers';
 
 const ONLINE = new Set(['online']);
 const PENDING = new Set(['pending', 'requested', 'running_setup', 'booting', 'rebooting']);
@@ -42,7 +42,7 @@ export function roleOf(instance: FleetInstance): Role {
   return 'other';
 }
 
-export function hostUrlOf(instance: FleetInstance): string | undefined {
+function hostUrlOf(instance: FleetInstance): string | undefined {
   return instance.privateDns ? `http://${instance.privateDns}` : undefined;
 }
 

@@ -37,6 +37,21 @@ export interface StrategyVote {
   downThreshold?: number;
   /** Why there is no vote (too few datapoints, Opencast down, ...). */
   error?: string;
+  /**
+   * A cloudwatch strategy whose query window ((sample_count + 2) × sample_period back from now)
+   * held no datapoint at all: the metric has been silent that long (not published, or
+   * gone, like AWS/OpsWorks). Reported as a metric gap, not only as a missing vote.
+   */
+  silentSeconds?: number;
+}
+
+/** A configured metric CloudWatch had no datapoint of for a whole query window. */
+export interface MetricGap {
+  strategy: string;
+  namespace: string;
+  metric: string;
+  /** How long it has been silent at least (the query window). */
+  silentSeconds: number;
 }
 
 export interface PauseState {
@@ -47,6 +62,39 @@ export interface PauseState {
 }
 
 export type ScaleCommand = 'up' | 'down' | 'to' | 'auto';
+
+/**
+ * Why a decision does nothing, as a code (cluster-autoscaler's "no scale-up /
+ * no scale-down reasons"): recorded in the plan's history, logged, and shown by
+ * the commands, with the human account in `reasons`.
+ */
+const NO_ACTION_CODES = [
+  /** A scale-up was wanted inside the pause after the last one. */
+  'Paused',
+  /** No strategy could vote (no datapoints, Opencast down for a queue strategy). */
+  'NoVote',
+  /** Some strategy did not vote down: the original scales down only when all agree. */
+  'NotAllVotingDown',
+  /** Idleness cannot be proven without Opencast: nothing is stopped (fail closed). */
+  'OpencastUnavailable',
+  /** Stopping would leave fewer workers than the minimum. */
+  'AtMinimum',
+  /** Fewer online or pending workers than asked to stop. */
+  'TooFewWorkers',
+  /** Every active worker is busy, protected, draining or inside its billing window. */
+  'NoCandidate',
+  /** A scale-up was wanted but no worker is stopped. */
+  'NoStoppedWorker',
+  /** The policy's target equals what runs. */
+  'AtTarget',
+  /** A drain is held back on purpose (a policy waits for a better moment). */
+  'HoldingDrain',
+  /** The workers the queue needs are already starting. */
+  'AlreadyStarting',
+  /** No worker has been idle long enough to go. */
+  'NotIdleLongEnough',
+] as const;
+export type NoActionCode = (typeof NO_ACTION_CODES)[number];
 
 export interface Decision {
   command: ScaleCommand;
@@ -63,14 +111,16 @@ export interface Decision {
   reasons: string[];
   votes?: StrategyVote[];
   pause?: { before: PauseState; after: PauseState; paused: boolean };
+  /** Set exactly when `action` is `none`: why nothing is done. */
+  outcome?: NoActionCode;
 }
 
-export function noAction(command: ScaleCommand, reason: string, extra: Partial<Decision> = {}): Decision {
-  return { command, action: 'none', requested: 0, chosen: [], rejected: [], warnings: [], reasons: [reason], ...extra };
+export function noAction(command: ScaleCommand, outcome: NoActionCode, reason: string, extra: Partial<Decision> = {}): Decision {
+  return { command, action: 'none', requested: 0, chosen: [], rejected: [], warnings: [], reasons: [reason], ...extra, outcome };
 }
 
 /** Workers not chosen for the same reason and detail, named together. */
-export interface VerdictGroup {
+interface VerdictGroup {
   reason: ReasonCode;
   detail: string;
   hostnames: string[];

@@ -76,8 +76,8 @@ export class ProtocolError extends DependencyError {
 }
 
 /**
- * An error no part of the code anticipated (a bug, or an outside failure no adapter mapped), wrapped at the
- * edge of a Lambda handler so that it still leaves with a name the workflows' Retry and Catch know.
+ * A broken invariant of our own code (a bug), or an outside failure no adapter mapped: the Lambda entry wraps
+ * whatever else leaves a handler in one, so it still has a name the workflows' Retry and Catch know.
  */
 export class InternalError extends MoScalerError {
   constructor(message: string, options?: { cause?: unknown }) {

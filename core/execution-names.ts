@@ -23,7 +23,7 @@ export const SCALE_WORKFLOW = 'scale';
 export type WorkerExecutionKind = 'boot' | 'drain';
 
 /** Step Functions' own limits on an execution name. */
-export const MAX_EXECUTION_NAME = 80;
+const MAX_EXECUTION_NAME = 80;
 const VALID_NAME = /^[0-9A-Za-z_-]{1,80}$/;
 
 /** `20251013T040500Z`: a second's resolution, sortable, valid in a name. */

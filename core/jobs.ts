@@ -39,7 +39,7 @@ const JOB_OPERATIONS_OF: Record<string, readonly string[]> = {
 };
 
 /** Job operations matched by a list of workflow operation ids (or job operation names). */
-export function jobOperationsFor(operations: readonly string[]): Set<string> {
+function jobOperationsFor(operations: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (const op of operations) {
     const key = op.toLowerCase();

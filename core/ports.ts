@@ -39,7 +39,8 @@ export interface OpencastPort {
   setMaintenance(baseUrl: string, on: boolean): Promise<void>;
 }
 
-export type DimensionName = 'LayerId' | 'InstanceId' | 'StackId';
+/** OpsWorks' LayerId/StackId (legacy), EC2's InstanceId, InstanceType, ImageId, AutoScalingGroupName, or any a custom metric carries. */
+type DimensionName = string;
 
 export interface MetricQuery {
   namespace: string;

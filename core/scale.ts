@@ -5,7 +5,7 @@
  */
 import { hasReachedBillingWindow } from './billing';
 import { activeWorkers } from './cluster';
-import { type Decision, type WorkerVerdict } from './decision';
+import { type Decision, type NoActionCode, type WorkerVerdict } from './decision';
 import { ScalingError } from './errors';
 import { rankForStart, rankForStop } from './ranking';
 import type { BillingMode, ClusterView, Worker } from './types';
@@ -53,8 +53,11 @@ export function planScaleUp(view: ClusterView, n: number, opts: ScaleUpOptions):
       .filter((w) => w.statusClass !== 'stopped')
       .map((w) => verdict(w, false, 'NotStopped', `state ${w.state}`)),
   ];
-  if (chosen.length === 0) reasons.push('no stopped worker to start');
-  return { command: 'up', action: chosen.length ? 'start' : 'none', requested: n, chosen, rejected, warnings, reasons };
+  if (chosen.length === 0) {
+    reasons.push('no stopped worker to start');
+    return { command: 'up', action: 'none', outcome: 'NoStoppedWorker', requested: n, chosen, rejected, warnings, reasons };
+  }
+  return { command: 'up', action: 'start', requested: n, chosen, rejected, warnings, reasons };
 }
 
 export function planScaleDown(view: ClusterView, requested: number, opts: ScaleDownOptions): Decision {
@@ -64,7 +67,12 @@ export function planScaleDown(view: ClusterView, requested: number, opts: ScaleD
 }
 
 /** planScaleDown with a refusal as a value: `scale auto` meets one most minutes, and an Error's stack costs. */
-export function tryPlanScaleDown(view: ClusterView, requested: number, opts: ScaleDownOptions): Decision | { refused: string } {
+export interface ScaleDownRefusal {
+  refused: string;
+  code: Extract<NoActionCode, 'TooFewWorkers' | 'AtMinimum' | 'NoCandidate'>;
+}
+
+export function tryPlanScaleDown(view: ClusterView, requested: number, opts: ScaleDownOptions): Decision | ScaleDownRefusal {
   const warnings: string[] = [];
   const reasons: string[] = [];
   const draining = new Set(opts.draining ?? []);
@@ -76,7 +84,7 @@ export function tryPlanScaleDown(view: ClusterView, requested: number, opts: Sca
   while (true) {
     if (active.length < n) {
       const message = `Cluster does not have ${n} online or pending workers to stop!`;
-      if (!opts.scaleAvailable || n <= 1) return { refused: message };
+      if (!opts.scaleAvailable || n <= 1) return { refused: message, code: 'TooFewWorkers' };
       warnings.push(`${message} Trying with fewer workers.`);
       n -= 1;
       continue;
@@ -90,7 +98,7 @@ export function tryPlanScaleDown(view: ClusterView, requested: number, opts: Sca
         n -= 1;
         continue;
       } else {
-        return { refused: message };
+        return { refused: message, code: 'AtMinimum' };
       }
     }
     break;
@@ -108,7 +116,7 @@ export function tryPlanScaleDown(view: ClusterView, requested: number, opts: Sca
     const message = `Cluster does not have ${n} workers available to stop!`;
     if (!(opts.scaleAvailable && chosen.length > 0)) {
       const why = rejected.filter((r) => r.reason !== 'NotActive').map((r) => `${r.hostname}: ${r.reason}, ${r.detail}`);
-      return { refused: why.length ? `${message} (${why.join('; ')})` : message };
+      return { refused: why.length ? `${message} (${why.join('; ')})` : message, code: 'NoCandidate' };
     }
     warnings.push(`${message} Only stopping available workers.`);
   }

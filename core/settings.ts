@@ -8,9 +8,22 @@ import { z } from 'zod';
 import { ConfigError } from './errors';
 import type { BillingMode } from './types';
 
-export type OpencastAuth = 'digest' | 'basic';
-export type QueueSource = 'active-jobs' | 'queued-job-count';
-export type Provider = 'opsworks' | 'ec2';
+type OpencastAuth = 'digest' | 'basic';
+type QueueSource = 'active-jobs' | 'queued-job-count';
+/**
+ * `ec2` (the default) finds the cluster by EC2 tags; `opsworks` is the legacy
+ * provider: AWS OpsWorks Stacks was disabled for all customers on 2024-05-26
+ * (https://docs.aws.amazon.com/opsworks/latest/APIReference/Welcome.html).
+ */
+type Provider = 'opsworks' | 'ec2';
+
+/**
+ * Defaults for 2026: plain EC2 instances, billed per second (Linux on-demand
+ * since 2017-10-02, 60 s minimum: https://aws.amazon.com/ec2/pricing/on-demand/, "Per Second Billing").
+ * `hourly` stays for old setups and other platforms; an explicit setting always wins.
+ */
+export const DEFAULT_PROVIDER: Provider = 'ec2';
+const DEFAULT_BILLING: BillingMode = 'per-second';
 
 /** Tag keys the ec2 provider finds and classifies instances by. */
 export interface Ec2TagKeys {
@@ -44,6 +57,11 @@ export interface Settings {
     url?: string;
     timeoutMs: number;
     queueSource: QueueSource;
+    /**
+     * PEM file of the CA(s) that signed Opencast's https certificate, when it is not
+     * a public CA: the only roots trusted for Opencast connections (read by the wiring).
+     */
+    caFile?: string;
   };
   aws: { profile?: string; region?: string; endpointUrl?: string };
   minWorkers: number;
@@ -160,6 +178,7 @@ export function resolveSettings(flags: SettingsFlags, env: Env, needCredentials 
   }
   const endpointUrl = url(flag('--endpoint-url', flags.endpointUrl) ?? pick(env, 'AWS_ENDPOINT_URL'));
   const opencastUrl = url(flag('--opencast-url', flags.opencastUrl) ?? pick(env, 'MOSCALER_OPENCAST_URL'));
+  const caFile = pick(env, 'MOSCALER_OPENCAST_CA_FILE')?.value.trim();
   const protectTag = pick(env, 'MOSCALER_PROTECT_TAG')?.value ?? `${DEFAULT_PROTECT_TAG.key}=${DEFAULT_PROTECT_TAG.value}`;
   const [tagKey, tagValue] = protectTag.split('=');
   if (!tagKey || tagValue === undefined) {
@@ -169,7 +188,7 @@ export function resolveSettings(flags: SettingsFlags, env: Env, needCredentials 
 
   return {
     cluster: cluster.value.trim(),
-    provider: oneOf(flag('--provider', flags.provider) ?? pick(env, 'MOSCALER_PROVIDER'), ['opsworks', 'ec2'] as const, 'opsworks'),
+    provider: oneOf(flag('--provider', flags.provider) ?? pick(env, 'MOSCALER_PROVIDER'), ['opsworks', 'ec2'] as const, DEFAULT_PROVIDER),
     ec2Tags: ec2TagKeys(env),
     opencast: {
       user: user?.value ?? '',
@@ -182,6 +201,7 @@ export function resolveSettings(flags: SettingsFlags, env: Env, needCredentials 
         ['active-jobs', 'queued-job-count'] as const,
         'active-jobs',
       ),
+      ...(caFile ? { caFile } : {}),
     },
     aws: {
       ...(profile ? { profile: profile.value } : {}),
@@ -190,7 +210,7 @@ export function resolveSettings(flags: SettingsFlags, env: Env, needCredentials 
     },
     minWorkers: intFrom(pick(env, 'MOSCALER_MIN_WORKERS'), 1, 0, 10_000),
     idleUptimeThreshold: intFrom(pick(env, 'MOSCALER_IDLE_UPTIME_THRESHOLD', 'IDLE_UPTIME_THRESHOLD'), 50, 0, 59),
-    billing: oneOf(flag('--billing', flags.billing) ?? pick(env, 'MOSCALER_BILLING'), ['hourly', 'per-second'] as const, 'hourly'),
+    billing: oneOf(flag('--billing', flags.billing) ?? pick(env, 'MOSCALER_BILLING'), ['hourly', 'per-second'] as const, DEFAULT_BILLING),
     stateDir: (flag('--state-dir', flags.stateDir) ?? pick(env, 'MOSCALER_STATE_DIR'))?.value ?? '.moscaler',
     ...(logglyToken ? { logglyToken } : {}),
     protectedWorkers: (pick(env, 'MOSCALER_PROTECTED_WORKERS')?.value ?? '')

@@ -4,7 +4,7 @@
  * casts no vote and says why (the original logged an error and did the same).
  */
 import type { CloudwatchStrategy, QueuedJobsStrategy, StrategyConfig } from './autoscale-config';
-import type { StrategyVote, Vote } from './decision';
+import type { MetricGap, StrategyVote, Vote } from './decision';
 import type { Datapoint } from './types';
 
 /** Up when every value reaches the up threshold; down when every value is under the down threshold. */
@@ -23,7 +23,7 @@ export function metricWindow(strategy: CloudwatchStrategy, now: Date): { start: 
 
 export type StrategyInput = { datapoints: Datapoint[] } | { queued: number } | { error: string };
 
-export function effectiveUpThreshold(strategy: StrategyConfig, onlineWorkers: number): number {
+function effectiveUpThreshold(strategy: StrategyConfig, onlineWorkers: number): number {
   return strategy.settings.up_threshold + onlineWorkers * strategy.settings.up_threshold_online_workers_multiplier;
 }
 
@@ -33,7 +33,11 @@ export function voteCloudwatch(strategy: CloudwatchStrategy, input: StrategyInpu
   if (!('datapoints' in input)) return { ...base, error: 'internal: cloudwatch strategy given no datapoints' };
   const newestFirst = [...input.datapoints].sort((a, b) => b.timestamp.localeCompare(a.timestamp)).map((d) => d.value);
   const wanted = strategy.settings.sample_count;
-  if (newestFirst.length === 0) return { ...base, error: `no datapoints received for metric ${strategy.settings.metric}` };
+  if (newestFirst.length === 0) {
+    const { sample_count, sample_period, namespace, metric } = strategy.settings;
+    const silentSeconds = (sample_count + 2) * sample_period;
+    return { ...base, error: `no datapoints received for metric ${namespace} ${metric} in the last ${silentSeconds} s`, silentSeconds };
+  }
   if (newestFirst.length < wanted) {
     return {
       ...base,
@@ -45,11 +49,20 @@ export function voteCloudwatch(strategy: CloudwatchStrategy, input: StrategyInpu
   return { ...base, datapoints: values, vote: upOrDown(values, base.upThreshold, base.downThreshold) };
 }
 
-export function voteQueuedJobs(strategy: QueuedJobsStrategy, input: StrategyInput, onlineWorkers: number): StrategyVote {
+function voteQueuedJobs(strategy: QueuedJobsStrategy, input: StrategyInput, onlineWorkers: number): StrategyVote {
   const base = baseVote(strategy, onlineWorkers);
   if ('error' in input) return { ...base, error: input.error };
   if (!('queued' in input)) return { ...base, error: 'internal: queued_jobs strategy given no count' };
   return { ...base, datapoints: [input.queued], vote: upOrDown([input.queued], base.upThreshold, base.downThreshold) };
+}
+
+/** The configured metrics that were silent for a whole query window, from a cycle's votes. */
+export function metricGaps(config: readonly StrategyConfig[], votes: readonly StrategyVote[]): MetricGap[] {
+  return votes.flatMap((v) => {
+    const strategy = config.find((s) => s.name === v.name && s.method === 'cloudwatch');
+    if (v.silentSeconds === undefined || strategy?.method !== 'cloudwatch') return [];
+    return [{ strategy: v.name, namespace: strategy.settings.namespace, metric: strategy.settings.metric, silentSeconds: v.silentSeconds }];
+  });
 }
 
 export function vote(strategy: StrategyConfig, input: StrategyInput, onlineWorkers: number): StrategyVote {

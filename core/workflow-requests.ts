@@ -43,7 +43,7 @@ export const bootRequestSchema = z
   })
   .strict();
 
-export type BootRequest = z.infer<typeof bootRequestSchema>;
+type BootRequest = z.infer<typeof bootRequestSchema>;
 
 /**
  * The input of a scale execution: the command line's `scale` commands as JSON, so the Step Functions

@@ -13,7 +13,7 @@ import { isObject, readDefinitionFile, substitute, walkStates, workflowNameOf } 
 import type { JsonValue } from './types';
 
 /** Node's setTimeout holds at most 2^31-1 ms; a longer delay fires after 1 ms. */
-export const MAX_TIMER_SECONDS = 2_147_483;
+const MAX_TIMER_SECONDS = 2_147_483;
 
 
 export type LintRule =

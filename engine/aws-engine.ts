@@ -33,7 +33,7 @@ import type {
 } from './types';
 import { isExecutionRef } from './types';
 
-export type StateMachineMap =
+type StateMachineMap =
   /** Workflow name → state machine ARN (e.g. from the stack's outputs). */
   | { arns: Readonly<Record<WorkflowName, string>> }
   /** ARNs built as `arn:aws:states:<region>:<account>:stateMachine:<prefix><workflow>`. */

@@ -8,7 +8,7 @@ import { localSubstitution } from './arn';
 import { WorkflowDefinitionError } from './errors';
 import type { JsonObject, JsonValue } from './types';
 
-export type AslState = JsonObject & { Type: string };
+type AslState = JsonObject & { Type: string };
 
 export interface StateVisit {
   name: string;

@@ -64,6 +64,16 @@ export class WorkflowDefinitionError extends MoScalerError {
   }
 }
 
+/** The local state directory cannot be read or written (permissions, a folder where a file should be). Exit 2: fix the directory. */
+export class StateStoreError extends MoScalerError {
+  readonly path: string;
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super(`state directory: ${path}: ${message}`, 'user', options);
+    this.name = 'StateStoreError';
+    this.path = path;
+  }
+}
+
 /** The virtual-time loop cannot make progress (activity stuck in real time, or nothing scheduled). */
 export class VirtualTimeStallError extends MoScalerError {
   constructor(message: string) {

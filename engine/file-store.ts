@@ -21,7 +21,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ExecutionAlreadyExistsError, ExecutionAlreadyRunningError } from './errors';
+import { ExecutionAlreadyExistsError, ExecutionAlreadyRunningError, StateStoreError } from './errors';
 import { conflict, isExecutionRecord, OWNER_DIED, type ExecutionRecord, type ExecutionStore, type StoreFilter, type StoreProblem } from './store';
 import type { HistoryEvent } from './types';
 
@@ -111,12 +111,8 @@ export class FileExecutionStore implements ExecutionStore {
 
   history(workflow: string, name: string): HistoryEvent[] {
     const file = this.path(workflow, name, 'history.jsonl');
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return [];
-    }
+    const text = readIfPresent(file);
+    if (text === undefined) return [];
     const events: HistoryEvent[] = [];
     text.split('\n').forEach((line, i) => {
       if (line.trim() === '') return;
@@ -218,13 +214,19 @@ function keyOf(record: ExecutionRecord): string {
   return `${record.workflow}/${record.name}`;
 }
 
-function readLock(lock: string): LockState {
-  let text: string;
+/** A file's text, or undefined when it does not exist; any other failure is not "absent" and says so. */
+function readIfPresent(file: string): string | undefined {
   try {
-    text = readFileSync(lock, 'utf8');
-  } catch {
-    return { kind: 'none' };
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new StateStoreError(file, `unreadable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
   }
+}
+
+function readLock(lock: string): LockState {
+  const text = readIfPresent(lock);
+  if (text === undefined) return { kind: 'none' };
   try {
     const value: unknown = JSON.parse(text);
     if (isExecutionRecord(value) && value.status === 'RUNNING') return { kind: 'held', record: value };
@@ -240,8 +242,9 @@ const LOCK_WRITE_GRACE_MS = 10_000;
 function isFresh(lock: string): boolean {
   try {
     return realNow() - statSync(lock).mtimeMs < LOCK_WRITE_GRACE_MS;
-  } catch {
-    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new StateStoreError(lock, `cannot stat (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
   }
 }
 

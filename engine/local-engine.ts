@@ -46,7 +46,7 @@ import type { EngineHooks } from './virtual-time';
 import { nowIso } from './time';
 
 /** The error a task of a stopped execution fails with, should the library still try to run it. */
-export const EXECUTION_STOPPED = 'Local.ExecutionStopped';
+const EXECUTION_STOPPED = 'Local.ExecutionStopped';
 
 export interface LocalEngineOptions {
   /** Workflow name → definition file path or parsed definition. */

@@ -87,7 +87,7 @@ function setError(out: HistoryEvent, error: string | undefined, cause: unknown):
   if (text !== undefined) out.cause = text;
 }
 
-export function withReason(event: HistoryEvent): HistoryEvent {
+function withReason(event: HistoryEvent): HistoryEvent {
   const reason = reasonOf(event.output);
   if (reason !== undefined) event.reason = reason;
   return event;

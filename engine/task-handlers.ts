@@ -20,7 +20,7 @@ import { WorkflowDefinitionError } from './errors';
 import type { JsonObject, JsonValue } from './types';
 
 /** What a Lambda-shaped activity handler receives besides its event. */
-export interface LocalLambdaContext {
+interface LocalLambdaContext {
   functionName: string;
   invokedFunctionArn: string;
   awsRequestId: string;
@@ -30,7 +30,7 @@ export interface LocalLambdaContext {
 export type LambdaHandler = (event: JsonValue, context: LocalLambdaContext) => Promise<JsonValue | void> | JsonValue | void;
 
 /** Step Functions' own limit on a state's input or output. */
-export const MAX_PAYLOAD_BYTES = 256 * 1024;
+const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 type Planned =
   | { kind: 'function'; state: string; timeoutSeconds: number; functionArn: string; handler: ResolvedHandler }

@@ -3,7 +3,7 @@
  * AWS Step Functions, wait for it and read its history, in one shape for both.
  */
 
-export type JsonPrimitive = null | boolean | number | string;
+type JsonPrimitive = null | boolean | number | string;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 

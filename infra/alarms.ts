@@ -13,7 +13,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 /** Metric (in the stack's namespace) counting workers found stranded in maintenance. */
-export const STRANDED_METRIC = 'WorkersStrandedInMaintenance';
+const STRANDED_METRIC = 'WorkersStrandedInMaintenance';
 
 export interface AlarmsProps {
   prefix: string;
@@ -29,6 +29,8 @@ export interface AlarmsProps {
    */
   stranded?: { logGroup: ILogGroup; releaseStates: readonly string[] };
   alarmTopicArn?: string;
+  /** The cycle's own metrics (EMF, adapters/aws/emf.ts): alarm when a configured metric stays silent. */
+  cycleMetrics?: { namespace: string; service: string; everyMinutes: number };
 }
 
 export class MoScalerAlarms extends Construct {
@@ -87,6 +89,25 @@ export class MoScalerAlarms extends Construct {
           alarmName: `${props.prefix}stranded-in-maintenance`,
           alarmDescription: 'Workers were found in maintenance with no drain running in every 5-minute window for 15 minutes: out of service but billed.',
           metric: new Metric({ namespace: props.namespace, metricName: STRANDED_METRIC, statistic: 'Sum', period }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 3,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    if (props.cycleMetrics) {
+      const { namespace, service, everyMinutes } = props.cycleMetrics;
+      // Each cycle counts the strategies whose metric had no datapoint for a whole query window;
+      // three cycles in a row means the metric is not published (e.g. AWS/OpsWorks after OpsWorks).
+      add(
+        new Alarm(this, 'metric-gap', {
+          alarmName: `${props.prefix}metric-gap`,
+          alarmDescription:
+            'A CloudWatch metric of the autoscale config returned no datapoints in three cycles in a row: its strategy casts no vote. See metricGaps in the autoscale execution history; check the metric, namespace and dimension are published.',
+          metric: new Metric({ namespace, metricName: 'MetricGaps', dimensionsMap: { service }, statistic: 'Maximum', period: Duration.minutes(everyMinutes) }),
           threshold: 1,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           evaluationPeriods: 3,

@@ -27,7 +27,7 @@ export function buildApp(config: StackConfig, appProps: AppProps = {}, stackProp
 }
 
 /** A construct id from the prefix: `moscaler-prod-` → `MoscalerProd`. */
-export function stackIdOf(config: StackConfig): string {
+function stackIdOf(config: StackConfig): string {
   return config.resourcePrefix
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)

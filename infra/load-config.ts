@@ -12,7 +12,7 @@ import { ConfigError } from '../core/errors';
 import { parseStackConfig, type StackConfig } from './props';
 
 /** Context keys that may override the file; `-c` values arrive as strings. */
-const STRING_KEYS = ['cluster', 'region', 'account', 'provider', 'opsworksStackId', 'opencastUrl', 'opencastSecretArn', 'opencastUser', 'billing', 'alarmTopicArn', 'resourcePrefix', 'autoscaleFile'];
+const STRING_KEYS = ['cluster', 'region', 'account', 'provider', 'opsworksStackId', 'opencastUrl', 'opencastSecretArn', 'opencastUser', 'billing', 'alarmTopicArn', 'resourcePrefix', 'autoscaleFile', 'vpcId', 'opencastCaFile'];
 const NUMBER_KEYS = ['minWorkers', 'idleUptimeThreshold', 'logRetentionDays'];
 
 export interface LoadedConfig {
@@ -53,6 +53,8 @@ export function loadConfig(context: (key: string) => unknown, root: string): Loa
     merged.autoscale = parseJsonText(readFileSync(path, 'utf8'), path);
   }
   delete merged.autoscaleFile;
+  // Relative to the repository root, as autoscaleFile.
+  if (typeof merged.opencastCaFile === 'string' && !isAbsolute(merged.opencastCaFile)) merged.opencastCaFile = resolve(root, merged.opencastCaFile);
 
   return { config: parseStackConfig(merged, relative(root, file)), source: file, isExample: file.endsWith('config.example.json') };
 }

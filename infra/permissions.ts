@@ -10,6 +10,7 @@
  * CloudWatch https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html.
  */
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ConfigError } from '../core/errors';
 
 export type Capability =
   /** Describe the fleet: the stack, its layers and instances (and their EC2 facts). */
@@ -39,7 +40,7 @@ export type Capability =
  * cold start for every function, so even a function that never calls Opencast
  * needs it until that read is made lazy.
  */
-export const ACTIVITY_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
+const ACTIVITY_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
   'plan-cycle': ['fleet-read', 'metrics-read', 'opencast', 'list-executions', 'cycle-memory'],
   // The scale workflow's decision: the CLI's rules, or the autoscale cycle's plan for `auto`.
   'plan-scale': ['fleet-read', 'metrics-read', 'opencast', 'list-executions', 'cycle-memory'],
@@ -55,7 +56,7 @@ export const ACTIVITY_CAPABILITIES: Readonly<Record<string, readonly Capability[
   'abandon-drain': ['fleet-read', 'opencast'],
 };
 
-export const DEFAULT_CAPABILITIES: readonly Capability[] = ['fleet-read', 'opencast'];
+const DEFAULT_CAPABILITIES: readonly Capability[] = ['fleet-read', 'opencast'];
 
 export function capabilitiesOf(activity: string): readonly Capability[] {
   return ACTIVITY_CAPABILITIES[activity] ?? DEFAULT_CAPABILITIES;
@@ -139,6 +140,14 @@ export function grantsFor(capabilities: readonly Capability[], scope: Permission
         'All are read-only; every action that changes something is limited to the cluster.',
     });
   }
+  if (has('cycle-memory')) {
+    wildcards.push({
+      resource: required(scope.autoscaleExecutionArns, 'autoscaleExecutionArns'),
+      reason:
+        'The plan step reads the policy memory from the newest finished autoscale execution, whose name (given by the schedule) is known only at run time; ' +
+        'DescribeExecution is limited to the executions of the autoscale state machine, which carry no credentials.',
+    });
+  }
   if (instances) {
     wildcards.push({
       resource: instances,
@@ -153,6 +162,6 @@ function allow(actions: string[], resources: string[]): PolicyStatement {
 }
 
 function required(value: string | undefined, what: string): string {
-  if (value === undefined) throw new Error(`permissions: ${what} is required for this provider`);
+  if (value === undefined) throw new ConfigError(what, 'is required for this provider (permissions are scoped by it)');
   return value;
 }

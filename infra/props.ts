@@ -7,12 +7,13 @@
  * functions accept at cold start.
  */
 import { z } from 'zod';
+import { readCaBundle } from '../adapters/opencast/ca-bundle';
 import { configErrorFrom, parseAutoscaleConfig, type AutoscaleConfig } from '../core/autoscale-config';
 import { ConfigError } from '../core/errors';
-import { resolveSettings, type Settings } from '../core/settings';
+import { DEFAULT_PROVIDER, resolveSettings, type Settings } from '../core/settings';
 
 export const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+type Weekday = (typeof WEEKDAYS)[number];
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -48,16 +49,25 @@ const scheduleSchema = z
   })
   .strict();
 
+/** EC2 resource ids: a prefix and 8 (older resources) or 17 hex digits. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html */
+const ec2Id = (prefix: string, what: string) =>
+  z.string().regex(new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`), `must be ${what} id (${prefix}- and 8 or 17 hex digits)`);
+
+/** Lambda takes at most 16 subnets and 5 security groups per function (API_VpcConfig). */
+const MAX_SUBNETS = 16;
+const MAX_SECURITY_GROUPS = 5;
+
 const arn = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+`), `must be a ${service} ARN`);
 
-export const stackConfigSchema = z
+const stackConfigSchema = z
   .object({
     cluster: z.string().min(1),
     /** Where to deploy; also the region of the OpsWorks stack or EC2 instances. */
     region: z.string(),
     /** Optional: without it the template is account-agnostic (resolved at deploy). */
     account: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id').optional(),
-    provider: z.enum(['opsworks', 'ec2']).default('opsworks'),
+    /** `ec2` (default) or the legacy `opsworks` (OpsWorks Stacks was disabled on 2024-05-26). */
+    provider: z.enum(['opsworks', 'ec2']).default(DEFAULT_PROVIDER),
     /** The OpsWorks stack id: every OpsWorks permission is limited to this stack. Required for provider opsworks. */
     opsworksStackId: z.string().regex(/^[0-9a-f-]{36}$/, 'must be an OpsWorks stack id (a UUID)').optional(),
     opencastUrl: z.string().optional(),
@@ -67,6 +77,7 @@ export const stackConfigSchema = z
     opencastUser: z.string().min(1).default('opencast_system_account'),
     minWorkers: z.number().int().optional(),
     idleUptimeThreshold: z.number().int().optional(),
+    /** Default `per-second` (core/settings.ts); `hourly` is the legacy choice. */
     billing: z.enum(['hourly', 'per-second']).optional(),
     /** Further settings with the CLI's meaning (see core/settings.ts); never credentials. */
     opencastAuth: z.enum(['digest', 'basic']).optional(),
@@ -88,14 +99,45 @@ export const stackConfigSchema = z
       .default(90),
     /** SNS topic the alarms notify; without it the alarms only show in the console. */
     alarmTopicArn: arn('sns').optional(),
+    /**
+     * The network the functions that call Opencast run in: the VPC, subnets and security groups
+     * from which the Opencast admin node is reachable, by id (imported, never looked up: synth
+     * stays offline). Without them the functions run outside any VPC and reach only a public Opencast.
+     */
+    vpcId: ec2Id('vpc', 'a VPC').optional(),
+    subnetIds: z.array(ec2Id('subnet', 'a subnet')).min(1).max(MAX_SUBNETS).optional(),
+    securityGroupIds: z.array(ec2Id('sg', 'a security group')).min(1).max(MAX_SECURITY_GROUPS).optional(),
+    /**
+     * Create interface endpoints for the AWS APIs the functions call (EC2, CloudWatch, Step Functions,
+     * Secrets Manager) in `subnetIds`, one subnet per Availability Zone. Without them the subnets need
+     * a route to a NAT gateway. docs/deploy.md says what each costs.
+     */
+    vpcEndpoints: z.boolean().default(false),
+    /**
+     * PEM file (from the repository root) of the CA that signed Opencast's https certificate, when it
+     * is a private one: bundled with the functions and trusted for Opencast only.
+     */
+    opencastCaFile: z.string().min(1).optional(),
     /** Prefix of every named resource (functions, state machines); default `moscaler-<cluster>-`. */
     resourcePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, - and _ (at most 40)').optional(),
   })
   .strict();
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
+
+/** The imported network of the functions that call Opencast. */
+export interface NetworkConfig {
+  vpcId: string;
+  subnetIds: string[];
+  securityGroupIds: string[];
+  /** Create interface endpoints for the AWS APIs in the subnets. */
+  endpoints: boolean;
+}
+
+/** Where the functions find the CA bundle that is packaged with them (Lambda unpacks the code in /var/task). */
+export const LAMBDA_CA_FILE = '/var/task/opencast-ca.pem';
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
-export type MinWorkersWindow = z.infer<typeof minWorkersWindow>;
+type MinWorkersWindow = z.infer<typeof minWorkersWindow>;
 
 /** The validated config: what MoScalerStack is built from. */
 export interface StackConfig {
@@ -115,6 +157,9 @@ export interface StackConfig {
   logRetentionDays: number;
   alarmTopicArn?: string;
   resourcePrefix: string;
+  network?: NetworkConfig;
+  /** The CA bundle to package with the functions: its path at synth. */
+  opencastCaFile?: string;
 }
 
 /** Validates raw config (parsed JSON or context values); throws ConfigError naming the field under `where`. */
@@ -129,6 +174,8 @@ export function parseStackConfig(raw: unknown, where = 'config'): StackConfig {
     throw new ConfigError(`${where}.opsworksStackId`, 'only meaningful for provider opsworks');
   }
   if (c.autoscale === undefined) throw new ConfigError(`${where}.autoscale`, 'required: the autoscale config (see config/autoscale.example.json)');
+  const network = networkOf(c, where);
+  if (c.opencastCaFile) readCaBundle(c.opencastCaFile, `${where}.opencastCaFile`);
 
   const environment = settingsEnvironment(c);
   // The same resolution the activities do at cold start (credentials come from the secret, so none here).
@@ -163,7 +210,33 @@ export function parseStackConfig(raw: unknown, where = 'config'): StackConfig {
     logRetentionDays: c.logRetentionDays,
     ...(c.alarmTopicArn ? { alarmTopicArn: c.alarmTopicArn } : {}),
     resourcePrefix: c.resourcePrefix ?? defaultPrefix(settings.cluster),
+    ...(network ? { network } : {}),
+    ...(c.opencastCaFile ? { opencastCaFile: c.opencastCaFile } : {}),
   };
+}
+
+/**
+ * The network keys go together: subnets and security groups belong to a VPC, a
+ * function in a VPC needs subnets and a security group, endpoints need a VPC.
+ */
+function networkOf(c: z.infer<typeof stackConfigSchema>, where: string): NetworkConfig | undefined {
+  if (!c.vpcId) {
+    for (const key of ['subnetIds', 'securityGroupIds'] as const) {
+      if (c[key]) throw new ConfigError(`${where}.vpcId`, `required with ${key}: give the VPC they belong to`);
+    }
+    if (c.vpcEndpoints) throw new ConfigError(`${where}.vpcEndpoints`, 'needs vpcId, subnetIds and securityGroupIds: the endpoints are made in that VPC');
+    return undefined;
+  }
+  if (!c.subnetIds) throw new ConfigError(`${where}.subnetIds`, 'required with vpcId: the subnets the functions run in (private ones, from which Opencast is reachable)');
+  if (!c.securityGroupIds) throw new ConfigError(`${where}.securityGroupIds`, 'required with vpcId: the security group(s) Opencast admits');
+  for (const key of ['subnetIds', 'securityGroupIds'] as const) {
+    const seen = new Set<string>();
+    c[key]!.forEach((id, i) => {
+      if (seen.has(id)) throw new ConfigError(`${where}.${key}.${i}`, `${id} is listed twice`);
+      seen.add(id);
+    });
+  }
+  return { vpcId: c.vpcId, subnetIds: c.subnetIds, securityGroupIds: c.securityGroupIds, endpoints: c.vpcEndpoints };
 }
 
 /** `moscaler-<cluster>-` with the cluster name reduced to what resource names allow. */
@@ -189,6 +262,7 @@ function settingsEnvironment(c: z.infer<typeof stackConfigSchema>): Record<strin
     MOSCALER_EC2_CLUSTER_TAG: c.ec2ClusterTag,
     MOSCALER_EC2_ROLE_TAG: c.ec2RoleTag,
     MOSCALER_EC2_HOSTNAME_TAG: c.ec2HostnameTag,
+    MOSCALER_OPENCAST_CA_FILE: c.opencastCaFile ? LAMBDA_CA_FILE : undefined,
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -16,10 +16,12 @@ import { pascalCase } from '../engine/arn';
 import { ConfigError } from '../core/errors';
 import { ActivityFunction, localEsbuild } from './activity-function';
 import { MoScalerAlarms } from './alarms';
+import { MoScalerDashboard } from './dashboard';
+import { FunctionNetwork } from './network';
 import { acknowledge } from './nag';
 import { capabilitiesOf, grantsFor } from './permissions';
 import { mayRemember } from '../core/policies';
-import type { StackConfig } from './props';
+import { LAMBDA_CA_FILE, type StackConfig } from './props';
 import { CycleSchedules } from './schedules';
 import { loadCatalog, type Catalog } from './workflow-catalog';
 import { WorkflowStateMachine } from './workflow-state-machine';
@@ -28,9 +30,9 @@ import { WorkflowStateMachine } from './workflow-state-machine';
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 
 /** The workflow the schedule starts. */
-export const SCHEDULED_WORKFLOW = 'autoscale';
+const SCHEDULED_WORKFLOW = 'autoscale';
 /** The activity that puts a worker stranded in maintenance back in service (one Task per stranded worker). */
-export const RELEASE_ACTIVITY = 'release-maintenance';
+const RELEASE_ACTIVITY = 'release-maintenance';
 
 const LAMBDA_NAME_MAX = 64;
 const STATE_MACHINE_NAME_MAX = 80;
@@ -47,6 +49,7 @@ export class MoScalerStack extends Stack {
   readonly functions: Record<string, ActivityFunction> = {};
   readonly workflows: Record<string, WorkflowStateMachine> = {};
   readonly secret: ISecret;
+  readonly network?: FunctionNetwork;
 
   constructor(scope: Construct, id: string, props: MoScalerStackProps) {
     super(scope, id, {
@@ -73,8 +76,12 @@ export class MoScalerStack extends Stack {
     const children = [...new Set(this.catalog.workflows.flatMap((w) => Object.values(w.stateMachines)))].sort();
     // A policy that remembers reads its memory from the last autoscale execution's output (policy-memory.ts).
     const remembers = mayRemember(config.autoscale.policy) && SCHEDULED_WORKFLOW in stateMachineArns;
+    // The namespace of the metrics the stack derives from logs and the cycles publish (EMF); one service dimension.
+    const metricsNamespace = `MoScaler/${prefix.replace(/-+$/, '')}`;
     const environment: Record<string, string> = {
       ...config.environment,
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+      POWERTOOLS_SERVICE_NAME: config.cluster,
       MOSCALER_OPENCAST_SECRET_ARN: this.secret.secretArn,
       ...Object.fromEntries(children.map((w) => [`MOSCALER_${w.toUpperCase().replace(/-/g, '_')}_STATE_MACHINE_ARN`, stateMachineArns[w]!])),
       ...(remembers ? { MOSCALER_AUTOSCALE_STATE_MACHINE_ARN: stateMachineArns[SCHEDULED_WORKFLOW]! } : {}),
@@ -100,17 +107,23 @@ export class MoScalerStack extends Stack {
           }
         : {}),
     };
+    if (config.network) this.network = new FunctionNetwork(this, 'Network', { config: config.network, provider: config.provider });
     for (const spec of this.catalog.activities) {
+      // The functions that call Opencast run where its admin node is reachable, and carry its CA.
+      const callsOpencast = capabilitiesOf(spec.name).includes('opencast');
       this.functions[spec.name] = new ActivityFunction(this, `${pascalCase(spec.name)}Activity`, {
         spec,
         functionName: `${prefix}${spec.name}`,
-        environment,
+        // A function without the bundled CA must not be told to read it (the wiring reads it at cold start).
+        environment: callsOpencast ? environment : withoutCaFile(environment),
         grants: grantsFor(
           capabilitiesOf(spec.name).filter((c) => c !== 'cycle-memory' || remembers),
           scopeOfGrants,
         ),
         logRetention: retention,
         projectRoot: PROJECT_ROOT,
+        ...(this.network && callsOpencast ? { network: this.network } : {}),
+        ...(config.opencastCaFile && callsOpencast ? { caFile: { source: config.opencastCaFile, bundledAs: LAMBDA_CA_FILE.split('/').pop()! } } : {}),
       });
     }
 
@@ -136,9 +149,10 @@ export class MoScalerStack extends Stack {
     new CycleSchedules(this, 'Schedule', { stateMachine: scheduled.stateMachine, schedule: config.schedule });
 
     const machines: Record<string, StateMachine> = Object.fromEntries(Object.entries(this.workflows).map(([k, v]) => [k, v.stateMachine]));
-    new MoScalerAlarms(this, 'Alarms', {
+    const alarms = new MoScalerAlarms(this, 'Alarms', {
       prefix,
-      namespace: `MoScaler/${prefix.replace(/-+$/, '')}`,
+      namespace: metricsNamespace,
+      cycleMetrics: { namespace: metricsNamespace, service: config.cluster, everyMinutes: config.schedule.everyMinutes },
       stateMachines: machines,
       ...(config.schedule.enabled ? { scheduled: { workflow: SCHEDULED_WORKFLOW, everyMinutes: config.schedule.everyMinutes } } : {}),
       stranded: {
@@ -149,6 +163,15 @@ export class MoScalerStack extends Stack {
       },
       ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
     });
+
+    const dashboard = new MoScalerDashboard(this, 'Dashboard', {
+      dashboardName: prefix.replace(/-+$/, ''),
+      namespace: metricsNamespace,
+      service: config.cluster,
+      stateMachines: machines,
+      alarms: alarms.alarms,
+    });
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName, description: 'CloudWatch dashboard of the cycles: queue, workers by state, actions, metric gaps' });
 
     for (const [name, wf] of Object.entries(this.workflows)) {
       new CfnOutput(this, `${pascalCase(name)}StateMachineArn`, { value: wf.stateMachine.stateMachineArn, description: `state machine of workflow ${name}` });
@@ -178,6 +201,11 @@ export class MoScalerStack extends Stack {
     );
     return secret;
   }
+}
+
+function withoutCaFile(environment: Record<string, string>): Record<string, string> {
+  const { MOSCALER_OPENCAST_CA_FILE: _, ...rest } = environment;
+  return rest;
 }
 
 /** Lambda and Step Functions name limits, checked at synth with the real names. */

@@ -9,20 +9,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kebabCase, LAMBDA_INVOKE } from '../engine/arn';
+import { FUNCTION_TIMEOUT_MARGIN_SECONDS, functionTimeoutSeconds, LAMBDA_MAX_TIMEOUT_SECONDS } from '../engine/function-timeout';
 import { isObject, placeholdersOf, walkStates, workflowFiles } from '../engine/definition';
 import { WorkflowDefinitionError } from '../engine/errors';
 import type { JsonValue } from '../engine/types';
 
-/** Lambda's own ceiling on a function's timeout. */
-export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
-
-/**
- * A function times out this much before the Task that calls it: its own timeout then surfaces as
- * `Sandbox.Timedout` (a Lambda error the Tasks retry, and Lambda recycles the execution environment,
- * https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts)
- * instead of both timers racing to cut the same invocation.
- */
-export const FUNCTION_TIMEOUT_MARGIN_SECONDS = 5;
 
 const FUNCTION_KEY = /^([A-Z][A-Za-z0-9]*)FunctionArn$/;
 const STATE_MACHINE_KEY = /^([A-Z][A-Za-z0-9]*)StateMachineArn$/;
@@ -81,7 +72,7 @@ export function loadCatalog(workflowsDir: string, activitiesDir: string): Catalo
       activities.set(name, {
         name,
         source,
-        timeoutSeconds: taskTimeoutSeconds - FUNCTION_TIMEOUT_MARGIN_SECONDS,
+        timeoutSeconds: functionTimeoutSeconds(taskTimeoutSeconds),
         taskTimeoutSeconds,
         workflows: [...(seen?.workflows ?? []), wf.name],
       });

@@ -13,6 +13,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import { acknowledge } from './nag';
 import type { WorkflowSpec } from './workflow-catalog';
+import { WorkflowDefinitionError } from '../engine/errors';
 
 export interface WorkflowStateMachineProps {
   spec: WorkflowSpec;
@@ -51,14 +52,14 @@ export class WorkflowStateMachine extends Construct {
     const functionArns: string[] = [];
     for (const [key, activity] of Object.entries(spec.functions)) {
       const fn = props.functions[activity];
-      if (!fn) throw new Error(`workflow ${spec.name}: no function for activity ${activity}`);
+      if (!fn) throw new WorkflowDefinitionError(spec.name, `no function for activity ${activity}`);
       substitutions[key] = fn.functionArn;
       functionArns.push(fn.functionArn);
     }
     const childArns: string[] = [];
     for (const [key, workflow] of Object.entries(spec.stateMachines)) {
       const arn = props.stateMachineArns[workflow];
-      if (!arn) throw new Error(`workflow ${spec.name}: no state machine for workflow ${workflow}`);
+      if (!arn) throw new WorkflowDefinitionError(spec.name, `no state machine for workflow ${workflow}`);
       substitutions[key] = arn;
       childArns.push(arn);
     }

@@ -29,7 +29,7 @@ export const WORKER_LIFECYCLE_VERSION = 1;
 
 export type WorkerSnapshot = SnapshotFrom<typeof workerLifecycleMachine>;
 
-export interface PersistedWorkerSnapshot {
+interface PersistedWorkerSnapshot {
   status: 'active';
   value: WorkerState;
   context: WorkerLifecycleContext;

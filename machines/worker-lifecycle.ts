@@ -49,7 +49,7 @@ export type WorkerState = (typeof WORKER_STATES)[number];
 /** The side effect an activity performs when a step enters the state (at most one). */
 export type WorkerEffect = 'startInstance' | 'setMaintenanceOn' | 'setMaintenanceOff' | 'stopInstance';
 
-export const WORKER_STATE_EFFECTS: Record<WorkerState, WorkerEffect | null> = {
+const WORKER_STATE_EFFECTS: Record<WorkerState, WorkerEffect | null> = {
   offline: null,
   booting: 'startInstance',
   startFailed: null,
@@ -89,30 +89,30 @@ interface At {
   at: string;
 }
 
-export type ObservedEvent = At & ObservedFacts & { type: 'observed' };
-export type StartRequestedEvent = At & { type: 'start.requested' };
-export type InstanceOnlineEvent = At & { type: 'instance.online'; uptimeSeconds?: number };
+type ObservedEvent = At & ObservedFacts & { type: 'observed' };
+type StartRequestedEvent = At & { type: 'start.requested' };
+type InstanceOnlineEvent = At & { type: 'instance.online'; uptimeSeconds?: number };
 /** The provider reports the instance starting (found booting: adopted without a start of ours). */
-export type InstancePendingEvent = At & { type: 'instance.pending' };
-export type OpencastRegisteredEvent = At & { type: 'opencast.registered'; maintenance: boolean };
-export type StartFailedEvent = At & { type: 'start.failed'; error: string };
-export type BootTimedOutEvent = At & { type: 'boot.timedOut' };
-export type DrainRequestedEvent = At &
+type InstancePendingEvent = At & { type: 'instance.pending' };
+type OpencastRegisteredEvent = At & { type: 'opencast.registered'; maintenance: boolean };
+type StartFailedEvent = At & { type: 'start.failed'; error: string };
+type BootTimedOutEvent = At & { type: 'boot.timedOut' };
+type DrainRequestedEvent = At &
   ObservedFacts & { type: 'drain.requested'; force: boolean; billingMode: BillingMode; thresholdMinutes: number };
-export type BillingWindowReachedEvent = At & { type: 'billing.windowReached'; uptimeSeconds: number };
+type BillingWindowReachedEvent = At & { type: 'billing.windowReached'; uptimeSeconds: number };
 /** Maintenance confirmed on. Job counts seen before it are stale: a job may have been dispatched since. */
-export type MaintenanceOnEvent = At & { type: 'maintenance.on'; runningJobs?: number | null };
-export type JobsDrainedEvent = At & { type: 'jobs.drained' };
-export type DrainTimedOutEvent = At & { type: 'drain.timedOut' };
-export type DemandReturnedEvent = At & { type: 'demand.returned' };
+type MaintenanceOnEvent = At & { type: 'maintenance.on'; runningJobs?: number | null };
+type JobsDrainedEvent = At & { type: 'jobs.drained' };
+type DrainTimedOutEvent = At & { type: 'drain.timedOut' };
+type DemandReturnedEvent = At & { type: 'demand.returned' };
 /** Reconcile found the worker mid-drain or in maintenance with no drain execution running. */
-export type DrainAbandonedEvent = At & { type: 'drain.abandoned' };
-export type MaintenanceOffEvent = At & { type: 'maintenance.off' };
-export type StopRequestedEvent = At & ObservedFacts & { type: 'stop.requested'; force: boolean };
-export type StopConfirmedEvent = At & { type: 'stop.confirmed' };
-export type StopFailedEvent = At & { type: 'stop.failed'; error: string };
+type DrainAbandonedEvent = At & { type: 'drain.abandoned' };
+type MaintenanceOffEvent = At & { type: 'maintenance.off' };
+type StopRequestedEvent = At & ObservedFacts & { type: 'stop.requested'; force: boolean };
+type StopConfirmedEvent = At & { type: 'stop.confirmed' };
+type StopFailedEvent = At & { type: 'stop.failed'; error: string };
 /** The provider reports the instance stopped although mo-scaler did not stop it (host loss, operator). */
-export type InstanceStoppedEvent = At & { type: 'instance.stopped'; status?: string };
+type InstanceStoppedEvent = At & { type: 'instance.stopped'; status?: string };
 
 export type WorkerLifecycleEvent =
   | ObservedEvent
@@ -135,7 +135,7 @@ export type WorkerLifecycleEvent =
   | StopFailedEvent
   | InstanceStoppedEvent;
 
-export type WorkerLifecycleEventType = WorkerLifecycleEvent['type'];
+type WorkerLifecycleEventType = WorkerLifecycleEvent['type'];
 
 export interface LifecycleReason {
   code: LifecycleReasonCode;
@@ -144,7 +144,7 @@ export interface LifecycleReason {
   at: string;
 }
 
-export interface TransitionRecord {
+interface TransitionRecord {
   from: WorkerState;
   to: WorkerState;
   event: WorkerLifecycleEventType;
@@ -174,7 +174,7 @@ export interface WorkerLifecycleInput {
 }
 
 /** The original's defaults: MOSCALER_MIN_WORKERS=1, MOSCALER_IDLE_UPTIME_THRESHOLD=50. */
-export const DEFAULT_DRAIN_POLICY: DrainPolicy = { minWorkers: 1, billingMode: 'hourly', thresholdMinutes: 50 };
+const DEFAULT_DRAIN_POLICY: DrainPolicy = { minWorkers: 1, billingMode: 'hourly', thresholdMinutes: 50 };
 
 interface LifecycleView {
   facts: WorkerFacts;
@@ -367,7 +367,8 @@ const note = (code: LifecycleReasonCode) => ({ actions: { type: 'recordFacts', p
 const stopGate = (from: WorkerState) =>
   [
     { guard: 'isProtected', ...refuse(from, 'Protected') },
-    { guard: and([not('isForced'), 'isJobCountUnknown']), ...refuse(from, 'OpencastUnavailable') },
+    // Fail closed even when forced: without Opencast nothing proves the worker runs no job.
+    { guard: 'isJobCountUnknown', ...refuse(from, 'OpencastUnavailable') },
     { guard: and([not('isForced'), 'isBusy']), ...refuse(from, 'Busy') },
     { guard: and([not('isForced'), not('canStopWithoutBreachingMinimum')]), ...refuse(from, 'MinimumReached') },
     { guard: and(['isForced', 'isBusy']), ...go(from, 'stopping', 'ForcedStop') },
@@ -504,6 +505,8 @@ export const workerLifecycleMachine = machineSetup.createMachine({
         'jobs.drained': [...minimumCheck, go('draining', 'stopping', 'JobsDrained')],
         // Not busy here only when the one count taken since maintenance went on (with maintenance.on) was zero.
         'drain.timedOut': [
+          // A forced drain stops a busy worker at its deadline, but never one whose jobs nobody can count.
+          { guard: 'isJobCountUnknown', ...go('draining', 'returningToService', 'DrainTimedOut') },
           { guard: and(['isForced', 'isBusy']), ...go('draining', 'stopping', 'ForcedStop') },
           { guard: 'isBusy', ...go('draining', 'returningToService', 'DrainTimedOut') },
           go('draining', 'stopping', 'JobsDrained'),
@@ -538,4 +541,4 @@ export const workerLifecycleMachine = machineSetup.createMachine({
   },
 });
 
-export type WorkerLifecycleMachine = typeof workerLifecycleMachine;
+type WorkerLifecycleMachine = typeof workerLifecycleMachine;

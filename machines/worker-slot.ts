@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { secondsUntilBillingWindow } from '../core/billing';
 import type { BillingMode } from '../core/types';
 import { parsePersisted, stepWorker, type PersistedWorker } from './persistence';
-import type { LifecycleReason, WorkerLifecycleEvent, WorkerState } from './worker-lifecycle';
+import { LIFECYCLE_REASON_CODES, type LifecycleReasonCode } from '../core/lifecycle-rules';
+import { WORKER_STATES, type LifecycleReason, type WorkerLifecycleEvent, type WorkerState } from './worker-lifecycle';
 
 export interface WorkerSlot {
   hostname: string;
@@ -27,16 +28,30 @@ export interface WorkerSlot {
   duplicate?: boolean;
 }
 
-export type SlotReason = LifecycleReason | { code: 'AlreadyInProgress' | 'NotActive'; message: string; event: string; at: string };
+type SlotReason = LifecycleReason | { code: 'AlreadyInProgress' | 'NotActive'; message: string; event: string; at: string };
 
+const SLOT_ONLY_CODES: readonly string[] = ['AlreadyInProgress', 'NotActive'];
+const reasonShape = z.object({ code: z.string(), message: z.string(), event: z.string(), at: z.string() }).passthrough();
+
+/** A slot as a Task receives it back from the execution state: checked, and typed without a cast. */
 export const workerSlotSchema = z
   .object({
     hostname: z.string().min(1),
     id: z.string().min(1),
     hostUrl: z.string().optional(),
-    state: z.string(),
-    reason: z.object({ code: z.string(), message: z.string(), event: z.string(), at: z.string() }).passthrough(),
-    persisted: z.unknown(),
+    state: z.enum(WORKER_STATES),
+    reason: z.custom<SlotReason>((value) => {
+      const parsed = reasonShape.safeParse(value);
+      return parsed.success && (LIFECYCLE_REASON_CODES.includes(parsed.data.code as LifecycleReasonCode) || SLOT_ONLY_CODES.includes(parsed.data.code));
+    }, 'not a lifecycle reason ({code, message, event, at} with a known code)'),
+    persisted: z.unknown().transform((value, ctx): PersistedWorker => {
+      try {
+        return parsePersisted(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
     waitSeconds: z.number().optional(),
     deadline: z.string().optional(),
     duplicate: z.boolean().optional(),

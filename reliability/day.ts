@@ -20,7 +20,7 @@ export const DAY_FAULT_KINDS = FAULT_KINDS;
 
 export type DayFaultKind = (typeof DAY_FAULT_KINDS)[number];
 
-export interface WorkerInit {
+interface WorkerInit {
   state: 'online' | 'stopped' | 'requested' | 'booting' | 'start_failed';
   uptimeMinutes: number;
   runningJobs: number;
@@ -31,14 +31,14 @@ export interface WorkerInit {
   instanceType: 'c5.9xlarge' | 'c5.xlarge';
 }
 
-export interface Burst {
+interface Burst {
   atMinute: number;
   count: number;
   durationMinutes: number;
   operation: 'encode' | 'composite' | 'inspect' | 'publish-engage';
 }
 
-export interface FaultSpec {
+interface FaultSpec {
   kind: DayFaultKind;
   atMinute: number;
   forMinutes: number;
@@ -53,8 +53,8 @@ export interface FaultSpec {
  * is the `Name` tag, which may hold anything (spaces, dots, non-ASCII, 255
  * characters): names our fixtures never used until they broke execution names.
  */
-export const NAME_STYLES = ['plain', 'hyphen-pairs', 'spaces', 'fqdn', 'mixed'] as const;
-export type NameStyle = (typeof NAME_STYLES)[number];
+const NAME_STYLES = ['plain', 'hyphen-pairs', 'spaces', 'fqdn', 'mixed'] as const;
+type NameStyle = (typeof NAME_STYLES)[number];
 const OPSWORKS_NAME_STYLES: readonly NameStyle[] = ['plain', 'hyphen-pairs'];
 
 /**
@@ -63,12 +63,12 @@ const OPSWORKS_NAME_STYLES: readonly NameStyle[] = ['plain', 'hyphen-pairs'];
  * before its answer came back (`effect`). Its executions die with it; the next
  * scheduled cycle is the restarted scaler.
  */
-export interface KillSpec {
+interface KillSpec {
   at: 'step' | 'effect';
   ordinal: number;
 }
 
-export type Policy = 'queue' | 'queue+load' | 'metrics';
+type Policy = 'queue' | 'queue+load' | 'metrics';
 
 export interface DaySpec {
   /** Scenario seed (generated ids). */
@@ -191,7 +191,7 @@ export function dayArbitrary(options: DayArbitraryOptions = {}): fc.Arbitrary<Da
 }
 
 /** The hostname of the day's worker `index` in a name style (an OpsWorks day keeps the styles OpsWorks allows). */
-export function hostnameOf(index: number, style: NameStyle = 'plain', provider: DaySpec['provider'] = 'ec2'): string {
+function hostnameOf(index: number, style: NameStyle = 'plain', provider: DaySpec['provider'] = 'ec2'): string {
   const n = index + 1;
   const chosen = provider === 'opsworks' && !OPSWORKS_NAME_STYLES.includes(style) ? 'hyphen-pairs' : style;
   const own = chosen === 'mixed' ? (provider === 'opsworks' ? OPSWORKS_NAME_STYLES : NAME_STYLES.slice(0, -1))[index % (provider === 'opsworks' ? 2 : 4)]! : chosen;

@@ -57,7 +57,7 @@ export interface ExecutionFacts {
 }
 
 /** Error names a history may show: what the activities throw by design and the workflows' own Fail states. */
-export const KNOWN_ERRORS: ReadonlySet<string> = new Set([
+const KNOWN_ERRORS: ReadonlySet<string> = new Set([
   'ThrottledError',
   'DependencyError',
   'ProtocolError',
@@ -247,7 +247,7 @@ const AUDIT_STATES: Record<EffectRecord['op'], readonly string[]> = {
 };
 
 /** The reason a step's input gives for what it is about to do, if any. */
-export function auditReason(event: HistoryEvent): string | undefined {
+function auditReason(event: HistoryEvent): string | undefined {
   const input = asRecord(event.input);
   if (!input) return undefined;
   const text = (v: JsonValue | undefined) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);

@@ -27,7 +27,7 @@ import { dayConfig, dayScenario, DAY_FAULT_KINDS, type DayFaultKind, type DaySpe
 import { recordEffects } from './effects';
 import { InvariantChecker, type EffectRecord, type ExecutionFacts, type Violation } from './invariants';
 
-export interface DayCredentials {
+interface DayCredentials {
   opencastUser: string;
   opencastPassword: string;
   awsAccessKeyId: string;

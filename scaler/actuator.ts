@@ -4,8 +4,9 @@
  */
 import type { FleetPort, OpencastPort } from '../core/ports';
 import type { Worker } from '../core/types';
+import { ScalingError } from '../core/errors';
 
-export type ActionKind = 'start' | 'stop' | 'maintenance-on' | 'maintenance-off';
+type ActionKind = 'start' | 'stop' | 'maintenance-on' | 'maintenance-off';
 
 export interface ActionRecord {
   action: ActionKind;
@@ -51,7 +52,7 @@ export function createActuator(deps: {
     stop: (w, reason) => act('stop', w, reason, () => deps.fleet.stopInstance(w.id)),
     setMaintenance: (w, on, reason) =>
       act(on ? 'maintenance-on' : 'maintenance-off', w, reason, async () => {
-        if (!deps.opencast || !w.hostUrl) throw new Error(`no Opencast host for ${w.hostname}`);
+        if (!deps.opencast || !w.hostUrl) throw new ScalingError(`${w.hostname}: no Opencast host to switch maintenance on (not registered, or Opencast did not answer)`);
         await deps.opencast.setMaintenance(w.hostUrl, on);
       }),
   };

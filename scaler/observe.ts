@@ -9,6 +9,7 @@ import { countBacklog, HIGH_LOAD_OPERATIONS, queueCounts, runningByHost } from '
 import type { FleetPort, OpencastPort } from '../core/ports';
 import type { Settings } from '../core/settings';
 import type { ClusterRef, ClusterView, Layer, OpencastJob, OpencastObservation } from '../core/types';
+import { DependencyError, InternalError } from '../core/errors';
 
 /**
  * What never changes while a process runs: a stack's id and its layers (ids are
@@ -98,7 +99,8 @@ export async function queuedFor(
   queueSource: Settings['opencast']['queueSource'],
 ): Promise<number> {
   if (!observation.view.opencast.up || !observation.opencast) {
-    throw new Error(observation.view.opencast.up ? 'no Opencast client' : observation.view.opencast.error);
+    if (observation.view.opencast.up) throw new InternalError('Opencast answered but the observation holds no client for it');
+    throw new DependencyError('opencast', observation.view.opencast.error);
   }
   if (queueSource === 'queued-job-count') return observation.opencast.queuedJobCount(operations);
   return countBacklog(observation.jobs ?? [], operations);

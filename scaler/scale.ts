@@ -5,7 +5,7 @@
 import type { AutoscaleConfig, StrategyConfig } from '../core/autoscale-config';
 import { decideAutoscale } from '../core/autoscale';
 import { noAction, type Decision, type StrategyVote } from '../core/decision';
-import { ScalingError } from '../core/errors';
+import { DependencyError, ScalingError } from '../core/errors';
 import type { MetricAnswer, MetricQuery, MetricsPort } from '../core/ports';
 import { planScaleDown, planScaleTo, planScaleUp, type ScaleDownOptions } from '../core/scale';
 import type { Settings } from '../core/settings';
@@ -35,7 +35,7 @@ export interface ScalerDeps {
   dryRun: boolean;
 }
 
-export interface ClusterSummary {
+interface ClusterSummary {
   workers: number;
   onlineWorkers: number;
   queuedHighLoadJobs: number | null;
@@ -48,7 +48,7 @@ export interface ScaleResult {
   before: ClusterSummary;
 }
 
-export function summarize(view: ClusterView): ClusterSummary {
+function summarize(view: ClusterView): ClusterSummary {
   return {
     workers: view.counts.workers,
     onlineWorkers: view.counts.onlineWorkers,
@@ -151,6 +151,7 @@ function finish(deps: ScalerDeps, result: ScaleResult): ScaleResult {
     {
       event: 'after',
       command: result.decision.command,
+      ...(result.decision.outcome ? { outcome: result.decision.outcome } : {}),
       started: result.actions.filter((a) => a.action === 'start').map((a) => a.hostname),
       stopped: result.actions.filter((a) => a.action === 'stop').map((a) => a.hostname),
       // Whether this run changed nothing by request: with no action to mark, the actions alone could not say.
@@ -233,15 +234,16 @@ export async function collectVotes(
       const all = await answers;
       if (!Array.isArray(all)) return failed(strategy, all.error);
       const answer = all[indexes.indexOf(index)] ?? { error: 'CloudWatch gave no answer for this metric' };
-      return 'error' in answer ? failed(strategy, new Error(answer.error)) : vote(strategy, answer, online);
+      return 'error' in answer ? failed(strategy, new DependencyError('cloudwatch', answer.error)) : vote(strategy, answer, online);
     }),
   );
 }
 
 function dimensionFor(
-  settings: { layer_name?: string | undefined; layer_id?: string | undefined; instance_name?: string | undefined },
+  settings: { layer_name?: string | undefined; layer_id?: string | undefined; instance_name?: string | undefined; dimension?: { name: string; value: string } | undefined },
   view: ClusterView,
 ): MetricQuery['dimension'] {
+  if (settings.dimension) return { name: settings.dimension.name, value: settings.dimension.value };
   if (settings.layer_id) return { name: 'LayerId', value: settings.layer_id };
   if (settings.layer_name) {
     const layer = view.layers.find((l) => l.name === settings.layer_name);
@@ -283,7 +285,7 @@ export async function autoscale(deps: ScalerDeps, config: AutoscaleConfig): Prom
     // Re-decide on the fresh observation taken after maintenance went on; votes stay as they were.
     const down = await scaleDownBracketed(deps, observation, (view) => {
       const again = decideAutoscale({ ...input, view });
-      return again.action === 'stop' ? again : noAction('auto', again.reasons.join('; '), { rejected: again.rejected, votes });
+      return again.action === 'stop' ? again : noAction('auto', again.outcome ?? 'NoCandidate', again.reasons.join('; '), { rejected: again.rejected, votes });
     });
     result = { ...down, before: summarize(observation.view) };
   } else {

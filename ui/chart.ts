@@ -7,7 +7,9 @@
  * over-provisions. The live page and `sim run --report` draw the same chart.
  */
 import type { TimelineSample } from '../sim/model/cluster';
+import { textWidth } from './diagrams/text-width';
 import { escapeXml } from './html';
+import { zonedTime, zoneOffsetMs, zoneStatement } from './zoned-time';
 
 export interface ChartMarker {
   at: number;
@@ -16,9 +18,12 @@ export interface ChartMarker {
 }
 
 export interface ChartOptions {
+  /** The drawing's own size (its viewBox); on a page it scales down to fit its container. */
   width?: number;
   height?: number;
   markers?: readonly ChartMarker[];
+  /** IANA zone of the time axis and tooltips (default UTC); the axis says which. */
+  timeZone?: string;
 }
 
 interface Column {
@@ -33,7 +38,7 @@ const PAD = { left: 52, right: 52, top: 30, bottom: 36 };
 const TIME_STEPS = [5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080].map((m) => m * 60_000);
 
 export const CHART_STYLE = `
-svg.mo-chart { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; font-size: 11px; }
+svg.mo-chart { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; font-size: 12px; }
 svg.mo-chart .axis line, svg.mo-chart .grid line { stroke: #cbd5e0; }
 svg.mo-chart .grid line { stroke-dasharray: 2 3; }
 svg.mo-chart text { fill: #4a5568; }
@@ -72,18 +77,20 @@ function niceScale(max: number): { top: number; step: number } {
   return { top: Math.ceil(max / whole) * whole, step: whole };
 }
 
-function timeLabel(at: number, span: number, step: number): string {
-  const iso = new Date(at).toISOString();
-  if (span <= 86_400_000) return iso.slice(11, 16);
-  return step >= 86_400_000 ? iso.slice(5, 10) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+function timeLabel(at: number, span: number, step: number, timeZone: string): string {
+  const local = zonedTime(at, timeZone);
+  if (span <= 86_400_000) return local.slice(11, 16);
+  return step >= 86_400_000 ? local.slice(5, 10) : `${local.slice(5, 10)} ${local.slice(11, 16)}`;
 }
 
 export function demandChartSvg(samples: readonly TimelineSample[], options: ChartOptions = {}): string {
   const width = options.width ?? 1000;
   const height = options.height ?? 320;
+  const timeZone = options.timeZone ?? 'UTC';
   const plotW = width - PAD.left - PAD.right;
   const plotH = height - PAD.top - PAD.bottom;
-  const head = `<svg xmlns="http://www.w3.org/2000/svg" class="mo-chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Demand against online and billed workers"><style>${CHART_STYLE}</style>`;
+  // Scales down with its container (never wider than it), keeping its proportions.
+  const head = `<svg xmlns="http://www.w3.org/2000/svg" class="mo-chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="display:block;width:100%;max-width:${width}px;height:auto" role="img" aria-label="Demand against online and billed workers"><style>${CHART_STYLE}</style>`;
   if (samples.length === 0) return `${head}<text x="${width / 2}" y="${height / 2}" text-anchor="middle">no samples yet</text></svg>\n`;
 
   const cols = columns(samples, plotW);
@@ -120,11 +127,14 @@ export function demandChartSvg(samples: readonly TimelineSample[], options: Char
   for (let v = 0; v <= workers.top; v += workers.step) out.push(`<text x="${PAD.left + plotW + 6}" y="${f(yWorkers(v) + 4)}">${v}</text>`);
   const span = to - from;
   const step = TIME_STEPS.find((s) => span / s <= 8) ?? TIME_STEPS[TIME_STEPS.length - 1]!;
-  for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
+  // Ticks on round local times (midnight, whole hours) of the zone shown.
+  for (let local = Math.ceil((from + zoneOffsetMs(from, timeZone)) / step) * step; ; local += step) {
+    const t = local - zoneOffsetMs(local - zoneOffsetMs(from, timeZone), timeZone);
+    if (t > to) break;
     out.push(`<line x1="${f(x(t))}" x2="${f(x(t))}" y1="${PAD.top + plotH}" y2="${PAD.top + plotH + 4}"/>`);
-    out.push(`<text x="${f(x(t))}" y="${PAD.top + plotH + 16}" text-anchor="middle">${timeLabel(t, span, step)}</text>`);
+    out.push(`<text x="${f(x(t))}" y="${PAD.top + plotH + 16}" text-anchor="middle">${timeLabel(t, span, step, timeZone)}</text>`);
   }
-  out.push(`<text x="${PAD.left + plotW / 2}" y="${height - 4}" text-anchor="middle">time (UTC)</text>`);
+  out.push(`<text x="${PAD.left + plotW / 2}" y="${height - 4}" text-anchor="middle">time (${escapeXml(zoneStatement(timeZone, from))})</text>`);
   out.push(`<text x="12" y="${PAD.top + plotH / 2}" transform="rotate(-90 12 ${PAD.top + plotH / 2})" text-anchor="middle">jobs</text>`);
   out.push(`<text x="${width - 8}" y="${PAD.top + plotH / 2}" transform="rotate(90 ${width - 8} ${PAD.top + plotH / 2})" text-anchor="middle">workers</text>`);
   out.push('</g>');
@@ -134,7 +144,7 @@ export function demandChartSvg(samples: readonly TimelineSample[], options: Char
     if (m.at < from || m.at > to) continue;
     const mx = x(m.at);
     const shape = m.kind === 'start' ? `${f(mx - 4)},${bottom} ${f(mx + 4)},${bottom} ${f(mx)},${bottom - 7}` : `${f(mx - 4)},${bottom - 7} ${f(mx + 4)},${bottom - 7} ${f(mx)},${bottom}`;
-    out.push(`<polygon class="marker-${m.kind}" points="${shape}"><title>${escapeXml(`${new Date(m.at).toISOString()} ${m.label}`)}</title></polygon>`);
+    out.push(`<polygon class="marker-${m.kind}" points="${shape}"><title>${escapeXml(`${zonedTime(m.at, timeZone)} ${m.label}`)}</title></polygon>`);
   }
 
   const legend: Array<[string, string]> = [
@@ -150,7 +160,7 @@ export function demandChartSvg(samples: readonly TimelineSample[], options: Char
     const swatch = cls === 'online' || cls === 'billed' ? `<path class="${cls}" d="M${lx},14 h18"/>` : cls.startsWith('marker') ? '' : `<rect class="${cls}" x="${lx}" y="8" width="18" height="10"/>`;
     const tx = swatch ? lx + 22 : lx;
     out.push(`<g class="legend legend-${cls}">${swatch}<text class="${cls.startsWith('marker') ? cls : ''}" x="${tx}" y="18">${escapeXml(text)}</text></g>`);
-    lx = tx + text.length * 6.4 + 18;
+    lx = tx + textWidth(text, 12) + 18;
   }
   out.push('</svg>');
   return `${out.join('\n')}\n`;

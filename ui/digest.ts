@@ -28,7 +28,7 @@ export interface LifecycleTransition {
   catchUp: boolean;
 }
 
-export interface Step {
+interface Step {
   at: string;
   type: HistoryEvent['type'];
   state?: string;
@@ -36,10 +36,26 @@ export interface Step {
   error?: string;
 }
 
-export interface PlanDigest {
+interface PlanDigest {
   action: string;
   reason: string;
-  actions: Array<{ kind: string; hostname: string }>;
+  actions: Array<{ kind: string; hostname: string; executionName?: string }>;
+}
+
+/**
+ * What an execution achieved, not what it was asked: judged by the lifecycle
+ * transitions it made and the reason it ended with, never by the name of its
+ * end state (those are the workflow's to rename).
+ */
+export interface ExecutionOutcome {
+  /**
+   * `running`: not ended; `acted`: moved the worker along its lifecycle;
+   * `nothing`: ended without moving it (skipped, or its request refused);
+   * `failed`: failed, aborted or timed out.
+   */
+  kind: 'running' | 'acted' | 'nothing' | 'failed';
+  /** In words: `in WaitWhileDraining`, `online → offline (Stopped)`, `skipped: worker3 is being started by …`. */
+  text: string;
 }
 
 export interface ExecutionDigest {
@@ -66,6 +82,7 @@ export interface ExecutionDigest {
   transitions: LifecycleTransition[];
   plan?: PlanDigest;
   steps: Step[];
+  outcome: ExecutionOutcome;
 }
 
 const STATES = new Set<string>(WORKER_STATES);
@@ -101,6 +118,7 @@ export function digestExecution(summary: ExecutionSummary, events: readonly Hist
   let error: string | undefined;
   let cause: string | undefined;
   let tasks = 0;
+  let finalReason: { code: string; message: string } | undefined;
   const steps: Step[] = [];
 
   for (const e of events) {
@@ -113,6 +131,7 @@ export function digestExecution(summary: ExecutionSummary, events: readonly Hist
       error = e.error;
       cause = e.cause;
     }
+    if (e.type === 'ExecutionSucceeded') finalReason = reasonIn(e.output);
     if (e.type !== 'TaskSucceeded') continue;
     tasks += 1;
     const output = e.output;
@@ -139,6 +158,7 @@ export function digestExecution(summary: ExecutionSummary, events: readonly Hist
       });
     }
   }
+  const outcome = outcomeOf(summary.status, { currentState, transitions, finalReason, lastReason, error, cause, plan });
   return {
     workflow: summary.ref.workflow,
     name: summary.ref.name,
@@ -158,7 +178,44 @@ export function digestExecution(summary: ExecutionSummary, events: readonly Hist
     transitions,
     ...(plan ? { plan } : {}),
     steps,
+    outcome,
   };
+}
+
+/** The `{ code, message }` an execution ended with: its output's own, or its worker slot's (activities/worker-slot.ts). */
+function reasonIn(output: JsonValue | undefined): { code: string; message: string } | undefined {
+  if (!isObject(output)) return undefined;
+  for (const holder of [output.worker, output]) {
+    if (!isObject(holder) || !isObject(holder.reason)) continue;
+    const { code, message } = holder.reason;
+    if (typeof code === 'string' && typeof message === 'string') return { code, message };
+  }
+  return undefined;
+}
+
+function outcomeOf(
+  status: ExecutionStatus,
+  d: { currentState?: string; transitions: LifecycleTransition[]; finalReason?: { code: string; message: string }; lastReason?: string; error?: string; cause?: string; plan?: PlanDigest },
+): ExecutionOutcome {
+  if (status === 'RUNNING') return { kind: 'running', text: d.currentState ? `in ${d.currentState}` : 'starting' };
+  if (status !== 'SUCCEEDED') return { kind: 'failed', text: `${status.toLowerCase().replace('_', ' ')}${d.error ? `: ${d.error}` : ''}${d.cause ? `: ${d.cause}` : ''}` };
+  if (d.plan) {
+    const what = d.plan.actions.map((a) => `${a.kind} ${a.hostname}`).join(', ');
+    return what ? { kind: 'acted', text: `started ${what}` } : { kind: 'nothing', text: `nothing to do${d.plan.reason ? `: ${d.plan.reason}` : ''}` };
+  }
+  // What this execution itself moved: not the lifecycle it rebuilt from the observation, not a refused request.
+  const moves = d.transitions.filter((t) => !t.catchUp && !t.refused);
+  const end = d.currentState ? ` (${d.currentState})` : '';
+  if (moves.length > 0) {
+    const from = moves[0]!.from;
+    const to = moves[moves.length - 1]!.to;
+    const path = from === to ? `${from} → ${moves[0]!.to} → ${to}` : `${from} → ${to}`;
+    return { kind: 'acted', text: `${path}${end}` };
+  }
+  const refusal = [...d.transitions].reverse().find((t) => t.refused && !t.catchUp);
+  if (refusal) return { kind: 'nothing', text: `refused: ${refusal.code}: ${refusal.reason}` };
+  const why = d.finalReason ? d.finalReason.message : d.lastReason;
+  return { kind: 'nothing', text: `skipped${why ? `: ${why}` : ''}` };
 }
 
 function planOf(output: Record<string, JsonValue>): PlanDigest {
@@ -166,6 +223,6 @@ function planOf(output: Record<string, JsonValue>): PlanDigest {
   return {
     action: str(output.action) ?? 'none',
     reason: str(output.reason) ?? '',
-    actions: actions.filter(isObject).map((a) => ({ kind: str(a.kind) ?? '?', hostname: str(a.hostname) ?? '?' })),
+    actions: actions.filter(isObject).map((a) => ({ kind: str(a.kind) ?? '?', hostname: str(a.hostname) ?? '?', ...(str(a.executionName) ? { executionName: str(a.executionName) } : {}) })),
   };
 }

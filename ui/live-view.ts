@@ -10,6 +10,7 @@ import type { TimelineSample } from '../sim/model/cluster';
 import { demandChartSvg, type ChartMarker } from './chart';
 import type { ExecutionIndex } from './execution-index';
 import { buildTimeline, buildUiState, buildWorkerHistory, type SimulationStatus, type Timeline, type UiState, type WorkerHistory } from './state';
+import { InternalError } from '../core/errors';
 
 export interface LiveViewOptions {
   mode: UiState['mode'];
@@ -20,6 +21,8 @@ export interface LiveViewOptions {
   simulation?: () => SimulationStatus;
   /** The simulator's per-minute samples, for the demand chart. */
   samples?: () => readonly TimelineSample[];
+  /** IANA zone the page shows times in (a simulation: the scenario's); default UTC. */
+  timeZone?: string;
 }
 
 export class LiveView {
@@ -48,6 +51,7 @@ export class LiveView {
         engine: this.options.engine,
         view,
         digests: this.options.index?.all() ?? [],
+        timeZone: this.options.timeZone ?? 'UTC',
         ...(this.options.simulation ? { simulation: this.options.simulation() } : {}),
       });
     } catch (error) {
@@ -60,7 +64,7 @@ export class LiveView {
 
   /** The last refreshed state; the simulation status is always current (pausing shows at once). */
   state(): UiState {
-    if (!this.current) throw new Error('LiveView.state() before the first refresh');
+    if (!this.current) throw new InternalError('LiveView.state() before the first refresh');
     return this.options.simulation ? { ...this.current, simulation: this.options.simulation() } : this.current;
   }
 
@@ -80,6 +84,6 @@ export class LiveView {
     const markers: ChartMarker[] = (this.options.index?.all() ?? [])
       .filter((d) => d.workflow === 'boot-worker' || d.workflow === 'drain-worker')
       .map((d) => ({ at: Date.parse(d.startedAt), kind: d.workflow === 'boot-worker' ? 'start' : 'stop', label: d.name }));
-    return demandChartSvg(this.options.samples(), { markers, ...(width ? { width } : {}) });
+    return demandChartSvg(this.options.samples(), { markers, timeZone: this.options.timeZone ?? 'UTC', ...(width ? { width } : {}) });
   }
 }

@@ -6,12 +6,20 @@
 import type { SimRunResult } from '../wiring/sim-run';
 import { CHART_STYLE, demandChartSvg, type ChartMarker } from './chart';
 import { escapeXml } from './html';
+import { zonedTime, zoneStatement } from './zoned-time';
+
+export interface ReportOptions {
+  /** When the report was written (real time, shown in UTC). */
+  generatedAt?: Date;
+  /** IANA zone the run's times are shown in (the scenario's: sim/model/scenario.ts scenarioTimeZone); default UTC. */
+  timeZone?: string;
+}
 
 /** More rows than this make the file heavy without helping anyone; the JSON output has them all. */
 const MAX_ROWS = 5000;
 
 const STYLE = `
-body { margin: 24px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1a202c; }
+body { margin: 24px; max-width: 1200px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1a202c; }
 h1 { font-size: 20px; margin: 0 0 4px; }
 h2 { font-size: 16px; margin: 22px 0 8px; }
 .muted { color: #718096; }
@@ -27,7 +35,10 @@ ${CHART_STYLE}`;
 
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
 
-export function simReportHtml(result: SimRunResult, summaryText: string, generatedAt = new Date()): string {
+export function simReportHtml(result: SimRunResult, summaryText: string, options: ReportOptions = {}): string {
+  const generatedAt = options.generatedAt ?? new Date();
+  const timeZone = options.timeZone ?? 'UTC';
+  const when = (iso: string) => zonedTime(iso, timeZone, { seconds: true });
   const s = result.stats;
   const figures: Array<[string, string]> = [
     [`billed instance-hours (${s.billing.mode})`, s.billing.chargedInstanceHours.toFixed(1)],
@@ -45,7 +56,7 @@ export function simReportHtml(result: SimRunResult, summaryText: string, generat
     .map((c) => ({ at: Date.parse(c.at), kind: c.action as 'start' | 'stop', label: `${c.action} ${c.workers.join(', ')}: ${c.reason}` }));
   const rows = result.cycleLog.slice(0, MAX_ROWS).map(
     (c) =>
-      `<tr><td>${escapeXml(c.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))}</td><td class="action-${escapeXml(c.action)}">${escapeXml(c.action)}</td><td>${escapeXml(c.workers.join(', '))}</td><td>${escapeXml(c.reason)}</td></tr>`,
+      `<tr><td>${escapeXml(when(c.at))}</td><td class="action-${escapeXml(c.action)}">${escapeXml(c.action)}</td><td>${escapeXml(c.workers.join(', '))}</td><td>${escapeXml(c.reason)}</td></tr>`,
   );
   const more = result.cycleLog.length > MAX_ROWS ? `<p class="muted">The first ${MAX_ROWS} of ${result.cycleLog.length}; \`--output json\` lists them all.</p>` : '';
   return `<!doctype html>
@@ -58,20 +69,21 @@ export function simReportHtml(result: SimRunResult, summaryText: string, generat
 <body>
 <h1>mo-scaler simulation: ${escapeXml(result.cluster)}</h1>
 <div class="muted">${escapeXml(result.scenario)}</div>
-<div class="muted">${escapeXml(result.from)} → ${escapeXml(result.to)} · ${result.cycles} autoscale cycles, ${result.failedCycles} failed · billing ${escapeXml(result.billing)}</div>
+<div class="muted">${escapeXml(when(result.from))} → ${escapeXml(when(result.to))} · ${result.cycles} autoscale cycles, ${result.failedCycles} failed · billing ${escapeXml(result.billing)}</div>
+<div class="muted" data-testid="time-zone">Times are in ${escapeXml(zoneStatement(timeZone, result.from))}${timeZone === 'UTC' ? '' : ", the scenario's time zone"}.</div>
 <div class="figures">${figures.map(([label, value]) => `<div class="figure"><b>${escapeXml(value)}</b><span class="muted">${escapeXml(label)}</span></div>`).join('')}</div>
 <h2>Demand and capacity</h2>
 <p class="muted">Jobs queued piling up before the online line rises: the policy lags. Billed workers far above the demand: it over-provisions.</p>
-${demandChartSvg(result.timeline, { width: 1100, height: 340, markers })}
+${demandChartSvg(result.timeline, { width: 960, height: 320, markers, timeZone })}
 <h2>Decisions (${result.cycleLog.length})</h2>
-<p class="muted">Cycles that started or stopped workers, failed, or were skipped; quiet cycles are only counted.</p>
-<table><thead><tr><th>time</th><th>action</th><th>workers</th><th>reason</th></tr></thead><tbody>
+<p class="muted">What each cycle decided, for cycles that decided to start or stop workers, failed, or were skipped; quiet cycles are only counted. A decision is not yet an outcome: the boot or drain it asks for may find the worker busy or already in hand (the live view, <code>moscaler ui --sim</code>, shows what each one achieved).</p>
+<table><thead><tr><th>time</th><th>decided</th><th>workers</th><th>reason</th></tr></thead><tbody>
 ${rows.join('\n')}
 </tbody></table>
 ${more}
 <h2>Summary</h2>
 <pre>${escapeXml(summaryText)}</pre>
-<p class="muted">Written by moscaler sim run at ${escapeXml(generatedAt.toISOString())}.</p>
+<p class="muted">Written by moscaler sim run at ${escapeXml(generatedAt.toISOString())} (real time, UTC).</p>
 </body>
 </html>
 `;

@@ -15,12 +15,13 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors';
 import type { LiveView } from './live-view';
 
-export const LOOPBACK = '127.0.0.1';
+const LOOPBACK = '127.0.0.1';
 
 export interface SimulationControls {
   pause(): void;
   resume(): void;
   setSpeed(speed: number): void;
+  setSkipQuiet(on: boolean): void;
 }
 
 export interface UiServerOptions {
@@ -116,11 +117,12 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
       const origin = req.headers.origin;
       if (origin !== undefined && !origins.has(origin)) throw new HttpError(403, 'cross-origin request refused');
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) throw new HttpError(415, 'send application/json');
-      const body = (await readJson(req)) as { action?: unknown; speed?: unknown };
+      const body = (await readJson(req)) as { action?: unknown; speed?: unknown; on?: unknown };
       if (body.action === 'pause') options.controls.pause();
       else if (body.action === 'resume') options.controls.resume();
       else if (body.action === 'speed' && typeof body.speed === 'number' && body.speed > 0) options.controls.setSpeed(body.speed);
-      else throw new HttpError(400, 'action must be pause, resume, or speed with a positive speed');
+      else if (body.action === 'skipQuiet' && typeof body.on === 'boolean') options.controls.setSkipQuiet(body.on);
+      else throw new HttpError(400, 'action must be pause, resume, speed with a positive speed, or skipQuiet with on true or false');
       return send(res, 200, 'json', JSON.stringify(options.view.state().simulation ?? null));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method not allowed');

@@ -5,6 +5,13 @@
  * virtual seconds per real second, and pausable. The view refreshes between
  * steps, never while virtual time is being advanced, so every snapshot is of
  * one instant.
+ *
+ * A stretch where nothing happens (no job queued or running, no boot or drain
+ * under way) is fast-forwarded, unpaced, to a few minutes before the next
+ * recording arrives: a lecture week starts at midnight and its first
+ * recording arrives after ten, which at 60× would be ten minutes of nothing.
+ * Every cycle still runs, on the same virtual clock; only the waiting between
+ * them is left out, and the page says so.
  */
 import { timers as realTimers } from '@sinonjs/fake-timers';
 import { autoscaleExecutionName } from '../core/execution-names';
@@ -27,10 +34,15 @@ export interface SimDriverOptions {
   /** Refresh the view; called at most every `refreshMs` real ms, and after pausing or finishing. */
   onStep: () => Promise<void>;
   refreshMs?: number;
+  /** Fast-forward quiet stretches (default true). */
+  skipQuiet?: boolean;
 }
 
-export const MIN_SPEED = 1;
-export const MAX_SPEED = 100_000;
+/** How long before the next recording arrives a fast-forward stops, so the page shows the run-up. */
+const QUIET_LEAD_MS = 10 * 60_000;
+
+const MIN_SPEED = 1;
+const MAX_SPEED = 100_000;
 
 /** Real sleep: the global setTimeout runs on virtual time while the simulation is installed. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -54,12 +66,16 @@ export class SimDriver {
   private cycles = 0;
   private failedCycles = 0;
   private wake: (() => void) | undefined;
+  private skipQuiet: boolean;
+  /** The fast-forward under way, or the last one. */
+  private skip: { from: number; to: number; active: boolean } | undefined;
 
   constructor(private readonly options: SimDriverOptions) {
     this.from = options.vt.now().getTime();
     this.next = this.from;
     this.paused = options.paused ?? false;
     this.speed = clampSpeed(options.speed);
+    this.skipQuiet = options.skipQuiet ?? true;
   }
 
   status(): SimulationStatus {
@@ -72,7 +88,17 @@ export class SimDriver {
       cycles: this.cycles,
       failedCycles: this.failedCycles,
       finished: this.next >= this.options.until,
+      skipQuiet: this.skipQuiet,
+      ...(this.skip
+        ? { skip: { from: new Date(this.skip.from).toISOString(), to: new Date(this.skip.to).toISOString(), active: this.skip.active && this.next < this.skip.to } }
+        : {}),
+      ...nextArrival(this.options.cluster, this.options.vt.now().getTime()),
     };
+  }
+
+  setSkipQuiet(on: boolean): void {
+    this.skipQuiet = on;
+    this.wake?.();
   }
 
   pause(): void {
@@ -103,6 +129,7 @@ export class SimDriver {
       }
       refreshedIdle = false;
       const began = performance.now();
+      const skipping = await this.skipping();
       await this.startCycle(this.next);
       this.next = Math.min(this.next + this.options.everyMs, this.options.until);
       await this.options.vt.run({ deadline: this.next });
@@ -110,9 +137,26 @@ export class SimDriver {
         await this.options.onStep();
         lastRefresh = performance.now();
       }
-      const budget = (this.options.everyMs / this.speed) - (performance.now() - began);
+      // Fast-forwarding: no pacing, but a real pause now and then so the server can answer the page.
+      const budget = skipping ? (this.cycles % 20 === 0 ? 1 : 0) : this.options.everyMs / this.speed - (performance.now() - began);
       if (budget > 0) await sleep(budget, signal);
     }
+  }
+
+  /** Whether the next cycle falls in a quiet stretch being fast-forwarded; a stretch ends early when anything starts. */
+  private async skipping(): Promise<boolean> {
+    const { cluster, engine, everyMs, until } = this.options;
+    const now = this.next;
+    const quiet =
+      this.skipQuiet && cluster.activeJobs().length === 0 && !(await engine.list({ status: 'RUNNING' })).some((e) => e.ref.workflow !== 'autoscale');
+    if (this.skip?.active && (!quiet || now >= this.skip.to)) this.skip = { from: this.skip.from, to: Math.min(now, this.skip.to), active: false };
+    if (!quiet) return false;
+    if (this.skip?.active) return true;
+    const arrival = nextArrivalAt(cluster, now);
+    const to = Math.min(arrival !== undefined ? arrival - QUIET_LEAD_MS : until, until);
+    if (to - now < 2 * everyMs) return false;
+    this.skip = { from: now, to, active: true };
+    return true;
   }
 
   /** Waits (real time) until resumed, sped up, or stopped; polls in case the end moved. */
@@ -147,6 +191,21 @@ export class SimDriver {
       },
     );
   }
+}
+
+/** When the next recording arrives after `now` (epoch ms), if one is scheduled. */
+function nextArrivalAt(cluster: SimCluster, now: number): number | undefined {
+  let next: number | undefined;
+  for (const r of cluster.recordings()) if (r.arrivalAt > now && (next === undefined || r.arrivalAt < next)) next = r.arrivalAt;
+  return next;
+}
+
+/** The next arrival and how many recordings arrive in the hour from it: what the page shows as upcoming work. */
+function nextArrival(cluster: SimCluster, now: number): Pick<SimulationStatus, 'nextArrival'> {
+  const at = nextArrivalAt(cluster, now);
+  if (at === undefined) return {};
+  const inHour = cluster.recordings().filter((r) => r.arrivalAt >= at && r.arrivalAt < at + 3_600_000).length;
+  return { nextArrival: { at: new Date(at).toISOString(), recordingsInHour: inHour } };
 }
 
 function clampSpeed(speed: number): number {

@@ -13,7 +13,8 @@ import { advance } from '../machines/worker-slot';
 import type { ClusterView, StatusClass, Worker } from '../core/types';
 import { createPersistedWorker } from '../machines/persistence';
 import { WORKER_STATES, type WorkerState } from '../machines/worker-lifecycle';
-import type { ExecutionDigest, LifecycleTransition } from './digest';
+import type { ExecutionDigest, ExecutionOutcome, LifecycleTransition } from './digest';
+import { zoneStatement } from './zoned-time';
 
 export interface SimulationStatus {
   paused: boolean;
@@ -25,15 +26,23 @@ export interface SimulationStatus {
   cycles: number;
   failedCycles: number;
   finished: boolean;
+  /** Quiet stretches are fast-forwarded (ui/sim-driver.ts). */
+  skipQuiet: boolean;
+  /** The fast-forward under way (`active`), or the last one. */
+  skip?: { from: string; to: string; active: boolean };
+  /** The next recording to arrive, and how many arrive in the hour from then. */
+  nextArrival?: { at: string; recordingsInHour: number };
 }
 
-export interface UiExecutionRef {
+interface UiExecutionRef {
   name: string;
   workflow: string;
   status: string;
   state?: string;
   startedAt: string;
   reason?: string;
+  /** What it achieved (or where it is): the page shows this, never a bare "succeeded". */
+  outcome: ExecutionOutcome;
 }
 
 export interface UiWorker {
@@ -46,6 +55,8 @@ export interface UiWorker {
   statusClass: StatusClass;
   registered: boolean;
   maintenance: boolean;
+  /** Opencast's use of it in words: `serving`, `maintenance`, `not registered`, `not serving: stopped`. */
+  opencast: string;
   runningJobs: number | null;
   uptimeSeconds: number;
   instanceType?: string;
@@ -61,6 +72,8 @@ export interface UiState {
   engine: 'local' | 'aws' | 'none';
   cluster: string;
   observedAt: string;
+  /** IANA zone the page shows times in, with its offset now: `America/New_York (UTC-04:00)` or `UTC`. */
+  timeZone: { name: string; statement: string };
   /** The last refresh failed (the rest is from the refresh before). */
   error?: string;
   opencast: { up: true } | { up: false; error: string };
@@ -85,12 +98,14 @@ export interface StateInput {
   view: ClusterView;
   digests: readonly ExecutionDigest[];
   simulation?: SimulationStatus;
+  /** Default UTC. */
+  timeZone?: string;
 }
 
 const observedCache = new Map<string, WorkerState>();
 
 /** The machine's state for a worker seen as it is, with no execution acting on it. */
-export function observedLifecycle(worker: Worker, at: string): WorkerState {
+function observedLifecycle(worker: Worker, at: string): WorkerState {
   // The replay depends only on these three facts; workers share the answer.
   const key = `${worker.statusClass}|${worker.registered}|${worker.maintenance}`;
   const known = observedCache.get(key);
@@ -101,12 +116,31 @@ export function observedLifecycle(worker: Worker, at: string): WorkerState {
   return state;
 }
 
+/**
+ * What Opencast does with the worker. A stopped instance keeps its Opencast
+ * registration (and maintenance flag) until it comes back, so "registered"
+ * alone does not mean serving: only a running instance serves.
+ */
+function opencastRole(worker: Pick<Worker, 'registered' | 'maintenance' | 'statusClass' | 'state'>): string {
+  if (!worker.registered) return 'not registered';
+  if (worker.statusClass !== 'online') return `not serving: ${worker.state}`;
+  return worker.maintenance ? 'maintenance' : 'serving';
+}
+
+const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** worker1, worker2, …, worker10: numbers inside names compare as numbers. */
+function compareHostnames(a: string, b: string): number {
+  return naturalOrder.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 function refOf(d: ExecutionDigest): UiExecutionRef {
   return {
     name: d.name,
     workflow: d.workflow,
     status: d.status,
     startedAt: d.startedAt,
+    outcome: d.outcome,
     ...(d.currentState ? { state: d.currentState } : {}),
     ...(d.lastReason ? { reason: d.lastReason } : d.error ? { reason: d.error } : {}),
   };
@@ -118,7 +152,7 @@ export function buildUiState(input: StateInput): UiState {
   for (const d of digests) if (d.hostname) byHost.set(d.hostname, [...(byHost.get(d.hostname) ?? []), d]);
   const byLifecycle = Object.fromEntries(WORKER_STATES.map((s) => [s, 0])) as Record<WorkerState, number>;
 
-  const workers = view.workers.map((w): UiWorker => {
+  const workers = [...view.workers].sort((a, b) => compareHostnames(a.hostname, b.hostname)).map((w): UiWorker => {
     const mine = byHost.get(w.hostname) ?? [];
     const running = mine.find((d) => d.status === 'RUNNING');
     const fromExecution = running?.workerState;
@@ -135,6 +169,7 @@ export function buildUiState(input: StateInput): UiState {
       statusClass: w.statusClass,
       registered: w.registered,
       maintenance: w.maintenance,
+      opencast: opencastRole(w),
       runningJobs: w.runningJobs,
       uptimeSeconds: w.uptimeSeconds,
       ...(w.instanceType ? { instanceType: w.instanceType } : {}),
@@ -149,6 +184,7 @@ export function buildUiState(input: StateInput): UiState {
     engine: input.engine,
     cluster: view.cluster,
     observedAt: view.observedAt,
+    timeZone: { name: input.timeZone ?? 'UTC', statement: zoneStatement(input.timeZone ?? 'UTC', view.observedAt) },
     opencast: oc.up ? { up: true } : { up: false, error: oc.error },
     jobs: oc.up ? { running: oc.running, queued: oc.queue.queued, queuedHighLoad: oc.queue.queuedHighLoad } : null,
     counts: {
@@ -166,12 +202,14 @@ export function buildUiState(input: StateInput): UiState {
   };
 }
 
-export interface TimelineItem {
+interface TimelineItem {
   at: string;
   kind: 'cycle' | 'execution' | 'transition';
   title: string;
   reason?: string;
   status?: string;
+  /** For executions and cycles: what they achieved (ExecutionOutcome kind). */
+  outcome?: ExecutionOutcome['kind'];
   hostname?: string;
   execution?: string;
 }
@@ -185,6 +223,7 @@ export interface Timeline {
 /** Executions and lifecycle transitions, newest first. */
 export function buildTimeline(digests: readonly ExecutionDigest[], limit = 300): Timeline {
   const items: TimelineItem[] = [];
+  const byName = new Map(digests.map((d) => [d.name, d]));
   let idleCycles = 0;
   // Oldest first, each execution before its transitions: sorted stably and reversed, ties read newest first too.
   for (const d of [...digests].reverse()) {
@@ -194,12 +233,19 @@ export function buildTimeline(digests: readonly ExecutionDigest[], limit = 300):
         idleCycles += 1;
         continue;
       }
-      const what = d.plan?.actions.map((a) => `${a.kind} ${a.hostname}`).join(', ');
+      // The plan is an intent: each action is shown with what the execution it started achieved.
+      const what = d.plan?.actions
+        .map((a) => {
+          const child = a.executionName ? byName.get(a.executionName) : undefined;
+          return `${a.kind} ${a.hostname}${child ? ` → ${child.outcome.text}` : ''}`;
+        })
+        .join('; ');
       items.push({
         at: d.startedAt,
         kind: 'cycle',
-        title: `${d.name} ${d.status}${what ? `: ${what}` : ''}`,
+        title: d.status === 'SUCCEEDED' ? `${d.name}: ${what}` : `${d.name} ${d.outcome.text}`,
         status: d.status,
+        outcome: d.outcome.kind,
         execution: d.name,
         ...(d.plan?.reason ? { reason: d.plan.reason } : d.error ? { reason: `${d.error}${d.cause ? `: ${d.cause}` : ''}` } : {}),
       });
@@ -208,11 +254,12 @@ export function buildTimeline(digests: readonly ExecutionDigest[], limit = 300):
     items.push({
       at: d.startedAt,
       kind: 'execution',
-      title: `${d.name} ${d.status}${d.currentState ? ` (${d.currentState})` : ''}`,
+      title: `${d.name}: ${d.outcome.text}`,
       status: d.status,
+      outcome: d.outcome.kind,
       execution: d.name,
       ...(d.hostname ? { hostname: d.hostname } : {}),
-      ...(d.lastReason ? { reason: d.lastReason } : d.requestReason ? { reason: d.requestReason } : {}),
+      ...(d.requestReason ? { reason: `asked: ${d.requestReason}` } : {}),
     });
     for (const t of d.transitions) {
       if (t.catchUp) continue;
@@ -241,9 +288,41 @@ export interface WorkerHistory {
 
 export function buildWorkerHistory(hostname: string, worker: UiWorker | undefined, digests: readonly ExecutionDigest[]): WorkerHistory {
   // Oldest execution first, so the stable sort keeps same-instant transitions in the order they were made.
-  const transitions = [...digests]
+  const sorted = [...digests]
     .reverse()
     .flatMap((d) => d.transitions)
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  return { hostname, ...(worker ? { worker } : {}), transitions, executions: [...digests] };
+  return { hostname, ...(worker ? { worker } : {}), transitions: withoutReplays(sorted), executions: [...digests] };
+}
+
+/**
+ * Each boot or drain begins with a fresh lifecycle caught up with the worker
+ * as observed: a worker found online is replayed offline → booting → online,
+ * which the machine can only record as `StartedOutside` (it cannot know who
+ * started the instance). In a worker's history that replay is news only when
+ * no earlier execution here already left the worker where it was found; then
+ * it is shown as what it is, a state found on observation, not as a start
+ * made outside mo-scaler.
+ */
+function withoutReplays(transitions: LifecycleTransition[]): LifecycleTransition[] {
+  const out: LifecycleTransition[] = [];
+  let known: string | undefined;
+  for (let i = 0; i < transitions.length; i++) {
+    const t = transitions[i]!;
+    if (!t.catchUp) {
+      out.push(t);
+      if (!t.refused) known = t.to;
+      continue;
+    }
+    // One execution's replay: its consecutive catch-up steps.
+    let j = i;
+    while (j + 1 < transitions.length && transitions[j + 1]!.catchUp && transitions[j + 1]!.execution === t.execution) j += 1;
+    const found = transitions[j]!.to;
+    if (found !== known) {
+      out.push({ ...transitions[j]!, from: t.from, code: 'FoundOnObservation', reason: `${t.execution} found ${t.hostname} ${found} when it began (no earlier execution here recorded how it got there)` });
+      known = found;
+    }
+    i = j;
+  }
+  return out;
 }

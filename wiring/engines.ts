@@ -21,7 +21,6 @@ import { simLambda } from './sim-runtime';
 
 export type EngineName = 'local' | 'aws' | 'direct';
 
-export { WORKFLOW_ARN_VARIABLES } from './workflow-arns';
 
 export interface OpenedEngine {
   engine: WorkflowEngine;
@@ -54,7 +53,7 @@ export interface EngineContext {
   freshSimulation?: boolean;
 }
 
-export function stateDirFor(settings: Settings, simulated?: string): string {
+function stateDirFor(settings: Settings, simulated?: string): string {
   return simulated ? join(settings.stateDir, 'sim', simulated.replace(/[^A-Za-z0-9._-]/g, '_')) : settings.stateDir;
 }
 

@@ -23,6 +23,7 @@ export function settingsEnvironment(settings: Settings): Record<string, string> 
     ...(settings.opencast.url ? { MOSCALER_OPENCAST_URL: settings.opencast.url } : {}),
     MOSCALER_OPENCAST_TIMEOUT_MS: String(settings.opencast.timeoutMs),
     MOSCALER_QUEUE_SOURCE: settings.opencast.queueSource,
+    ...(settings.opencast.caFile ? { MOSCALER_OPENCAST_CA_FILE: settings.opencast.caFile } : {}),
     // Lambda sets AWS_REGION itself; a function reaches AWS through its region's endpoints.
     ...(settings.aws.region ? { AWS_REGION: settings.aws.region } : {}),
     MOSCALER_MIN_WORKERS: String(settings.minWorkers),

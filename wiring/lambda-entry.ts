@@ -6,6 +6,8 @@
  * with a function's environment and its own transports (`createLambdaHandler`).
  */
 import type { ActivityHandler } from '../activities/support/deps';
+import { emfTargetFrom, withEmfFigures } from '../adapters/aws/emf';
+import type { CycleFigures } from '../core/cycle-figures';
 import { ConfigError } from '../core/errors';
 import type { Transports } from './runtime';
 import { ACTIVITY_FACTORIES } from './activities';
@@ -26,4 +28,5 @@ export function createLambdaHandler(env: LambdaEnv, transports?: Transports, onI
   );
 }
 
-export const handler: ActivityHandler = createLambdaHandler(process.env);
+// An activity whose result carries `figures` (plan-cycle) publishes them to CloudWatch as EMF (adapters/aws/emf.ts).
+export const handler = withEmfFigures(createLambdaHandler(process.env) as ActivityHandler<unknown, { figures?: CycleFigures }>, () => emfTargetFrom(process.env));

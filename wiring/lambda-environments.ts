@@ -18,7 +18,7 @@
  */
 import { mulberry32, type Random } from '../sim/model/prng';
 
-export interface LambdaLifecycle {
+interface LambdaLifecycle {
   /** Mean lifetime of an environment; absent: it lives for the whole run (only faults make cold starts). */
   coldStartEveryMinutes?: number;
   /** Environments alive per function; each invocation picks an idle one at random (default 1). */

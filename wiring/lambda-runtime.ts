@@ -106,7 +106,7 @@ export async function depsFromEnvironment(env: LambdaEnv, transports: Transports
  * What leaves a handler: an error of our own keeps its name (the workflows' Retry and Catch match it);
  * anything else becomes an InternalError, so no error reaches Step Functions under a name no state knows.
  */
-export function typedError(error: unknown): MoScalerError {
+function typedError(error: unknown): MoScalerError {
   if (error instanceof MoScalerError) return error;
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new InternalError(`unexpected error: ${message}`, { cause: error });

@@ -9,6 +9,7 @@ import { createAwsClients, destroyAwsClients, type AwsClientOptions, type AwsCli
 import { CloudWatchMetrics } from '../adapters/aws/cloudwatch-metrics';
 import { Ec2Fleet } from '../adapters/aws/ec2-fleet';
 import { OpsWorksFleet } from '../adapters/aws/opsworks-fleet';
+import { readCaBundle } from '../adapters/opencast/ca-bundle';
 import { OpencastClient } from '../adapters/opencast/opencast-client';
 import type { FleetPort, MetricsPort, OpencastPort } from '../core/ports';
 import type { Settings } from '../core/settings';
@@ -48,6 +49,8 @@ export function createRuntime(settings: Settings, transports: Transports = {}): 
           hostnameTagKey: settings.ec2Tags.hostname,
         })
       : new OpsWorksFleet({ opsworks: aws.opsworks, ec2: aws.ec2 });
+  // Read once, before any request: a bad path fails the command (or the cold start) naming the setting.
+  const ca = settings.opencast.caFile && !transports.dispatcher ? readCaBundle(settings.opencast.caFile, 'MOSCALER_OPENCAST_CA_FILE') : undefined;
   // One client per Opencast URL for the life of the process (a loop, a warm Lambda): it keeps its
   // connections and its digest nonce, so a request costs one round trip, not a 401 challenge and a retry.
   const opencastClients = new Map<string, OpencastClient>();
@@ -61,6 +64,7 @@ export function createRuntime(settings: Settings, transports: Transports = {}): 
         auth: settings.opencast.auth,
         timeoutMs: settings.opencast.timeoutMs,
         ...(transports.dispatcher ? { dispatcher: transports.dispatcher } : {}),
+        ...(ca ? { ca } : {}),
       });
       opencastClients.set(baseUrl, client);
     }

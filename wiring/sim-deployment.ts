@@ -13,18 +13,17 @@
  * deployed path: the AWS engine (real SFN client) → simulated Step Functions →
  * Lambda handlers → simulated AWS and Opencast.
  */
-import { fileURLToPath } from 'node:url';
 import { SIM_CREDENTIALS, SIM_REGION } from '../adapters/aws/clients';
 import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { Settings } from '../core/settings';
-import { functionArn, stateMachineArn, type ArnScope } from '../engine/arn';
+import { functionArn, pascalCase, stateMachineArn, type ArnScope } from '../engine/arn';
 import { readDefinitionFile, substitute, workflowFiles } from '../engine/definition';
 import { LocalEngine } from '../engine/local-engine';
 import type { LambdaHandler } from '../engine/task-handlers';
 import { TaskError } from '../engine/task-handlers';
 import type { JsonValue } from '../engine/types';
 import type { EngineHooks } from '../engine/virtual-time';
-import { loadCatalog } from '../infra/workflow-catalog';
+import { functionTimeouts } from '../engine/function-timeout';
 import { createAwsRouter } from '../sim/aws/router';
 import { SIM_ACCOUNT_ID } from '../sim/aws/opsworks';
 import { secretsManagerOperations, SimSecrets } from '../sim/aws/secrets-manager';
@@ -43,9 +42,8 @@ import { createRuntime, type Runtime, type Transports } from './runtime';
 import { simLambda } from './sim-runtime';
 import { workflowArnVariable } from './workflow-arns';
 
-const ACTIVITIES_DIR = fileURLToPath(new URL('../activities', import.meta.url));
 /** The stack's default prefix for a cluster is longer; any prefix shows the names carry the wiring. */
-export const SIM_RESOURCE_PREFIX = 'moscaler-';
+const SIM_RESOURCE_PREFIX = 'moscaler-';
 
 export interface SimDeploymentOptions {
   cluster: SimCluster;
@@ -86,7 +84,10 @@ export function createSimDeployment(options: SimDeploymentOptions): SimDeploymen
 
   const files = workflowFiles(WORKFLOW_DIR);
   const arns = Object.fromEntries(Object.keys(files).map((w) => [w, stateMachineArn(scope, `${SIM_RESOURCE_PREFIX}${w}`)]));
-  const catalog = loadCatalog(WORKFLOW_DIR, ACTIVITIES_DIR);
+  const raw: Record<string, JsonValue> = Object.fromEntries(Object.entries(files).map(([w, f]) => [w, readDefinitionFile(f)]));
+  // Activity → its function's timeout, as the stack sets it (engine/function-timeout.ts).
+  const timeouts = functionTimeouts(Object.values(raw));
+  const activities = Object.keys(timeouts).sort();
 
   const services: NonNullable<Parameters<typeof createAwsRouter>[1]>['services'] = { secretsmanager: secretsManagerOperations(secrets) };
   const requestHandler = createSdkRequestHandler(createAwsRouter(cluster, { services }));
@@ -97,7 +98,7 @@ export function createSimDeployment(options: SimDeploymentOptions): SimDeploymen
   // The functions: the stack's environment (settings, config, the secret's ARN, the ARNs), no credentials.
   const environmentOf = (activity: string) =>
     functionEnvironment({ settings, ...(options.autoscaleConfig ? { autoscaleConfig: options.autoscaleConfig } : {}), secretArn, stateMachineArns: arns }, activity);
-  const functions = Object.fromEntries(catalog.activities.map((a) => [a.name, environmentOf(a.name)]));
+  const functions = Object.fromEntries(activities.map((a) => [a, environmentOf(a)]));
   interface Environment {
     handler: (event: unknown) => Promise<unknown>;
     built?: LambdaDeps;
@@ -112,20 +113,18 @@ export function createSimDeployment(options: SimDeploymentOptions): SimDeploymen
     (environment) => void environment.built?.runtime.close(),
   );
   const handlers: Record<string, LambdaHandler> = Object.fromEntries(
-    catalog.activities.map((a) => [
-      a.name,
-      ((event: JsonValue) =>
-        environments.invoke(a.name, (environment) => withTimeout(environment.handler(event), a.timeoutSeconds, a.name))) as unknown as LambdaHandler,
+    activities.map((a) => [
+      a,
+      ((event: JsonValue) => environments.invoke(a, (environment) => withTimeout(environment.handler(event), timeouts[a]!, a))) as unknown as LambdaHandler,
     ]),
   );
 
   // The definitions as CloudFormation fills them: the functions' and state machines' ARNs.
-  const substitutions: Record<string, string> = {};
-  for (const spec of catalog.workflows) {
-    for (const [key, activity] of Object.entries(spec.functions)) substitutions[key] = functionArn(scope, `${SIM_RESOURCE_PREFIX}${activity}`);
-    for (const [key, workflow] of Object.entries(spec.stateMachines)) substitutions[key] = arns[workflow]!;
-  }
-  const definitions: Record<string, JsonValue> = Object.fromEntries(Object.entries(files).map(([w, f]) => [w, substitute(w, readDefinitionFile(f), substitutions)]));
+  const substitutions: Record<string, string> = {
+    ...Object.fromEntries(activities.map((a) => [`${pascalCase(a)}FunctionArn`, functionArn(scope, `${SIM_RESOURCE_PREFIX}${a}`)])),
+    ...Object.fromEntries(Object.keys(files).map((w) => [`${pascalCase(w)}StateMachineArn`, arns[w]!])),
+  };
+  const definitions: Record<string, JsonValue> = Object.fromEntries(Object.entries(raw).map(([w, d]) => [w, substitute(w, d, substitutions)]));
   const service = new LocalEngine({
     workflows: definitions,
     handlers,

@@ -13,7 +13,8 @@ import { observeCluster } from '../scaler/observe';
 import type { PauseStore } from '../scaler/pause-store';
 import { autoscale, type Logger, type ScalerDeps } from '../scaler/scale';
 import { ManualClock } from '../sim/model/clock';
-import { createSimCluster, delaysAnswers, scenarioEnd, type Scenario } from '../sim/model/scenario';
+import { delaysAnswers, scenarioEnd, type Scenario } from '../sim/model/scenario';
+import { createSimCluster } from '../sim/model/create';
 import { computeStats, type SimStats } from '../sim/model/stats';
 import type { SimCluster, TimelineSample } from '../sim/model/cluster';
 import { runtimeOnCluster, scenarioEnv, simLambda } from './sim-runtime';
@@ -45,7 +46,7 @@ export interface SimRunOptions {
   engine?: 'local' | 'aws' | 'direct';
 }
 
-export interface CycleRecord {
+interface CycleRecord {
   at: string;
   action: 'start' | 'stop' | 'none' | 'error' | 'skipped';
   workers: string[];

@@ -4,9 +4,9 @@ import { drainRequestSchema } from '../../core/workflow-requests';
 import { parseEvent } from './parse-event';
 import { workerSlotSchema, type WorkerSlot } from '../../machines/worker-slot';
 
-export const drainStateSchema = z.object({ request: drainRequestSchema, worker: workerSlotSchema }).passthrough();
+const drainStateSchema = z.object({ request: drainRequestSchema, worker: workerSlotSchema }).passthrough();
 
 export function parseDrainState(event: unknown, activity: string): { request: z.infer<typeof drainRequestSchema>; worker: WorkerSlot } {
   const parsed = parseEvent(drainStateSchema, event, activity);
-  return { request: parsed.request, worker: parsed.worker as unknown as WorkerSlot };
+  return { request: parsed.request, worker: parsed.worker };
 }

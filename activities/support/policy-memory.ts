@@ -27,7 +27,7 @@ export interface RecordedMemory {
 }
 
 /** Memory at most this many cycles old is used; older, the policy starts afresh. */
-export const MAX_AGE_CYCLES = 10;
+const MAX_AGE_CYCLES = 10;
 /** ... and never less than this (a short schedule still tolerates a few minutes without a cycle). */
 export const MIN_MAX_AGE_MS = 10 * 60_000;
 

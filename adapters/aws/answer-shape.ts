@@ -65,7 +65,7 @@ export class AnswerReader {
 }
 
 /** `field.key`, `field[3]` for a numeric key written `[3]`, or `field` alone. */
-export function pathOf(field: string, key?: string): string {
+function pathOf(field: string, key?: string): string {
   if (key === undefined) return field;
   return key.startsWith('[') ? `${field}${key}` : `${field}.${key}`;
 }

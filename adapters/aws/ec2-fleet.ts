@@ -32,7 +32,7 @@ export interface Ec2FleetOptions {
   pageSize?: number;
 }
 
-export const DEFAULT_ROLE_LAYERS: Readonly<Record<string, string>> = Object.freeze({
+const DEFAULT_ROLE_LAYERS: Readonly<Record<string, string>> = Object.freeze({
   worker: 'Workers',
   admin: 'Admin',
   engage: 'Engage',

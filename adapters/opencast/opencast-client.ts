@@ -30,6 +30,11 @@ export interface OpencastClientConfig {
   timeoutMs?: number;
   /** Injected transport (the simulator mounts its router here); default an undici Agent owned by the client. */
   dispatcher?: Dispatcher;
+  /**
+   * PEM certificates trusted for https instead of Node's public roots (an Opencast
+   * behind a private CA; adapters/opencast/ca-bundle.ts reads them). Ignored with `dispatcher`.
+   */
+  ca?: readonly string[];
 }
 
 interface WireResult {
@@ -71,7 +76,8 @@ export class OpencastClient implements OpencastPort {
       new Agent({
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
-        connect: { timeout: this.#timeoutMs },
+        // `ca` replaces the trusted roots for this pool only: https://nodejs.org/api/tls.html#tlscreatesecurecontextoptions
+        connect: { timeout: this.#timeoutMs, ...(config.ca ? { ca: [...config.ca] } : {}) },
       });
   }
 

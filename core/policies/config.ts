@@ -11,7 +11,7 @@ const hhmm = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'expected HH:MM (00:0
 const workers = z.number().int().min(0).max(10_000);
 
 /** Workers wanted during a weekly window, in `time_zone` local time; the first matching period wins. */
-export const periodSchema = z
+const periodSchema = z
   .object({
     days: z.array(z.enum(WEEKDAYS)).min(1),
     start: hhmm,
@@ -37,7 +37,7 @@ const timeZone = z
   .default('UTC');
 
 /** Harvard DCE's schedule for mo-scaler: 10 workers weekdays 08-22, 2 otherwise, 1 at weekends. */
-export const HARVARD_PERIODS: Period[] = [
+const HARVARD_PERIODS: Period[] = [
   { days: ['MON', 'TUE', 'WED', 'THU', 'FRI'], start: '08:00', end: '22:00', workers: 10 },
   { days: ['SAT', 'SUN'], start: '00:00', end: '24:00', workers: 1 },
 ];
@@ -117,5 +117,5 @@ const headroom = z
 export const policyConfigSchema = z.discriminatedUnion('name', [original, staticPeak, schedule, targetTracking, idleTimer, headroom]);
 
 export type PolicyConfig = z.infer<typeof policyConfigSchema>;
-export type PolicyName = PolicyConfig['name'];
+type PolicyName = PolicyConfig['name'];
 export type PolicyConfigOf<N extends PolicyName> = Extract<PolicyConfig, { name: N }>;

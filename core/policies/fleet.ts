@@ -101,7 +101,8 @@ export function startWorkers(input: PolicyInput, n: number, why: string): Decisi
   ];
   const reasons = [`start ${n} worker(s): ${why}`];
   if (chosen.length < n) reasons.push(`only ${chosen.length} stopped worker(s) left to start`);
-  return { command: 'auto', action: chosen.length ? 'start' : 'none', requested: n, chosen, rejected, warnings: [], reasons };
+  const action = chosen.length ? { action: 'start' as const } : { action: 'none' as const, outcome: 'NoStoppedWorker' as const };
+  return { command: 'auto', ...action, requested: n, chosen, rejected, warnings: [], reasons };
 }
 
 function notStopped(w: Worker, booting: ReadonlySet<string>): WorkerVerdict {
@@ -153,7 +154,9 @@ export function drainWorkers(input: PolicyInput, fleet: Fleet, n: number, floor:
     );
   }
   const reasons = [`drain ${n} worker(s): ${why}; ${candidates.length} candidate(s), ${removable} removable above the floor of ${floor}`];
-  return { command: 'auto', action: chosen.length ? 'stop' : 'none', requested: n, chosen, rejected, warnings: [], reasons };
+  const outcome = candidates.length === 0 ? ('NoCandidate' as const) : ('AtMinimum' as const);
+  const action = chosen.length ? { action: 'stop' as const } : { action: 'none' as const, outcome };
+  return { command: 'auto', ...action, requested: n, chosen, rejected, warnings: [], reasons };
 }
 
 function refusalOf(w: Worker, fleet: Fleet, billing: PolicyInput['scaleDown']['billing'], rules: DrainRules): { reason: ReasonCode; detail: string } | undefined {

@@ -75,7 +75,7 @@ export function headroomPolicy(config: PolicyConfigOf<'headroom'>): Policy {
 }
 
 /** Values of the last `window` minutes by ISO time, this cycle's included; older entries are dropped. */
-export function remember(before: PolicyMemory[string] | undefined, value: number, now: number, window: number): Record<string, number> {
+function remember(before: PolicyMemory[string] | undefined, value: number, now: number, window: number): Record<string, number> {
   const out: Record<string, number> = {};
   if (before && typeof before === 'object') {
     for (const [at, v] of Object.entries(before)) {
@@ -88,7 +88,7 @@ export function remember(before: PolicyMemory[string] | undefined, value: number
 }
 
 /** Growth per minute from the oldest remembered load to now; 0 with under 2 minutes of history (a cold start). */
-export function slope(recent: Record<string, number>, now: number, load: number): number {
+function slope(recent: Record<string, number>, now: number, load: number): number {
   const oldest = Object.keys(recent).sort()[0];
   if (!oldest) return 0;
   const minutes = (now - Date.parse(oldest)) / 60_000;

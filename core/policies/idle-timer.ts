@@ -31,11 +31,11 @@ export function idleTimerPolicy(config: PolicyConfigOf<'idle-timer'>): Policy {
         const up = startWorkers(input, n, `queued load ${round(fleet.queuedLoad)} needs ${wanted} worker(s) of ${fleet.typicalSlots} slots, ${fleet.starting.length} starting`);
         return { ...up, ...base };
       }
-      return { ...noAction('auto', `queued load ${round(fleet.queuedLoad)}: ${fleet.starting.length} worker(s) already starting`, { rejected: protectedVerdicts(input) }), ...base };
+      return { ...noAction('auto', 'AlreadyStarting', `queued load ${round(fleet.queuedLoad)}: ${fleet.starting.length} worker(s) already starting`, { rejected: protectedVerdicts(input) }), ...base };
     }
     const expired = fleet.online.filter((w) => idleMinutes(w.hostname) >= config.idle_minutes).length;
     if (expired === 0) {
-      return { ...noAction('auto', `no worker idle for ${config.idle_minutes} min`, { rejected: protectedVerdicts(input) }), ...base };
+      return { ...noAction('auto', 'NotIdleLongEnough', `no worker idle for ${config.idle_minutes} min`, { rejected: protectedVerdicts(input) }), ...base };
     }
     const down = drainWorkers(
       input,

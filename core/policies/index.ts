@@ -13,7 +13,7 @@ import { targetTrackingPolicy } from './target-tracking';
 import type { PolicyConfig } from './config';
 import type { Policy, PolicyDecision, PolicyInput } from './types';
 
-export function policyFor(config: PolicyConfig | undefined): Policy {
+function policyFor(config: PolicyConfig | undefined): Policy {
   switch (config?.name) {
     case undefined:
     case 'original':
@@ -48,4 +48,4 @@ export function decidePolicy(input: PolicyInput): PolicyDecision {
   return policyFor(input.config.policy)(input);
 }
 
-export type { Policy, PolicyDecision, PolicyInput, PolicyMemory, DrainOptions } from './types';
+export type {  PolicyDecision, PolicyInput, PolicyMemory,  } from './types';

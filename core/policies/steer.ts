@@ -46,10 +46,10 @@ export function steerTo(
     return finish(up);
   }
   if (wanted < current) {
-    if (options.holdDrain) return finish(noAction('auto', options.holdDrain, { rejected: protectedVerdicts(input) }));
+    if (options.holdDrain) return finish(noAction('auto', 'HoldingDrain', options.holdDrain, { rejected: protectedVerdicts(input) }));
     const rank = options.drain.rank ?? (input.scaleDown.billing === 'hourly' ? byHourBoundary(fleet) : byLeastLoad(fleet));
     const down = drainWorkers(input, fleet, current - wanted, floor, { ...options.drain, rank }, `${current - wanted} above the target`);
     return finish(down, down.action === 'stop' ? options.drainOptions : undefined);
   }
-  return finish(noAction('auto', 'at the target: nothing to do', { rejected: protectedVerdicts(input) }));
+  return finish(noAction('auto', 'AtTarget', 'at the target: nothing to do', { rejected: protectedVerdicts(input) }));
 }

@@ -39,7 +39,7 @@ export interface DrainOptions {
 }
 
 /** The worker count a policy aims for and the terms it was computed from. */
-export interface PolicyTarget {
+interface PolicyTarget {
   workers: number;
   /** Workers counted as capacity: in service plus starting. */
   current: number;

@@ -7,7 +7,7 @@ import { WEEKDAYS, type Period } from './config';
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Local weekday and minutes after local midnight of `now` in `timeZone`. */
-export function localWeekTime(now: Date, timeZone: string): { day: (typeof WEEKDAYS)[number]; minutes: number } {
+function localWeekTime(now: Date, timeZone: string): { day: (typeof WEEKDAYS)[number]; minutes: number } {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });

@@ -40,8 +40,8 @@ const SIGNING_NAMES: Readonly<Record<string, AwsService>> = {
   secretsmanager: 'secretsmanager',
 };
 
-export const EC2_API_VERSION = '2016-11-15';
-export const EC2_XMLNS = `http://ec2.amazonaws.com/doc/${EC2_API_VERSION}/`;
+const EC2_API_VERSION = '2016-11-15';
+const EC2_XMLNS = `http://ec2.amazonaws.com/doc/${EC2_API_VERSION}/`;
 
 /** Dispatch by `x-amz-target`, else by a form `Action=`, else by the SigV4 scope's service name. */
 export function identify(request: WireRequest, signingName: string | undefined): AwsTarget {

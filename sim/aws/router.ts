@@ -30,7 +30,7 @@ import {
 } from './protocols';
 import { readSigV4 } from './sigv4';
 
-export type { AwsService } from './protocols';
+;
 
 /** One request as the router understood it; for tests and the simulator's call log. */
 export interface AwsCall {
@@ -39,7 +39,7 @@ export interface AwsCall {
 }
 
 /** A JSON-protocol operation; one that runs workflows (Step Functions) may answer later. */
-export type ServiceOperation = (...args: Parameters<JsonOperation>) => ReturnType<JsonOperation> | Promise<ReturnType<JsonOperation>>;
+type ServiceOperation = (...args: Parameters<JsonOperation>) => ReturnType<JsonOperation> | Promise<ReturnType<JsonOperation>>;
 
 export interface AwsRouterOptions {
   /** Called once per request, before it is answered (refused ones included). */

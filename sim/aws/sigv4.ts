@@ -6,7 +6,7 @@
  */
 import type { WireRequest } from '../wire/types';
 
-export interface SigV4Scope {
+interface SigV4Scope {
   accessKeyId: string;
   date: string;
   region: string;

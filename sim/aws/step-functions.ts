@@ -236,7 +236,7 @@ function statesOf(definition: JsonValue): Record<string, StateInfo> {
 }
 
 /** The local engine's history in Step Functions' own event types, ids and details. */
-export function toAwsEvents(history: readonly HistoryEvent[], states: Readonly<Record<string, StateInfo>>, record: ExecutionRecord): JsonObject[] {
+function toAwsEvents(history: readonly HistoryEvent[], states: Readonly<Record<string, StateInfo>>, record: ExecutionRecord): JsonObject[] {
   const out: JsonObject[] = [];
   // Each Map iteration chains its own events by previousEventId (the main flow is one more chain).
   const lastOfChain = new Map<number | 'main', number>();

@@ -3,7 +3,7 @@
 /** Most values (ids, DNS names, states) have nothing to escape: one scan, no copies. */
 const NEEDS_ESCAPE = /[&<>"']/;
 
-export function escapeXml(value: string): string {
+function escapeXml(value: string): string {
   if (!NEEDS_ESCAPE.test(value)) return value;
   return value
     .replace(/&/g, '&amp;')

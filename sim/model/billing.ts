@@ -47,7 +47,7 @@ export class BillingLedger {
   }
 }
 
-export interface ModeTotals {
+interface ModeTotals {
   /** Charged instance-hours. */
   instanceHours: number;
   /** $ for priced types; undefined when no price table was given. */
@@ -66,7 +66,7 @@ export interface BillingSummary {
 }
 
 /** Seconds of a run, open runs counted up to `now` (as if stopped now). */
-export function runSeconds(run: BillingRun, now: number): number {
+function runSeconds(run: BillingRun, now: number): number {
   const end = run.end ?? now;
   return Math.max(0, (end - run.start) / 1000);
 }

@@ -63,7 +63,27 @@ export interface SimClusterOptions {
   faults?: readonly FaultWindow[];
   /** Seeds generated ids (with the stack name). */
   seed?: number;
+  /** What publishes CloudWatch metrics in this world (default: nothing but EC2's basic monitoring). */
+  publishers?: Partial<MetricPublishers>;
 }
+
+/**
+ * Who publishes CloudWatch metrics in the simulated world. A metric nobody in
+ * the world publishes is absent, as in a real account: OpsWorks' `load_1` ended
+ * with OpsWorks, DCE's queue metric needs DCE's script on a monitoring node.
+ */
+export interface MetricPublishers {
+  /** `AWS/OpsWorks` `load_1` by `LayerId` (OpsWorks Stacks, until 2024-05-26). */
+  opsworks: boolean;
+  /** Harvard DCE's `OpencastJobsQueued` / `MatterhornJobsQueued` in `AWS/OpsworksCustom`, by StackId and the monitoring node's InstanceId. */
+  queueMetric: boolean;
+  /** EC2's own `AWS/EC2` metrics: 5-minute periods (basic, free) or 1-minute (detailed). */
+  ec2Monitoring: 'basic' | 'detailed';
+  /** An EC2 datapoint is readable 1-3 minutes after its period ends (0: at once). */
+  ec2Delay: boolean;
+}
+
+export const DEFAULT_PUBLISHERS: Readonly<MetricPublishers> = Object.freeze({ opsworks: false, queueMetric: false, ec2Monitoring: 'basic', ec2Delay: true });
 
 export interface AddInstanceSpec {
   hostname: string;

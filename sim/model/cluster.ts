@@ -8,7 +8,9 @@
 import { BillingLedger } from './billing';
 import { EventScheduler, type VirtualClock } from './clock';
 import {
+  DEFAULT_PUBLISHERS,
   DEFAULT_TIMINGS,
+  type MetricPublishers,
   type AddInstanceSpec,
   type ClusterCounters,
   type InstanceRole,
@@ -38,6 +40,7 @@ import {
   type SimStack,
 } from './types';
 import { Workload, type ModelJob, type SimRecording, type WorkHost } from './workload';
+import { InternalError } from '../../core/errors';
 
 export * from './cluster-types';
 
@@ -85,6 +88,10 @@ export class SimCluster implements SimClusterState {
   private readonly samples: TimelineSample[] = [];
   private readonly workload: Workload;
   private readonly lifecycle = { starts: 0, stops: 0, startFailures: 0 };
+  private readonly publishers: Readonly<MetricPublishers>;
+  /** EC2 monitoring samples of the current period, by series (instance id or instance type). */
+  private readonly ec2Periods = new Map<string, { dimension: Dimension; start: number; sum: number; count: number }>();
+  private ec2PeriodEnd = -Infinity;
   private advancing = false;
 
   constructor(options: SimClusterOptions) {
@@ -94,6 +101,7 @@ export class SimCluster implements SimClusterState {
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
     this.faults = options.faults ?? [];
     this.opencast = options.opencast;
+    this.publishers = { ...DEFAULT_PUBLISHERS, ...options.publishers };
     this.rng = mulberry32(hashString(options.stackName) ^ (options.seed ?? 0));
     this.stack = { id: uuid(this.rng), name: options.stackName, region: options.region ?? 'us-east-1' };
     this.workload = new Workload(this.sched, this.timings.dispatchIntervalMs, {
@@ -304,7 +312,8 @@ export class SimCluster implements SimClusterState {
   /** A job already running on a registered, online worker at the model's start. */
   addRunningJob(hostname: string, spec: JobSpec, startedAt = this.sched.time): SimJob {
     const r = this.byAlias.get(hostname);
-    if (!r?.host?.online) throw new Error(`addRunningJob: ${hostname} is not an online Opencast host`);
+    // Scenarios are validated so that only online, registered workers start with jobs.
+    if (!r?.host?.online) throw new InternalError(`addRunningJob: ${hostname} is not an online Opencast host`);
     return this.workload.addRunningJob(spec, r, startedAt);
   }
 
@@ -554,32 +563,90 @@ export class SimCluster implements SimClusterState {
     this.publishMetrics(at, s);
   }
 
+  /** What the world publishes each minute: EC2's own metrics always, OpsWorks' and DCE's only where they exist. */
+  private publishMetrics(at: number, s: TimelineSample): void {
+    this.publishEc2(at);
+    if (this.publishers.opsworks) this.publishOpsworks(at);
+    if (this.publishers.queueMetric) this.publishQueueMetric(at, s);
+  }
+
   /**
-   * CloudWatch as DCE had it. `load_1` by LayerId: Linux load is not modelled,
-   * so the proxy is the Opencast job load running per online instance of the
-   * layer (a full c5.9xlarge at max load 36 reads 36, as its 36 busy cores
-   * would). `OpencastJobsQueued`/`MatterhornJobsQueued`: the backlog (QUEUED +
-   * RESTART jobs), pushed by a script on the monitoring node that asks
+   * `AWS/OpsWorks` `load_1` by LayerId, as OpsWorks published it until 2024-05-26.
+   * Linux load is not modelled, so the proxy is the Opencast job load running per
+   * online instance of the layer (a full c5.9xlarge at max load 36 reads 36, as
+   * its 36 busy cores would).
+   */
+  private publishOpsworks(at: number): void {
+    if (isFaultActive(this.faults, 'metrics-missing', at, ['load_1'])) return;
+    for (const layer of this.layerList) {
+      const online = this.records.filter((r) => r.inst.status === 'online' && r.inst.layerIds.includes(layer.id));
+      if (online.length === 0) continue;
+      const value = online.reduce((sum, r) => sum + r.load, 0) / online.length;
+      this.metrics.put('AWS/OpsWorks', 'load_1', { name: 'LayerId', value: layer.id }, { timestamp: at, value: round(value) });
+    }
+  }
+
+  /**
+   * Harvard DCE's `OpencastJobsQueued`/`MatterhornJobsQueued`: the backlog (QUEUED +
+   * RESTART jobs), pushed every minute by a script on the monitoring node that asks
    * Opencast, so nothing is pushed while Opencast is down.
    */
-  private publishMetrics(at: number, s: TimelineSample): void {
-    const missing = (metric: string) => isFaultActive(this.faults, 'metrics-missing', at, [metric]);
-    if (!missing('load_1')) {
-      for (const layer of this.layerList) {
-        const online = this.records.filter((r) => r.inst.status === 'online' && r.inst.layerIds.includes(layer.id));
-        if (online.length === 0) continue;
-        const value = online.reduce((sum, r) => sum + r.load, 0) / online.length;
-        this.metrics.put('AWS/OpsWorks', 'load_1', { name: 'LayerId', value: layer.id }, { timestamp: at, value: round(value) });
-      }
-    }
+  private publishQueueMetric(at: number, s: TimelineSample): void {
     if (this.opencastDown()) return;
     const monitors = this.records.filter((r) => r.role === 'monitoring' && r.inst.status === 'online' && r.inst.ec2Id);
     for (const metric of ['OpencastJobsQueued', 'MatterhornJobsQueued']) {
-      if (missing(metric)) continue;
+      if (isFaultActive(this.faults, 'metrics-missing', at, [metric])) continue;
       const point = { timestamp: at, value: s.queuedJobs };
       this.metrics.put('AWS/OpsworksCustom', metric, { name: 'StackId', value: this.stack.id }, point);
       for (const m of monitors) this.metrics.put('AWS/OpsworksCustom', metric, { name: 'InstanceId', value: m.inst.ec2Id! }, { ...point });
     }
+  }
+
+  /**
+   * `AWS/EC2` `CPUUtilization` of every running instance by InstanceId, one datapoint
+   * per period: 5 minutes with basic monitoring, 1 minute with detailed, which also
+   * publishes the average by InstanceType. A period's datapoint carries the period's
+   * start as its timestamp and is readable only once the period is over, plus a
+   * publishing delay of 1-3 minutes (hashed, so a run repeats exactly).
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ec2-metricscollected.html
+   * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html
+   * CPU is not modelled, so the proxy is the Opencast job load against the
+   * instance's vCPUs (a worker at max load reads 100 %; other nodes a steady 5 %).
+   */
+  private publishEc2(at: number): void {
+    const period = this.publishers.ec2Monitoring === 'detailed' ? 60_000 : 300_000;
+    const start = Math.floor(at / period) * period;
+    // Periods end together: look for finished ones only once the earliest open one is over.
+    if (at >= this.ec2PeriodEnd) {
+      this.ec2PeriodEnd = start + period;
+      for (const [key, open] of this.ec2Periods) {
+        if (open.start + period > at) continue;
+        this.ec2Periods.delete(key);
+        this.flushEc2(key, open, period);
+      }
+    }
+    const detailed = this.publishers.ec2Monitoring === 'detailed';
+    for (const r of this.records) {
+      const id = r.inst.ec2Id;
+      if (r.inst.ec2State !== 'running' || !id) continue;
+      const cpu = r.role === 'worker' ? Math.min(100, (100 * r.load) / Math.max(1, r.cores)) : 5;
+      this.addEc2Sample(id, 'InstanceId', id, start, cpu);
+      if (detailed) this.addEc2Sample(`type:${r.inst.instanceType}`, 'InstanceType', r.inst.instanceType, start, cpu);
+    }
+  }
+
+  private flushEc2(key: string, open: { dimension: Dimension; start: number; sum: number; count: number }, period: number): void {
+    if (isFaultActive(this.faults, 'metrics-missing', open.start, ['CPUUtilization'])) return;
+    const delay = this.publishers.ec2Delay ? 60_000 + (hashString(`${key}@${open.start}`) % 121) * 1000 : 0;
+    this.metrics.put('AWS/EC2', 'CPUUtilization', open.dimension, { timestamp: open.start, value: round(open.sum / open.count), availableAt: open.start + period + delay });
+  }
+
+  private addEc2Sample(key: string, name: string, value: string, start: number, cpu: number): void {
+    const open = this.ec2Periods.get(key);
+    if (open) {
+      open.sum += cpu;
+      open.count += 1;
+    } else this.ec2Periods.set(key, { dimension: { name, value }, start, sum: cpu, count: 1 });
   }
 
   // ---- lookups -------------------------------------------------------------

@@ -89,6 +89,12 @@ export function createSimCluster(scenario: Scenario, clock?: VirtualClock): SimC
     },
     ...(scenario.timings ? { timings: scenario.timings } : {}),
     faults: faultWindows(scenario),
+    publishers: {
+      opsworks: scenario.cloudwatch.opsworks ?? scenario.provider === 'opsworks',
+      queueMetric: scenario.cloudwatch.queueMetric ?? scenario.provider === 'opsworks',
+      ec2Monitoring: scenario.cloudwatch.ec2Monitoring,
+      ec2Delay: scenario.cloudwatch.ec2Delay,
+    },
     seed: scenario.seed,
   });
 

@@ -28,7 +28,7 @@ interface OperationFacts {
 }
 
 /** Workflow operation id → service type, job operation and default load. */
-export const OPERATIONS: Readonly<Record<string, OperationFacts>> = {
+const OPERATIONS: Readonly<Record<string, OperationFacts>> = {
   inspect: { type: 'org.opencastproject.inspection', operation: 'Inspect', load: 0.2 },
   composite: { type: 'org.opencastproject.composer', operation: 'Composite', load: 1.5 },
   waveform: { type: 'org.opencastproject.waveform', operation: 'Waveform', load: 0.1 },

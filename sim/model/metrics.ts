@@ -28,7 +28,9 @@ export class MetricStore {
     const list = s.datapoints;
     let i = list.length;
     while (i > 0 && list[i - 1]!.timestamp > point.timestamp) i--;
-    list.splice(i, 0, point);
+    // Samples arrive in time order: appending is the common case, and push is far cheaper than splice.
+    if (i === list.length) list.push(point);
+    else list.splice(i, 0, point);
   }
 
   /**
@@ -41,7 +43,10 @@ export class MetricStore {
     const list = s.datapoints;
     const lo = firstIndex(list, (t) => t >= from);
     const hi = firstIndex(list, (t) => t > until);
-    return { namespace: s.namespace, metric: s.metric, dimension: { ...s.dimension }, datapoints: list.slice(lo, Math.max(lo, hi)) };
+    const slice = list.slice(lo, Math.max(lo, hi));
+    // A datapoint still in CloudWatch's publishing delay is not answered yet.
+    const ready = slice.some((p) => p.availableAt !== undefined && p.availableAt > until) ? slice.filter((p) => p.availableAt === undefined || p.availableAt <= until) : slice;
+    return { namespace: s.namespace, metric: s.metric, dimension: { ...s.dimension }, datapoints: ready };
   }
 
   /** Every series (for export and tests). */

@@ -37,7 +37,7 @@ export function bernoulli(rng: Random, p: number): boolean {
 }
 
 /** Standard normal by Box-Muller (one value per call; simplicity over speed). */
-export function normal(rng: Random): number {
+function normal(rng: Random): number {
   const u = 1 - rng();
   const v = rng();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);

@@ -58,7 +58,7 @@ export const FAULT_KINDS = [
 ] as const;
 
 /** Fault kinds whose answers arrive later on the virtual clock (a waiting activity must say so: engine/activity.ts). */
-export const DELAYING_FAULTS: ReadonlySet<(typeof FAULT_KINDS)[number]> = new Set(['opencast-slow']);
+const DELAYING_FAULTS: ReadonlySet<(typeof FAULT_KINDS)[number]> = new Set(['opencast-slow']);
 
 /** Does anything in this scenario answer late on the virtual clock? */
 export function delaysAnswers(scenario: Pick<Scenario, 'faults'>): boolean {
@@ -112,7 +112,7 @@ const QueueSchema = z
   .prefault({});
 
 /** 1.x-2.0 used `matterhorn_system_account`, 2.1+ `opencast_system_account`; the password default is `CHANGE_ME`. */
-export function defaultOpencastUser(version: string): string {
+function defaultOpencastUser(version: string): string {
   const [major = 0, minor = 0] = version.split('.').map(Number);
   return major < 2 || (major === 2 && minor < 1) ? 'matterhorn_system_account' : 'opencast_system_account';
 }
@@ -128,7 +128,7 @@ const OpencastSchema = z
   .prefault({});
 
 const DimensionSchema = z.strictObject({
-  name: z.enum(['LayerId', 'InstanceId', 'StackId']),
+  name: z.enum(['LayerId', 'InstanceId', 'StackId', 'InstanceType', 'AutoScalingGroupName', 'ImageId']),
   value: z.string().min(1).optional().describe('The literal dimension value'),
   layer: z.string().min(1).optional().describe('LayerId of the layer with this name (e.g. Workers)'),
   hostname: z
@@ -144,6 +144,24 @@ const MetricSchema = z.strictObject({
   dimension: DimensionSchema,
   datapoints: z.array(z.strictObject({ at: At, value: z.number() })).min(1).max(MAX_JOBS),
 });
+
+const CloudWatchSchema = z
+  .strictObject({
+    opsworks: z
+      .boolean()
+      .optional()
+      .describe('AWS/OpsWorks load_1 by LayerId, published by OpsWorks until it was disabled (2024-05-26); default: true for provider opsworks'),
+    queueMetric: z
+      .boolean()
+      .optional()
+      .describe("Harvard DCE's OpencastJobsQueued/MatterhornJobsQueued in AWS/OpsworksCustom, pushed by a script on the monitoring node; default: true for provider opsworks"),
+    ec2Monitoring: z
+      .enum(['basic', 'detailed'])
+      .default('basic')
+      .describe('AWS/EC2 CPUUtilization of each running instance: basic = 5-minute periods (free), detailed = 1-minute periods, also by InstanceType'),
+    ec2Delay: z.boolean().default(true).describe('EC2 datapoints become readable 1-3 minutes after their period ends'),
+  })
+  .prefault({});
 
 const ExplicitJobSchema = z.strictObject({
   at: At,
@@ -217,17 +235,34 @@ const TimingsSchema = z.strictObject({
   sampleIntervalMs: z.number().positive().optional(),
 });
 
+/** An IANA zone name the runtime knows (`America/New_York`, `Europe/Berlin`, `UTC`). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const TimeZone = z
+  .string()
+  .refine(isTimeZone, 'expected an IANA time zone name such as America/New_York, Europe/Berlin or UTC')
+  .describe("Extra: IANA time zone the report and the live view show times in; default: the generator's utcOffsetMinutes as a fixed offset, else UTC");
+
 const BaseScenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   description: z.string().optional(),
-  cluster: z.string().min(1).describe('OpsWorks stack name'),
+  cluster: z.string().min(1).describe('Cluster name: the opencast:cluster tag value (or the OpsWorks stack name)'),
   start: IsoTime.describe('Virtual time the scenario starts at'),
+  timeZone: TimeZone.optional(),
   end: At.optional().describe('Extra: where a run stops; default start + the generator\'s weeks, or 1 day'),
   billing: z.enum(['hourly', 'per-second']).default('per-second'),
+  // The world of 2026 (OpsWorks Stacks was disabled on 2024-05-26): a scenario of an OpsWorks cluster says so.
   provider: z
     .enum(['opsworks', 'ec2'])
-    .default('opsworks')
-    .describe('Extra: which fleet API the scaler uses; ec2 tags every instance opencast:cluster, opencast:role and Name'),
+    .default('ec2')
+    .describe('Extra: which fleet API the cluster has: ec2 (default) tags every instance opencast:cluster, opencast:role and Name; opsworks is the legacy OpsWorks stack'),
   region: z.string().default('us-east-1').describe('Extra: AWS region of the stack'),
   seed: z.number().int().default(0).describe('Extra: seeds generated ids'),
   minWorkers: z.number().int().nonnegative().default(1).describe('Extra: the floor stats check against'),
@@ -239,6 +274,7 @@ const BaseScenarioSchema = z.strictObject({
   queue: QueueSchema,
   opencast: OpencastSchema,
   metrics: z.array(MetricSchema).default([]).describe('Initial CloudWatch datapoints'),
+  cloudwatch: CloudWatchSchema.describe('Extra: what publishes CloudWatch metrics in this world (a metric nobody publishes has no datapoints)'),
   trace: TraceSchema,
   faults: z.array(FaultSchema).default([]),
   lambda: LambdaSchema.optional().describe('Extra: how the functions\' execution environments live (cold starts)'),
@@ -317,7 +353,7 @@ function checkScenario(s: z.output<typeof BaseScenarioSchema>, ctx: Ctx): void {
   });
 }
 
-export const ScenarioSchema = BaseScenarioSchema.superRefine(checkScenario);
+const ScenarioSchema = BaseScenarioSchema.superRefine(checkScenario);
 
 export type Scenario = z.output<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
@@ -367,6 +403,19 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
   return parseScenario(json, path);
 }
 
+/**
+ * The zone to show this scenario's times in: its `timeZone`; else the trace
+ * generator's whole-hour `utcOffsetMinutes` as the IANA fixed-offset zone
+ * (`Etc/GMT+4` is UTC-4: the POSIX sign is inverted); else UTC.
+ */
+export function scenarioTimeZone(scenario: Pick<Scenario, 'timeZone' | 'trace'>): string {
+  if (scenario.timeZone) return scenario.timeZone;
+  const offset = scenario.trace.generator?.utcOffsetMinutes;
+  if (offset === undefined || offset === 0 || offset % 60 !== 0 || Math.abs(offset) > 12 * 60) return 'UTC';
+  const hours = -offset / 60;
+  return `Etc/GMT${hours > 0 ? '+' : '-'}${Math.abs(hours)}`;
+}
+
 /** Epoch ms where a run of this scenario stops. */
 export function scenarioEnd(scenario: Scenario): number {
   const start = Date.parse(scenario.start);
@@ -383,7 +432,7 @@ export function resolveAt(at: string, start: number): number {
 }
 
 /** The JSON Schema of scenario files (what scenarios/scenario.schema.json holds). */
-export function scenarioJsonSchema(): Record<string, unknown> {
+function scenarioJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(ScenarioSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
   return { ...schema, title: 'mo-scaler simulator scenario' };
 }
@@ -393,4 +442,3 @@ export function scenarioJsonSchemaText(): string {
   return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
 }
 
-export { createSimCluster, scenarioTrace } from './create';

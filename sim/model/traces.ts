@@ -32,9 +32,9 @@ const DAY = 24 * HOUR;
 export const HARVARD_BLOCK_STARTS = [540, 630, 720, 810, 900, 990, 1080, 1170] as const;
 export const BLOCK_MINUTES = 75;
 /** Recording probability per room and block (anchors §6). */
-export const BLOCK_PROBABILITIES = [0.1, 0.2, 0.2, 0.2, 0.18, 0.12, 0.06, 0.03] as const;
+const BLOCK_PROBABILITIES = [0.1, 0.2, 0.2, 0.2, 0.18, 0.12, 0.06, 0.03] as const;
 /** Day multipliers indexed by `Date#getUTCDay()` of local time: Sun 0 ... Sat 6. */
-export const DAY_MULTIPLIERS = [0, 1, 1, 1, 1, 0.6, 0] as const;
+const DAY_MULTIPLIERS = [0, 1, 1, 1, 1, 0.6, 0] as const;
 
 export interface LectureWeekOptions {
   seed: number;
@@ -108,7 +108,7 @@ function finish(drafts: Draft[], start: number, end: number): Trace {
 }
 
 /** Expected lecture recordings per week at term multiplier 1. */
-export function expectedWeeklyLectures(rooms: number): number {
+function expectedWeeklyLectures(rooms: number): number {
   const perDay = rooms * BLOCK_PROBABILITIES.reduce((a: number, b) => a + b, 0);
   return perDay * DAY_MULTIPLIERS.reduce((a: number, b) => a + b, 0);
 }

@@ -98,6 +98,8 @@ export interface SimJob {
 export interface SimDatapoint {
   timestamp: number;
   value: number;
+  /** When CloudWatch first answers with it (publishing delay); absent: at its timestamp. */
+  availableAt?: number;
 }
 
 export interface SimMetricSeries {

@@ -22,7 +22,7 @@ import {
   xml,
 } from './wire-formats';
 
-export interface EndpointContext {
+interface EndpointContext {
   state: SimClusterState;
   version: OpencastVersion;
   principal: Principal;

@@ -26,7 +26,7 @@ export function servicePath(type: string): string {
 
 const TERMINAL: readonly SimJobStatus[] = ['FINISHED', 'FAILED'];
 
-export function isActive(job: SimJob): boolean {
+function isActive(job: SimJob): boolean {
   return !TERMINAL.includes(job.status);
 }
 

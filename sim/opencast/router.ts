@@ -22,7 +22,7 @@ import { authenticate, authorize, type SecurityContext, type SimOpencastUser } f
 import { atLeast, parseVersion } from './version';
 import { jettyError } from './wire-formats';
 
-export type { SimOpencastUser } from './security';
+;
 
 export interface OpencastRouterOptions {
   /** `jobstats.collect=true` in ServiceRegistryJpaImpl.cfg; without it 13.5+ statistics are all 0. Default false. */
@@ -37,7 +37,7 @@ export interface OpencastRouterOptions {
   nonceKey?: string;
 }
 
-export const DEFAULT_SLOW_DELAY_MS = 120_000;
+const DEFAULT_SLOW_DELAY_MS = 120_000;
 
 /** The in-memory system account: digest works for it; it has ROLE_ADMIN and ROLE_SUDO (§1). */
 function systemAccount(state: SimClusterState): SimOpencastUser {

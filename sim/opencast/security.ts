@@ -34,7 +34,7 @@ export interface SecurityContext {
 }
 
 /** Spring's DigestAuthenticationEntryPoint default. */
-export const NONCE_VALIDITY_MS = 300_000;
+const NONCE_VALIDITY_MS = 300_000;
 
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
 
@@ -54,17 +54,17 @@ function md5Repeated(text: string): string {
   return digest;
 }
 
-export function realmFor(version: OpencastVersion): string {
+function realmFor(version: OpencastVersion): string {
   return atLeast(version, 2, 1) ? 'Opencast' : 'Opencast Matterhorn';
 }
 
 /** base64(expiry-ms ":" md5hex(expiry-ms ":" key)), as Spring builds it. */
-export function makeNonce(ctx: SecurityContext): string {
+function makeNonce(ctx: SecurityContext): string {
   const expiry = ctx.now + NONCE_VALIDITY_MS;
   return Buffer.from(`${expiry}:${md5(`${expiry}:${ctx.nonceKey}`)}`, 'utf8').toString('base64');
 }
 
-export function digestChallenge(ctx: SecurityContext, path: string, stale = false): WireResponse {
+function digestChallenge(ctx: SecurityContext, path: string, stale = false): WireResponse {
   const header = `Digest realm="${realmFor(ctx.version)}", qop="auth", nonce="${makeNonce(ctx)}"${stale ? ', stale="true"' : ''}`;
   return jettyError(401, path, { 'www-authenticate': header });
 }

@@ -1,3 +1,4 @@
+import { ConfigError } from '../../core/errors';
 /**
  * Opencast versions as the simulator compares them: `1.6`, `2.3`, `7.4`,
  * `15.0`, `17-SNAPSHOT` (develop). Only major.minor matter for wire formats
@@ -20,7 +21,7 @@ export function parseVersion(text: string): OpencastVersion {
 
 function parseVersionText(text: string): OpencastVersion {
   const match = /^(\d+)(?:\.(\d+))?/.exec(text.trim());
-  if (!match) throw new Error(`sim: unparseable Opencast version "${text}"`);
+  if (!match) throw new ConfigError('opencast.version', `not a version such as 15.0 (got "${text}")`);
   return { major: Number(match[1]), minor: Number(match[2] ?? 0) };
 }
 

@@ -3,6 +3,7 @@
  * where clients use their ordinary HTTP stack against `url`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { isNoAnswer } from './no-answer';
 import type { WireRequest, WireRouter } from './types';
@@ -12,30 +13,33 @@ export interface ServeOptions {
   port?: number;
   /** How a response's `delayMs` is waited out; real time by default. */
   delay?: (ms: number) => Promise<void>;
+  /** Serve https with this PEM key and certificate (an Opencast behind its own CA). */
+  tls?: { key: string; cert: string };
 }
 
 export interface ServedRouter {
-  /** e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  /** e.g. `http://127.0.0.1:41234` (no trailing slash; `https:` with `tls`). */
   url: string;
   close(): Promise<void>;
 }
 
 export async function serveRouter(router: WireRouter, options: ServeOptions = {}): Promise<ServedRouter> {
   const delay = options.delay ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(router, delay, req, res).catch((error: unknown) => {
       // The router answers every protocol error itself; this is a bug in the mount or router.
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(`simulator failure: ${error instanceof Error ? error.message : String(error)}`);
     });
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         // Keep-alive sockets from SDK agents would otherwise hold close() open.

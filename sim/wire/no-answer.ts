@@ -9,7 +9,7 @@
  */
 import type { WireResponse } from './types';
 
-export const NO_ANSWER_STATUS = 0;
+const NO_ANSWER_STATUS = 0;
 
 export function noAnswer(delayMs?: number): WireResponse {
   return { status: NO_ANSWER_STATUS, headers: {}, body: '', ...(delayMs ? { delayMs } : {}) };

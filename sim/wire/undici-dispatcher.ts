@@ -120,7 +120,7 @@ async function readBody(body: Dispatcher.DispatchOptions['body']): Promise<strin
 }
 
 /** The error Node raises when nothing listens on the port. */
-export function connectionRefused(origin: URL): Error {
+function connectionRefused(origin: URL): Error {
   const port = Number(origin.port || (origin.protocol === 'https:' ? 443 : 80));
   return Object.assign(new Error(`connect ECONNREFUSED ${origin.hostname}:${port}`), {
     code: 'ECONNREFUSED',

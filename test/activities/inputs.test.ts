@@ -14,7 +14,8 @@ function deps() {
   const fleet = new FakeFleet(SPECS);
   const opencast = new FakeOpencast(SPECS);
   const d: ActivityDeps = {
-    settings: resolveSettings({}, { MOSCALER_CLUSTER: 'c', MATTERHORN_USER: 'u', MATTERHORN_PASS: 'p' }),
+    // Hourly billing (the legacy choice): a drain first waits for the billing window.
+    settings: resolveSettings({}, { MOSCALER_CLUSTER: 'c', MATTERHORN_USER: 'u', MATTERHORN_PASS: 'p', MOSCALER_BILLING: 'hourly' }),
     fleet,
     opencastAt: () => opencast,
     metrics: new FakeMetrics(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, prepareTrace, replayFrom, TRACES } from '../../bench/traces';
-import { scenarioTrace } from '../../sim/model/scenario';
+import { scenarioTrace } from '../../sim/model/create';
 
 const signature = (r: { arrivalAt: number; stages: Array<{ jobs: Array<{ workflowOperation: string; type: string; operation: string; load: number; durationMs: number }> }> }) =>
   `${r.arrivalAt}:${r.stages

@@ -183,6 +183,28 @@ describe('decideAutoscale', () => {
     expect(decision.rejected.map((r) => r.reason).sort()).toEqual(['BelowBillingWindow', 'Busy']);
   });
 
+  it.each([
+    ['Paused', () => decide([v('a', 'up')], { cyclesLeft: 1 })],
+    ['NoVote', () => decide([{ ...v('a', null), error: 'no datapoints' }, { ...v('b', null), error: 'Opencast unavailable' }])],
+    ['NotAllVotingDown', () => decide([v('a', null), v('b', null)])],
+    ['NoVote', () => decide([])],
+    ['NotAllVotingDown', () => decide([v('a', 'down'), v('b', null)])],
+    ['OpencastUnavailable', () => decide([v('a', 'down')], { cyclesLeft: 0 }, viewOf([{ hostname: 'worker1', uptimeMinutes: 55 }, { hostname: 'worker2', uptimeMinutes: 55 }], { opencastUp: false }))],
+    ['AtMinimum', () => decide([v('a', 'down')], { cyclesLeft: 0 }, viewOf([{ hostname: 'worker1', uptimeMinutes: 55 }]))],
+    ['NoCandidate', () => decide([v('a', 'down')], { cyclesLeft: 0 }, viewOf([{ hostname: 'worker1', uptimeMinutes: 20 }, { hostname: 'worker2', uptimeMinutes: 30, running: 1 }]))],
+    ['NoStoppedWorker', () => decide([v('a', 'up')], { cyclesLeft: 0 }, viewOf([{ hostname: 'worker1', uptimeMinutes: 20 }]))],
+  ] as const)('says why it does nothing with a code: %s', (code, decision) => {
+    const d = decision();
+    expect(d.action).toBe('none');
+    expect(d.outcome).toBe(code);
+    expect(d.reasons.length).toBeGreaterThan(0);
+  });
+
+  it('gives no outcome code to a decision that acts', () => {
+    expect(decide([v('a', 'up')]).outcome).toBeUndefined();
+    expect(decide([v('a', 'down'), v('b', 'down')]).outcome).toBeUndefined();
+  });
+
   it('honours the legacy pause interval in seconds', () => {
     const withSeconds = { ...config(), pause_seconds: 600 };
     const decision = decideAutoscale({

@@ -15,17 +15,25 @@ function fieldOf(fn: () => unknown): string {
 }
 
 describe('resolveSettings', () => {
-  it('takes the original variables with their defaults', () => {
+  it('takes the original variables with their defaults, EC2 and per-second billing as in 2026', () => {
     const settings = resolveSettings({}, base);
     expect(settings).toMatchObject({
       cluster: 'prod',
       minWorkers: 1,
       idleUptimeThreshold: 50,
-      billing: 'hourly',
-      provider: 'opsworks',
+      billing: 'per-second',
+      provider: 'ec2',
       stateDir: '.moscaler',
       opencast: { user: 'opencast_system_account', password: 's3cret', auth: 'digest', queueSource: 'active-jobs' },
     });
+  });
+
+  it.each([
+    ['the environment', {}, { MOSCALER_PROVIDER: 'opsworks', MOSCALER_BILLING: 'hourly' }],
+    ['flags', { provider: 'opsworks', billing: 'hourly' }, {}],
+    ['flags over the environment', { provider: 'opsworks', billing: 'hourly' }, { MOSCALER_PROVIDER: 'ec2', MOSCALER_BILLING: 'per-second' }],
+  ])('keeps the legacy opsworks provider and hourly billing when %s say so', (_, flags, env) => {
+    expect(resolveSettings(flags, { ...base, ...env })).toMatchObject({ provider: 'opsworks', billing: 'hourly' });
   });
 
   it('lets flags win over variables, CLUSTER_NAME and AWS_DEFAULT_* as fallbacks', () => {

@@ -27,14 +27,12 @@ describe('LocalEngine', () => {
   }
 
   describe('Wait', () => {
-    it('finishes an hour-long Wait at once in real time, with virtual timestamps', async () => {
+    it('finishes an hour-long Wait on virtual time, with virtual timestamps', async () => {
       const { engine: e } = engine();
-      const realStart = performance.now();
 
       const ref = await e.start('wait-hour', { worker: 'w1' }, { name: 'wait-1' });
       const result = await vt.drive(e.wait(ref));
 
-      expect(performance.now() - realStart).toBeLessThan(1000);
       expect(result).toMatchObject({ status: 'SUCCEEDED', startedAt: T0, stoppedAt: at(3600), output: { worker: 'w1', stampedAt: at(3600) } });
       expect(brief(await e.history(ref))).toEqual([
         `ExecutionStarted @${at(0)}`,

@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFi
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExecutionAlreadyExistsError, ExecutionAlreadyRunningError } from '../../engine/errors';
+import { ExecutionAlreadyExistsError, ExecutionAlreadyRunningError, StateStoreError } from '../../engine/errors';
 import { FileExecutionStore } from '../../engine/file-store';
 import { LocalEngine } from '../../engine/local-engine';
 import type { ExecutionRecord, StoreProblem } from '../../engine/store';
@@ -103,6 +103,23 @@ describe('LocalEngine on disk', () => {
     });
   });
 
+  describe('absent or unreadable', () => {
+    it('reads a missing history as empty, but an unreadable one as an error naming the file', () => {
+      const store = new FileExecutionStore(stateDir);
+      expect(store.history('wait-hour', 'never-ran')).toEqual([]);
+      mkdirSync(join(stateDir, 'executions', 'wait-hour', 'drain-w9.history.jsonl'), { recursive: true });
+      const error = (() => {
+        try {
+          store.history('wait-hour', 'drain-w9');
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(StateStoreError);
+      expect((error as Error).message).toMatch(/drain-w9\.history\.jsonl: unreadable \(EISDIR\)/);
+    });
+  });
+
   describe('locks', () => {
     it('lets exactly one of several processes racing for a name run it', async () => {
       const goAt = Date.now() + 2500;
@@ -178,9 +195,8 @@ describe('LocalEngine on disk', () => {
         // Play that process: its record (owned by its pid) claims the name through a store of its own.
         theirs.begin(record);
         const e = new LocalEngine({ workflows: fixtureWorkflows(), handlers: fixtureHandlers().handlers, stateDir, pollMs: 10 });
+        // wait() reads the record before its first await: it has seen RUNNING by the time it returns.
         const waiting = e.wait({ workflow: 'wait-hour', name: 'drain-w2', executionArn: record.executionArn });
-
-        await new Promise((resolve) => setTimeout(resolve, 50));
         theirs.finish({ ...record, status: 'SUCCEEDED', stoppedAt: '2024-03-04T11:00:00.000Z', output: { done: true } });
 
         expect(await waiting).toMatchObject({ status: 'SUCCEEDED', output: { done: true } });

@@ -1,5 +1,6 @@
 /** Runs `moscaler` in-process with captured output and, optionally, a runtime of fakes. */
-import { main, type Context } from '../../cli/main';
+import type { Context } from '../../cli/context';
+import { main } from '../../cli/main';
 import type { Runtime } from '../../wiring/runtime';
 import { resolveSettings } from '../../core/settings';
 import { FakeFleet, FakeMetrics, FakeOpencast } from './fakes';

@@ -4,6 +4,7 @@
  */
 import type { FleetPort, MetricAnswer, MetricQuery, MetricsPort, OpencastPort } from '../../core/ports';
 import type { ClusterRef, Datapoint, FleetInstance, Layer, OpencastHost, OpencastJob } from '../../core/types';
+import type { ExecutionRef, ExecutionStatus, ExecutionSummary, JsonValue, ListFilter } from '../../engine/types';
 import { instanceOf, type WorkerSpec } from './views';
 
 export type Call = { op: string; target: string };
@@ -12,6 +13,7 @@ export class FakeFleet implements FleetPort {
   calls: Call[] = [];
   instances: FleetInstance[];
   failStop = new Set<string>();
+  failStart = new Set<string>();
   constructor(specs: WorkerSpec[]) {
     this.instances = [
       { id: 'ow-admin1', hostname: 'admin1', status: 'online', ec2Id: 'i-admin', privateDns: 'admin1.internal', publicDns: 'admin1.example.org', layerNames: ['Admin'], layerIds: ['layer-admin'] },
@@ -29,6 +31,7 @@ export class FakeFleet implements FleetPort {
   }
   async startInstance(id: string): Promise<void> {
     this.calls.push({ op: 'start', target: id });
+    if (this.failStart.has(id)) throw new Error(`start of ${id} refused: InsufficientInstanceCapacity`);
     const i = this.instances.find((x) => x.id === id);
     if (i) i.status = 'requested';
   }
@@ -99,5 +102,35 @@ export class FakeMetrics implements MetricsPort {
     this.queries.push(...queries);
     if (this.fail) throw this.fail;
     return queries.map(() => ({ datapoints: this.datapoints }));
+  }
+}
+
+/**
+ * The executions an activity sees through `deps.executions`: filtered, newest
+ * first, as ListExecutions answers; `input` answers as DescribeExecution does,
+ * and fails for an execution that does not exist.
+ */
+export class FakeExecutions {
+  private runs: ExecutionSummary[] = [];
+  private inputs = new Map<string, JsonValue>();
+  /** Names of the executions whose input was asked for. */
+  asked: string[] = [];
+  add(run: { workflow: string; name: string; input: JsonValue; status?: ExecutionStatus; startedAt?: string }): void {
+    const ref = { workflow: run.workflow, name: run.name, executionArn: `arn:local:${run.workflow}:${run.name}` };
+    this.runs.push({ ref, status: run.status ?? 'RUNNING', startedAt: run.startedAt ?? '2026-11-23T11:00:00.000Z' });
+    this.inputs.set(ref.executionArn, run.input);
+  }
+  async list(filter: ListFilter = {}): Promise<ExecutionSummary[]> {
+    const found = this.runs
+      .filter((r) => (filter.workflow === undefined || r.ref.workflow === filter.workflow) && (filter.status === undefined || r.status === filter.status))
+      .filter((r) => filter.nameContains === undefined || r.ref.name.includes(filter.nameContains))
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    return structuredClone(filter.maxResults === undefined ? found : found.slice(0, filter.maxResults));
+  }
+  async input(ref: ExecutionRef): Promise<JsonValue> {
+    this.asked.push(ref.name);
+    const input = this.inputs.get(ref.executionArn);
+    if (input === undefined) throw new Error(`ExecutionDoesNotExist: ${ref.executionArn}`);
+    return structuredClone(input);
   }
 }

@@ -31,7 +31,8 @@ import { VirtualTime } from '../../engine/virtual-time';
 import { PROJECT_ROOT } from '../../infra/stack';
 import { createAwsRouter } from '../../sim/aws/router';
 import { fromFakeTimers } from '../../sim/model/clock';
-import { createSimCluster, parseScenario, type ScenarioInput } from '../../sim/model/scenario';
+import { parseScenario, type ScenarioInput } from '../../sim/model/scenario';
+import { createSimCluster } from '../../sim/model/create';
 import { createOpencastRouter } from '../../sim/opencast/router';
 import { createSdkRequestHandler } from '../../sim/wire/sdk-request-handler';
 import { RouterDispatcher } from '../../sim/wire/undici-dispatcher';
@@ -51,7 +52,8 @@ const AUTOSCALE = {
 };
 const IAM_PREFIX: Record<string, string> = { opsworks: 'opsworks', ec2: 'ec2', cloudwatch: 'cloudwatch', stepfunctions: 'states' };
 
-const s = synth({ autoscale: AUTOSCALE });
+// Hourly billing (the legacy choice), so that every function, check-billing-window included, gets called.
+const s = synth({ autoscale: AUTOSCALE, billing: 'hourly' });
 const deployed = deployedWorkflows(s);
 const functions = deployedFunctions(s);
 /** Function name → IAM actions it was seen to need, over all scenarios. */
@@ -228,6 +230,8 @@ const entered = (history: HistoryEvent[]) => history.filter((e) => e.type === 'S
  */
 async function start(workers: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
   const scenario = parseScenario({
+    // The stack under test (BASE_INPUT) is for an OpsWorks stack.
+    provider: 'opsworks',
     opencast: { version: '15.0' },
     cluster: 'c',
     start: START,

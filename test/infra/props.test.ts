@@ -56,6 +56,16 @@ describe('parseStackConfig', () => {
     expect(fieldOf(() => parseStackConfig({ ...BASE_INPUT, opencastPassword: 'secret' } as never))).toBe('config');
   });
 
+  it('deploys for EC2 with per-second billing unless the config says otherwise', () => {
+    const { cluster, region, autoscale } = BASE_INPUT;
+    const fresh = parseStackConfig({ cluster, region, autoscale });
+    expect(fresh).toMatchObject({ provider: 'ec2', settings: { provider: 'ec2', billing: 'per-second' } });
+    expect(fresh.environment).toMatchObject({ MOSCALER_PROVIDER: 'ec2', MOSCALER_BILLING: 'per-second' });
+    const legacy = parseStackConfig({ ...BASE_INPUT, billing: 'hourly' });
+    expect(legacy).toMatchObject({ provider: 'opsworks', settings: { provider: 'opsworks', billing: 'hourly' } });
+    expect(legacy.environment).toMatchObject({ MOSCALER_PROVIDER: 'opsworks', MOSCALER_BILLING: 'hourly' });
+  });
+
   it('needs the OpsWorks stack id for provider opsworks, and refuses it for ec2', () => {
     expect(fieldOf(() => parseStackConfig({ ...BASE_INPUT, opsworksStackId: undefined }))).toBe('config.opsworksStackId');
     expect(fieldOf(() => parseStackConfig({ ...BASE_INPUT, provider: 'ec2' }))).toBe('config.opsworksStackId');
@@ -91,7 +101,9 @@ describe('loadConfig', () => {
     const { config, isExample } = loadConfig((k) => context[k], PROJECT_ROOT);
     expect(isExample).toBe(false);
     expect(config).toMatchObject({ cluster: 'other', settings: { minWorkers: 3 }, resourcePrefix: 'moscaler-other-' });
-    expect(config.autoscale.strategies.map((s) => s.name)).toEqual(['layer load', 'mh queued jobs']);
+    // The shipped example: Opencast's own queue through the default policy, no CloudWatch metric at all.
+    expect(config.autoscale.policy?.name).toBe('headroom');
+    expect(config.autoscale.strategies.map((s) => s.method)).toEqual(['queued_jobs']);
   });
 
   it('falls back to the example config when none is given', () => {

@@ -13,7 +13,7 @@ import type { JsonValue } from '../../engine/types';
 import { buildApp } from '../../infra/build-app';
 import { parseStackConfig } from '../../infra/props';
 import { PROJECT_ROOT } from '../../infra/stack';
-import { FUNCTION_TIMEOUT_MARGIN_SECONDS } from '../../infra/workflow-catalog';
+import { FUNCTION_TIMEOUT_MARGIN_SECONDS } from '../../engine/function-timeout';
 import { evaluate, type Scope } from './template-values';
 import { BASE_INPUT, resourcesOf, synth } from './synth';
 
@@ -128,9 +128,11 @@ describe('functions', () => {
           'MOSCALER_OPENCAST_SECRET_ARN',
           'MOSCALER_PROVIDER',
           'NODE_OPTIONS',
+          'POWERTOOLS_METRICS_NAMESPACE',
+          'POWERTOOLS_SERVICE_NAME',
         ].sort(),
       );
-      expect(env).toMatchObject({ MOSCALER_CLUSTER: 'c', MOSCALER_PROVIDER: 'opsworks', MOSCALER_MIN_WORKERS: '1', MOSCALER_BILLING: 'hourly' });
+      expect(env).toMatchObject({ MOSCALER_CLUSTER: 'c', MOSCALER_PROVIDER: 'opsworks', MOSCALER_MIN_WORKERS: '1', MOSCALER_BILLING: 'per-second' });
       expect(JSON.parse(String(env.AUTOSCALE_CONFIG))).toEqual(s.config.autoscale);
       expect(evaluate(env.MOSCALER_BOOT_WORKER_STATE_MACHINE_ARN, s, SCOPE)).toBe(smArn('boot-worker'));
       expect(evaluate(env.MOSCALER_DRAIN_WORKER_STATE_MACHINE_ARN, s, SCOPE)).toBe(smArn('drain-worker'));

@@ -11,7 +11,7 @@ import type { MoScalerStackProps } from '../../infra/stack';
 
 export const STACK_ID = '2f18b4cb-4de5-4429-a149-ff7da9f0d8ee';
 
-export const QUEUE_AUTOSCALE = {
+const QUEUE_AUTOSCALE = {
   strategies: [{ method: 'queued_jobs', name: 'queue', settings: { up_threshold: 3, down_threshold: 1 } }],
   pause_cycles: 1,
 };

@@ -7,7 +7,7 @@ import {
 } from '../../machines/worker-lifecycle';
 import type { WorkerSnapshot } from '../../machines/persistence';
 
-export const T0 = Date.parse('2024-03-04T09:00:00Z');
+const T0 = Date.parse('2024-03-04T09:00:00Z');
 
 /** ISO time `minutes` after T0. */
 export function at(minutes: number): string {

@@ -15,7 +15,7 @@ import type { ActivityDeps } from '../../activities/support/deps';
 import { parseAutoscaleConfig } from '../../core/autoscale-config';
 import { ConfigError } from '../../core/errors';
 import { resolveSettings } from '../../core/settings';
-import type { Context } from '../../cli/main';
+import type { Context } from '../../cli/context';
 import { parseScenario } from '../../sim/model/scenario';
 import { fakeRuntime, runCli } from '../helpers/cli';
 import { FakeFleet, FakeMetrics, FakeOpencast } from '../helpers/fakes';

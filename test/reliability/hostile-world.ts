@@ -13,7 +13,8 @@ import type { EffectRecord } from '../../reliability/invariants';
 import { createAwsRouter } from '../../sim/aws/router';
 import { ManualClock } from '../../sim/model/clock';
 import type { SimCluster } from '../../sim/model/cluster';
-import { createSimCluster, parseScenario, type ScenarioInput } from '../../sim/model/scenario';
+import { parseScenario, type ScenarioInput } from '../../sim/model/scenario';
+import { createSimCluster } from '../../sim/model/create';
 import { createOpencastRouter } from '../../sim/opencast/router';
 import { createSdkRequestHandler } from '../../sim/wire/sdk-request-handler';
 import type { WireRequest, WireResponse, WireRouter } from '../../sim/wire/types';
@@ -66,11 +67,13 @@ export interface HostileWorld {
   close(): Promise<void>;
 }
 
-export const HOSTILE_START = '2025-10-13T10:00:00Z';
+const HOSTILE_START = '2025-10-13T10:00:00Z';
 
 /** Two idle online workers late in their hour and one stopped: a scale-down or scale-up would act at once. */
 export function hostileWorld(tampers: readonly Tamper[], input: Partial<ScenarioInput> = {}, env: Record<string, string> = {}): HostileWorld {
   const scenario = parseScenario({
+    // The hostile answers include OpsWorks ones; an input that names its provider keeps it.
+    provider: 'opsworks',
     cluster: 'c',
     start: HOSTILE_START,
     billing: 'hourly',

@@ -98,11 +98,9 @@ describe('reliability regressions', () => {
       ],
       faults: [{ at: '+0m', kind: 'opencast-slow', forMinutes: 3 }],
     });
-    const began = performance.now();
     const ref = await sim.engine.start('drain-worker', { hostname: 'worker2', respectBillingWindow: false }, { name: 'drain-worker2-slow' });
     const result = await sim.vt.drive(sim.engine.wait(ref));
     expect(result.status).toBe('SUCCEEDED');
-    expect(performance.now() - began).toBeLessThan(10_000);
     // Opencast timed out: idleness unproven, so nothing was stopped, and the history says why.
     expect(reasons(await sim.engine.history(ref))).toMatch(/Opencast did not answer/);
     expect(sim.cluster.runData().counters.stops).toBe(0);

@@ -47,6 +47,19 @@ describe('demandChartSvg', () => {
     expect(svg).toMatch(/text-anchor="end">40<\/text>/);
     expect(svg).toContain('>6</text>');
     expect(svg).toContain('>05:00</text>');
+    expect(svg).toContain('time (UTC)');
+  });
+
+  it('scales with its container and shows times in the zone it is given, saying which', () => {
+    const samples = Array.from({ length: 180 }, (_, m) => sample(m, { runningJobs: 3 }));
+    const svg = demandChartSvg(samples, { width: 960, timeZone: 'America/New_York', markers: [{ at: T0 + 30 * 60_000, kind: 'start', label: 'boot worker3' }] });
+    expect(svg).toMatch(/<svg [^>]*viewBox="0 0 960 320"[^>]*style="display:block;width:100%;max-width:960px;height:auto"/);
+    // 04:00 UTC on 13 October is midnight in New York (EDT, UTC-4): the ticks are on local hours.
+    expect(svg).toContain('>00:00</text>');
+    expect(svg).toContain('>01:00</text>');
+    expect(svg).not.toContain('>04:00</text>');
+    expect(svg).toContain('time (America/New_York (UTC-04:00))');
+    expect(svg).toContain('<title>2025-10-13 00:30 boot worker3</title>');
   });
 
   it('keeps a one-minute spike when a long run is drawn at one column per pixel', () => {
@@ -68,6 +81,7 @@ describe('moscaler sim run --report', () => {
     const scenario = fileURLToPath(new URL('../../scenarios/small-quiet.json', import.meta.url));
     const run = await runCli(['sim', 'run', scenario, '--duration', '1h', '--report', report], { MOSCALER_STATE_DIR: dir });
     expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`wrote ${report}\n`);
 
     const html = readFileSync(report, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
@@ -75,6 +89,10 @@ describe('moscaler sim run --report', () => {
     expect(html).toMatch(/<path class="online" d="M/);
     expect(html).toContain('billed instance-hours (per-second)');
     expect(html).toMatch(/<td class="action-stop">stop<\/td><td>drain worker\d<\/td>/);
+    // small-quiet's trace is US Eastern (utcOffsetMinutes -240): times are shown there, and the zone is said.
+    expect(html).toContain('Times are in Etc/GMT+4 (UTC-04:00)');
+    expect(html).toMatch(/<tr><td>2025-10-13 00:\d\d:\d\d<\/td>/);
+    expect(html).not.toMatch(/<tr><td>2025-10-13 04:/);
     expect(html).toMatch(/<polygon class="marker-stop"/);
     // Self-contained: no script, nothing loaded from anywhere.
     expect(html).not.toMatch(/<script|<link|src=|href=/);

@@ -107,7 +107,7 @@ describe('ui server', () => {
     expect(history.transitions).toEqual([expect.objectContaining({ from: 'maintenance', to: 'draining', code: 'MaintenanceOn', execution: DRAIN })]);
     expect(history.executions[0]).toMatchObject({ name: DRAIN, requestReason: 'load low', workerState: 'draining' });
     const timeline = JSON.parse((await call(server.port, '/api/timeline')).body);
-    expect(timeline.items.map((i: { title: string }) => i.title)).toEqual(['worker2: maintenance → draining', `${DRAIN} RUNNING (MaintenanceOn)`]);
+    expect(timeline.items.map((i: { title: string }) => i.title)).toEqual(['worker2: maintenance → draining', `${DRAIN}: in MaintenanceOn`]);
     expect((await call(server.port, '/api/history?worker=../etc')).status).toBe(400);
   });
 
@@ -136,7 +136,12 @@ describe('ui server', () => {
     await watching.server.close();
 
     const calls: string[] = [];
-    const controls: SimulationControls = { pause: () => calls.push('pause'), resume: () => calls.push('resume'), setSpeed: (s) => calls.push(`speed ${s}`) };
+    const controls: SimulationControls = {
+      pause: () => calls.push('pause'),
+      resume: () => calls.push('resume'),
+      setSpeed: (s) => calls.push(`speed ${s}`),
+      setSkipQuiet: (on) => calls.push(`skipQuiet ${on}`),
+    };
     const { server } = await serve({ controls });
     const origin = `http://127.0.0.1:${server.port}`;
     expect((await call(server.port, '/api/simulation', { method: 'POST', headers: { 'content-type': 'text/plain' }, body })).status).toBe(415);
@@ -144,7 +149,9 @@ describe('ui server', () => {
     expect((await call(server.port, '/api/simulation', { method: 'POST', headers: { ...json, origin }, body: JSON.stringify({ action: 'warp' }) })).status).toBe(400);
     expect((await call(server.port, '/api/simulation', { method: 'POST', headers: { ...json, origin }, body })).status).toBe(200);
     expect((await call(server.port, '/api/simulation', { method: 'POST', headers: json, body: JSON.stringify({ action: 'speed', speed: 600 }) })).status).toBe(200);
-    expect(calls).toEqual(['pause', 'speed 600']);
+    expect((await call(server.port, '/api/simulation', { method: 'POST', headers: json, body: JSON.stringify({ action: 'skipQuiet', on: false }) })).status).toBe(200);
+    expect((await call(server.port, '/api/simulation', { method: 'POST', headers: json, body: JSON.stringify({ action: 'skipQuiet', on: 'no' }) })).status).toBe(400);
+    expect(calls).toEqual(['pause', 'speed 600', 'skipQuiet false']);
     expect((await call(server.port, '/api/state', { method: 'DELETE' })).status).toBe(405);
   });
 

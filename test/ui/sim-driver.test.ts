@@ -35,7 +35,7 @@ function idleCluster() {
   return sim;
 }
 
-function liveSimulation(sim: ReturnType<typeof simWorkflows>, options: { paused?: boolean; minutes: number }) {
+function liveSimulation(sim: ReturnType<typeof simWorkflows>, options: { paused?: boolean; minutes: number; speed?: number; skipQuiet?: boolean }) {
   let driver!: SimDriver;
   const view = new LiveView({
     mode: 'simulation',
@@ -51,9 +51,10 @@ function liveSimulation(sim: ReturnType<typeof simWorkflows>, options: { paused?
     engine: sim.engine,
     cluster: sim.cluster,
     everyMs: 60_000,
-    speed: 100_000,
+    speed: options.speed ?? 100_000,
     until: START + options.minutes * 60_000,
     paused: options.paused ?? false,
+    ...(options.skipQuiet !== undefined ? { skipQuiet: options.skipQuiet } : {}),
     refreshMs: 0,
     onStep: async () => {
       await view.refresh();
@@ -79,7 +80,7 @@ describe('SimDriver', () => {
     const history = await view.workerHistory(drained[0]!.hostname);
     expect(history.transitions.filter((t) => !t.catchUp).map((t) => t.to)).toEqual(['maintenance', 'draining', 'stopping', 'offline']);
     const timeline = view.timeline();
-    expect(timeline.items.filter((i) => i.kind === 'cycle').map((i) => i.title)).toEqual(expect.arrayContaining([expect.stringMatching(/: drain worker\d$/)]));
+    expect(timeline.items.filter((i) => i.kind === 'cycle').map((i) => i.title)).toEqual(expect.arrayContaining([expect.stringMatching(/: drain worker\d → /)]));
     expect(timeline.idleCycles).toBeGreaterThan(0);
     expect(view.chartSvg()).toMatch(/<path class="online" d="M/);
   });
@@ -95,6 +96,51 @@ describe('SimDriver', () => {
     driver.resume();
     await running;
     expect(driver.status()).toMatchObject({ paused: false, cycles: 3, finished: true });
+  });
+
+  it('fast-forwards a quiet start to ten minutes before the first recording arrives, and says so', async () => {
+    const sim = simWorkflows({
+      cluster: 'c',
+      start: new Date(START).toISOString(),
+      billing: 'per-second',
+      workers: [{ hostname: 'worker1', instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 20 }],
+      others: [{ hostname: 'admin1', layer: 'admin' }],
+      trace: { jobs: [{ at: '+3h', workflowOperation: 'encode', durationMinutes: 10, count: 2 }] },
+    });
+    cleanup = sim.done;
+    const arrival = START + 3 * 3_600_000;
+    // One virtual second per real second: paced, these 170 cycles would take almost three hours.
+    const { driver, running } = liveSimulation(sim, { minutes: 170, speed: 1 });
+    await running;
+
+    expect(driver.status()).toMatchObject({
+      finished: true,
+      cycles: 170,
+      failedCycles: 0,
+      skipQuiet: true,
+      skip: { from: new Date(START).toISOString(), to: new Date(arrival - 10 * 60_000).toISOString(), active: false },
+      nextArrival: { at: new Date(arrival).toISOString(), recordingsInHour: 1 },
+    });
+  });
+
+  it('does not fast-forward while a drain runs, nor when told not to', async () => {
+    const sim = idleCluster();
+    const { driver, running } = liveSimulation(sim, { minutes: 10, skipQuiet: false });
+    await running;
+    expect(driver.status()).toMatchObject({ skipQuiet: false, cycles: 10 });
+    expect(driver.status().skip).toBeUndefined();
+
+    await cleanup?.();
+    const busy = idleCluster();
+    const live = liveSimulation(busy, { minutes: 10 });
+    await live.running;
+    // The drains ran paced; only once they had ended did the quiet rest of the run go fast.
+    const drains = await busy.engine.list({ workflow: 'drain-worker' });
+    expect(drains.length).toBeGreaterThanOrEqual(2);
+    const lastStop = Math.max(...drains.map((d) => Date.parse(d.stoppedAt!)));
+    const skip = live.driver.status().skip!;
+    expect(Date.parse(skip.from)).toBeGreaterThanOrEqual(lastStop);
+    expect(skip).toMatchObject({ to: new Date(START + 10 * 60_000).toISOString(), active: false });
   });
 
   it('keeps its speed within bounds', () => {

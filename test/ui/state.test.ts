@@ -22,7 +22,7 @@ const summary = (workflow: string, name: string, status: ExecutionSummary['statu
 });
 
 function digest(partial: Partial<ExecutionDigest> & Pick<ExecutionDigest, 'workflow' | 'name'>): ExecutionDigest {
-  return { executionArn: `arn:${partial.name}`, status: 'SUCCEEDED', startedAt: '2026-11-23T11:00:00.000Z', transitions: [], steps: [], ...partial };
+  return { executionArn: `arn:${partial.name}`, status: 'SUCCEEDED', startedAt: '2026-11-23T11:00:00.000Z', transitions: [], steps: [], outcome: { kind: 'acted', text: 'online → offline' }, ...partial };
 }
 
 describe('digestExecution', () => {
@@ -51,6 +51,36 @@ describe('digestExecution', () => {
     expect(d.transitions.filter((t) => t.catchUp).map((t) => t.code)).toEqual(['StartedOutside', 'Booted']);
     expect(d.steps.some((s) => s.type === 'StateExited')).toBe(false);
     expect(d.lastReason).toMatch(/StopConfirmed/);
+    expect(d.outcome).toEqual({ kind: 'acted', text: 'online → offline (Stopped)' });
+  });
+
+  it('says a drain that found a boot in progress did nothing, and why, instead of "succeeded"', async () => {
+    const sim = simWorkflows({
+      cluster: 'c',
+      start: '2025-10-13T10:00:00Z',
+      billing: 'per-second',
+      workers: [
+        { hostname: 'worker1', instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 20 },
+        { hostname: 'worker2', instanceType: 'c5.9xlarge', state: 'stopped' },
+      ],
+      others: [{ hostname: 'admin1', layer: 'admin' }],
+    });
+    cleanup = sim.done;
+    const boot = await sim.engine.start('boot-worker', { hostname: 'worker2', reason: 'test boot' }, { name: 'boot-worker2-20251013T100000Z' });
+    // The boot has started the instance and waits for it to come up.
+    await sim.vt.run({ deadline: Date.parse('2025-10-13T10:00:30Z') });
+    const drain = await sim.engine.start('drain-worker', { hostname: 'worker2', reason: 'test drain' }, { name: 'drain-worker2-20251013T100030Z' });
+    await sim.vt.drive(sim.engine.wait(drain));
+    const [listed] = await sim.engine.list({ workflow: 'drain-worker' });
+
+    const d = digestExecution(listed!, await sim.engine.history(drain));
+
+    expect(d.status).toBe('SUCCEEDED');
+    expect(d.outcome.kind).toBe('nothing');
+    expect(d.outcome.text).toMatch(/^skipped: worker2 is being started by boot-worker2-20251013T100000Z/);
+    const state = buildUiState({ version: 1, mode: 'simulation', engine: 'local', view: viewOf([{ hostname: 'worker2', status: 'pending', registered: false }]), digests: [d] });
+    expect(state.workers.find((w) => w.hostname === 'worker2')?.execution?.outcome.text).toMatch(/^skipped: /);
+    await sim.vt.drive(sim.engine.wait(boot));
   });
 
   it("takes an autoscale cycle's plan and no hostname", () => {
@@ -67,7 +97,7 @@ describe('digestExecution', () => {
       },
     ];
     const d = digestExecution(summary('autoscale', 'autoscale-20261123T110000Z', 'RUNNING'), events);
-    expect(d.plan).toEqual({ action: 'stop', reason: 'queue empty', actions: [{ kind: 'drain', hostname: 'worker2' }] });
+    expect(d.plan).toEqual({ action: 'stop', reason: 'queue empty', actions: [{ kind: 'drain', hostname: 'worker2', executionName: 'drain-worker2-x' }] });
     expect(d.hostname).toBeUndefined();
   });
 
@@ -123,8 +153,28 @@ describe('buildUiState', () => {
   });
 });
 
+describe('buildUiState: the worker table', () => {
+  it('sorts workers naturally (worker2 before worker10) and says a stopped worker is not serving, registered or not', () => {
+    const view = viewOf([
+      { hostname: 'worker10', uptimeMinutes: 30 },
+      { hostname: 'worker2', status: 'stopped', registered: true },
+      { hostname: 'worker1', uptimeMinutes: 30, maintenance: true },
+      { hostname: 'worker3', status: 'stopped', registered: false },
+    ]);
+    const state = buildUiState({ version: 1, mode: 'cluster', engine: 'none', view, digests: [], timeZone: 'Europe/Berlin' });
+    expect(state.timeZone.name).toBe('Europe/Berlin');
+    expect(state.timeZone.statement).toMatch(/^Europe\/Berlin \(UTC\+0[12]:00\)$/);
+    expect(state.workers.map((w) => [w.hostname, w.opencast])).toEqual([
+      ['worker1', 'maintenance'],
+      ['worker2', 'not serving: stopped'],
+      ['worker3', 'not registered'],
+      ['worker10', 'serving'],
+    ]);
+  });
+});
+
 describe('buildTimeline', () => {
-  it('lists what acted, newest first, counting idle cycles and leaving out catch-up transitions', () => {
+  it('lists what acted, newest first, with outcomes, counting idle cycles and leaving out catch-up transitions', () => {
     const base = { hostname: 'worker2', execution: 'drain-worker2-x', event: 'e', reason: 'r', refused: false };
     const digests = [
       digest({ workflow: 'autoscale', name: 'autoscale-3', startedAt: '2026-11-23T11:03:00.000Z', plan: { action: 'none', reason: 'nothing to do', actions: [] } }),
@@ -133,25 +183,33 @@ describe('buildTimeline', () => {
         name: 'drain-worker2-x',
         startedAt: '2026-11-23T11:02:00.000Z',
         hostname: 'worker2',
+        outcome: { kind: 'acted', text: 'online → draining (WaitWhileDraining)' },
         transitions: [
           { ...base, at: '2026-11-23T11:02:00.000Z', from: 'offline', to: 'booting', code: 'StartedOutside', catchUp: true },
           { ...base, at: '2026-11-23T11:02:00.000Z', from: 'online', to: 'maintenance', code: 'BillingWindowReached', catchUp: false },
           { ...base, at: '2026-11-23T11:02:30.000Z', from: 'maintenance', to: 'draining', code: 'MaintenanceOn', catchUp: false },
         ],
       }),
-      digest({ workflow: 'autoscale', name: 'autoscale-2', startedAt: '2026-11-23T11:02:00.000Z', plan: { action: 'stop', reason: 'load low', actions: [{ kind: 'drain', hostname: 'worker2' }] } }),
-      digest({ workflow: 'autoscale', name: 'autoscale-1', status: 'FAILED', startedAt: '2026-11-23T11:01:00.000Z', error: 'DependencyError', cause: 'OpsWorks down' }),
+      digest({
+        workflow: 'autoscale',
+        name: 'autoscale-2',
+        startedAt: '2026-11-23T11:02:00.000Z',
+        plan: { action: 'stop', reason: 'load low', actions: [{ kind: 'drain', hostname: 'worker2', executionName: 'drain-worker2-x' }] },
+      }),
+      digest({ workflow: 'autoscale', name: 'autoscale-1', status: 'FAILED', startedAt: '2026-11-23T11:01:00.000Z', error: 'DependencyError', cause: 'OpsWorks down', outcome: { kind: 'failed', text: 'failed: DependencyError: OpsWorks down' } }),
     ];
     const timeline = buildTimeline(digests);
     expect(timeline.idleCycles).toBe(1);
     expect(timeline.items.map((i) => i.title)).toEqual([
       'worker2: maintenance → draining',
       'worker2: online → maintenance',
-      'drain-worker2-x SUCCEEDED',
-      'autoscale-2 SUCCEEDED: drain worker2',
-      'autoscale-1 FAILED',
+      'drain-worker2-x: online → draining (WaitWhileDraining)',
+      // The cycle's plan with what the drain it started achieved.
+      'autoscale-2: drain worker2 → online → draining (WaitWhileDraining)',
+      'autoscale-1 failed: DependencyError: OpsWorks down',
     ]);
     expect(timeline.items.find((i) => i.execution === 'autoscale-1')?.reason).toBe('DependencyError: OpsWorks down');
+    expect(timeline.items.map((i) => i.title).join('\n')).not.toMatch(/SUCCEEDED|succeeded/);
   });
 });
 
@@ -163,5 +221,43 @@ describe('buildWorkerHistory', () => {
     const history = buildWorkerHistory('worker1', undefined, [newer, older]);
     expect(history.transitions.map((x) => `${x.from}>${x.to}`)).toEqual(['offline>booting', 'booting>online', 'online>offline']);
     expect(history.executions.map((e) => e.name)).toEqual(['drain-worker1-b', 'boot-worker1-a']);
+  });
+
+  it('does not show a start mo-scaler made as "started outside mo-scaler" when a later drain rebuilds the lifecycle', async () => {
+    const sim = simWorkflows({
+      cluster: 'c',
+      start: '2025-10-13T10:00:00Z',
+      billing: 'per-second',
+      workers: [
+        { hostname: 'worker1', instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 20 },
+        { hostname: 'worker2', instanceType: 'c5.9xlarge', state: 'stopped' },
+      ],
+      others: [{ hostname: 'admin1', layer: 'admin' }],
+    });
+    cleanup = sim.done;
+    const boot = await sim.engine.start('boot-worker', { hostname: 'worker2', reason: 'test boot' }, { name: 'boot-worker2-20251013T100000Z' });
+    await sim.vt.drive(sim.engine.wait(boot));
+    const drain = await sim.engine.start('drain-worker', { hostname: 'worker2', reason: 'test drain' }, { name: 'drain-worker2-20251013T103000Z' });
+    await sim.vt.drive(sim.engine.wait(drain));
+    const digests = await Promise.all((await sim.engine.list({})).map(async (s) => digestExecution(s, await sim.engine.history(s.ref))));
+    const drainDigest = digests.find((d) => d.name === drain.name)!;
+    // The drain's own record still has the replay the machine made (that is the history as written) ...
+    expect(drainDigest.transitions.filter((t) => t.catchUp).map((t) => t.code)).toContain('StartedOutside');
+
+    const history = buildWorkerHistory('worker2', undefined, digests.filter((d) => d.hostname === 'worker2'));
+
+    // ... but the worker's history tells the boot that happened, then the drain, with no outside start.
+    expect(history.transitions.map((t) => t.code)).not.toContain('StartedOutside');
+    expect(history.transitions.map((t) => `${t.from}>${t.to}`)).toEqual(expect.arrayContaining(['offline>booting', 'online>maintenance', 'stopping>offline']));
+    expect(history.transitions.filter((t) => t.catchUp)).toEqual([]);
+  });
+
+  it('shows a replay with no earlier record as a state found on observation', () => {
+    const replay = (from: 'offline' | 'booting', to: 'booting' | 'online', code: string) => ({ at: '2026-11-23T10:00:00.000Z', from, to, execution: 'drain-worker1-a', hostname: 'worker1', event: 'instance.online', code, reason: 'r', refused: false, catchUp: true });
+    const drain = digest({ workflow: 'drain-worker', name: 'drain-worker1-a', transitions: [replay('offline', 'booting', 'StartedOutside'), replay('booting', 'online', 'Booted')] });
+    const history = buildWorkerHistory('worker1', undefined, [drain]);
+    expect(history.transitions).toHaveLength(1);
+    expect(history.transitions[0]).toMatchObject({ from: 'offline', to: 'online', code: 'FoundOnObservation', catchUp: true });
+    expect(history.transitions[0]!.reason).toMatch(/drain-worker1-a found worker1 online when it began/);
   });
 });

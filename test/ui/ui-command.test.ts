@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openEngine } from '../../wiring/engines';
-import type { CommandScope } from '../../cli/main';
+import type { CommandScope } from '../../cli/context';
 import { runUiCommand, type UiCommandOptions } from '../../cli/ui-command';
 import { observeCluster } from '../../scaler/observe';
 import type { ScalerDeps } from '../../scaler/scale';

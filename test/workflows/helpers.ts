@@ -19,7 +19,8 @@ import type { Runtime } from '../../wiring/runtime';
 import { createSimDeployment, type SimDeployment } from '../../wiring/sim-deployment';
 import { runtimeOnCluster, scenarioEnv, simLambda } from '../../wiring/sim-runtime';
 import { fromFakeTimers } from '../../sim/model/clock';
-import { createSimCluster, parseScenario, type ScenarioInput } from '../../sim/model/scenario';
+import { parseScenario, type ScenarioInput } from '../../sim/model/scenario';
+import { createSimCluster } from '../../sim/model/create';
 
 export const QUEUE_CONFIG = parseAutoscaleConfig(
   { strategies: [{ method: 'queued_jobs', name: 'queue', settings: { up_threshold: 3, down_threshold: 1 } }], up_increment: 1, down_increment: 1, pause_cycles: 1 },
@@ -43,7 +44,8 @@ export interface SimWorkflows {
 }
 
 export function simWorkflows(input: ScenarioInput, env: Record<string, string> = {}, config: AutoscaleConfig = QUEUE_CONFIG, kind: EngineKind = 'local'): SimWorkflows {
-  const scenario = parseScenario({ opencast: { version: '15.0' }, ...input });
+  // The workflow tests were written on an OpsWorks cluster; an input that names its provider keeps it.
+  const scenario = parseScenario({ provider: 'opsworks', opencast: { version: '15.0' }, ...input });
   const vt = VirtualTime.install({ start: scenario.start });
   const clock = fromFakeTimers(vt.clock);
   const cluster = createSimCluster(scenario, clock);

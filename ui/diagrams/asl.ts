@@ -35,7 +35,7 @@ function pathText(path: unknown): string {
 }
 
 /** A Choice rule in words: `worker.state = booting`, `plan.actions[0] is present`. */
-export function conditionText(rule: JsonObject): string {
+function conditionText(rule: JsonObject): string {
   if (Array.isArray(rule.And)) return rule.And.map((r) => (isObject(r) ? conditionText(r) : '?')).join(' and ');
   if (Array.isArray(rule.Or)) return rule.Or.map((r) => (isObject(r) ? conditionText(r) : '?')).join(' or ');
   if (isObject(rule.Not)) return `not (${conditionText(rule.Not)})`;

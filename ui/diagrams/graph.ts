@@ -30,7 +30,7 @@ export interface DiagramNode {
   parent?: string;
 }
 
-export type EdgeKind =
+type EdgeKind =
   /** A machine transition that changes state. */
   | 'event'
   /** A machine transition without a target: the event is handled (noted, or refused) and the state stays. */

@@ -11,6 +11,7 @@ import type { Diagram } from './graph';
 import { machineDiagram } from './machine';
 import { toMermaid } from './mermaid';
 import { toSvg } from './svg';
+import { WorkflowDefinitionError } from '../../engine/errors';
 
 export const DIAGRAM_NAMES = ['worker', 'autoscale', 'boot-worker', 'drain-worker'] as const;
 export type DiagramName = (typeof DIAGRAM_NAMES)[number];
@@ -28,13 +29,13 @@ const TITLES: Record<DiagramName, string> = {
 export function diagramFor(name: DiagramName, workflowDir: string): Diagram {
   if (name === 'worker') return machineDiagram(workerLifecycleMachine, name, TITLES.worker);
   const file = workflowFiles(workflowDir)[name];
-  if (!file) throw new Error(`no ${name}.asl.json in ${workflowDir}`);
+  if (!file) throw new WorkflowDefinitionError(name, `no ${name}.asl.json in ${workflowDir}`);
   return aslDiagram(name, readDefinitionFile(file), TITLES[name]);
 }
 
 export function renderDiagram(diagram: Diagram, format: DiagramFormat): string {
   if (format === 'mermaid') return toMermaid(diagram);
   if (format === 'dot') return toDot(diagram);
-  // The worker lifecycle reads best left to right on a wide screen; workflows top to bottom.
-  return toSvg(diagram, { direction: diagram.name === 'worker' ? 'LR' : 'TB' });
+  // Top to bottom: each diagram then fits a 1280-px screen at full text size (left to right, the lifecycle is 2500 px wide).
+  return toSvg(diagram, { direction: 'TB' });
 }

@@ -7,7 +7,7 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import type { Diagram, DiagramEdge, DiagramNode } from './graph';
 
-export const INITIAL_ID = '__start';
+const INITIAL_ID = '__start';
 
 interface ActionLike {
   type?: unknown;

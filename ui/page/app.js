@@ -53,8 +53,18 @@ async function getText(path) {
   return res.text();
 }
 
-const time = (iso) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '');
-const shortTime = (iso) => (iso ? iso.slice(11, 19) : '');
+// Times in the zone the server names (a simulation: the scenario's), which the header states.
+let zoneFormat = null;
+function setZone(name) {
+  if (zoneFormat && zoneFormat.resolvedOptions().timeZone === name) return;
+  zoneFormat = new Intl.DateTimeFormat('en-CA', { timeZone: name, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+function zoned(iso) {
+  const p = Object.fromEntries(zoneFormat.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+const time = (iso) => (!iso ? '' : zoneFormat ? zoned(iso) : iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+const shortTime = (iso) => (!iso ? '' : zoneFormat ? zoned(iso).slice(11) : iso.slice(11, 19));
 const uptime = (s) => (s > 0 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : '');
 
 function pill(state, fromObservation) {
@@ -68,12 +78,13 @@ function setText(testid, value) {
 }
 
 function renderHeader(state) {
+  setZone(state.timeZone.name);
   $('cluster').textContent = state.cluster;
   const mode = $('mode');
   mode.textContent = state.mode === 'simulation' ? 'simulation' : `cluster · engine ${state.engine}`;
   mode.className = `badge ${state.mode}`;
   const sim = state.simulation;
-  $('clock').textContent = `${sim ? 'virtual time' : 'observed'} ${time(state.observedAt)}`;
+  $('clock').textContent = `${sim ? 'virtual time' : 'observed'} ${time(state.observedAt)} ${state.timeZone.statement}`;
   $('sim-controls').hidden = !sim;
   if (sim) {
     $('pause').textContent = sim.paused ? 'Resume' : 'Pause';
@@ -82,11 +93,30 @@ function renderHeader(state) {
     if (![...speed.options].some((o) => Number(o.value) === sim.speed)) speed.append(el('option', { value: String(sim.speed) }, `${sim.speed}×`));
     if (document.activeElement !== speed) speed.value = String(sim.speed);
     $('sim-progress').textContent = sim.finished ? `finished at ${time(sim.until)}` : `${sim.cycles} cycles${sim.failedCycles ? `, ${sim.failedCycles} failed` : ''}${sim.paused ? ' · paused' : ''}`;
+    if (document.activeElement !== $('skip-quiet')) $('skip-quiet').checked = sim.skipQuiet;
   }
+  renderSimNote(sim);
   $('refreshed').textContent = `refreshed ${new Date().toLocaleTimeString()}`;
   const error = $('error');
   error.hidden = !state.error;
   error.textContent = state.error ? `The last refresh failed: ${state.error}` : '';
+}
+
+/** What the simulation is doing with time, and the work coming: so a quiet screen is never a mystery. */
+function renderSimNote(sim) {
+  const note = $('sim-note');
+  if (!sim) {
+    note.hidden = true;
+    return;
+  }
+  const parts = [];
+  if (sim.skip && sim.skip.active) parts.push(`Fast-forwarding a quiet stretch (no job, no boot or drain): ${time(sim.skip.from)} → ${time(sim.skip.to)}, then ${sim.speed}× again.`);
+  else if (sim.skip) parts.push(`Fast-forwarded the quiet stretch ${time(sim.skip.from)} → ${time(sim.skip.to)}.`);
+  if (sim.nextArrival) parts.push(`Next recording arrives ${time(sim.nextArrival.at)} (${sim.nextArrival.recordingsInHour} in that hour).`);
+  else if (!sim.finished) parts.push('No more recordings are scheduled in this scenario.');
+  if (!sim.skipQuiet && !sim.finished) parts.push('Quiet stretches run at the chosen speed.');
+  note.hidden = parts.length === 0;
+  note.textContent = parts.join(' ');
 }
 
 function renderGlance(state) {
@@ -122,10 +152,10 @@ function markDiagram(container, counts, outlined, fills) {
     const circle = document.createElementNS(SVG_NS, 'circle');
     circle.setAttribute('cx', String(x + 2));
     circle.setAttribute('cy', String(y + 2));
-    circle.setAttribute('r', '9');
+    circle.setAttribute('r', '11');
     const text = document.createElementNS(SVG_NS, 'text');
     text.setAttribute('x', String(x + 2));
-    text.setAttribute('y', String(y + 6));
+    text.setAttribute('y', String(y + 6.5));
     text.setAttribute('text-anchor', 'middle');
     text.textContent = String(n);
     badge.append(circle, text);
@@ -158,10 +188,10 @@ function renderWorkers(state) {
       el('td', {}, w.hostname, w.protected ? ' 🔒' : ''),
       el('td', { title: w.reason || '' }, pill(w.lifecycle, w.lifecycleFrom === 'observation')),
       el('td', {}, w.provider),
-      el('td', {}, w.registered ? (w.maintenance ? 'maintenance' : 'serving') : 'not registered'),
+      el('td', {}, w.opencast),
       el('td', {}, w.runningJobs === null ? '?' : String(w.runningJobs)),
       el('td', {}, uptime(w.uptimeSeconds)),
-      el('td', { title: e && e.reason ? e.reason : '' }, e ? el('span', { class: `status-${e.status}` }, `${e.workflow} ${e.status === 'RUNNING' ? `in ${e.state || '…'}` : e.status.toLowerCase()}`) : ''),
+      el('td', { title: e ? `${e.name}${e.reason ? `: ${e.reason}` : ''}` : '' }, e ? el('span', { class: `outcome-${e.outcome.kind}`, 'data-testid': 'worker-outcome' }, `${e.workflow}${e.outcome.kind === 'running' ? ' ' : ': '}${e.outcome.text}`) : ''),
     );
     row.addEventListener('click', () => select(w.hostname));
     return row;
@@ -177,7 +207,7 @@ function renderTimeline(timeline) {
       { 'data-kind': item.kind, 'data-hostname': item.hostname || '' },
       el('time', { datetime: item.at }, time(item.at)),
       el('span', { class: 'kind' }, item.kind),
-      el('span', { class: item.status ? `status-${item.status}` : '' }, item.title),
+      el('span', { class: item.outcome ? `outcome-${item.outcome}` : '' }, item.title),
       item.reason ? el('span', { class: 'reason' }, item.reason) : null,
     ),
   );
@@ -194,7 +224,7 @@ function renderDetail(history) {
   const rows = history.transitions.map((t) =>
     el(
       'tr',
-      { 'data-testid': 'transition', class: t.refused ? 'transition-refused' : t.catchUp ? 'transition-catch-up' : '', title: t.catchUp ? 'caught up from the observation when the execution began' : t.execution },
+      { 'data-testid': 'transition', class: t.refused ? 'transition-refused' : t.catchUp ? 'transition-catch-up' : '', title: t.catchUp ? 'found on observation when the execution began, not a change it made' : t.execution },
       el('td', {}, shortTime(t.at)),
       el('td', {}, t.refused ? `${t.from} (refused)` : `${t.from} → ${t.to}`),
       el('td', {}, t.event),
@@ -207,7 +237,7 @@ function renderDetail(history) {
     const details = el(
       'details',
       { class: 'execution', 'data-testid': 'detail-execution', open: openExecutions.has(d.name) || (i === 0 && !closedExecutions.has(d.name)) },
-      el('summary', {}, el('strong', {}, d.name), ' ', el('span', { class: `status-${d.status}` }, d.status), d.lastReason ? el('span', { class: 'muted' }, ` — ${d.lastReason}`) : null),
+      el('summary', {}, el('strong', {}, d.name), ' ', el('span', { class: `outcome-${d.outcome.kind}` }, d.outcome.text)),
       d.requestReason ? el('div', { class: 'muted' }, `requested by ${d.requestedBy || '?'}: ${d.requestReason}`) : null,
       el(
         'ol',
@@ -240,10 +270,24 @@ async function refreshDetail() {
   if (history.hostname === selected) renderDetail(history);
 }
 
+// Diagrams are drawn for 1:1 (their smallest text is 12 px). One wider than its column is shrunk at most to
+// 11/12, so no text drops under 11 px; past that the column scrolls sideways instead.
+const MIN_SCALE = 11 / 12;
+
+function fitDiagram(container) {
+  const svg = container.querySelector('svg');
+  if (!svg) return;
+  const natural = Number(svg.getAttribute('width'));
+  const room = container.clientWidth;
+  svg.style.width = `${Math.max(natural * MIN_SCALE, Math.min(natural, room))}px`;
+  svg.style.height = 'auto';
+}
+
 async function loadWorkflow(name) {
   workflow = name;
   for (const b of document.querySelectorAll('.tabs button')) b.classList.toggle('active', b.dataset.workflow === name);
   $('workflow-diagram').innerHTML = await getText(`/api/diagram/${name}.svg`);
+  fitDiagram($('workflow-diagram'));
   if (latest) renderWorkflowDiagram(latest);
 }
 
@@ -292,6 +336,11 @@ async function control(body) {
 async function start() {
   $('pause').addEventListener('click', () => control({ action: $('pause').dataset.paused === 'true' ? 'resume' : 'pause' }));
   $('speed').addEventListener('change', () => control({ action: 'speed', speed: Number($('speed').value) }));
+  $('skip-quiet').addEventListener('change', () => control({ action: 'skipQuiet', on: $('skip-quiet').checked }));
+  window.addEventListener('resize', () => {
+    fitDiagram($('lifecycle-diagram'));
+    fitDiagram($('workflow-diagram'));
+  });
   $('detail-close').addEventListener('click', () => {
     selected = null;
     $('detail').hidden = true;
@@ -303,6 +352,7 @@ async function start() {
   });
   for (const b of document.querySelectorAll('.tabs button')) b.addEventListener('click', () => loadWorkflow(b.dataset.workflow));
   $('lifecycle-diagram').innerHTML = await getText('/api/diagram/worker.svg');
+  fitDiagram($('lifecycle-diagram'));
   await loadWorkflow(workflow);
   await loop();
   document.body.dataset.ready = 'true';

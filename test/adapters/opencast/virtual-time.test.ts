@@ -32,7 +32,6 @@ describe('OpencastClient on a virtual clock', () => {
     });
 
   it('times out after the default 10 s of virtual time when Opencast is slow', async () => {
-    const realStart = performance.now();
     let settled = false;
     const outcome = client()
       .listHosts()
@@ -45,7 +44,6 @@ describe('OpencastClient on a virtual clock', () => {
     expect(error).toBeInstanceOf(DependencyError);
     expect((error as Error).message).toBe('opencast: GET /services/hosts.json: no answer within 10000 ms');
     expect(clock.countTimers()).toBe(0);
-    expect(performance.now() - realStart).toBeLessThan(1_000);
   });
 
   it('gets the slow answer when the deadline allows it (challenge and answer, 120 s each)', async () => {

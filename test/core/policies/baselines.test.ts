@@ -17,7 +17,7 @@ describe('static-peak policy', () => {
   it('does nothing at the count, whatever the load', () => {
     const workers = [1, 2, 3].map((n) => ({ hostname: `worker${n}`, uptimeMinutes: 60, load: 36 }));
 
-    expect(decidePolicy(inputOf(config, { workers, queued: [4, 4, 4] })).action).toBe('none');
+    expect(decidePolicy(inputOf(config, { workers, queued: [4, 4, 4] }))).toMatchObject({ action: 'none', outcome: 'AtTarget' });
   });
 
   it('drains only idle surplus workers, never a protected one', () => {
@@ -77,7 +77,7 @@ describe('target-tracking policy', () => {
     const cooling = decidePolicy(inputOf(config, { workers, lastBootAt: minutesLater(-2).toISOString() }));
     const after = decidePolicy(inputOf(config, { workers, lastBootAt: minutesLater(-6).toISOString() }));
 
-    expect(cooling.action).toBe('none');
+    expect(cooling).toMatchObject({ action: 'none', outcome: 'HoldingDrain' });
     expect(cooling.reasons.join(' ')).toMatch(/cool-down/);
     expect(after.action).toBe('stop');
     expect(chosen(after)).toHaveLength(2);
@@ -99,7 +99,7 @@ describe('idle-timer policy', () => {
   it('starts its timers on first sight of an idle worker and drains nothing yet', () => {
     const decision = decidePolicy(inputOf(config, { workers: [{ hostname: 'worker1', uptimeMinutes: 60, load: 2 }, { hostname: 'worker2', uptimeMinutes: 60 }] }));
 
-    expect(decision.action).toBe('none');
+    expect(decision).toMatchObject({ action: 'none', outcome: 'NotIdleLongEnough' });
     expect(decision.memory).toEqual({ idleSince: { worker2: NOW.toISOString() } });
   });
 

@@ -83,7 +83,7 @@ describe('drainWorkers', () => {
 
     const decision = drainWorkers(input, fleet, 2, 0, { allowBusy: true, rank: byLeastLoad(fleet) }, 'test');
 
-    expect(decision.action).toBe('none');
+    expect(decision).toMatchObject({ action: 'none', outcome: 'NoCandidate' });
     expect(decision.rejected.map((r) => r.reason)).toEqual(['OpencastUnavailable', 'OpencastUnavailable', 'OpencastUnavailable']);
   });
 

@@ -83,7 +83,7 @@ describe('headroom policy', () => {
     it('holds a surplus for a few minutes before draining, with the flapping guard on', () => {
       const decision = decidePolicy(inputOf(headroom({ scale_in_after_minutes: 3 }), { workers: quiet }));
 
-      expect(decision.action).toBe('none');
+      expect(decision).toMatchObject({ action: 'none', outcome: 'HoldingDrain' });
       expect(decision.reasons.join(' ')).toMatch(/surplus for 0.0 min, drains after 3 min/);
       expect(decision.memory?.surplusSince).toBe(NOW.toISOString());
     });
@@ -141,7 +141,7 @@ describe('headroom policy', () => {
         inputOf(headroom(), { workers: [1, 2, 3].map((n) => ({ hostname: `worker${n}`, uptimeMinutes: 90, load: 20 })) }),
       );
 
-      expect(decision.action).toBe('none');
+      expect(decision).toMatchObject({ action: 'none', outcome: 'AtTarget' });
       expect(decision.reasons[0]).toMatch(/target 3/);
     });
   });

@@ -1,7 +1,8 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { describe, expect, it } from 'vitest';
 import { EventScheduler, fromFakeTimers, ManualClock } from '../../../sim/model/clock';
-import { createSimCluster, parseScenario } from '../../../sim/model/scenario';
+import { parseScenario } from '../../../sim/model/scenario';
+import { createSimCluster } from '../../../sim/model/create';
 import { buildCluster, MIN, START } from './helpers';
 
 describe('EventScheduler', () => {

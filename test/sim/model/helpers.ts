@@ -5,7 +5,8 @@
  */
 import { ManualClock } from '../../../sim/model/clock';
 import type { SimCluster } from '../../../sim/model/cluster';
-import { createSimCluster, parseScenario, type ScenarioInput } from '../../../sim/model/scenario';
+import { parseScenario, type ScenarioInput } from '../../../sim/model/scenario';
+import { createSimCluster } from '../../../sim/model/create';
 
 export const START = Date.parse('2025-09-08T04:00:00Z');
 export const SEC = 1000;
@@ -23,6 +24,8 @@ export interface TestCluster {
 
 export function buildCluster(overrides: Partial<ScenarioInput> = {}): TestCluster {
   const scenario = parseScenario({
+    // These tests were written on the OpsWorks lifecycle (instances created at first start, setup steps).
+    provider: 'opsworks',
     cluster: 'test-cluster',
     start: new Date(START).toISOString(),
     timings: { dispatchIntervalMs: 0 },

@@ -5,15 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, exitCodeFor } from '../../../core/errors';
 import { ManualClock } from '../../../sim/model/clock';
-import {
-  createSimCluster,
-  loadScenarioFile,
-  parseScenario,
-  resolveAt,
-  scenarioEnd,
-  scenarioJsonSchemaText,
-  scenarioTrace,
-} from '../../../sim/model/scenario';
+import { loadScenarioFile, parseScenario, resolveAt, scenarioEnd, scenarioJsonSchemaText, scenarioTimeZone } from '../../../sim/model/scenario';
+import { createSimCluster, scenarioTrace } from '../../../sim/model/create';
 import { computeStats } from '../../../sim/model/stats';
 import { HOUR, MIN, START } from './helpers';
 
@@ -64,12 +57,26 @@ describe('shipped scenarios', () => {
 });
 
 describe('parseScenario', () => {
-  it('fills the documented defaults', () => {
+  it.each(['exam-spike', 'fault-day', 'lecture-week', 'small-quiet'])('keeps %s an OpsWorks world by saying so', (name) => {
+    const raw = JSON.parse(readFileSync(join(SCENARIOS, `${name}.json`), 'utf8')) as { provider?: string };
+    expect(raw.provider).toBe('opsworks');
+  });
+
+  it('takes an IANA time zone, refuses a name it does not know, and otherwise derives one from the trace or uses UTC', () => {
+    const base = { cluster: 'c', start: '2025-09-08T04:00:00Z' };
+    expect(scenarioTimeZone(parseScenario({ ...base, timeZone: 'America/New_York' }))).toBe('America/New_York');
+    expect(() => parseScenario({ ...base, timeZone: 'US/Eastern Standard' })).toThrow(/timeZone: expected an IANA time zone name/);
+    expect(scenarioTimeZone(parseScenario({ ...base, trace: { generator: { name: 'quiet-week', utcOffsetMinutes: -240 } } }))).toBe('Etc/GMT+4');
+    expect(scenarioTimeZone(parseScenario({ ...base, trace: { generator: { name: 'quiet-week', utcOffsetMinutes: 330 } } }))).toBe('UTC');
+    expect(scenarioTimeZone(parseScenario(base))).toBe('UTC');
+  });
+
+  it('fills the documented defaults: a 2026 world of plain EC2 billed per second', () => {
     const s = parseScenario(minimal);
 
     expect(s).toMatchObject({
       billing: 'per-second',
-      provider: 'opsworks',
+      provider: 'ec2',
       region: 'us-east-1',
       workers: [],
       others: [{ hostname: 'admin1', layer: 'admin', instanceType: 'm5.xlarge' }],

@@ -1,13 +1,13 @@
 /**
- * Engine throughput on virtual time. Run: `npx tsx test/engine/bench.ts`.
+ * Engine throughput on virtual time. Run: `npm run bench:engine`.
  * Not a test (timings vary by machine); the figures go in docs and reviews.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalEngine } from '../../engine/local-engine';
-import { VirtualTime } from '../../engine/virtual-time';
-import { fixtureHandlers, fixtureWorkflows } from '../fixtures/engine-handlers';
+import { LocalEngine } from '../engine/local-engine';
+import { VirtualTime } from '../engine/virtual-time';
+import { fixtureHandlers, fixtureWorkflows } from '../test/fixtures/engine-handlers';
 
 type Store = 'memory' | 'file';
 

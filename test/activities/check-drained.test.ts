@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { createCheckDrainedHandler } from '../../activities/check-drained';
+import type { WorkerState } from '../../machines/worker-lifecycle';
+import { drainUntilDraining, World } from '../helpers/activity-world';
+import type { WorkerSpec } from '../helpers/views';
+
+const SPECS: WorkerSpec[] = [
+  { hostname: 'worker1', uptimeMinutes: 55 },
+  { hostname: 'worker2', uptimeMinutes: 10 },
+];
+// set-maintenance gave running jobs 60 minutes (maxDrainMinutes' default).
+const PAST_DEADLINE = 60 * 60;
+
+interface Row {
+  does: string;
+  force?: true;
+  /** Seconds since maintenance went on; default one poll (30 s). */
+  waited?: number;
+  given?: (w: World) => void;
+  expected: { state: WorkerState; code: string; waitSeconds: number };
+  message?: RegExp;
+}
+
+const rows: Row[] = [
+  { does: 'sends the worker to the stop when it runs no job', expected: { state: 'stopping', code: 'JobsDrained', waitSeconds: 30 } },
+  { does: 'polls again in 30 s when one job is left', given: (w) => w.runJobs('worker1', 1), expected: { state: 'draining', code: 'Busy', waitSeconds: 30 } },
+  { does: 'polls again in a minute when several jobs run', given: (w) => w.runJobs('worker1', 3), expected: { state: 'draining', code: 'Busy', waitSeconds: 60 } },
+  {
+    does: 'fails closed when Opencast is down: keeps draining, nothing stopped',
+    given: (w) => (w.opencast.down = true),
+    expected: { state: 'draining', code: 'OpencastUnavailable', waitSeconds: 60 },
+  },
+  { does: 'returns the worker to service when demand returned mid-drain', given: (w) => w.queue(2), expected: { state: 'returningToService', code: 'DemandReturned', waitSeconds: 30 } },
+  { does: 'goes on to the stop despite demand when the drain is forced', force: true, given: (w) => w.queue(2), expected: { state: 'stopping', code: 'JobsDrained', waitSeconds: 30 } },
+  {
+    does: 'returns a busy worker to service when the drain deadline passed',
+    waited: PAST_DEADLINE,
+    given: (w) => w.runJobs('worker1', 2),
+    expected: { state: 'returningToService', code: 'DrainTimedOut', waitSeconds: 60 },
+  },
+  {
+    does: 'stops a busy worker at the drain deadline when the drain is forced, saying so',
+    force: true,
+    waited: PAST_DEADLINE,
+    given: (w) => w.runJobs('worker1', 2),
+    expected: { state: 'stopping', code: 'ForcedStop', waitSeconds: 60 },
+  },
+  { does: 'sends an idle worker to the stop when the drain deadline passed', waited: PAST_DEADLINE, expected: { state: 'stopping', code: 'JobsDrained', waitSeconds: 30 } },
+  {
+    does: 'returns the worker to service when the deadline passed and Opencast is down (idleness unproven)',
+    waited: PAST_DEADLINE,
+    given: (w) => (w.opencast.down = true),
+    expected: { state: 'returningToService', code: 'DrainTimedOut', waitSeconds: 60 },
+  },
+  // Fail closed, as core/scale.ts: force overrides the minimum and a busy count, never a count nobody could take.
+  {
+    does: 'returns the worker to service at the drain deadline when forced but Opencast is down (fail closed)',
+    force: true,
+    waited: PAST_DEADLINE,
+    given: (w) => (w.opencast.down = true),
+    expected: { state: 'returningToService', code: 'DrainTimedOut', waitSeconds: 60 },
+    message: /drain timed out with an unknown number of running jobs: back to service/,
+  },
+  { does: 'ends the drain when the instance was stopped outside it', given: (w) => w.setStatus('worker1', 'stopped'), expected: { state: 'offline', code: 'InstanceStopped', waitSeconds: 30 } },
+  { does: 'returns the worker to service when it became protected mid-drain', given: (w) => w.protect('worker1'), expected: { state: 'returningToService', code: 'Protected', waitSeconds: 30 } },
+  {
+    does: 'returns the worker to service when another worker stopped and the minimum is reached',
+    given: (w) => w.setStatus('worker2', 'stopped'),
+    expected: { state: 'returningToService', code: 'MinimumReached', waitSeconds: 30 },
+  },
+  {
+    does: 'goes on to the stop below the minimum when the drain is forced',
+    force: true,
+    given: (w) => w.setStatus('worker2', 'stopped'),
+    expected: { state: 'stopping', code: 'JobsDrained', waitSeconds: 30 },
+  },
+];
+
+describe('check-drained', () => {
+  it.each(rows)('$does', async (row) => {
+    // Prepare: begin-drain and set-maintenance put worker1 in maintenance; the Wait passes.
+    const w = new World(SPECS);
+    const state = await drainUntilDraining(w, { hostname: 'worker1', requestedBy: 'autoscale', ...(row.force ? { force: true } : {}) });
+    w.forgetCalls();
+    w.wait(row.waited ?? 30);
+    row.given?.(w);
+    // Act
+    const worker = await createCheckDrainedHandler(w.deps)(state);
+    // Assess
+    expect({ state: worker.state, code: worker.reason.code, waitSeconds: worker.waitSeconds }).toEqual(row.expected);
+    if (row.message) expect(worker.reason.message).toMatch(row.message);
+    expect(w.effects()).toEqual([]);
+  });
+
+  it.each([
+    ['the worker is gone from the cluster', (w: World) => w.remove('worker1'), 'WorkerNotFoundError', /no worker named "worker1"/],
+    ['the state has no request', undefined, 'ConfigError', /check-drained input request/],
+  ])('throws when %s, before any side effect', async (_, given, name, message) => {
+    const w = new World(SPECS);
+    const state = await drainUntilDraining(w, { hostname: 'worker1' });
+    w.forgetCalls();
+    w.wait(30);
+    given?.(w);
+    const event = given ? state : { worker: state.worker };
+    const error = await createCheckDrainedHandler(w.deps)(event).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name, message: expect.stringMatching(message) });
+    expect(w.effects()).toEqual([]);
+  });
+});
