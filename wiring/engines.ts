@@ -17,7 +17,7 @@ import { WORKFLOW_ARN_VARIABLES } from './workflow-arns';
 import type { SimCluster } from '../sim/model/cluster';
 import type { Scenario } from '../sim/model/scenario';
 import { createSimDeployment } from './sim-deployment';
-import { simLambda } from './sim-runtime';
+import { simLambda, simListLag } from './sim-runtime';
 
 export type EngineName = 'local' | 'aws' | 'direct';
 
@@ -88,7 +88,7 @@ export function openEngine(ctx: EngineContext): OpenedEngine {
     ...(ctx.autoscaleConfig ? { autoscaleConfig: ctx.autoscaleConfig } : {}),
     ...(ctx.vt ? { hooks: ctx.vt.hooks } : {}),
     ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}),
-    ...(ctx.sim ? { lambda: simLambda(ctx.sim.scenario, ctx.sim.cluster) } : {}),
+    ...(ctx.sim ? { lambda: simLambda(ctx.sim.scenario, ctx.sim.cluster), listLagMs: simListLag(ctx.sim.cluster) } : {}),
   });
   const vt = ctx.vt;
   return {

@@ -15,6 +15,8 @@ import { shareable } from '../engine/activity';
 import { workflowFiles } from '../engine/definition';
 import { LocalEngine, type LocalEngineOptions } from '../engine/local-engine';
 import type { LambdaHandler } from '../engine/task-handlers';
+import type { ExecutionSummary, ListFilter } from '../engine/types';
+import { asListed } from '../sim/aws/list-lag';
 import type { Runtime } from './runtime';
 
 export const WORKFLOW_DIR = fileURLToPath(new URL('../infra/workflows', import.meta.url));
@@ -32,6 +34,8 @@ export interface LocalWorkflowsOptions {
    * built afresh (cold starts). Without it each activity keeps one handler for the engine's life.
    */
   lambda?: EnvironmentOptions;
+  /** How far the activities' listing of executions trails the truth now (a simulated `list-lag`); 0 or absent: none. */
+  listLagMs?: () => number;
 }
 
 export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngine {
@@ -42,7 +46,11 @@ export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngin
     opencastAt: options.runtime.opencastAt,
     metrics: options.runtime.metrics,
     // The engine lists its own executions; built below, so reached lazily.
-    executions: { list: (filter) => engine!.list(filter), input: (ref) => engine!.input(ref), output: (ref) => engine!.output(ref) },
+    executions: {
+      list: (filter) => (options.listLagMs ? laggingList(engine!, filter, options.listLagMs(), options.runtime.now().getTime()) : engine!.list(filter)),
+      input: (ref) => engine!.input(ref),
+      output: (ref) => engine!.output(ref),
+    },
     now: options.runtime.now,
     ...(options.autoscaleConfig ? { autoscaleConfig: options.autoscaleConfig } : {}),
     cache: {},
@@ -70,4 +78,23 @@ function activityHandlers(deps: ActivityDeps, lambda: EnvironmentOptions | undef
   return Object.fromEntries(
     names.map((name) => [name, ((event: unknown) => environments.invoke(name, (handler) => handler(event))) as unknown as LambdaHandler]),
   );
+}
+
+/**
+ * The engine's listing as a lagging ListExecutions gives it (sim/aws/list-lag.ts): executions begun in the
+ * last moments are missing, and those that just ended are still RUNNING. What the activities see on AWS.
+ */
+async function laggingList(engine: LocalEngine, filter: ListFilter = {}, lag: number, now: number): Promise<ExecutionSummary[]> {
+  if (lag <= 0) return engine.list(filter);
+  const { status, maxResults, ...rest } = filter;
+  // The newest of every status (a just-ended one may still list as RUNNING), and enough beyond the page.
+  const extra = maxResults === undefined ? {} : { maxResults: maxResults + 50 };
+  const candidates = [...(await engine.list({ ...rest, maxResults: (maxResults ?? 0) + 50 })), ...(status ? await engine.list({ ...rest, status, ...extra }) : [])];
+  const seen = new Set<string>();
+  return candidates
+    .filter((e) => !seen.has(e.ref.executionArn) && seen.add(e.ref.executionArn))
+    .map((e) => asListed(e, now, lag))
+    .filter((e): e is ExecutionSummary => e !== undefined && (!status || e.status === status))
+    .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))
+    .slice(0, maxResults);
 }

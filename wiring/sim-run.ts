@@ -17,7 +17,7 @@ import { delaysAnswers, scenarioEnd, type Scenario } from '../sim/model/scenario
 import { createSimCluster } from '../sim/model/create';
 import { computeStats, type SimStats } from '../sim/model/stats';
 import type { SimCluster, TimelineSample } from '../sim/model/cluster';
-import { runtimeOnCluster, scenarioEnv, simLambda } from './sim-runtime';
+import { runtimeOnCluster, scenarioEnv, simLambda, simListLag } from './sim-runtime';
 import type { EnvironmentStats } from './lambda-environments';
 import { createLocalWorkflows } from './local-workflows';
 import { VirtualTime } from '../engine/virtual-time';
@@ -154,7 +154,7 @@ function workflowEngine(
     return { engine, close: () => deployment.close() };
   }
   const runtime = runtimeOnCluster(run.cluster, run.settings, run.clock);
-  const engine = createLocalWorkflows({ runtime, settings: run.settings, autoscaleConfig: run.config, hooks: run.vt.hooks, lambda: simLambda(run.scenario, run.cluster, run.lambda) });
+  const engine = createLocalWorkflows({ runtime, settings: run.settings, autoscaleConfig: run.config, hooks: run.vt.hooks, lambda: simLambda(run.scenario, run.cluster, run.lambda), listLagMs: simListLag(run.cluster) });
   return { engine, close: () => runtime.close() };
 }
 

@@ -19,6 +19,7 @@ import { RouterDispatcher } from '../sim/wire/undici-dispatcher';
 import { createRuntime, type Runtime } from './runtime';
 import type { EnvironmentOptions, EnvironmentStats } from './lambda-environments';
 import { hashString } from '../sim/model/prng';
+import { LIST_LAG_MS } from '../sim/aws/list-lag';
 
 export interface SimRuntime {
   runtime: Runtime;
@@ -54,6 +55,11 @@ export function simLambda(scenario: Scenario, cluster: SimCluster, stats?: Envir
     forcedCold: (fn) => cluster.faultActive('cold-start', fn),
     ...(stats ? { stats } : {}),
   };
+}
+
+/** The lag of the activities' executions listing while the scenario's `list-lag` fault is active. */
+export function simListLag(cluster: SimCluster): () => number {
+  return () => (cluster.faultActive('list-lag', 'stepfunctions') ? LIST_LAG_MS : 0);
 }
 
 /** Wires a runtime to an already-built simulated cluster. */

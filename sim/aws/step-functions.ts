@@ -39,9 +39,8 @@ import type { ExecutionStatus, HistoryEvent, JsonValue } from '../../engine/type
 import { SimAwsError, type SimClusterState } from '../model/types';
 import { type JsonObject, optionalNumber, optionalString, requiredString } from './json-input';
 import type { JsonOperation } from './opsworks';
+import { asListed, LIST_LAG_MS } from './list-lag';
 
-/** How far ListExecutions trails the truth while a `list-lag` fault is active. */
-export const LIST_LAG_MS = 5000;
 const MAX_INPUT_BYTES = 256 * 1024;
 const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
 
@@ -138,7 +137,7 @@ export function stepFunctionsOperations(options: SimStepFunctionsOptions): Reado
       const seen = new Set<string>();
       const shown = candidates
         .filter((r) => !seen.has(r.name) && seen.add(r.name))
-        .map((r) => lagged(r, now, lag))
+        .map((r) => asListed(r, now, lag))
         .filter((r): r is ExecutionRecord => r !== undefined && (!statusFilter || r.status === statusFilter))
         .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
       const page = shown.slice(from, from + size);
@@ -183,17 +182,6 @@ export function stepFunctionsOperations(options: SimStepFunctionsOptions): Reado
       return { stopDate: seconds(after.stoppedAt ?? new Date().toISOString()) };
     },
   };
-}
-
-/** A record as a lagging ListExecutions shows it: hidden while new, its old status while just changed. */
-function lagged(r: ExecutionRecord, now: number, lag: number): ExecutionRecord | undefined {
-  if (lag === 0) return r;
-  if (now - Date.parse(r.startedAt) < lag) return undefined;
-  if (r.status !== 'RUNNING' && r.stoppedAt && now - Date.parse(r.stoppedAt) < lag) {
-    const { stoppedAt: _s, ...running } = r;
-    return { ...running, status: 'RUNNING' };
-  }
-  return r;
 }
 
 function pageSize(input: JsonObject): number {

@@ -17,7 +17,7 @@ import type { SimCluster } from '../../sim/model/cluster';
 import { createLocalWorkflows } from '../../wiring/local-workflows';
 import type { Runtime } from '../../wiring/runtime';
 import { createSimDeployment, type SimDeployment } from '../../wiring/sim-deployment';
-import { runtimeOnCluster, scenarioEnv, simLambda } from '../../wiring/sim-runtime';
+import { runtimeOnCluster, scenarioEnv, simLambda, simListLag } from '../../wiring/sim-runtime';
 import { fromFakeTimers } from '../../sim/model/clock';
 import { parseScenario, type ScenarioInput } from '../../sim/model/scenario';
 import { createSimCluster } from '../../sim/model/create';
@@ -68,7 +68,7 @@ export function simWorkflows(input: ScenarioInput, env: Record<string, string> =
     };
   }
   const runtime = runtimeOnCluster(cluster, settings, clock);
-  const engine = createLocalWorkflows({ runtime, settings, autoscaleConfig: config, hooks: vt.hooks, lambda: simLambda(scenario, cluster) });
+  const engine = createLocalWorkflows({ runtime, settings, autoscaleConfig: config, hooks: vt.hooks, lambda: simLambda(scenario, cluster), listLagMs: simListLag(cluster) });
   return {
     vt,
     cluster,
