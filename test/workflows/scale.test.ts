@@ -56,7 +56,7 @@ describe.each(ENGINES)('scale workflow (engine %s)', (kind) => {
     [{ command: 'to' }, 'scale input count'],
     [{ command: 'up', count: 0 }, 'scale input count'],
     [{ command: 'auto', count: 2 }, 'scale input count'],
-    [{ command: 'down', count: 1, dryrun: true }, 'scale input'],
+    [{ command: 'down', count: 1, dryrun: true }, 'scale input dryrun'],
     [{ command: 'up', count: 1, force: 'yes' }, 'scale input force'],
   ])('refuses the input %j at once, naming %s, and starts nothing', async (input, field) => {
     const sim = setup([online('worker1'), stopped('worker2')]);
