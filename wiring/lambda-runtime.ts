@@ -18,7 +18,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { z } from 'zod';
 import { createRuntime, type Runtime, type Transports } from './runtime';
 import { legacyAutoscaleConfig, parseAutoscaleConfig, parseJsonText } from '../core/autoscale-config';
-import { ConfigError, InternalError, MoScalerError } from '../core/errors';
+import { ConfigError } from '../core/errors';
+import { typedError } from './typed-error';
 import { resolveSettings } from '../core/settings';
 import { AwsEngine } from '../engine/aws-engine';
 import { mapAwsError } from '../adapters/aws/errors';
@@ -100,16 +101,6 @@ export async function depsFromEnvironment(env: LambdaEnv, transports: Transports
       cache: {},
     },
   };
-}
-
-/**
- * What leaves a handler: an error of our own keeps its name (the workflows' Retry and Catch match it);
- * anything else becomes an InternalError, so no error reaches Step Functions under a name no state knows.
- */
-function typedError(error: unknown): MoScalerError {
-  if (error instanceof MoScalerError) return error;
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new InternalError(`unexpected error: ${message}`, { cause: error });
 }
 
 export interface LambdaHandlerOptions {

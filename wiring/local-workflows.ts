@@ -6,7 +6,8 @@
 import { fileURLToPath } from 'node:url';
 import { ACTIVITY_FACTORIES } from './activities';
 import { ExecutionEnvironments, type EnvironmentOptions } from './lambda-environments';
-import type { ActivityDeps } from '../activities/support/deps';
+import type { ActivityDeps, ActivityHandler } from '../activities/support/deps';
+import { typedError } from './typed-error';
 import { withSharedObservations } from './shared-observer';
 import { observe } from '../activities/support/observe';
 import type { AutoscaleConfig } from '../core/autoscale-config';
@@ -73,8 +74,10 @@ export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngin
 function activityHandlers(deps: ActivityDeps, lambda: EnvironmentOptions | undefined): Record<string, LambdaHandler> {
   const names = Object.keys(ACTIVITY_FACTORIES);
   // Activities return plain JSON objects; the engine's type is JSON in, JSON out.
-  if (!lambda) return Object.fromEntries(names.map((name) => [name, ACTIVITY_FACTORIES[name]!(deps) as unknown as LambdaHandler]));
-  const environments = new ExecutionEnvironments((name) => ACTIVITY_FACTORIES[name]!({ ...deps, cache: {} }), lambda);
+  // As the Lambda entry does: whatever else leaves a handler leaves as InternalError, a name the workflows know.
+  const typed = (handler: ActivityHandler) => (event: unknown) => handler(event).catch((error: unknown) => Promise.reject(typedError(error)));
+  if (!lambda) return Object.fromEntries(names.map((name) => [name, typed(ACTIVITY_FACTORIES[name]!(deps)) as unknown as LambdaHandler]));
+  const environments = new ExecutionEnvironments((name) => typed(ACTIVITY_FACTORIES[name]!({ ...deps, cache: {} })), lambda);
   return Object.fromEntries(
     names.map((name) => [name, ((event: unknown) => environments.invoke(name, (handler) => handler(event))) as unknown as LambdaHandler]),
   );
