@@ -4,7 +4,7 @@
  * machine is told afterwards, so a failed call leaves the state where it was.
  */
 import { z } from 'zod';
-import { DependencyError } from '../core/errors';
+import { DependencyError, ScalingError } from '../core/errors';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { drainRequestSchema } from '../core/workflow-requests';
 import { observe } from './support/observe';
@@ -21,6 +21,11 @@ export function createSetMaintenanceHandler(deps: ActivityDeps): ActivityHandler
   return async (event) => {
     const parsed = parseEvent(eventSchema, event, 'set-maintenance');
     const slot: WorkerSlot = parsed.worker;
+    // The lifecycle says which switch its state owes (machines/worker-lifecycle.ts); a hand-made input cannot ask for another.
+    const owed = parsed.on ? 'maintenance' : 'returningToService';
+    if (slot.state !== owed) {
+      throw new ScalingError(`refusing to switch maintenance ${parsed.on ? 'on' : 'off'} for ${slot.hostname}: its lifecycle is in ${slot.state}, not ${owed}`);
+    }
     if (!slot.hostUrl) throw new DependencyError('opencast', `${slot.hostname} has no Opencast host URL`);
     const { opencast } = await observe(deps);
     if (!opencast) throw new DependencyError('opencast', 'no Opencast URL for this cluster');

@@ -10,6 +10,8 @@ export interface StatusJson {
   cluster: string;
   opencastUp: boolean;
   opencastError?: string;
+  /** Present when Opencast answered and refused our credentials (not an outage). */
+  opencastCredentialsRefused?: true;
   counts: ClusterView['counts'];
   jobs: { running: number | null; queued: number | null; queuedHighLoad: number | null };
   workers: Array<{
@@ -34,7 +36,7 @@ export function statusJson(view: ClusterView): StatusJson {
   return {
     cluster: view.cluster,
     opencastUp: oc.up,
-    ...(oc.up ? {} : { opencastError: oc.error }),
+    ...(oc.up ? {} : { opencastError: oc.error, ...(oc.credentialsRefused ? { opencastCredentialsRefused: true as const } : {}) }),
     counts: view.counts,
     jobs: oc.up
       ? { running: oc.running, queued: oc.queue.queued, queuedHighLoad: oc.queue.queuedHighLoad }
@@ -77,7 +79,7 @@ export function statusTable(view: ClusterView): string {
     : `unknown (${s.opencastError})`;
   const header = [
     `Cluster: ${s.cluster}`,
-    `Opencast: ${s.opencastUp ? 'up' : 'DOWN'}`,
+    `Opencast: ${s.opencastUp ? 'up' : s.opencastCredentialsRefused ? 'REFUSED our credentials' : 'UNREACHABLE'}`,
     `Instances: ${s.counts.instances} (${s.counts.onlineInstances} online)`,
     `Workers: ${s.counts.workers} (${s.counts.onlineWorkers} online, ${s.counts.pendingWorkers} pending)`,
     `Jobs: ${jobs}`,

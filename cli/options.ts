@@ -15,4 +15,5 @@ export interface GlobalOptions {
   sim?: string;
   engine?: 'local' | 'aws' | 'direct';
   simWait?: boolean;
+  simKeep?: boolean;
 }

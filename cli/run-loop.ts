@@ -8,8 +8,17 @@
 import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { HistoryEvent, WorkflowEngine } from '../engine/types';
 import { autoscaleExecutionName } from '../core/execution-names';
+import { failureText } from '../engine/failure-text';
+import { autoscaleConfigFor } from './autoscale-config-input';
 import type { CommandScope, Context } from './context';
 import { autoscaleViaWorkflow } from './workflow-commands';
+import { withScaler } from './scope';
+
+/** `moscaler run`: the options are checked before anything is built. */
+export async function runCommand(ctx: Context, opts: { config?: string }, everyMs: number, cycles: number | undefined): Promise<void> {
+  const config = await autoscaleConfigFor(opts.config, ctx.env, Boolean(ctx.globals().sim));
+  await withScaler(ctx, (scope) => runLoop(ctx, scope, config, everyMs, cycles));
+}
 
 export async function runLoop(ctx: Pick<Context, 'io'>, scope: CommandScope, config: AutoscaleConfig, everyMs: number, cycles?: number): Promise<void> {
   const opened = scope.openEngine(config);
@@ -38,7 +47,8 @@ export async function runLoop(ctx: Pick<Context, 'io'>, scope: CommandScope, con
         const ref = await engine.start('autoscale', { everySeconds: Math.round(everyMs / 1000) }, { name: autoscaleExecutionName(started) });
         const result = await opened.drive(engine.wait(ref));
         const plan = (await engine.history(ref)).find((e) => e.type === 'TaskSucceeded' && e.state === 'Plan');
-        ctx.io.stdout.write(`${started.toISOString()}  ${ref.name}: ${result.status}${plan?.reason ? ` (${plan.reason})` : ''}\n`);
+        const outcome = result.status === 'SUCCEEDED' ? (plan?.reason ? ` (${plan.reason})` : '') : `: ${failureText(result.error, result.cause)}`;
+        ctx.io.stdout.write(`${started.toISOString()}  ${ref.name}: ${result.status}${outcome}\n`);
       } catch (error) {
         // A failed cycle is reported; the next one tries again (and reconciles).
         ctx.io.stderr.write(`${started.toISOString()}  cycle failed: ${(error as Error).message}\n`);

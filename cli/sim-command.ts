@@ -8,7 +8,8 @@ import { readAutoscaleConfig } from './autoscale-config-input';
 import type { GlobalOptions } from './options';
 import { defaultConfig, runSimulation } from '../wiring/sim-run';
 import { parseDuration } from '../core/duration';
-import { simSummaryText } from './sim-summary';
+import { progressReporter } from './progress';
+import { cycleLine, simSummaryText } from './sim-summary';
 
 export interface SimCommandOptions {
   config?: string;
@@ -29,7 +30,8 @@ export async function runSimCommand(
   const durationMs = opts.duration !== undefined ? parseDuration(opts.duration, '--duration') : undefined;
   const everyMs = parseDuration(opts.every, '--every');
   const scenario = await loadScenarioFile(file);
-  const progress = ctx.io.isTty && globals.output !== 'json' ? progressBar(ctx.io) : undefined;
+  // On stderr whatever the output format: stdout keeps only the result.
+  const progress = progressReporter(ctx.io.stderr, { tty: Boolean(ctx.io.stderrIsTty) });
   const result = await runSimulation({
     scenario,
     config,
@@ -37,8 +39,8 @@ export async function runSimCommand(
     env: ctx.env,
     ...(globals.engine ? { engine: globals.engine } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
-    ...(progress ? { onProgress: progress } : {}),
-  });
+    onProgress: (fraction, at) => progress.update(fraction, at),
+  }).finally(() => progress.done());
   if (opts.timeline) {
     await writeFile(opts.timeline, opts.timeline.endsWith('.json') ? timelineToJson(result.timeline) : timelineToCsv(result.timeline));
   }
@@ -53,19 +55,6 @@ export async function runSimCommand(
   const acted = result.cycleLog.filter((c) => c.action !== 'none');
   if (acted.length) {
     ctx.io.stdout.write(`\nFirst decisions (of ${acted.length}; --output json lists all):\n`);
-    for (const c of acted.slice(0, 8)) ctx.io.stdout.write(`  ${c.at}  ${c.action} ${c.workers.join(', ')}: ${c.reason}\n`);
+    for (const c of acted.slice(0, 8)) ctx.io.stdout.write(`${cycleLine(c)}\n`);
   }
-}
-
-/** A one-line bar on stderr, redrawn in place (terminals only). */
-function progressBar(io: CliIo): (fraction: number) => void {
-  let last = -1;
-  return (fraction) => {
-    const pct = Math.floor(fraction * 100);
-    if (pct === last) return;
-    last = pct;
-    const width = 30;
-    const filled = Math.round((pct / 100) * width);
-    io.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}%${pct === 100 ? '\n' : ''}`);
-  };
 }

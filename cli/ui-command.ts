@@ -32,8 +32,6 @@ export interface UiCommandOptions {
   poll: string;
 }
 
-export const DEFAULT_UI_PORT = 8700;
-
 function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value.trim()) || port > 65_535) throw new ConfigError('--port', `must be a port number 0-65535, 0 for any free one (got "${value}")`);

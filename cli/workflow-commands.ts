@@ -8,6 +8,7 @@
  */
 import { decisionFromRecord, type Decision, type DecisionRecord } from '../core/decision';
 import { ConfigError, DependencyError, MoScalerError, ScalingError } from '../core/errors';
+import { failureText } from '../engine/failure-text';
 import type { ExecutionRef, ExecutionResult, HistoryEvent, JsonValue, WorkflowEngine } from '../engine/types';
 import { scaleExecutionName, SCALE_WORKFLOW, workflowOfKind } from '../core/execution-names';
 import type { OpenedEngine } from '../wiring/engines';
@@ -56,7 +57,7 @@ async function outcomeOf(opened: OpenedEngine, result: ExecutionResult, hostname
     ...(hostname ? { hostname } : {}),
     status: result.status,
     ...(reason ? { reason } : {}),
-    ...(result.error ? { error: `${result.error}${result.cause ? `: ${result.cause}` : ''}` } : {}),
+    ...(result.error ? { error: failureText(result.error, result.cause) } : {}),
     ...(opened.consoleUrl ? { consoleUrl: opened.consoleUrl(result.ref.executionArn) } : {}),
   };
 }
@@ -192,7 +193,7 @@ export function historyText(events: HistoryEvent[]): string {
     .filter((e) => e.type !== 'StateExited')
     .map((e) => {
       const what = e.state ? `${e.type} ${e.state}` : e.type;
-      const extra = e.reason ? ` — ${e.reason}` : e.error ? ` — ${e.error}${e.cause ? `: ${e.cause.slice(0, 200)}` : ''}` : '';
+      const extra = e.reason ? ` — ${e.reason}` : e.error ? ` — ${failureText(e.error, e.cause).slice(0, 300)}` : '';
       return `${e.at}  ${e.execution}  ${what}${extra}`;
     });
   return lines.length ? `${lines.join('\n')}\n` : 'no history\n';

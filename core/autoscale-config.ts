@@ -4,6 +4,7 @@
  * Field names are the original's (snake_case), so existing config files keep working.
  */
 import { z } from 'zod';
+import { documentError } from './config-problems';
 import { ConfigError } from './errors';
 import { HIGH_LOAD_OPERATIONS } from './jobs';
 import { policyConfigSchema } from './policies/config';
@@ -84,12 +85,12 @@ export type StrategyConfig = AutoscaleConfig['strategies'][number];
 export type CloudwatchStrategy = Extract<StrategyConfig, { method: 'cloudwatch' }>;
 export type QueuedJobsStrategy = Extract<StrategyConfig, { method: 'queued_jobs' }>;
 
-/** Turns a zod failure into a ConfigError naming `where` + the field path. */
-export function configErrorFrom(where: string, error: z.ZodError): ConfigError {
-  const issue = error.issues[0];
-  const path = issue?.path.length ? `${where}.${issue.path.map(String).join('.')}` : where;
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s))` : '';
-  return new ConfigError(path, `${issue?.message ?? 'invalid'}${more}`);
+/**
+ * Turns a zod failure into a ConfigError naming `where`, the field's path and the
+ * fix; `schema` supplies the known keys a misspelled one is matched against.
+ */
+export function configErrorFrom(where: string, error: z.ZodError, schema: z.ZodType = autoscaleConfigSchema): ConfigError {
+  return documentError(where, error.issues, schema);
 }
 
 /** Validates an autoscale config given as parsed JSON; `where` names its source in errors. */
@@ -99,14 +100,7 @@ export function parseAutoscaleConfig(value: unknown, where: string): AutoscaleCo
   return parsed.data;
 }
 
-/** Parses JSON text, naming `where` when it is not JSON. */
-export function parseJsonText(text: string, where: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(where, `not valid JSON (${(error as Error).message})`);
-  }
-}
+export { parseJsonText } from './json-text';
 
 const LEGACY_TYPES = ['LayerLoad', 'LayerLoadPlusOnlineWorkers', 'HighLoadJobs'] as const;
 

@@ -25,6 +25,23 @@ export class ConfigError extends MoScalerError {
   }
 }
 
+/**
+ * A bad value inside a document (a config file, a scenario, a variable holding
+ * JSON): the message names the document, then the field's path, then the
+ * problem and its fix (`--config file a.json: strategies[0].settings.up_treshold:
+ * unknown key; did you mean up_threshold?`). `field` stays the one dotted id.
+ */
+export class DocumentFieldError extends ConfigError {
+  readonly document: string;
+  constructor(document: string, field: string, path: string, problem: string, options?: { cause?: unknown }) {
+    super(field, problem, options);
+    // Same name as its parent: whatever matches a ConfigError matches this one.
+    this.name = 'ConfigError';
+    this.document = document;
+    this.message = `${document}: ${path ? `${path}: ` : ''}${problem}`;
+  }
+}
+
 /** A workflow input names a worker the cluster does not have. */
 export class WorkerNotFoundError extends ConfigError {
   constructor(hostname: string) {

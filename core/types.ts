@@ -89,7 +89,12 @@ export type OpencastObservation =
       queue: QueueCounts;
       running: number;
     }
-  | { up: false; error: string };
+  | {
+      up: false;
+      error: string;
+      /** Opencast answered and refused our credentials (401, or no ROLE_ADMIN): a configuration error, not an outage. */
+      credentialsRefused?: true;
+    };
 
 /** A worker as the scaler sees it: fleet facts joined with Opencast facts. */
 export interface Worker {

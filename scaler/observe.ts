@@ -5,6 +5,7 @@
  * scale-down rule fails closed on it.
  */
 import { adminOf, adminUrlOf, buildClusterView, needsEc2Details } from '../core/cluster';
+import { AuthError } from '../core/errors';
 import { countBacklog, HIGH_LOAD_OPERATIONS, queueCounts, runningByHost } from '../core/jobs';
 import type { FleetPort, OpencastPort } from '../core/ports';
 import type { Settings } from '../core/settings';
@@ -61,7 +62,7 @@ export async function observeCluster(deps: ObserveDeps): Promise<Observation> {
       observed = result.observation;
       jobs = result.jobs;
     } catch (error) {
-      observed = { up: false, error: (error as Error).message };
+      observed = { up: false, error: (error as Error).message, ...(error instanceof AuthError ? { credentialsRefused: true as const } : {}) };
     }
   }
   const view = buildClusterView({

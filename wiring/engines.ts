@@ -12,6 +12,7 @@ import { AwsEngine } from '../engine/aws-engine';
 import type { HistoryEvent, WorkflowEngine } from '../engine/types';
 import type { VirtualTime } from '../engine/virtual-time';
 import { createLocalWorkflows } from './local-workflows';
+import { stateDirFor } from './state-dirs';
 import type { Runtime } from './runtime';
 import { WORKFLOW_ARN_VARIABLES } from './workflow-arns';
 import type { SimCluster } from '../sim/model/cluster';
@@ -53,9 +54,6 @@ export interface EngineContext {
   freshSimulation?: boolean;
 }
 
-function stateDirFor(settings: Settings, simulated?: string): string {
-  return simulated ? join(settings.stateDir, 'sim', simulated.replace(/[^A-Za-z0-9._-]/g, '_')) : settings.stateDir;
-}
 
 export function openEngine(ctx: EngineContext): OpenedEngine {
   if (ctx.engine === 'aws' && ctx.sim) return openSimulatedStack(ctx, ctx.sim);

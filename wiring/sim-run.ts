@@ -22,8 +22,9 @@ import type { EnvironmentStats } from './lambda-environments';
 import { createLocalWorkflows } from './local-workflows';
 import { VirtualTime } from '../engine/virtual-time';
 import { fromFakeTimers } from '../sim/model/clock';
-import { autoscaleExecutionName } from '../core/execution-names';
+import { autoscaleExecutionName, workflowOfKind } from '../core/execution-names';
 import { AwsEngine } from '../engine/aws-engine';
+import { failureText } from '../engine/failure-text';
 import type { JsonValue, WorkflowEngine } from '../engine/types';
 import type { VirtualClock } from '../sim/model/clock';
 import { createSimDeployment } from './sim-deployment';
@@ -36,7 +37,8 @@ export interface SimRunOptions {
   /** Autoscale schedule (ms); default one minute. */
   everyMs?: number;
   env?: Record<string, string | undefined>;
-  onProgress?: (fraction: number) => void;
+  /** Called about once per virtual hour with the share done and the virtual time reached (epoch ms). */
+  onProgress?: (fraction: number, at: number) => void;
   logger?: Logger;
   /**
    * `local` (default): each cycle is an autoscale execution with its boots and drains; `aws`: the same through
@@ -46,11 +48,31 @@ export interface SimRunOptions {
   engine?: 'local' | 'aws' | 'direct';
 }
 
-interface CycleRecord {
+export interface CycleRecord {
   at: string;
+  /** What the cycle decided (`error`: the cycle itself failed; `skipped`: it did not run). */
   action: 'start' | 'stop' | 'none' | 'error' | 'skipped';
+  /** What it asked for, e.g. `drain worker14`. */
   workers: string[];
+  /** Why it decided so, or why it failed. */
   reason: string;
+  /** A failed cycle's error name (e.g. `ThrottledError`), to count failures by kind. */
+  error?: string;
+  /** What each request achieved, read from the end of the execution it started (not from the plan). */
+  outcomes?: CycleOutcome[];
+}
+
+export interface CycleOutcome {
+  kind: string;
+  hostname: string;
+  /** The boot or drain execution, when one was started. */
+  execution?: string;
+  /** The execution's final status; NOT_STARTED when one of that name already existed; RUNNING when the run ended first. */
+  status: string;
+  /** The state the execution ended in: named for what it achieved or why it did nothing (`Stopped`, `AlreadyDraining`). */
+  end?: string;
+  /** Its last recorded reason (e.g. `StopConfirmed: …`, or why it did nothing), or its error. */
+  result: string;
 }
 
 export interface SimRunResult {
@@ -89,7 +111,7 @@ export async function runSimulation(options: SimRunOptions): Promise<SimRunResul
  * retries) interleave with later cycles exactly as they would on AWS.
  */
 async function runWithWorkflows(options: SimRunOptions, kind: 'local' | 'aws'): Promise<SimRunResult> {
-  const { began, scenario, start, end, every, settings } = runWindow(options);
+  const { began, scenario, start, end, every, perHour, settings } = runWindow(options);
   // Without a fault that answers late, no activity waits on a virtual timer: no async context needed.
   const vt = VirtualTime.install({ start, activityContext: delaysAnswers(scenario) });
   const clock = fromFakeTimers(vt.clock);
@@ -114,21 +136,21 @@ async function runWithWorkflows(options: SimRunOptions, kind: 'local' | 'aws'): 
         void engine.wait(ref).then(async (result) => {
           if (result.status !== 'SUCCEEDED') {
             failedCycles += 1;
-            cycleLog.push({ at, action: 'error', workers: [], reason: `${result.error ?? result.status}: ${result.cause ?? ''}` });
+            cycleLog.push({ at, action: 'error', workers: [], reason: failureText(result.error, result.cause), error: result.error ?? result.status });
             return;
           }
           // Quiet cycles end without actions in their output: only acting ones are looked up in the history.
           if (!hasActions(result.output)) return;
-          const plan = (await engine.history(ref)).find((e) => e.type === 'TaskSucceeded' && e.state === 'Plan')?.output as
-            | { action: 'start' | 'stop' | 'none'; actions: Array<{ kind: string; hostname: string }>; reason: string }
-            | undefined;
+          const plan = (await engine.history(ref)).find((e) => e.type === 'TaskSucceeded' && e.state === 'Plan')?.output as PlanOutput | undefined;
           if (plan && plan.actions.length > 0) {
-            cycleLog.push({ at, action: plan.action, workers: plan.actions.map((a) => `${a.kind} ${a.hostname}`), reason: plan.reason });
+            const record: CycleRecord = { at, action: plan.action, workers: plan.actions.map((a) => `${a.kind} ${a.hostname}`), reason: plan.reason };
+            record.outcomes = followOutcomes(engine, plan, result.output);
+            cycleLog.push(record);
           }
         });
       }
       await vt.run({ deadline: Math.min(t + every, end) });
-      if (cycles % 60 === 0) options.onProgress?.((t - start) / (end - start));
+      if (cycles % perHour === 0) options.onProgress?.((t + every - start) / (end - start), t + every);
     }
     return summarize({ scenario, settings, cluster, start, end, began, onProgress: options.onProgress }, { cycles, failedCycles, actions: [], cycleLog, lambda });
   } finally {
@@ -158,15 +180,53 @@ function workflowEngine(
   return { engine, close: () => runtime.close() };
 }
 
+interface PlanOutput {
+  action: 'start' | 'stop' | 'none';
+  actions: Array<{ kind: string; hostname: string; executionName?: string; reason?: string }>;
+  reason: string;
+}
+
+/**
+ * What each of a cycle's requests achieved: the autoscale workflow's `Act` map
+ * answers, per action, the started execution's ARN, or why none was started; each
+ * started execution's outcome is filled in when it ends.
+ */
+function followOutcomes(engine: WorkflowEngine, plan: PlanOutput, cycleOutput: JsonValue | undefined): CycleOutcome[] {
+  const acted = ((cycleOutput as { acted?: unknown } | undefined)?.acted ?? []) as Array<{ executionArn?: string; reason?: string } | undefined>;
+  return plan.actions.map((action, i) => {
+    const answer = acted[i];
+    const result = answer?.reason ?? action.reason ?? '';
+    if (action.kind !== 'boot' && action.kind !== 'drain') {
+      // Done in the cycle itself (maintenance released): its answer's reason code says how it went.
+      const code = /^([A-Za-z][\w.-]*):/.exec(result)?.[1];
+      return { kind: action.kind, hostname: action.hostname, status: 'SUCCEEDED', ...(code ? { end: code } : {}), result };
+    }
+    const outcome: CycleOutcome = { kind: action.kind, hostname: action.hostname, status: 'SUCCEEDED', result };
+    if (!answer?.executionArn || !action.executionName) return { ...outcome, status: 'NOT_STARTED', result: answer?.reason ?? 'no execution was started' };
+    const ref = { workflow: workflowOfKind(action.kind), name: action.executionName, executionArn: answer.executionArn };
+    outcome.execution = ref.name;
+    outcome.status = 'RUNNING';
+    outcome.result = 'still running when the run ended';
+    void engine.wait(ref).then(async (ended) => {
+      const history = await engine.history(ref);
+      const last = history.filter((e) => e.type === 'StateEntered').at(-1)?.state;
+      outcome.status = ended.status;
+      if (last) outcome.end = last;
+      outcome.result = ended.status === 'SUCCEEDED' ? (history.filter((e) => e.reason).at(-1)?.reason ?? 'succeeded') : failureText(ended.error, ended.cause);
+    });
+    return outcome;
+  });
+}
+
 /** The run's summary from the model's record, the same for both engines. */
 function summarize(
-  run: { scenario: Scenario; settings: Settings; cluster: SimCluster; start: number; end: number; began: number; onProgress?: ((f: number) => void) | undefined },
+  run: { scenario: Scenario; settings: Settings; cluster: SimCluster; start: number; end: number; began: number; onProgress?: SimRunOptions['onProgress'] },
   counts: { cycles: number; failedCycles: number; actions: ActionRecord[]; cycleLog: CycleRecord[]; lambda?: EnvironmentStats },
 ): SimRunResult {
   const { scenario, settings } = run;
   const data = run.cluster.runData();
   const stats = computeStats(data, { minWorkers: settings.minWorkers, billingMode: settings.billing, ...(scenario.prices ? { prices: scenario.prices } : {}) });
-  run.onProgress?.(1);
+  run.onProgress?.(1, run.end);
   return {
     scenario: scenario.description ?? scenario.cluster,
     cluster: scenario.cluster,
@@ -189,11 +249,12 @@ function runWindow(options: SimRunOptions) {
   const end = options.durationMs !== undefined ? start + options.durationMs : scenarioEnd(scenario);
   const every = options.everyMs ?? 60_000;
   const settings = resolveSettings({}, { ...scenarioEnv(scenario), ...(options.env ?? {}) });
-  return { began, scenario, start, end, every, settings };
+  const perHour = Math.max(1, Math.round(3_600_000 / every));
+  return { began, scenario, start, end, every, perHour, settings };
 }
 
 async function runDirect(options: SimRunOptions): Promise<SimRunResult> {
-  const { began, scenario, start, end, every, settings } = runWindow(options);
+  const { began, scenario, start, end, every, perHour, settings } = runWindow(options);
   const clock = new ManualClock(start);
   const cluster = createSimCluster(scenario, clock);
   const runtime = runtimeOnCluster(cluster, settings, clock);
@@ -230,14 +291,18 @@ async function runDirect(options: SimRunOptions): Promise<SimRunResult> {
             action: result.decision.action,
             workers: result.decision.chosen.map((c) => c.hostname),
             reason: result.decision.reasons.join('; '),
+            // The direct engine acts at once: what it achieved is the actuator's record.
+            outcomes: result.actions
+              .filter((a) => a.action === 'start' || a.action === 'stop')
+              .map((a) => ({ kind: a.action, hostname: a.hostname, status: a.error ? 'FAILED' : 'SUCCEEDED', result: a.error ?? `${a.action === 'start' ? 'started' : 'stopped'}: ${a.reason}` })),
           });
         }
       } catch (error) {
         failedCycles += 1;
         const message = error instanceof MoScalerError ? error.message : String(error);
-        cycleLog.push({ at: new Date(t).toISOString(), action: 'error', workers: [], reason: message });
+        cycleLog.push({ at: new Date(t).toISOString(), action: 'error', workers: [], reason: message, error: (error as Error)?.name ?? 'Error' });
       }
-      if (cycles % 60 === 0) options.onProgress?.((t - start) / (end - start));
+      if (cycles % perHour === 0) options.onProgress?.((t + every - start) / (end - start), t + every);
       // The in-process transports answer within one microtask chain, so without this the loop would never
       // reach the event loop: the immediates that finish each HTTP body (undici, Node streams) would pile
       // up with the bodies they hold, and a week ran out of memory.

@@ -16,6 +16,9 @@ import { createSimCluster } from '../sim/model/create';
 import { createOpencastRouter } from '../sim/opencast/router';
 import { createSdkRequestHandler } from '../sim/wire/sdk-request-handler';
 import { RouterDispatcher } from '../sim/wire/undici-dispatcher';
+import { HandOverClock, recordActions, replayActions } from '../sim/model/journal';
+import { stateDirFor } from './state-dirs';
+import { loadKept, saveKept, type KeptState } from './kept-simulation';
 import { createRuntime, type Runtime } from './runtime';
 import type { EnvironmentOptions, EnvironmentStats } from './lambda-environments';
 import { hashString } from '../sim/model/prng';
@@ -28,6 +31,8 @@ export interface SimRuntime {
   scenario: Scenario;
   /** Set when the command runs workflows: timers and Date are virtual from the scenario's start. */
   vt?: VirtualTime;
+  /** `--sim-keep`: the cluster continues from the last command's and is saved when the runtime closes. */
+  kept?: KeptState;
 }
 
 /** Environment defaults a scenario provides; real variables and flags still win. */
@@ -79,27 +84,43 @@ export function runtimeOnCluster(cluster: SimCluster, settings: Settings, clock:
   );
 }
 
+/** Where a kept simulated cluster of these settings lives (its history beside it). */
+function keptDirFor(settings: Settings): string {
+  return stateDirFor(settings, `${settings.cluster}.kept`);
+}
+
 export async function simRuntime(
   file: string,
   globals: SettingsFlags,
   env: Record<string, string | undefined>,
-  options: { clock?: VirtualClock; virtualTime?: boolean } = {},
+  options: { clock?: VirtualClock; virtualTime?: boolean; keep?: boolean } = {},
 ): Promise<SimRuntime> {
   const scenario = await loadScenarioFile(file);
   const settings = resolveSettings(globals, { ...scenarioEnv(scenario), ...stripEmpty(env) });
+  const kept = options.keep ? loadKept(keptDirFor(settings), scenario) : undefined;
+  const scenarioStart = Date.parse(scenario.start);
+  const start = kept?.at ?? scenarioStart;
   // Workflows wait minutes to hours: on virtual time those waits cost nothing (engine/virtual-time.ts).
-  const vt = options.virtualTime ? VirtualTime.install({ start: scenario.start }) : undefined;
-  const simClock = options.clock ?? (vt ? fromFakeTimers(vt.clock) : new ManualClock(Date.parse(scenario.start)));
+  const vt = options.virtualTime ? VirtualTime.install({ start }) : undefined;
+  const commandClock = options.clock ?? (vt ? fromFakeTimers(vt.clock) : new ManualClock(start));
+  // A kept cluster is rebuilt on a clock of its own, replayed up to where it was left, then follows the command's.
+  const replayClock = new ManualClock(scenarioStart);
+  const simClock = new HandOverClock(kept ? replayClock : commandClock);
   const cluster = createSimCluster(scenario, simClock);
-  const runtime = runtimeOnCluster(cluster, settings, simClock);
-  if (vt) {
-    const close = runtime.close.bind(runtime);
-    runtime.close = async () => {
-      await close();
-      vt.uninstall();
-    };
+  if (kept) {
+    replayActions(cluster, replayClock, kept.actions, start);
+    simClock.source = commandClock;
+    recordActions(cluster, kept.actions);
   }
-  return { runtime, settings, cluster, scenario, ...(vt ? { vt } : {}) };
+  const runtime = runtimeOnCluster(cluster, settings, simClock);
+  const close = runtime.close.bind(runtime);
+  runtime.close = async () => {
+    // Saved before the virtual clock goes: the time reached is part of the state.
+    if (kept) saveKept(kept, cluster.now());
+    await close();
+    vt?.uninstall();
+  };
+  return { runtime, settings, cluster, scenario, ...(vt ? { vt } : {}), ...(kept ? { kept } : {}) };
 }
 
 function stripEmpty(env: Record<string, string | undefined>): Record<string, string> {

@@ -7,6 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors';
+import { documentError, pathText, unreadableText } from '../../core/config-problems';
+import { parseJsonText } from '../../core/json-text';
 import { SPAN, spanMs } from '../../core/duration';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -367,40 +369,22 @@ export function expandHostnames(worker: Pick<ScenarioWorker, 'hostname' | 'count
   return Array.from({ length: count }, (_, i) => worker.hostname.replaceAll('{n}', String(from + i)));
 }
 
-function fieldOf(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : `${out ? '.' : ''}${String(part)}`;
-  return out || '(root)';
-}
-
-/** Validate and fill defaults; throws ConfigError naming the first bad field (all problems in the message). */
+/** Validate and fill defaults; throws ConfigError naming the file, then the first bad field and its fix. */
 export function parseScenario(input: unknown, source = 'scenario'): Scenario {
   const result = ScenarioSchema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
-    return { field: fieldOf(path), message: issue.message };
-  });
-  const [first, ...rest] = problems;
-  const also = rest.map((p) => `; ${p.field}: ${p.message}`).join('');
-  throw new ConfigError(first!.field, `${first!.message} (in ${source})${also}`);
+  throw documentError(source, result.error.issues, ScenarioSchema, (path) => pathText(path) || '(root)');
 }
 
-/** Read and validate a scenario file. */
+/** Read and validate a scenario file; a file that cannot be read says why. */
 export async function loadScenarioFile(path: string): Promise<Scenario> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new ConfigError('(file)', `cannot read scenario ${path}`, { cause });
+    throw new ConfigError(`scenario ${path}`, unreadableText((cause as { code?: unknown }).code), { cause });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new ConfigError('(root)', `${path} is not valid JSON: ${(cause as Error).message}`, { cause });
-  }
-  return parseScenario(json, path);
+  return parseScenario(parseJsonText(text, `scenario ${path}`), `scenario ${path}`);
 }
 
 /**

@@ -20,6 +20,17 @@ export interface StatsOptions {
   prices?: Readonly<Record<string, number>>;
   /** The scenario's mode, for `billing.charged`; default per-second. */
   billingMode?: BillingMode;
+  /** A worker started and stopped again within this counts as a flap; default 1 h. */
+  flapWindowMs?: number;
+}
+
+/** Workers started during the run and stopped again within the window: capacity bought and given back at once. */
+interface FlapStats {
+  windowMs: number;
+  /** Flaps in all. */
+  times: number;
+  /** Workers that flapped at least once, most flaps first. */
+  byWorker: Array<{ hostname: string; times: number }>;
 }
 
 export interface WaitStats {
@@ -59,6 +70,7 @@ export interface SimStats {
   minInServiceViolationMinutes: number;
   /** Workers online in Opencast with maintenance on for longer than `strandedAfterMs` at the end. */
   strandedInMaintenance: { hostname: string; sinceMs: number; runningJobs: number }[];
+  flapping: FlapStats;
   /** Worker runs only (admin, engage, monitoring are the same under any policy). */
   billing: BillingSummary & { mode: BillingMode; chargedInstanceHours: number; chargedCost?: number };
 }
@@ -130,6 +142,7 @@ export function computeStats(data: SimRunData, options: StatsOptions = {}): SimS
     minWorkers,
     minWorkerViolationMinutes: data.timeline.filter((s) => s.onlineWorkers < minWorkers).length,
     minInServiceViolationMinutes: data.timeline.filter((s) => s.inServiceWorkers < minWorkers).length,
+    flapping: flapStats(data, options.flapWindowMs ?? 3_600_000),
     strandedInMaintenance: data.workers
       .filter((w) => w.hostOnline && w.maintenance && w.maintenanceSince !== undefined && now - w.maintenanceSince > strandedAfterMs)
       .map((w) => ({ hostname: w.hostname, sinceMs: now - w.maintenanceSince!, runningJobs: w.runningJobs })),
@@ -140,6 +153,20 @@ export function computeStats(data: SimRunData, options: StatsOptions = {}): SimS
       ...(charged.cost !== undefined ? { chargedCost: charged.cost } : {}),
     },
   };
+}
+
+/**
+ * From the billing ledger: an EC2 run of a worker that began during the run (not
+ * one already running at its start) and ended within the window.
+ */
+function flapStats(data: Pick<SimRunData, 'start' | 'billingRuns'>, windowMs: number): FlapStats {
+  const counts = new Map<string, number>();
+  for (const run of data.billingRuns) {
+    if (run.role !== 'worker' || run.start < data.start || run.end === undefined || run.end - run.start > windowMs) continue;
+    counts.set(run.hostname, (counts.get(run.hostname) ?? 0) + 1);
+  }
+  const byWorker = [...counts].map(([hostname, times]) => ({ hostname, times })).sort((a, b) => b.times - a.times || a.hostname.localeCompare(b.hostname, 'en', { numeric: true }));
+  return { windowMs, times: byWorker.reduce((n, w) => n + w.times, 0), byWorker };
 }
 
 const COLUMNS: readonly (keyof TimelineSample)[] = [

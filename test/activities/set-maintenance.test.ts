@@ -88,6 +88,11 @@ describe('set-maintenance', () => {
       error: { name: 'DependencyError', message: /worker1 has no Opencast host URL/ },
     },
     { does: 'rejects an input whose `on` is not a boolean', edit: (event: Event) => (event.on = 'yes'), error: { name: 'ConfigError', message: /set-maintenance input on/ } },
+    {
+      does: 'refuses a switch the lifecycle does not owe (maintenance off for a slot entering maintenance)',
+      edit: (event: Event) => (event.on = false),
+      error: { name: 'ScalingError', message: /refusing to switch maintenance off for worker1: its lifecycle is in maintenance, not returningToService/ },
+    },
   ])('$does', async ({ given, edit, error }) => {
     const w = new World(SPECS);
     const { worker, request } = await beginDrain(w, { hostname: 'worker1' });

@@ -67,7 +67,11 @@ describe('moscaler --sim through the workflows', () => {
     expect(bad.stderr).toMatch(/--engine/);
     const missing = await moscaler(['--sim', join(dir, 'nope.json'), 'status'], dir);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read scenario/);
+    expect(missing.stderr).toMatch(/^error: scenario \S+nope\.json: no such file$/m);
+    // sim run runs in a second node with a larger young generation: its exit code and messages come through.
+    const simRun = await moscaler(['sim', 'run', join(dir, 'nope.json')], dir);
+    expect(simRun.code).toBe(2);
+    expect(simRun.stderr).toMatch(/^error: scenario \S+nope\.json: no such file$/m);
   });
 
   it('runs a few autoscale cycles with moscaler run', async () => {
@@ -76,5 +80,8 @@ describe('moscaler --sim through the workflows', () => {
     const out = await moscaler(['--sim', SCENARIO, 'run', '--cycles', '3', '--every', '60s', '-c', config], dir);
     expect(out.code).toBe(0);
     expect(out.stdout.match(/autoscale-\d{8}T\d{6}Z: SUCCEEDED/g)).toHaveLength(3);
+    // Each cycle once: not again among the progress lines on stderr.
+    expect((out.stdout + out.stderr).match(/autoscale-\d{8}T\d{6}Z/g)).toHaveLength(3);
+    expect(out.stdout).not.toMatch(/^\{/m);
   });
 });

@@ -42,6 +42,6 @@ describe('moscaler status with an autoscale config', () => {
     writeFileSync(file, JSON.stringify({ strategies: [{ method: 'cloudwatch', name: 'x', settings: { namespace: 'AWS/EC2' } }] }));
     const bad = await runCli(['--sim', SCENARIO, 'status', '-c', file], ENV);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--config file .*strategies\.0\.settings/);
+    expect(bad.stderr).toMatch(/--config file \S+bad\.json: strategies\[0\]\.settings\.metric: required, missing/);
   });
 });

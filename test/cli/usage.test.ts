@@ -23,12 +23,12 @@ describe('moscaler usage errors', () => {
     [['status'], { ...ENV, MATTERHORN_PASS: undefined }, /MATTERHORN_PASS: required/],
     [['status'], { ...ENV, MOSCALER_CLUSTER: undefined }, /--cluster: no cluster name/],
     [['scale', 'down'], { ...ENV, MOSCALER_MIN_WORKERS: 'many' }, /MOSCALER_MIN_WORKERS: must be a whole number/],
-    [['scale', 'auto', '-c', '{"strategies": [], "up_increment": 1}'], ENV, /--config.strategies: /],
-    [['scale', 'auto', '-c', '{"strategies": [{"method":"magic","name":"m","settings":{}}]}'], ENV, /--config.strategies.0.method/],
-    [['scale', 'auto', '-c', '{not json'], ENV, /--config: not valid JSON/],
+    [['scale', 'auto', '-c', '{"strategies": [], "up_increment": 1}'], ENV, /--config: strategies: /],
+    [['scale', 'auto', '-c', '{"strategies": [{"method":"magic","name":"m","settings":{}}]}'], ENV, /--config: strategies\[0\]\.method: /],
+    [['scale', 'auto', '-c', '{not json'], ENV, /--config: not valid JSON at line 1, column 2: expected a double-quoted property name, found 'n'/],
     [['scale', 'auto', '-c', '/no/such/file.json'], ENV, /--config: no such file/],
     [['scale', 'auto'], ENV, /--config: no autoscale config/],
-    [['scale', 'auto'], { ...ENV, AUTOSCALE_CONFIG: '{"strategies":[{"method":"queued_jobs","name":"q","settings":{"up_threshold":-1}}]}' }, /AUTOSCALE_CONFIG.strategies.0.settings.down_threshold/],
+    [['scale', 'auto'], { ...ENV, AUTOSCALE_CONFIG: '{"strategies":[{"method":"queued_jobs","name":"q","settings":{"up_threshold":-1}}]}' }, /AUTOSCALE_CONFIG: strategies\[0\]\.settings\.down_threshold: /],
     [['scale', 'auto'], { ...ENV, AUTOSCALE_TYPE: 'Sometimes' }, /AUTOSCALE_TYPE: must be one of/],
     [['--endpoint-url', 'nope', 'status'], ENV, /--endpoint-url: must be an http\(s\) URL/],
     [['--engine', 'aws', 'scale', 'down'], ENV, /--engine: aws needs the deployed state machines: set MOSCALER_AUTOSCALE_STATE_MACHINE_ARN/],
@@ -87,13 +87,25 @@ describe('moscaler scale errors', () => {
     expect(fake.opencast.calls).toEqual([]);
   });
 
-  it('logs before and after events on stdout, warnings also on stderr', async () => {
+  it('logs on stderr as readable lines, and stdout carries only the result', async () => {
     const fake = fakeRuntime(SPECS, NOW);
     const run = await runCli(['--engine', 'direct', '-f', 'scale', 'down', '2'], { ...ENV, MOSCALER_MIN_WORKERS: '1' }, fake.runtimeFor);
     expect(run.code).toBe(0);
-    const events = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l).event);
-    expect(events).toEqual(expect.arrayContaining(['before', 'after', 'force']));
+    expect(run.stdout).not.toMatch(/^\{/m);
+    expect(run.stdout).toMatch(/^decision: stop/);
+    expect(run.stderr).toMatch(/^\S+Z warn  --force: minimum workers, idleness and billing window are ignored$/m);
+    expect(run.stderr).toMatch(/^\S+Z info  cluster status before  command="scale down" cluster=prod workers=3 /m);
+    expect(run.stderr).toMatch(/^\S+Z info  actions taken  command=down started=- stopped=worker1,worker2 dryRun=false$/m);
     expect(run.stderr).toMatch(/Continuing because --force enabled/);
+  });
+
+  it('logs JSON lines on stderr with --output json', async () => {
+    const fake = fakeRuntime(SPECS, NOW);
+    const run = await runCli(['--engine', 'direct', '--output', 'json', '-f', 'scale', 'down', '2'], { ...ENV, MOSCALER_MIN_WORKERS: '1' }, fake.runtimeFor);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).decision.action).toBe('stop');
+    const events = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l).event);
+    expect(events).toEqual(expect.arrayContaining(['before', 'after', 'force']));
   });
 
   it('prints the status as one JSON object with the public keys', async () => {

@@ -48,7 +48,7 @@ describe('autoscale config', () => {
     [{ ...EXAMPLE, up_increment: -1 }, 'test.up_increment'],
     [{ ...EXAMPLE, strategies: [{ method: 'magic', name: 'x', settings: {} }] }, 'test.strategies.0.method'],
     [{ ...EXAMPLE, strategies: [] }, 'test.strategies'],
-    [{ ...EXAMPLE, pause_cyles: 1 }, 'test'],
+    [{ ...EXAMPLE, pause_cyles: 1 }, 'test.pause_cyles'],
     [{ strategies: [{ method: 'queued_jobs', name: 'q', settings: { up_threshold: '4', down_threshold: 1 } }] }, 'test.strategies.0.settings.up_threshold'],
     [{ strategies: [{ method: 'cloudwatch', name: 'c', settings: { metric: 'm', namespace: 'n', up_threshold: 1, sample_period: 45 } }] }, 'test.strategies.0.settings.sample_period'],
   ])('rejects a bad config naming the field (%#)', (value, field) => {

@@ -23,7 +23,7 @@ describe('cloudwatch strategy config', () => {
   it('refuses a dimension together with another way of naming it', () => {
     const both = { ...cpu, settings: { ...cpu.settings, instance_name: 'worker1' } };
     expect(() => parseAutoscaleConfig({ strategies: [both] }, 'test')).toThrow(ConfigError);
-    expect(() => parseAutoscaleConfig({ strategies: [both] }, 'test')).toThrow(/test\.strategies\.0\.settings: give at most one of layer_name, layer_id, instance_name, dimension/);
+    expect(() => parseAutoscaleConfig({ strategies: [both] }, 'test')).toThrow(/test: strategies\[0\]\.settings: give at most one of layer_name, layer_id, instance_name, dimension/);
   });
 });
 

@@ -53,7 +53,7 @@ describe('parseStackConfig', () => {
   });
 
   it('has no place for credentials', () => {
-    expect(fieldOf(() => parseStackConfig({ ...BASE_INPUT, opencastPassword: 'secret' } as never))).toBe('config');
+    expect(fieldOf(() => parseStackConfig({ ...BASE_INPUT, opencastPassword: 'secret' } as never))).toBe('config.opencastPassword');
   });
 
   it('deploys for EC2 with per-second billing unless the config says otherwise', () => {

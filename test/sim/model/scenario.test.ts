@@ -131,7 +131,13 @@ describe('loadScenarioFile', () => {
     writeFileSync(path, '{ "cluster": ');
 
     await expect(loadScenarioFile(path)).rejects.toThrow(ConfigError);
-    await expect(loadScenarioFile(path)).rejects.toThrow(/not valid JSON/);
+    await expect(loadScenarioFile(path)).rejects.toThrow(`scenario ${path}: not valid JSON at line 1, column 14: expected a value, found the end of the text`);
+  });
+
+  it('says why a scenario cannot be read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scenario-'));
+    await expect(loadScenarioFile(join(dir, 'nope.json'))).rejects.toThrow(`scenario ${join(dir, 'nope.json')}: no such file`);
+    await expect(loadScenarioFile(dir)).rejects.toThrow(`scenario ${dir}: is a directory, not a file`);
   });
 });
 

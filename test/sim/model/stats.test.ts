@@ -72,6 +72,35 @@ describe('computeStats', () => {
     expect(stats.billing.chargedInstanceHours).toBeCloseTo((20 * MIN + 30_000 + 60 * MIN) / HOUR, 6);
     expect(stats.billing.chargedCost).toBeGreaterThan(0);
   });
+
+  it('counts flapping: workers started during the run and stopped again within the hour', () => {
+    const t = buildCluster({
+      workers: [
+        { hostname: 'worker1', state: 'online', uptimeMinutes: 5 },
+        { hostname: 'worker2', state: 'stopped' },
+        { hostname: 'worker10', state: 'stopped' },
+      ],
+    });
+    const cycle = (hostname: string, upMinutes: number) => {
+      t.cluster.startInstance(t.instance(hostname).opsworksId);
+      t.advance(upMinutes * MIN);
+      t.cluster.stopInstance(t.instance(hostname).opsworksId);
+      t.advance(2 * MIN);
+    };
+    // worker1 was running before the start: stopping it is no flap.
+    t.cluster.stopInstance(t.instance('worker1').opsworksId);
+    t.advance(2 * MIN);
+    cycle('worker2', 20);
+    cycle('worker2', 40);
+    cycle('worker10', 30);
+    cycle('worker10', 90);
+    // Started and still running at the end: no flap either.
+    t.cluster.startInstance(t.instance('worker2').opsworksId);
+    t.advance(10 * MIN);
+    const stats = computeStats(t.cluster.runData(), { minWorkers: 1 });
+
+    expect(stats.flapping).toEqual({ windowMs: HOUR, times: 3, byWorker: [{ hostname: 'worker2', times: 2 }, { hostname: 'worker10', times: 1 }] });
+  });
 });
 
 describe('timeline export', () => {

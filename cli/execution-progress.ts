@@ -1,0 +1,19 @@
+/**
+ * The steps of the boot and drain executions a command waits for, on stderr as
+ * they happen: one line each time an execution's reason changes (a boot polled
+ * four times while the instance starts says so once). An autoscale cycle's own
+ * steps are left out: the command prints the cycle's outcome itself.
+ */
+import { failureText } from '../engine/failure-text';
+import type { HistoryEvent } from '../engine/types';
+
+export function executionProgress(out: { write(chunk: string): unknown }): (event: HistoryEvent) => void {
+  const lastReason = new Map<string, string>();
+  return (e) => {
+    if (e.workflow === 'autoscale') return;
+    const text = e.type === 'TaskSucceeded' ? e.reason : e.type === 'StateFailed' ? failureText(e.error, e.cause) : undefined;
+    if (text === undefined || lastReason.get(e.execution) === text) return;
+    lastReason.set(e.execution, text);
+    out.write(`  ${e.at}  ${e.execution}  ${e.state}: ${text}\n`);
+  };
+}
