@@ -36,7 +36,7 @@ import { ExecutionAlreadyExistsError, ExecutionNotFoundError, InvalidExecutionNa
 import type { LocalEngine } from '../../engine/local-engine';
 import type { ExecutionRecord } from '../../engine/store';
 import type { ExecutionStatus, HistoryEvent, JsonValue } from '../../engine/types';
-import { SimAwsError, type SimClusterState } from '../model/types';
+import { SimAwsError } from '../model/types';
 import { type JsonObject, optionalNumber, optionalString, requiredString } from './json-input';
 import type { JsonOperation } from './opsworks';
 import { asListed, LIST_LAG_MS } from './list-lag';
