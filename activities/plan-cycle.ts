@@ -7,11 +7,12 @@
 import { z } from 'zod';
 import { cycleFigures, type CycleFigures } from '../core/cycle-figures';
 import { decisionRecord, type DecisionRecord, type MetricGap, type NoActionCode, type PauseState } from '../core/decision';
-import { decidePolicy, mayRemember, needsVotes, type PolicyDecision } from '../core/policies';
+import { decidePolicy, mayRemember, needsVotes, scheduleWindow, type PolicyDecision } from '../core/policies';
 import { ConfigError } from '../core/errors';
 import { BOOT_WORKFLOW, DRAIN_WORKFLOW, stamp, workerExecutionName } from '../core/execution-names';
 import { metricGaps } from '../core/strategies';
 import type { ClusterView } from '../core/types';
+import { observeSchedule } from '../scaler/observe';
 import { collectVotes } from '../scaler/scale';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { workersActedOn } from './support/acting-on';
@@ -87,6 +88,9 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       ? await collectVotes({ metrics: deps.metrics, now: deps.now, settings: deps.settings, logger: quietLogger }, config, observation)
       : [];
     const pause = pauseFromLastBoot(lastBootAt, now, config.pause_cycles, input.everySeconds);
+    // Only a policy that plans with the schedule reads it (one External API call); it fails soft.
+    const window = scheduleWindow(config.policy);
+    const schedule = window ? await observeSchedule(observation, now, window) : undefined;
     const decision = decidePolicy({
       view,
       ...(observation.jobs ? { jobs: observation.jobs } : {}),
@@ -104,6 +108,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       booting,
       ...(lastBootAt ? { lastBootAt } : {}),
       ...(remembered ? { memory: remembered.value } : {}),
+      ...(schedule ? { schedule } : {}),
     });
     const cycle = stamp(now);
     const stranded = strandedWorkers(view, new Set([...draining, ...booting]));

@@ -1,18 +1,17 @@
 /**
- * Lower bounds on billed worker instance-hours for a trace, pure functions of
- * the trace (no simulation):
+ * Zero-wait estimates from a trace, pure functions (no simulation). Not the
+ * benchmark's bound: that is the deadline-aware LP (bench/lp-bound.ts).
  *
  * - fluid: total job load × run time inside the window ÷ slots per worker. It
  *   ignores packing, the floor, boot time and the minimum charge.
- * - clairvoyant: the cheapest fleet that knows the trace and lets no job wait,
- *   under perfect packing, paying what the policies pay: every start is billed
- *   from EC2 `running` until Opencast registers the host, every stop bills the
- *   shutdown, each run is charged by the billing mode (hourly: whole hours;
- *   per-second: 60 s minimum), the floor of workers is kept. With identical
- *   workers the fleet decomposes into layers (layer k runs while ≥ k workers
- *   are needed); each layer is solved exactly: per-second by keeping a worker
- *   through any gap shorter than a restart's cost, hourly by a DP over which
- *   demand intervals share a run. A policy can bill less only by letting jobs wait.
+ * - "clairvoyant" (a heuristic, labelled so): the cheapest fleet that lets no
+ *   job wait, per layer of the per-minute need (layer k runs while ≥ k workers
+ *   are needed), each layer solved by a DP over which demand intervals share a
+ *   run. It assumes zero wait, so a policy that lets jobs wait can bill less,
+ *   and solving layers separately misses hand-overs between workers, so under
+ *   hourly billing it can even exceed a feasible schedule: it bounds nothing
+ *   at a service level. The benchmark uses `minutePeaks` / `neededWorkers`
+ *   only to size the schedule family (bench/runs.ts).
  */
 import { chargedSeconds } from '../core/billing';
 import type { BillingMode } from '../core/types';

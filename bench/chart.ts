@@ -1,120 +1,103 @@
 /**
- * SVG charts without dependencies: billed instance-hours per policy (one panel
- * per trace, hourly and per-second side by side, the bounds as lines), and
- * workers online over a day against the clairvoyant's need.
+ * One SVG per week: billed instance-hours against p95 turnaround, each
+ * family's sweep over its main setting as a line (tuning seeds, labelled with
+ * the setting), its scored point (scoring seeds) as a ringed dot, the floor's
+ * hours and the LP bound at the 2 h deadline as lines. Lower-left dominates.
  */
-import type { TraceResult } from './report';
-import { BILLING_MODES } from './report';
+import type { Row } from './aggregate';
+import { FAMILIES } from './policies';
+import { NEW_DEFAULT, type BenchData } from './report';
 
 const COLORS: Record<string, string> = {
-  original: '#7f7f7f',
-  'static-peak': '#bcbd22',
-  schedule: '#17becf',
+  'original-2min': '#7f7f7f',
+  'original-1min': '#bcbd22',
   'target-tracking': '#9467bd',
   'idle-timer': '#ff7f0e',
-  headroom: '#2ca02c',
+  schedule: '#17becf',
+  headroom: '#1f77b4',
+  'schedule-aware': '#2ca02c',
 };
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const text = (x: number, y: number, s: string, extra = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${extra}>${esc(s)}</text>`;
 
-export function barChartSvg(results: readonly TraceResult[]): string {
-  const panelW = 380;
-  const panelH = 260;
-  const top = 70;
-  const left = 50;
-  const width = left + results.length * panelW + 20;
-  const height = top + panelH + 110;
-  const parts: string[] = [];
-  const policies = [...new Set(results.flatMap((r) => r.cells.map((c) => c.policy)))];
-  results.forEach((r, p) => {
-    const x0 = left + p * panelW;
-    const max = Math.max(1, ...r.cells.map((c) => c.billedHours), ...Object.values(r.bounds.clairvoyant)) * 1.1;
-    const y = (h: number) => top + panelH - (h / max) * panelH;
-    parts.push(text(x0 + panelW / 2 - 20, top - 18, `${r.id} (${r.window.hours} h)`, 'font-weight="bold" text-anchor="middle"'));
-    parts.push(`<line x1="${x0}" y1="${top + panelH}" x2="${x0 + panelW - 40}" y2="${top + panelH}" stroke="#333"/>`);
-    for (const tick of niceTicks(max)) {
-      parts.push(`<line x1="${x0 - 4}" y1="${y(tick)}" x2="${x0 + panelW - 40}" y2="${y(tick)}" stroke="#eee"/>`);
-      parts.push(text(x0 - 6, y(tick) + 4, String(tick), 'text-anchor="end" font-size="10"'));
-    }
-    const groupW = (panelW - 60) / BILLING_MODES.length;
-    BILLING_MODES.forEach((billing, g) => {
-      const gx = x0 + 10 + g * groupW;
-      const cells = r.cells.filter((c) => c.billing === billing);
-      const barW = (groupW - 20) / Math.max(1, policies.length);
-      policies.forEach((policy, i) => {
-        const c = cells.find((x) => x.policy === policy);
-        if (!c) return;
-        const bx = gx + i * barW;
-        parts.push(`<rect x="${bx.toFixed(1)}" y="${y(c.billedHours).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(top + panelH - y(c.billedHours)).toFixed(1)}" fill="${COLORS[policy] ?? '#1f77b4'}"><title>${esc(`${c.label}, ${billing}: ${c.billedHours.toFixed(1)} instance-hours`)}</title></rect>`);
-      });
-      const line = (h: number, dash: string, label: string) => {
-        parts.push(`<line x1="${gx - 3}" y1="${y(h)}" x2="${gx + groupW - 17}" y2="${y(h)}" stroke="#d62728" stroke-dasharray="${dash}"><title>${esc(`${label}: ${h.toFixed(1)}`)}</title></line>`);
-      };
-      line(r.bounds.clairvoyant[billing], '6 3', 'clairvoyant bound');
-      line(r.bounds.fluid, '2 3', 'fluid bound');
-      parts.push(text(gx + (groupW - 20) / 2, top + panelH + 16, billing, 'text-anchor="middle" font-size="11"'));
-    });
-  });
-  const ly = top + panelH + 40;
-  policies.forEach((policy, i) => {
-    const lx = left + (i % 4) * 200;
-    const yy = ly + Math.floor(i / 4) * 18;
-    parts.push(`<rect x="${lx}" y="${yy - 10}" width="12" height="12" fill="${COLORS[policy] ?? '#1f77b4'}"/>`, text(lx + 18, yy, policy, 'font-size="12"'));
-  });
-  const by = ly + Math.ceil(policies.length / 4) * 18;
-  parts.push(
-    `<line x1="${left}" y1="${by - 4}" x2="${left + 24}" y2="${by - 4}" stroke="#d62728" stroke-dasharray="6 3"/>`,
-    text(left + 30, by, 'clairvoyant bound', 'font-size="12"'),
-    `<line x1="${left + 200}" y1="${by - 4}" x2="${left + 224}" y2="${by - 4}" stroke="#d62728" stroke-dasharray="2 3"/>`,
-    text(left + 230, by, 'fluid bound', 'font-size="12"'),
-  );
-  return svg(width, by + 16, 'Billed worker instance-hours per policy (lower is better)', parts);
-}
-
-/** Workers online per minute for each policy on one trace and billing mode, with the clairvoyant's need. */
-export function timelineSvg(r: TraceResult, billing: 'hourly' | 'per-second', needed: readonly number[]): string {
+export function tradeOffSvg(data: BenchData, week: string): string {
+  const sweep = data.tuning.filter((r) => r.week === week);
+  const scored = data.scoring.filter((r) => r.week === week && data.picks.some((p) => p.week === week && p.family === r.family && p.value === r.value));
+  const all = [...sweep, ...scored];
+  const floor = all[0] ? all[0].billed.mean - all[0].aboveFloor.mean : 0;
+  const bounds = data.bounds.filter((b) => b.week === week && b.for === 'deadline');
+  const bound = bounds.length ? bounds.reduce((s, b) => s + b.instanceHours, 0) / bounds.length : undefined;
   const width = 900;
-  const height = 320;
-  const left = 50;
-  const top = 40;
-  const w = width - left - 170;
-  const h = height - top - 40;
-  const cells = r.cells.filter((c) => c.billing === billing);
-  const n = Math.max(needed.length, ...cells.map((c) => c.online.length));
-  const max = Math.max(1, ...needed, ...cells.flatMap((c) => c.online)) + 1;
-  const x = (m: number) => left + (m / Math.max(1, n - 1)) * w;
-  // One point per STEP minutes (the highest value in it), so a two-day line stays a few kilobytes.
-  const STEP = 5;
-  const coarse = (values: readonly number[]) =>
-    Array.from({ length: Math.ceil(values.length / STEP) }, (_, i) => [i * STEP, Math.max(...values.slice(i * STEP, (i + 1) * STEP))] as const);
-  const y = (v: number) => top + h - (v / max) * h;
-  const path = (values: readonly number[]) => coarse(values).map(([m, v], i) => `${i === 0 ? 'M' : 'L'}${x(m).toFixed(1)},${y(v).toFixed(1)}`).join('');
-  const parts = [`<line x1="${left}" y1="${top + h}" x2="${left + w}" y2="${top + h}" stroke="#333"/>`];
-  for (const tick of niceTicks(max)) parts.push(text(left - 6, y(tick) + 4, String(tick), 'text-anchor="end" font-size="10"'));
-  for (let hour = 0; hour * 60 < n; hour += 2) parts.push(text(x(hour * 60), top + h + 14, `${hour}h`, 'text-anchor="middle" font-size="10"'));
-  parts.push(`<path d="${path(needed)}" fill="none" stroke="#d62728" stroke-dasharray="4 2"/>`);
-  cells.forEach((c, i) => {
-    parts.push(`<path d="${path(c.online)}" fill="none" stroke="${COLORS[c.policy] ?? '#1f77b4'}" stroke-width="1.5"/>`);
-    parts.push(`<rect x="${left + w + 15}" y="${top + i * 18}" width="12" height="3" fill="${COLORS[c.policy] ?? '#1f77b4'}"/>`, text(left + w + 32, top + i * 18 + 5, c.policy, 'font-size="11"'));
-  });
-  parts.push(`<line x1="${left + w + 15}" y1="${top + cells.length * 18 + 2}" x2="${left + w + 27}" y2="${top + cells.length * 18 + 2}" stroke="#d62728" stroke-dasharray="4 2"/>`, text(left + w + 32, top + cells.length * 18 + 6, 'needed (clairvoyant)', 'font-size="11"'));
-  return svg(width, height, `${r.id}, ${billing} billing: workers online (highest of each 5 minutes) from the window's start`, parts);
-}
-
-function niceTicks(max: number): number[] {
-  const step = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500].find((s) => max / s <= 8) ?? 1000;
-  const out: number[] = [];
-  for (let t = 0; t <= max; t += step) out.push(t);
-  return out;
-}
-
-function svg(width: number, height: number, heading: string, parts: string[]): string {
+  const height = 560;
+  const left = 70;
+  const top = 50;
+  const w = width - left - 230;
+  const h = height - top - 60;
+  const xs = all.map((r) => r.turnaroundP95.mean);
+  // Far-off settings (an idle timer of 40 minutes) would flatten the rest: the axis stops at 1.3 × the reference's cost.
+  const reference = scored.find((r) => r.family === 'original-2min') ?? all.find((r) => r.family === 'original-2min');
+  const cap = reference ? reference.billed.mean * 1.3 : Infinity;
+  const ys = [...all.map((r) => Math.min(cap, r.billed.mean)), floor, ...(bound !== undefined ? [bound] : [])];
+  const [x0, x1] = pad(Math.min(...xs), Math.max(...xs));
+  const [y0, y1] = pad(Math.min(...ys), Math.max(...ys));
+  const X = (v: number) => left + ((v - x0) / (x1 - x0 || 1)) * w;
+  const Y = (v: number) => top + h - ((Math.min(v, cap) - y0) / (y1 - y0 || 1)) * h;
+  const parts: string[] = [
+    `<line x1="${left}" y1="${top + h}" x2="${left + w}" y2="${top + h}" stroke="#333"/>`,
+    `<line x1="${left}" y1="${top}" x2="${left}" y2="${top + h}" stroke="#333"/>`,
+    text(left + w / 2, height - 15, 'p95 recording turnaround, minutes (mean over seeds)', 'text-anchor="middle"'),
+    text(16, top + h / 2, 'billed instance-hours (per-second)', `text-anchor="middle" transform="rotate(-90 16 ${top + h / 2})"`),
+  ];
+  for (const t of ticks(x0, x1)) parts.push(`<line x1="${X(t)}" y1="${top}" x2="${X(t)}" y2="${top + h}" stroke="#eee"/>`, text(X(t), top + h + 16, String(t), 'text-anchor="middle" font-size="10"'));
+  for (const t of ticks(y0, y1)) parts.push(`<line x1="${left}" y1="${Y(t)}" x2="${left + w}" y2="${Y(t)}" stroke="#eee"/>`, text(left - 6, Y(t) + 4, String(t), 'text-anchor="end" font-size="10"'));
+  const hline = (v: number, label: string, dash: string, atLeft: boolean) =>
+    parts.push(
+      `<line x1="${left}" y1="${Y(v)}" x2="${left + w}" y2="${Y(v)}" stroke="#d62728" stroke-dasharray="${dash}"/>`,
+      text(atLeft ? left + 4 : left + w - 4, Y(v) + (atLeft ? 12 : -4), `${label}: ${v.toFixed(1)} h`, `text-anchor="${atLeft ? 'start' : 'end'}" font-size="10" fill="#d62728"`),
+    );
+  hline(floor, 'floor alone', '2 3', true);
+  if (bound !== undefined) hline(bound, 'LP optimum, every recording within 2 h', '6 3', false);
+  if (all.some((r) => r.billed.mean > cap)) parts.push(text(left + 4, top + 10, `off the chart above ${cap.toFixed(0)} h: ${all.filter((r) => r.billed.mean > cap).map((r) => `${r.family}=${r.value}`).filter((v, i, a) => a.indexOf(v) === i).join(', ')}`, 'font-size="9" fill="#666"'));
+  let legend = 0;
+  for (const family of FAMILIES) {
+    const color = COLORS[family.id] ?? '#000';
+    const line = sweep.filter((r) => r.family === family.id).sort((a, b) => a.value - b.value);
+    const point = scored.find((r) => r.family === family.id);
+    if (!line.length && !point) continue;
+    if (line.length) {
+      parts.push(`<path d="${line.map((r, i) => `${i ? 'L' : 'M'}${X(r.turnaroundP95.mean).toFixed(1)},${Y(r.billed.mean).toFixed(1)}`).join('')}" fill="none" stroke="${color}" stroke-width="${family.id === NEW_DEFAULT ? 2.5 : 1.2}"/>`);
+      for (const r of line) parts.push(dot(r, X, Y, color, 3, false), text(X(r.turnaroundP95.mean) + 5, Y(r.billed.mean) - 4, String(r.value), `font-size="9" fill="${color}"`));
+    }
+    if (point) parts.push(dot(point, X, Y, color, 6, true));
+    const ly = top + legend * 20;
+    parts.push(`<rect x="${left + w + 20}" y="${ly}" width="14" height="4" fill="${color}"/>`, text(left + w + 40, ly + 6, family.label, 'font-size="11"'));
+    legend += 1;
+  }
+  parts.push(text(left + w + 20, top + legend * 20 + 14, 'line: sweep on the tuning seeds', 'font-size="10"'), text(left + w + 20, top + legend * 20 + 28, 'ringed: tuned setting, scoring seeds', 'font-size="10"'));
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="#fff"/>`,
-    text(10, 20, heading, 'font-size="14" font-weight="bold"'),
+    '<rect width="100%" height="100%" fill="#fff"/>',
+    text(10, 22, `${week} week: cost against p95 turnaround (lower left is better)`, 'font-size="15" font-weight="bold"'),
     ...parts,
     '</svg>',
     '',
   ].join('\n');
+}
+
+function dot(r: Row, X: (v: number) => number, Y: (v: number) => number, color: string, radius: number, ring: boolean): string {
+  const title = `${r.family}=${r.value}: ${r.billed.mean.toFixed(1)} h, p95 ${r.turnaroundP95.mean.toFixed(1)} min, ${r.deadlineMisses} late (seeds ${r.seeds.join(', ')})`;
+  return `<circle cx="${X(r.turnaroundP95.mean).toFixed(1)}" cy="${Y(r.billed.mean).toFixed(1)}" r="${radius}" fill="${ring ? '#fff' : color}" stroke="${color}" stroke-width="${ring ? 3 : 1}"><title>${esc(title)}</title></circle>`;
+}
+
+function pad(a: number, b: number): [number, number] {
+  const m = (b - a) * 0.08 || 1;
+  return [a - m, b + m];
+}
+
+function ticks(a: number, b: number): number[] {
+  const span = b - a;
+  const step = [1, 2, 5, 10, 20, 25, 50, 100, 200, 500].find((s) => span / s <= 8) ?? 1000;
+  const out: number[] = [];
+  for (let t = Math.ceil(a / step) * step; t <= b; t += step) out.push(t);
+  return out;
 }

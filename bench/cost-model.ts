@@ -5,6 +5,7 @@
  * the calls one cycle makes to AWS (counted at the simulated AWS endpoint) and
  * to Opencast, for fleets of 10, 50 and 200 workers.
  */
+import { pathToFileURL } from 'node:url';
 import { SIM_CREDENTIALS, SIM_REGION } from '../adapters/aws/clients';
 import { parseAutoscaleConfig, type AutoscaleConfig } from '../core/autoscale-config';
 import { resolveSettings } from '../core/settings';
@@ -21,7 +22,7 @@ import { createSimCluster } from '../sim/model/create';
 import { createOpencastRouter } from '../sim/opencast/router';
 import { createSdkRequestHandler } from '../sim/wire/sdk-request-handler';
 import { RouterDispatcher } from '../sim/wire/undici-dispatcher';
-import { benchPolicies } from './policies';
+import { costModelPolicies } from './policies';
 
 interface CallCount {
   policy: string;
@@ -221,9 +222,7 @@ async function countTransitions(): Promise<CostModel['transitions']> {
 
 export async function measureCostModel(sizes: readonly number[] = [10, 50, 200]): Promise<CostModel> {
   const calls: CallCount[] = [];
-  const policies: Array<[string, AutoscaleConfig]> = benchPolicies({ timeZone: 'UTC', peakWorkers: 1 })
-    .filter((p) => p.id === 'original' || p.id === 'headroom')
-    .map((p) => [p.id, p.config]);
+  const policies: Array<[string, AutoscaleConfig]> = costModelPolicies();
   for (const [policy, config] of policies) {
     for (const provider of ['opsworks', 'ec2'] as const) {
       for (const workers of sizes) calls.push(await countCalls(policy, config, workers, provider));
@@ -254,3 +253,6 @@ export function costModelMarkdown(m: CostModel): string {
   ];
   return lines.join('\n');
 }
+
+// `npm run bench:cost`: the calls and transitions per cycle that docs/deploy.md's Cost section quotes.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.stdout.write(`${costModelMarkdown(await measureCostModel())}\n`);

@@ -1,100 +1,156 @@
 /**
- * The benchmark's results as data, and as the tables people read: one per
- * trace, every policy in both billing modes, with its ratio to the original
- * and to each bound.
+ * The benchmark's results as tables people read (markdown): per week, every
+ * scored policy over the scoring seeds (mean and min..max), its ratio to the
+ * reference and its hours above the floor against the deadline-aware LP bound
+ * at its own worst turnaround; the tuning picks; and the targets.
  */
-import type { BillingMode } from '../core/types';
-import type { Cell } from './measure';
+import type { Row } from './aggregate';
+import { undominated } from './aggregate';
+import type { WeekId } from './matrix';
+import { WEEKS } from './matrix';
+import { familyOf, REFERENCE } from './policies';
 
-export const BILLING_MODES: readonly BillingMode[] = ['hourly', 'per-second'];
-
-export interface TraceResult {
-  id: string;
-  note: string;
-  window: { start: string; end: string; hours: number };
-  recordings: number;
-  slotsPerWorker: number;
-  peakWorkers: number;
-  bounds: { fluid: number; clairvoyant: Record<BillingMode, number> };
-  cells: Cell[];
-  /** Workers the clairvoyant needs each minute (for the timeline chart; left out of the JSON). */
-  needed: number[];
+/** One deadline-aware LP bound (bench/bounds-run.ts solves them). */
+export interface BoundRow {
+  week: WeekId;
+  seed: number;
+  deadlineMinutes: number;
+  /** Whose worst turnaround this deadline is (or `deadline` for the 2-hour one). */
+  for: string;
+  instanceHours: number;
+  aboveFloor: number;
+  status: string;
+  solveSeconds: number;
 }
 
-export interface Row {
-  policy: string;
-  billing: BillingMode;
-  billedHours: number;
-  vsOriginal: number | null;
-  vsFluid: number;
-  vsClairvoyant: number;
-  cell?: Cell;
+export interface BenchData {
+  generatedAt: string;
+  weeks: WeekId[];
+  p95SlackMinutes: number;
+  tuning: Row[];
+  scoring: Row[];
+  picks: Array<{ week: WeekId; family: string; value: number; untuned?: boolean }>;
+  bounds: BoundRow[];
+  runtimeSeconds: number;
 }
 
-export function rowsOf(t: TraceResult): Row[] {
-  const rows: Row[] = [];
-  for (const billing of BILLING_MODES) {
-    const original = t.cells.find((c) => c.policy === 'original' && c.billing === billing)?.billedHours;
-    const bound = (name: string, hours: number): Row => ({
-      policy: name,
-      billing,
-      billedHours: hours,
-      vsOriginal: original ? hours / original : null,
-      vsFluid: hours / t.bounds.fluid,
-      vsClairvoyant: hours / t.bounds.clairvoyant[billing],
-    });
-    for (const cell of t.cells.filter((c) => c.billing === billing)) {
-      rows.push({ ...bound(cell.label, cell.billedHours), cell });
-    }
-    rows.push(bound('bound: clairvoyant', t.bounds.clairvoyant[billing]), bound('bound: fluid', t.bounds.fluid));
+/** The policy proposed as the shipped default. */
+export const NEW_DEFAULT = 'schedule-aware';
+
+const f1 = (x: number) => x.toFixed(1);
+const f2 = (x: number) => x.toFixed(2);
+const spread = (s: { mean: number; min: number; max: number }, d = f1) => `${d(s.mean)} (${d(s.min)}..${d(s.max)})`;
+
+function referenceRow(data: BenchData, week: WeekId): Row | undefined {
+  return data.scoring.find((r) => r.week === week && r.family === REFERENCE.family && r.value === REFERENCE.value);
+}
+
+function pickRow(data: BenchData, week: WeekId, family: string): Row | undefined {
+  const p = data.picks.find((x) => x.week === week && x.family === family);
+  return p ? data.scoring.find((r) => r.week === week && r.family === family && r.value === p.value) : undefined;
+}
+
+/** Mean over the week's seeds of the LP bound's hours above the floor at this row's own worst turnaround. */
+function boundAboveFloor(data: BenchData, row: Row): number | undefined {
+  const who = `${row.family}=${row.value}`;
+  const rows = data.bounds.filter((b) => b.week === row.week && b.for === who);
+  return rows.length ? rows.reduce((s, b) => s + b.aboveFloor, 0) / rows.length : undefined;
+}
+
+function weekTable(data: BenchData, week: WeekId): string[] {
+  const ref = referenceRow(data, week);
+  const rows = data.scoring.filter((r) => r.week === week).sort((a, b) => a.family.localeCompare(b.family) || a.value - b.value);
+  const header = ['policy', 'setting', 'billed inst-h mean (min..max)', 'x ref', 'above floor', 'x LP bound above floor', 'turnaround p50 / p95 / max min', 'late (all seeds)', 'wait p95 / p99 / max s', 'starts', 'interrupted', 'floor viol. min'];
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`];
+  for (const r of rows) {
+    const family = familyOf(r.family);
+    const picked = data.picks.find((p) => p.week === week && p.family === r.family && p.value === r.value);
+    const tags = [picked ? (picked.untuned ? 'shipped (not tuned here)' : 'tuned') : '', family.shipped === r.value ? 'as shipped' : '', r.family === REFERENCE.family && r.value === REFERENCE.value ? 'reference' : '']
+      .filter(Boolean)
+      .join(', ');
+    const bound = boundAboveFloor(data, r);
+    lines.push(
+      `| ${r.family === NEW_DEFAULT ? `**${family.label}**` : family.label} | ${r.value}${tags ? ` (${tags})` : ''} | ${spread(r.billed)} | ${ref ? f2(r.billed.mean / ref.billed.mean) : '-'} | ${f1(r.aboveFloor.mean)} | ${bound !== undefined ? `${f1(r.aboveFloor.mean / Math.max(bound, 1e-9))} (bound ${f1(bound)})` : '-'} | ${f1(r.turnaroundP50.mean)} / ${f1(r.turnaroundP95.mean)} / ${f1(r.turnaroundMax.mean)} (max ${f1(r.turnaroundMax.max)}) | ${r.deadlineMisses} | ${f1(r.waitP95.mean)} / ${f1(r.waitP99.mean)} / ${r.waitMax.mean.toFixed(0)} | ${r.starts.mean.toFixed(0)} | ${r.interrupted} | ${r.floorViolationMinutes} |`,
+    );
   }
-  return rows;
+  return lines;
 }
 
-const HEADER = ['policy', 'billing', 'billed inst-h', 'x original', 'x fluid', 'x clairv.', 'wait p50/p95/p99 s', 'max wait s', '<=2h', 'interrupted', 'starts', 'stops', 'floor viol. min'];
+function boundsTable(data: BenchData, week: WeekId): string[] {
+  const rows = data.bounds.filter((b) => b.week === week);
+  if (!rows.length) return [];
+  const ref = referenceRow(data, week);
+  const groups = new Map<string, BoundRow[]>();
+  for (const b of rows) groups.set(b.for, [...(groups.get(b.for) ?? []), b]);
+  const lines = ['| deadline (every recording within) | for | LP optimum inst-h mean | above floor | x ref | solve s |', '| --- | --- | ---: | ---: | ---: | ---: |'];
+  for (const [who, bs] of groups) {
+    const mean = (k: 'instanceHours' | 'aboveFloor' | 'solveSeconds' | 'deadlineMinutes') => bs.reduce((s, b) => s + b[k], 0) / bs.length;
+    lines.push(`| ${bs.map((b) => b.deadlineMinutes).join(', ')} min | ${who === 'deadline' ? 'the 2 h deadline' : `${who}'s worst turnaround per seed`} | ${f1(mean('instanceHours'))} | ${f1(mean('aboveFloor'))} | ${ref ? f2(mean('instanceHours') / ref.billed.mean) : '-'} | ${f1(mean('solveSeconds'))} |`);
+  }
+  return lines;
+}
 
-function cellsOf(r: Row): string[] {
-  const c = r.cell;
-  const ratio = (x: number | null) => (x === null ? '-' : x.toFixed(2));
+interface TargetCheck {
+  week: WeekId;
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+/** The issue's targets for the new default against the reference, on the scoring seeds. */
+function targets(data: BenchData, week: WeekId): TargetCheck[] {
+  const ref = referenceRow(data, week);
+  const mine = pickRow(data, week, NEW_DEFAULT);
+  if (!ref || !mine) return [];
+  const ratio = mine.billed.mean / ref.billed.mean;
+  const bound = boundAboveFloor(data, mine);
+  const optimum = data.bounds.filter((b) => b.week === week && b.for === 'deadline');
+  const optimumRatio = optimum.length ? optimum.reduce((s, b) => s + b.instanceHours, 0) / optimum.length / ref.billed.mean : undefined;
+  const points = data.scoring.filter((r) => r.week === week).map((r) => ({ row: r, cost: r.billed.mean, p95: r.turnaroundP95.mean }));
+  const beaters = points.filter((p) => p.row.family !== NEW_DEFAULT && p.cost < mine.billed.mean && p.p95 < mine.turnaroundP95.mean);
+  void undominated;
   return [
-    r.policy,
-    r.billing,
-    r.billedHours.toFixed(1),
-    ratio(r.vsOriginal),
-    ratio(r.vsFluid),
-    ratio(r.vsClairvoyant),
-    c ? `${c.waitSeconds.p50.toFixed(1)} / ${c.waitSeconds.p95.toFixed(1)} / ${c.waitSeconds.p99.toFixed(1)}` : '',
-    c ? c.waitSeconds.max.toFixed(0) : '',
-    c ? `${(c.withinTarget * 100).toFixed(1)}%` : '',
-    c ? String(c.interrupted) : '',
-    c ? String(c.starts) : '',
-    c ? String(c.stops) : '',
-    c ? String(c.floorViolationMinutes) : '',
+    {
+      week,
+      target: 'cost <= 0.60x the reference',
+      measured: `${f1(mine.billed.mean)} / ${f1(ref.billed.mean)} = ${f2(ratio)}x${optimumRatio !== undefined ? ` (the deadline-aware optimum at 2 h: ${f2(optimumRatio)}x; the floor alone: ${f2(mine.billed.mean ? (mine.billed.mean - mine.aboveFloor.mean) / ref.billed.mean : 0)}x)` : ''}`,
+      met: ratio <= 0.6,
+    },
+    { week, target: '0 deadline misses at 2 h', measured: `${mine.deadlineMisses} over ${mine.seeds.length} seeds`, met: mine.deadlineMisses === 0 },
+    {
+      week,
+      target: `p95 turnaround <= the reference's + ${data.p95SlackMinutes} min`,
+      measured: `${f1(mine.turnaroundP95.mean)} vs ${f1(ref.turnaroundP95.mean)} + ${data.p95SlackMinutes}`,
+      met: mine.turnaroundP95.mean <= ref.turnaroundP95.mean + data.p95SlackMinutes,
+    },
+    {
+      week,
+      target: 'hours above the floor <= 1.5x the deadline-aware optimum at its own worst turnaround',
+      measured: bound !== undefined ? `${f1(mine.aboveFloor.mean)} vs ${f1(bound)} (${f1(mine.aboveFloor.mean / Math.max(bound, 1e-9))}x)` : 'no bound solved',
+      met: bound !== undefined && mine.aboveFloor.mean <= 1.5 * bound,
+    },
+    {
+      week,
+      target: 'undominated: no scored baseline cheaper and faster (p95)',
+      measured: beaters.length ? beaters.map((b) => `${b.row.family}=${b.row.value} (${f1(b.cost)} h, p95 ${f1(b.p95)})`).join('; ') : 'none',
+      met: beaters.length === 0,
+    },
   ];
 }
 
-function title(t: TraceResult): string {
-  return `${t.id}: ${t.note}; ${t.recordings} recordings, ${t.window.hours} h window, ${t.slotsPerWorker}-slot workers, peak ${t.peakWorkers} workers`;
-}
-
-/** Plain-text table for the terminal. */
-export function textTable(t: TraceResult): string {
-  const body = rowsOf(t).map(cellsOf);
-  const widths = HEADER.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [title(t), line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
-}
-
-/** GitHub-flavoured markdown table. */
-export function markdownTable(t: TraceResult): string {
-  const body = rowsOf(t).map(cellsOf);
-  return [
-    `### ${t.id}`,
-    '',
-    title(t).slice(t.id.length + 2),
-    '',
-    `| ${HEADER.join(' | ')} |`,
-    `| ${HEADER.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`,
-    ...body.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
+export function benchReport(data: BenchData): string {
+  const out: string[] = [`# Benchmark results (${data.generatedAt})`, ''];
+  out.push(`Per-second billing. Scored on each week's scoring seeds; settings tuned on its tuning seeds (bench/matrix.ts). Turnaround in minutes, arrival to last job done; wait in seconds. Runtime ${data.runtimeSeconds.toFixed(0)} s.`, '');
+  for (const week of data.weeks) {
+    const spec = WEEKS.find((w) => w.id === week)!;
+    out.push(`## ${week}: ${spec.note}`, '', `Scoring seeds ${spec.scoring.join(', ')}; tuning seeds ${spec.tuning.join(', ')}.`, '');
+    out.push(...weekTable(data, week), '');
+    const b = boundsTable(data, week);
+    if (b.length) out.push('Deadline-aware LP bound (bench/lp-bound.ts), mean over the scoring seeds:', '', ...b, '');
+    const t = targets(data, week);
+    if (t.length) out.push(`Targets for ${NEW_DEFAULT}:`, '', '| target | measured | met |', '| --- | --- | --- |', ...t.map((x) => `| ${x.target} | ${x.measured} | ${x.met ? 'yes' : 'no'} |`), '');
+  }
+  out.push('## Tuning picks', '', '| week | policy | setting | how |', '| --- | --- | --- | --- |');
+  for (const p of data.picks) out.push(`| ${p.week} | ${p.family} | ${p.value} | ${p.untuned ? 'not tuned on this week: shipped setting' : 'cheapest keeping 0 misses and p95 within the slack on the tuning seeds'} |`);
+  return `${out.join('\n')}\n`;
 }

@@ -1,113 +1,129 @@
 /**
- * `npm run bench` (`npx tsx bench/run.ts [--quick] [--traces a,b] [--policies x,y] [--out dir]`):
- * every policy on every trace in both billing modes, through the real
- * workflows on the simulator, one run after another; then the bounds, the
- * tables (stdout), results JSON, the tables as markdown and SVG charts.
- * What each part measures and the latest results: bench/README.md.
+ * `npm run bench` / `npm run bench:full` (`npx tsx bench/run.ts [--full] [--weeks lecture,exam]
+ * [--families a,b] [--workers 2] [--no-cache] [--out dir]`): every policy family swept over its
+ * main setting on full weeks, tuned on the tuning seeds and scored on the scoring seeds, through
+ * the fast evaluator (bench/evaluator); then the LP bounds, the tables, JSON and one SVG per week.
+ * `--full` adds hourly billing, the variants and the Lambda lifecycle. What it measures: docs/benchmark.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_TIMINGS } from '../sim/model/cluster-types';
-import { clairvoyantBound, fluidBound } from './bounds';
-import { barChartSvg, timelineSvg } from './chart';
-import { measureCostModel, costModelMarkdown, type CostModel } from './cost-model';
-import { measure, type Cell } from './measure';
-import { benchPolicies } from './policies';
-import { BILLING_MODES, markdownTable, textTable, type TraceResult } from './report';
-import { prepareTrace, TRACES, type PreparedTrace } from './traces';
+import { rowsOf, tuned, type Row, type ServiceGate } from './aggregate';
+import { WEEKS, VARIANTS, type WeekId } from './matrix';
+import { runAll } from './pool';
+import { FAMILIES, REFERENCE } from './policies';
+import { contextOf, type RunResult, type RunSpec } from './runs';
+import { benchReport, type BenchData } from './report';
+import { tradeOffSvg } from './chart';
+import { deadlineBounds } from './bounds-run';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const { values } = parseArgs({
   options: {
-    quick: { type: 'boolean', default: false },
-    traces: { type: 'string' },
-    policies: { type: 'string' },
+    full: { type: 'boolean', default: false },
+    weeks: { type: 'string' },
+    families: { type: 'string' },
+    workers: { type: 'string' },
+    'no-cache': { type: 'boolean', default: false },
+    'no-bounds': { type: 'boolean', default: false },
+    /** Weeks whose settings are tuned (the others run the families' shipped settings); default all. */
+    'tune-weeks': { type: 'string' },
+    /** Use only the first N tuning seeds of each week. */
+    'tuning-seeds': { type: 'string' },
     out: { type: 'string' },
-    'no-cost-model': { type: 'boolean', default: false },
   },
 });
 const list = (s: string | undefined) => (s ? new Set(s.split(',')) : undefined);
-const onlyTraces = list(values.traces);
-const onlyPolicies = list(values.policies);
-// Only the full run writes bench/results (committed); a quick or partial run goes to a temporary directory unless told otherwise.
-const partial = values.quick || onlyTraces !== undefined || onlyPolicies !== undefined;
+const onlyWeeks = list(values.weeks);
+const onlyFamilies = list(values.families);
+const partial = onlyWeeks !== undefined || onlyFamilies !== undefined;
 const outDir = values.out ?? (partial ? join(tmpdir(), 'moscaler-bench') : fileURLToPath(new URL('./results', import.meta.url)));
+const P95_SLACK_MINUTES = 15;
 
-/** Billed from EC2 `running` until Opencast registers the host; the shutdown is billed after a stop. */
-const BOOT_BILLED_MS =
-  DEFAULT_TIMINGS.pendingMs - DEFAULT_TIMINGS.ec2PendingMs + DEFAULT_TIMINGS.bootingMs + DEFAULT_TIMINGS.setupMs + DEFAULT_TIMINGS.registerMs;
-const STOP_BILLED_MS = DEFAULT_TIMINGS.shutdownMs;
-
-function boundsOf(p: PreparedTrace) {
-  const clairvoyant = (billing: 'hourly' | 'per-second') =>
-    clairvoyantBound(p.trace, {
-      window: p.window,
-      slotsPerWorker: p.slotsPerWorker,
-      billing,
-      minWorkers: p.scenario.minWorkers,
-      bootBilledMs: BOOT_BILLED_MS,
-      stopBilledMs: STOP_BILLED_MS,
-      initial: p.initialUptimesMs.map((ms) => p.window.start - ms),
-    });
-  const hourly = clairvoyant('hourly');
-  const perSecond = clairvoyant('per-second');
-  return {
-    fluid: fluidBound(p.trace, p.window, p.slotsPerWorker),
-    clairvoyant: { hourly: hourly.instanceHours, 'per-second': perSecond.instanceHours },
-    peakWorkers: Math.max(...perSecond.needed),
-    needed: perSecond.needed,
-  };
-}
-
+/** Phase 1: every family's sweep on the tuning seeds; phase 2: the picks, the shipped settings and the reference on the scoring seeds (`--full`: the whole sweep there too). */
 async function main(): Promise<void> {
   const began = performance.now();
-  const results: TraceResult[] = [];
-  for (const spec of TRACES.filter((t) => !onlyTraces || onlyTraces.has(t.id))) {
-    const prepared = prepareTrace(spec, values.quick);
-    const bounds = boundsOf(prepared);
-    const cells: Cell[] = [];
-    for (const policy of benchPolicies({ timeZone: spec.timeZone, peakWorkers: bounds.peakWorkers })) {
-      if (onlyPolicies && !onlyPolicies.has(policy.id)) continue;
-      for (const billing of BILLING_MODES) {
-        const cell = await measure(prepared, policy, billing);
-        process.stderr.write(
-          `${spec.id} ${policy.id} ${billing}: ${cell.billedHours.toFixed(1)} inst-h, p95 wait ${cell.waitSeconds.p95.toFixed(1)} s, ${cell.interrupted} interrupted (${cell.realSeconds.toFixed(1)} s)\n`,
-        );
-        cells.push(cell);
-      }
+  const weeks = WEEKS.filter((w) => !onlyWeeks || onlyWeeks.has(w.id));
+  const families = FAMILIES.filter((f) => !onlyFamilies || onlyFamilies.has(f.id) || f.id === REFERENCE.family);
+  const run = (specs: RunSpec[]) => runAll(specs, { useCache: !values['no-cache'], ...(values.workers ? { workers: Number(values.workers) } : {}), onResult: progress });
+  const tuneWeeks = list(values['tune-weeks']);
+  const tuningSeeds = (w: (typeof WEEKS)[number]) => w.tuning.slice(0, values['tuning-seeds'] ? Number(values['tuning-seeds']) : undefined);
+  const tuningSpecs: RunSpec[] = [];
+  for (const week of weeks.filter((w) => !tuneWeeks || tuneWeeks.has(w.id))) {
+    const ctx = contextOf(week.id);
+    for (const family of families) {
+      for (const value of family.values(ctx)) for (const seed of tuningSeeds(week)) tuningSpecs.push({ week: week.id, seed, billing: 'per-second', family: family.id, value });
     }
-    const hours = (prepared.window.end - prepared.window.start) / 3_600_000;
-    const result: TraceResult = {
-      id: spec.id,
-      note: prepared.note,
-      window: { start: new Date(prepared.window.start).toISOString(), end: new Date(prepared.window.end).toISOString(), hours },
-      recordings: prepared.trace.recordings.filter((r) => r.arrivalAt >= prepared.window.start).length,
-      slotsPerWorker: prepared.slotsPerWorker,
-      peakWorkers: bounds.peakWorkers,
-      bounds: { fluid: bounds.fluid, clairvoyant: bounds.clairvoyant },
-      cells,
-      needed: bounds.needed,
-    };
-    results.push(result);
-    process.stdout.write(`\n${textTable(result)}\n`);
   }
-  let costModel: CostModel | undefined;
-  if (!values['no-cost-model']) {
-    costModel = await measureCostModel();
-    process.stdout.write(`\n${costModelMarkdown(costModel)}\n`);
+  process.stderr.write(`tuning: ${tuningSpecs.length} runs\n`);
+  const tuningResults = await run(tuningSpecs);
+  const tuningRows = rowsOf(tuningResults);
+  const picks = pick(tuningRows, weeks.map((w) => w.id));
+  const scoringSpecs: RunSpec[] = [];
+  for (const week of weeks) {
+    const ctx = contextOf(week.id);
+    for (const family of families) {
+      const chosen = new Set<number>(values.full ? family.values(ctx) : []);
+      const p = picks.find((x) => x.week === week.id && x.family === family.id);
+      if (p) chosen.add(p.value);
+      // A week not tuned runs the shipped setting (a schedule: its middle size).
+      else picks.push({ week: week.id, family: family.id, value: family.shipped ?? middle(family.values(ctx)), untuned: true });
+      if (family.shipped !== undefined) chosen.add(family.shipped);
+      else if (!p) chosen.add(middle(family.values(ctx)));
+      for (const value of chosen) for (const seed of week.scoring) scoringSpecs.push({ week: week.id, seed, billing: 'per-second', family: family.id, value });
+    }
   }
-  const runtimeSeconds = (performance.now() - began) / 1000;
+  process.stderr.write(`scoring: ${scoringSpecs.length} runs\n`);
+  const scoringResults = await run(scoringSpecs);
+  const data: BenchData = {
+    generatedAt: new Date().toISOString(),
+    weeks: weeks.map((w) => w.id),
+    p95SlackMinutes: P95_SLACK_MINUTES,
+    tuning: tuningRows,
+    scoring: rowsOf(scoringResults),
+    picks,
+    bounds: [],
+    runtimeSeconds: 0,
+  };
+  if (!values['no-bounds']) data.bounds = await deadlineBounds(data, scoringResults);
+  data.runtimeSeconds = (performance.now() - began) / 1000;
   mkdirSync(outDir, { recursive: true });
-  const data = { generatedAt: new Date().toISOString(), quick: values.quick, runtimeSeconds, traces: results, costModel };
-  writeFileSync(`${outDir}/results.json`, `${JSON.stringify(data, (k, v) => (k === 'online' || k === 'needed' ? undefined : v), 2)}\n`);
-  writeFileSync(`${outDir}/results.md`, `${results.map(markdownTable).join('\n\n')}\n${costModel ? `\n${costModelMarkdown(costModel)}\n` : ''}`);
-  writeFileSync(`${outDir}/billed-hours.svg`, barChartSvg(results));
-  for (const r of results) writeFileSync(`${outDir}/${r.id}-workers.svg`, timelineSvg(r, 'per-second', r.needed));
-  process.stdout.write(`\nBench took ${runtimeSeconds.toFixed(0)} s; results in ${outDir}\n`);
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(data, null, 1)}\n`);
+  const report = benchReport(data);
+  writeFileSync(join(outDir, 'results.md'), report);
+  for (const week of data.weeks) writeFileSync(join(outDir, `${week}-tradeoff.svg`), tradeOffSvg(data, week));
+  process.stdout.write(`${report}\nBench took ${data.runtimeSeconds.toFixed(0)} s; results in ${outDir}\n`);
+  void VARIANTS;
+}
+
+function middle(xs: readonly number[]): number {
+  return xs[Math.floor(xs.length / 2)]!;
+}
+
+function progress(r: RunResult, done: number, total: number, fromCache: boolean): void {
+  if (fromCache) return;
+  const o = r.outcome;
+  process.stderr.write(
+    `[${done}/${total}] ${r.spec.week} s${r.spec.seed} ${r.spec.family}=${r.spec.value}: ${o.billed['per-second'].toFixed(1)} h, p95 ${o.turnaround.p95.toFixed(1)} min, max ${o.turnaround.max.toFixed(1)}, ${o.deadlineMisses} late (${r.realSeconds.toFixed(1)} s)\n`,
+  );
+}
+
+/** Per week, each family's tuned setting: the cheapest keeping the service gate on the tuning seeds. */
+function pick(tuning: readonly Row[], weeks: WeekId[]): BenchData['picks'] {
+  const picks: BenchData['picks'] = [];
+  for (const week of weeks) {
+    const ref = tuning.find((r) => r.week === week && r.family === REFERENCE.family && r.value === REFERENCE.value);
+    if (!ref) continue;
+    const gate: ServiceGate = { p95SlackMinutes: P95_SLACK_MINUTES, referenceP95: ref.turnaroundP95.mean };
+    for (const family of new Set(tuning.filter((r) => r.week === week).map((r) => r.family))) {
+      const best = tuned(tuning.filter((r) => r.week === week && r.family === family), gate);
+      if (best) picks.push({ week, family, value: best.value });
+    }
+  }
+  return picks;
 }
 
 await main();

@@ -47,7 +47,7 @@ export async function runSimCommand(
   if (opts.report) await writeFile(opts.report, simReportHtml(result, simSummaryText(result), { timeZone: scenarioTimeZone(scenario) }));
   if (opts.report) ctx.io.stderr.write(`wrote ${opts.report}\n`);
   if (globals.output === 'json') {
-    const { timeline: _timeline, ...rest } = result;
+    const { timeline: _timeline, data: _data, ...rest } = result;
     ctx.io.stdout.write(`${JSON.stringify(rest, null, 2)}\n`);
     return;
   }

@@ -2,7 +2,7 @@
  * Ports: what core needs from the outside world, declared here and implemented
  * by adapters (real) and by the simulator. Adapters translate; they never decide.
  */
-import type { ClusterRef, Datapoint, FleetInstance, Layer, OpencastHost, OpencastJob } from './types';
+import type { ClusterRef, Datapoint, FleetInstance, Layer, OpencastHost, OpencastJob, ScheduledEvent } from './types';
 
 export interface ListInstancesOptions {
   /**
@@ -37,6 +37,11 @@ export interface OpencastPort {
   queuedJobCount(operations?: readonly string[]): Promise<number>;
   /** Switch maintenance for the host whose base_url is exactly `baseUrl`. */
   setMaintenance(baseUrl: string, on: boolean): Promise<void>;
+  /**
+   * Scheduled captures whose scheduled start is in [from, to) (External API, Opencast 6.0+).
+   * Optional: a port without it has no schedule, and the policies that use one fall back.
+   */
+  scheduledEvents?(from: Date, to: Date): Promise<ScheduledEvent[]>;
 }
 
 /** OpsWorks' LayerId/StackId (legacy), EC2's InstanceId, InstanceType, ImageId, AutoScalingGroupName, or any a custom metric carries. */

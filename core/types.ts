@@ -72,6 +72,24 @@ export interface OpencastJob {
   jobLoad?: number;
 }
 
+/**
+ * A capture Opencast's scheduler holds, as the External API lists it
+ * (`GET /api/events?withscheduling=true`, Opencast 6.0+): when it starts and
+ * ends, on which capture agent, and how far the event has come (its `status`,
+ * e.g. `EVENTS.EVENTS.STATUS.SCHEDULED`, `...RECORDING`, `...PROCESSING`).
+ */
+export interface ScheduledEvent {
+  id: string;
+  /** Scheduled capture start and end, ISO-8601. */
+  start: string;
+  end: string;
+  agentId?: string;
+  status?: string;
+}
+
+/** The scheduled captures of a time range, or why they could not be read (no schedule is not an error for the scaler). */
+export type ScheduleObservation = { up: true; from: string; to: string; events: ScheduledEvent[] } | { up: false; error: string };
+
 export interface QueueCounts {
   /** Backlog: queued (or restarting) non-workflow jobs. */
   queued: number;

@@ -9,7 +9,7 @@ import { AuthError } from '../core/errors';
 import { countBacklog, HIGH_LOAD_OPERATIONS, queueCounts, runningByHost } from '../core/jobs';
 import type { FleetPort, OpencastPort } from '../core/ports';
 import type { Settings } from '../core/settings';
-import type { ClusterRef, ClusterView, Layer, OpencastJob, OpencastObservation } from '../core/types';
+import type { ClusterRef, ClusterView, Layer, OpencastJob, OpencastObservation, ScheduleObservation } from '../core/types';
 import { DependencyError, InternalError } from '../core/errors';
 
 /**
@@ -38,6 +38,8 @@ export interface Observation {
   opencast?: OpencastPort;
   /** Non-terminal jobs, when Opencast answered (strategies filter them by operation). */
   jobs?: OpencastJob[];
+  /** Scheduled captures around now, when a policy asked for them (see observeSchedule). */
+  schedule?: ScheduleObservation;
 }
 
 export async function observeCluster(deps: ObserveDeps): Promise<Observation> {
@@ -105,4 +107,29 @@ export async function queuedFor(
   }
   if (queueSource === 'queued-job-count') return observation.opencast.queuedJobCount(operations);
   return countBacklog(observation.jobs ?? [], operations);
+}
+
+export interface ScheduleWindow {
+  /** Captures that began this long ago may still be recording or uploading. */
+  backMinutes: number;
+  aheadMinutes: number;
+}
+
+/**
+ * The scheduled captures whose start is in [now − back, now + ahead), for a policy that plans with them.
+ * Fails soft: no Opencast client, a port without a schedule (or an Opencast before 6.0), or any error
+ * gives `{up: false}` with the reason, and the policy falls back to what it does without a schedule.
+ */
+export async function observeSchedule(observation: Observation, now: Date, window: ScheduleWindow): Promise<ScheduleObservation> {
+  const client = observation.opencast;
+  if (!client) return { up: false, error: 'no Opencast client' };
+  if (!client.scheduledEvents) return { up: false, error: 'this Opencast port reads no schedule' };
+  const from = new Date(now.getTime() - window.backMinutes * 60_000);
+  const to = new Date(now.getTime() + window.aheadMinutes * 60_000);
+  try {
+    const events = await client.scheduledEvents(from, to);
+    return { up: true, from: from.toISOString(), to: to.toISOString(), events };
+  } catch (error) {
+    return { up: false, error: (error as Error).message };
+  }
 }

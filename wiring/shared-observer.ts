@@ -52,6 +52,7 @@ export function withSharedObservations(
         changed();
         await client.setMaintenance(url, on);
       },
+      ...(client.scheduledEvents ? { scheduledEvents: (from: Date, to: Date) => client.scheduledEvents!(from, to) } : {}),
     };
   };
   const wrapped: ActivityDeps = { ...deps, fleet, opencastAt };

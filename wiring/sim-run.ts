@@ -16,7 +16,7 @@ import { ManualClock } from '../sim/model/clock';
 import { delaysAnswers, scenarioEnd, type Scenario } from '../sim/model/scenario';
 import { createSimCluster } from '../sim/model/create';
 import { computeStats, type SimStats } from '../sim/model/stats';
-import type { SimCluster, TimelineSample } from '../sim/model/cluster';
+import type { SimCluster, SimRunData, TimelineSample } from '../sim/model/cluster';
 import { runtimeOnCluster, scenarioEnv, simLambda, simListLag } from './sim-runtime';
 import type { EnvironmentStats } from './lambda-environments';
 import { createLocalWorkflows } from './local-workflows';
@@ -90,6 +90,8 @@ export interface SimRunResult {
   timeline: readonly TimelineSample[];
   /** Activity invocations and how many started cold (workflow engines only). */
   lambda?: EnvironmentStats;
+  /** The model's record of the run (recordings, waits, billing runs): what the benchmark's cross-check reads. */
+  data: SimRunData;
   realMs: number;
 }
 
@@ -237,6 +239,7 @@ function summarize(
     cycleLog: [...counts.cycleLog].sort((x, y) => x.at.localeCompare(y.at)),
     stats,
     timeline: data.timeline,
+    data,
     realMs: performance.now() - run.began,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { Agent, type Dispatcher } from 'undici';
 import type { OpencastPort } from '../../core/ports';
-import type { OpencastHost, OpencastJob } from '../../core/types';
+import type { OpencastHost, OpencastJob, ScheduledEvent } from '../../core/types';
 import { AuthError, DependencyError, MoScalerError, ProtocolError } from '../../core/errors';
 import { createAuthenticator, type AuthMode, type Authenticator } from './digest-auth';
 import {
@@ -48,7 +48,12 @@ interface Call {
   /** Path and query below baseUrl, e.g. `/services/hosts.json`. */
   path: string;
   form?: Record<string, string>;
+  /** Accept header; default JSON, then text. */
+  accept?: string;
 }
+
+/** The External API picks its version from the Accept header (ApiMediaType.java); 1.1.0 added scheduling. */
+const API_1_1_0 = 'application/v1.1.0+json';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Challenge, answer, and one more when the nonce went stale in between. */
@@ -127,6 +132,38 @@ export class OpencastClient implements OpencastPort {
     return parseIntegerBody(result.text, 'workflow/queuedJobCount');
   }
 
+  /**
+   * The External API's events whose technical (scheduled) start is in [from, to), with their scheduling
+   * (Opencast 6.0+, External API 1.1.0; reference: sim/opencast/external-events.ts for the sources).
+   * Asks for version 1.1.0 by Accept header: an older Opencast answers 406 instead of ignoring the
+   * filter and listing every event it has. Pages of `pageSize` until a short page.
+   */
+  async scheduledEvents(from: Date, to: Date, pageSize = 500): Promise<ScheduledEvent[]> {
+    const what = 'GET /api/events';
+    // RestUtils.getFromAndToDateRange parses UTC without milliseconds.
+    const utc = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const events: ScheduledEvent[] = [];
+    for (let offset = 0; ; offset += pageSize) {
+      const query = new URLSearchParams({
+        filter: `technical_start:${utc(from)}/${utc(to)}`,
+        withscheduling: 'true',
+        sort: 'technical_start:ASC',
+        limit: String(pageSize),
+        offset: String(offset),
+      });
+      const result = await this.#call({ method: 'GET', path: `/api/events?${query.toString()}`, accept: API_1_1_0 });
+      if (result.status === 404) throw new DependencyError('opencast', `${what}: not found (the External API is not installed)`);
+      if (result.status === 406) throw new DependencyError('opencast', `${what}: External API 1.1.0 not acceptable (scheduling needs Opencast 6.0+)`);
+      this.#expectStatus(result, what, [200]);
+      const page = asList(parseJsonBody(result.text, 'api/events'), 'events');
+      page.forEach((item, i) => {
+        const event = toScheduledEvent(item, `events[${offset + i}]`);
+        if (event) events.push(event);
+      });
+      if (page.length < pageSize) return events;
+    }
+  }
+
   async setMaintenance(baseUrl: string, on: boolean): Promise<void> {
     const what = 'POST /services/maintenance';
     // `host` must be the exact base_url; Opencast parses anything but "true" as false (§3 maintenance).
@@ -170,7 +207,7 @@ export class OpencastClient implements OpencastPort {
     try {
       let retriedFresh = false;
       for (let attempt = 1; ; attempt += 1) {
-        const result = await this.#send(call.method, uri, body, controller.signal);
+        const result = await this.#send(call.method, uri, body, controller.signal, call.accept);
         if (result.status !== 401 || attempt === MAX_ATTEMPTS) return result;
         const verdict = this.#auth.challenged(result.headers['www-authenticate'], retriedFresh);
         if (verdict === 'refused') return result;
@@ -184,8 +221,8 @@ export class OpencastClient implements OpencastPort {
     }
   }
 
-  async #send(method: 'GET' | 'POST', uri: string, body: string | undefined, signal: AbortSignal): Promise<WireResult> {
-    const headers: Record<string, string> = { accept: 'application/json, text/plain;q=0.9, */*;q=0.1' };
+  async #send(method: 'GET' | 'POST', uri: string, body: string | undefined, signal: AbortSignal, accept?: string): Promise<WireResult> {
+    const headers: Record<string, string> = { accept: accept ?? 'application/json, text/plain;q=0.9, */*;q=0.1' };
     Object.assign(headers, this.#auth.headers(method, uri));
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded; charset=UTF-8';
     const response = await this.#dispatcher.request({
@@ -259,5 +296,32 @@ function toJob(item: unknown, field: string): OpencastJob {
     ...(processingHost !== undefined ? { processingHost } : {}),
     ...(createdHost !== undefined ? { createdHost } : {}),
     ...(jobLoad !== undefined ? { jobLoad } : {}),
+  };
+}
+
+/**
+ * One event of the External API's list. Its `scheduling` is `{}` for an event the scheduler does not
+ * know (an upload: SchedulingUtils.SchedulingInfo.of returns an empty object on NotFound), and absent
+ * when withscheduling was ignored: either way there is no capture to plan for, so the event is skipped.
+ * Dates are ISO-8601 in UTC (Java's ISO_DATE_TIME: no milliseconds when they are zero).
+ */
+function toScheduledEvent(item: unknown, field: string): ScheduledEvent | undefined {
+  const event = asRecord(item, field);
+  const id = asText(event.identifier, field, 'identifier');
+  const scheduling = event.scheduling === undefined ? undefined : asRecord(event.scheduling, field, 'scheduling');
+  if (!scheduling || (scheduling.start === undefined && scheduling.end === undefined)) return undefined;
+  const start = asText(scheduling.start, field, 'scheduling.start');
+  const end = asText(scheduling.end, field, 'scheduling.end');
+  for (const [key, value] of [['scheduling.start', start], ['scheduling.end', end]] as const) {
+    if (Number.isNaN(Date.parse(value))) throw new ProtocolError('opencast', `${field}.${key}: expected an ISO date, got ${JSON.stringify(value.slice(0, 40))}`);
+  }
+  const agentId = asOptionalText(scheduling.agent_id, field, 'scheduling.agent_id');
+  const status = asOptionalText(event.status, field, 'status');
+  return {
+    id,
+    start: new Date(start).toISOString(),
+    end: new Date(end).toISOString(),
+    ...(agentId !== undefined ? { agentId } : {}),
+    ...(status !== undefined ? { status } : {}),
   };
 }

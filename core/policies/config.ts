@@ -59,11 +59,16 @@ const schedule = z
 const targetTracking = z
   .object({
     name: z.literal('target-tracking'),
-    /** Queued jobs per in-service worker to hold (AWS's backlog-per-instance pattern). */
-    target_queued_per_worker: z.number().positive().max(10_000).default(5),
-    /** No scale-in this long after the last scale-out (EC2 Auto Scaling's default cooldown). */
-    scale_in_cooldown_seconds: z.number().int().min(0).max(86_400).default(300),
+    /** Job load per slot in service to hold (running + queued load over the in-service workers' slots). */
+    target_utilisation: z.number().gt(0).max(2).default(0.7),
+    /** The high alarm: above the target this many minutes (EC2 Auto Scaling: 3 datapoints). */
+    scale_out_minutes: z.number().int().min(1).max(60).default(3),
+    /** The low alarm: below the target this many minutes (EC2 Auto Scaling: 15 datapoints). */
+    scale_in_minutes: z.number().int().min(1).max(240).default(15),
+    /** Scale-in waits for running jobs (a lifecycle hook) instead of protecting busy workers. */
+    drain_busy: z.boolean().default(true),
     max_workers: workers.optional(),
+    slots_per_worker: z.number().positive().optional(),
   })
   .strict();
 
@@ -72,6 +77,8 @@ const idleTimer = z
     name: z.literal('idle-timer'),
     /** A worker that ran no job for this long is drained. */
     idle_minutes: z.number().int().min(1).max(1440).default(10),
+    /** Idle workers kept ready (GitLab Runner's IdleCount): started when fewer are idle, never drained below. */
+    idle_count: z.number().int().min(0).max(1000).default(1),
     /** Slots (Opencast max load) per worker when no host reports one. */
     slots_per_worker: z.number().positive().optional(),
   })
@@ -114,7 +121,33 @@ const headroom = z
     path: ['scale_in_utilisation'],
   });
 
-export const policyConfigSchema = z.discriminatedUnion('name', [original, staticPeak, schedule, targetTracking, idleTimer, headroom]);
+const scheduleAware = z
+  .object({
+    name: z.literal('schedule-aware'),
+    /** Projected job load per slot to plan for: above 1 lets a queue absorb a peak inside the recordings' slack. */
+    utilisation: z.number().gt(0).max(5).default(1),
+    /** From a capture's scheduled end to its ingest (the capture agent's upload). */
+    ingest_lag_minutes: z.number().min(0).max(240).default(7),
+    /** From a start to a worker taking jobs (boot and Opencast registration). */
+    boot_minutes: z.number().min(0).max(60).default(6),
+    /** Capacity is planned for the boot lead and this much beyond (a cycle or two). */
+    lead_minutes: z.number().min(0).max(120).default(3),
+    /** Work (load) and duration of the projected recordings relative to Opencast's default workflow. */
+    load_scale: z.number().gt(0).max(20).default(1),
+    pace: z.number().gt(0).max(20).default(1),
+    /** The schedule read around now: captures that began this long ago may still be processing. */
+    lookback_minutes: z.number().int().min(30).max(1440).default(240),
+    lookahead_minutes: z.number().int().min(10).max(1440).default(120),
+    /** Also drain busy workers (maintenance lets their jobs finish first). */
+    drain_busy: z.boolean().default(true),
+    max_start_per_cycle: z.number().int().min(1).max(1000).default(20),
+    slots_per_worker: z.number().positive().optional(),
+    /** Spare workers of the headroom fallback used while there is no schedule. */
+    fallback_spare_workers: z.number().min(0).max(100).default(1.5),
+  })
+  .strict();
+
+export const policyConfigSchema = z.discriminatedUnion('name', [original, staticPeak, schedule, targetTracking, idleTimer, headroom, scheduleAware]);
 
 export type PolicyConfig = z.infer<typeof policyConfigSchema>;
 type PolicyName = PolicyConfig['name'];

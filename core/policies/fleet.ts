@@ -164,6 +164,8 @@ function refusalOf(w: Worker, fleet: Fleet, billing: PolicyInput['scaleDown']['b
   if (w.statusClass !== 'online') return { reason: 'NotActive', detail: w.statusClass === 'pending' ? `starting (${w.state}): not drained while it boots` : `state ${w.state}` };
   if (w.protected) return { reason: 'Protected', detail: 'protected workers are never drained' };
   if (w.runningJobs === null) return { reason: 'OpencastUnavailable', detail: 'running jobs unknown: Opencast did not answer' };
+  // An EC2 instance is "running" minutes before Opencast serves on it: a drain now would fight its boot (and be refused).
+  if (fleet.starting.includes(w)) return { reason: 'NotActive', detail: 'starting: running but not serving yet' };
   if (!rules.allowBusy && w.runningJobs > 0) return { reason: 'Busy', detail: `${w.runningJobs} running job(s)` };
   if (billing === 'per-second' && w.uptimeSeconds < 60) return { reason: 'BelowBillingWindow', detail: `up ${w.uptimeSeconds}s, under the 60 s minimum charge` };
   if (billing === 'hourly' && rules.hourlyLeadMinutes !== undefined && minutesToHourBoundary(w) > rules.hourlyLeadMinutes) {

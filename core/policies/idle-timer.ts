@@ -1,8 +1,9 @@
 /**
- * Idle timer (GitLab Runner's IdleTime): start enough workers for the queued
- * load whenever jobs wait; drain a worker once it has run no job for
- * `idle_minutes`. The timers are the policy's memory, carried cycle to cycle;
- * after a cold start they begin again (which only delays a drain).
+ * Idle timer (GitLab Runner's docker-autoscaler: IdleCount and IdleTime):
+ * keep `idle_count` idle workers ready (start more when jobs take them or
+ * wait), and drain a worker once it has run no job for `idle_minutes`, as
+ * long as the ready count stays. The timers are the policy's memory, carried
+ * cycle to cycle as JSON.
  */
 import { noAction } from '../decision';
 import type { PolicyConfigOf } from './config';
@@ -23,24 +24,25 @@ export function idleTimerPolicy(config: PolicyConfigOf<'idle-timer'>): Policy {
     const memory: PolicyMemory = { idleSince };
     const idleMinutes = (host: string) => (idleSince[host] ? (now - Date.parse(idleSince[host])) / 60_000 : 0);
     const base = { policy: 'idle-timer', memory };
+    const idle = fleet.inService.filter((w) => w.runningJobs === 0).length;
 
-    if (fleet.queuedLoad > 0) {
-      const wanted = Math.ceil(fleet.queuedLoad / fleet.typicalSlots);
-      const n = wanted - fleet.starting.length;
-      if (n > 0) {
-        const up = startWorkers(input, n, `queued load ${round(fleet.queuedLoad)} needs ${wanted} worker(s) of ${fleet.typicalSlots} slots, ${fleet.starting.length} starting`);
-        return { ...up, ...base };
-      }
-      return { ...noAction('auto', 'AlreadyStarting', `queued load ${round(fleet.queuedLoad)}: ${fleet.starting.length} worker(s) already starting`, { rejected: protectedVerdicts(input) }), ...base };
+    // Jobs waiting take the ready workers first; what they leave short, and the ready count, is started.
+    const forQueue = fleet.queuedLoad > 0 ? Math.ceil(fleet.queuedLoad / fleet.typicalSlots - 1e-9) : 0;
+    const short = forQueue + config.idle_count - (fleet.queuedLoad > 0 ? 0 : idle) - fleet.starting.length;
+    if (short > 0) {
+      const why = `queued load ${round(fleet.queuedLoad)} (${forQueue} worker(s) of ${fleet.typicalSlots} slots), ${idle} idle, ${fleet.starting.length} starting, ${config.idle_count} kept ready`;
+      return { ...startWorkers(input, short, why), ...base };
     }
     const expired = fleet.online.filter((w) => idleMinutes(w.hostname) >= config.idle_minutes).length;
-    if (expired === 0) {
-      return { ...noAction('auto', 'NotIdleLongEnough', `no worker idle for ${config.idle_minutes} min`, { rejected: protectedVerdicts(input) }), ...base };
+    const surplus = Math.min(expired, idle - config.idle_count);
+    if (fleet.queuedLoad > 0 || surplus <= 0) {
+      const why = fleet.queuedLoad > 0 ? `queued load ${round(fleet.queuedLoad)}: ${fleet.starting.length} worker(s) starting` : `no worker beyond the ${config.idle_count} ready idle for ${config.idle_minutes} min`;
+      return { ...noAction('auto', fleet.queuedLoad > 0 ? 'AlreadyStarting' : 'NotIdleLongEnough', why, { rejected: protectedVerdicts(input) }), ...base };
     }
     const down = drainWorkers(
       input,
       fleet,
-      expired,
+      surplus,
       input.scaleDown.minWorkers,
       {
         allowBusy: false,
@@ -50,7 +52,7 @@ export function idleTimerPolicy(config: PolicyConfigOf<'idle-timer'>): Policy {
             ? { reason: 'NotNeeded', detail: `idle ${Math.floor(idleMinutes(w.hostname))} min, timer ${config.idle_minutes} min` }
             : undefined,
       },
-      `idle for ${config.idle_minutes} min or more`,
+      `idle for ${config.idle_minutes} min or more, ${config.idle_count} kept ready`,
     );
     return { ...down, ...base } satisfies PolicyDecision;
   };

@@ -7,6 +7,7 @@
 import { headroomPolicy } from './headroom';
 import { idleTimerPolicy } from './idle-timer';
 import { originalPolicy } from './original';
+import { scheduleAwarePolicy, scheduleWindowOf } from './schedule-aware';
 import { schedulePolicy } from './schedule';
 import { staticPeakPolicy } from './static-peak';
 import { targetTrackingPolicy } from './target-tracking';
@@ -28,7 +29,14 @@ function policyFor(config: PolicyConfig | undefined): Policy {
       return idleTimerPolicy(config);
     case 'headroom':
       return headroomPolicy(config);
+    case 'schedule-aware':
+      return scheduleAwarePolicy(config);
   }
+}
+
+/** The schedule window the policy reads each cycle (observeSchedule), or undefined when it reads none. */
+export function scheduleWindow(config: PolicyConfig | undefined): { backMinutes: number; aheadMinutes: number } | undefined {
+  return config?.name === 'schedule-aware' ? scheduleWindowOf(config) : undefined;
 }
 
 /** Whether the policy reads strategy votes (so the cycle must fetch CloudWatch metrics). */

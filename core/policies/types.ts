@@ -6,7 +6,7 @@
 import type { AutoscaleConfig } from '../autoscale-config';
 import type { AutoscaleInput } from '../autoscale';
 import type { Decision, PauseState, StrategyVote } from '../decision';
-import type { ClusterView, OpencastJob } from '../types';
+import type { ClusterView, OpencastJob, ScheduleObservation } from '../types';
 
 /** Plain JSON a policy carries from one cycle to the next (idle timers), in the autoscale execution's output. */
 export type PolicyMemory = { [key: string]: string | number | boolean | null | PolicyMemory };
@@ -28,6 +28,8 @@ export interface PolicyInput {
   lastBootAt?: string;
   /** What this policy returned as `memory` last cycle (read back from that cycle's output); absent on the first. */
   memory?: PolicyMemory;
+  /** Scheduled captures around now, for the policies that plan with them (read only when the policy asks). */
+  schedule?: ScheduleObservation;
 }
 
 /** How the drain workflow should treat the workers a policy chose. */

@@ -28,6 +28,8 @@ export function periodAt(periods: readonly Period[], now: Date, timeZone: string
 
 /** The largest `workers` of the periods holding at any instant in [now, now + aheadMinutes]: pre-warming looks ahead. */
 export function periodWorkersAhead(periods: readonly Period[], now: Date, timeZone: string, aheadMinutes: number): number | undefined {
+  // No periods: nothing to look up (the zone's rules cost a formatter call per minute looked ahead).
+  if (periods.length === 0) return undefined;
   let best: number | undefined;
   for (let m = 0; m <= aheadMinutes; m += 1) {
     const p = periodAt(periods, new Date(now.getTime() + m * 60_000), timeZone);

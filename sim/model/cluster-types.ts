@@ -65,6 +65,8 @@ export interface SimClusterOptions {
   seed?: number;
   /** What publishes CloudWatch metrics in this world (default: nothing but EC2's basic monitoring). */
   publishers?: Partial<MetricPublishers>;
+  /** CPU per unit of job load: past a host's cores its jobs slow down (processor sharing). Unset: never. */
+  cpuPerLoad?: number;
 }
 
 /**

@@ -37,6 +37,7 @@ import {
   type SimLayer,
   type SimMetricSeries,
   type SimOpencastSettings,
+  type SimScheduledEvent,
   type SimStack,
 } from './types';
 import { Workload, type ModelJob, type SimRecording, type WorkHost } from './workload';
@@ -108,6 +109,7 @@ export class SimCluster implements SimClusterState {
       candidates: () => this.records.filter((r) => r.role === 'worker' && isDispatchable(r.host)),
       paused: () => this.opencastDown(),
       createdHost: () => this.adminUrl(),
+      ...(options.cpuPerLoad !== undefined ? { cpuPerLoad: options.cpuPerLoad } : {}),
     });
     // A dispatcher paused by an Opencast outage resumes when it ends.
     for (const f of this.faults) if (f.kind === 'opencast-down') this.sched.schedule(f.until, () => this.workload.requestDispatch());
@@ -139,6 +141,12 @@ export class SimCluster implements SimClusterState {
   get jobs(): readonly SimJob[] {
     this.sync();
     return this.workload.jobs;
+  }
+
+  /** Scheduled captures starting in [from, to) with what became of them (the External API's events). */
+  scheduledEvents(from: number, to: number): readonly SimScheduledEvent[] {
+    this.sync();
+    return this.workload.scheduledEvents(from, to);
   }
 
   /** Non-terminal jobs only: what activeJobs.json needs, without scanning finished ones. */

@@ -96,6 +96,7 @@ export function createSimCluster(scenario: Scenario, clock?: VirtualClock): SimC
       ec2Delay: scenario.cloudwatch.ec2Delay,
     },
     seed: scenario.seed,
+    ...(scenario.cpuPerLoad !== undefined ? { cpuPerLoad: scenario.cpuPerLoad } : {}),
   });
 
   // Building reads only what addInstance/layerFor return: a getter would sync the model to the clock mid-build.

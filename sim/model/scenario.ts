@@ -42,6 +42,9 @@ const OPSWORKS_STATUSES = [
 ] as const;
 
 export const FAULT_KINDS = [
+  'schedule-unavailable',
+  'schedule-stale',
+  'schedule-missing',
   'opencast-down',
   'opencast-slow',
   'opencast-garbage',
@@ -282,6 +285,12 @@ const BaseScenarioSchema = z.strictObject({
   lambda: LambdaSchema.optional().describe('Extra: how the functions\' execution environments live (cold starts)'),
   prices: z.record(z.string(), z.number().nonnegative()).optional().describe('Extra: $/h by instance type'),
   timings: TimingsSchema.optional().describe('Extra: model step durations (ms)'),
+  cpuPerLoad: z
+    .number()
+    .positive()
+    .max(10)
+    .optional()
+    .describe("Extra: CPU a job uses per unit of its Opencast load; a host whose jobs want more than its cores slows them all in proportion. Default: no slowdown"),
 });
 
 type Ctx = z.core.$RefinementCtx<z.output<typeof BaseScenarioSchema>>;

@@ -17,6 +17,15 @@ export interface RecordingSpec {
   /** Media length; 0 for explicit job lists. */
   mediaMs: number;
   stages: StageSpec[];
+  /** The capture Opencast's scheduler knew in advance (room = capture agent); absent for ad-hoc uploads. */
+  scheduled?: ScheduledCapture;
+}
+
+/** A scheduled capture: the event Opencast's scheduler holds (start, end, capture agent). */
+interface ScheduledCapture {
+  start: number;
+  end: number;
+  agent: string;
 }
 
 export interface Trace {
@@ -68,10 +77,11 @@ interface Draft {
   arrivalAt: number;
   mediaMs: number;
   stages: StageSpec[];
+  scheduled?: ScheduledCapture;
 }
 
-/** Lecture recording: 75 − U(0, 10) min; two-stream with the given share. */
-function lectureDraft(rng: Random, arrivalAt: number, twoStreamShare: number): Draft {
+/** Lecture recording: 75 − U(0, 10) min; two-stream with the given share; scheduled as its block. */
+function lectureDraft(rng: Random, arrivalAt: number, twoStreamShare: number, scheduled?: ScheduledCapture): Draft {
   const mediaMs = (BLOCK_MINUTES - uniform(rng, 0, 10)) * MIN;
   const two = bernoulli(rng, twoStreamShare);
   return {
@@ -79,6 +89,7 @@ function lectureDraft(rng: Random, arrivalAt: number, twoStreamShare: number): D
     arrivalAt,
     mediaMs,
     stages: two ? twoStreamStages(mediaMs) : oneStreamStages(mediaMs),
+    ...(scheduled ? { scheduled } : {}),
   };
 }
 
@@ -99,7 +110,12 @@ function* days(start: number, weeks: number, offsetMs: number): Generator<{ midn
 function finish(drafts: Draft[], start: number, end: number): Trace {
   // Whole milliseconds: virtual clocks and ISO timestamps have no finer grain.
   const kept = drafts
-    .map((d) => ({ ...d, arrivalAt: Math.round(d.arrivalAt), mediaMs: Math.round(d.mediaMs) }))
+    .map((d) => ({
+      ...d,
+      arrivalAt: Math.round(d.arrivalAt),
+      mediaMs: Math.round(d.mediaMs),
+      ...(d.scheduled ? { scheduled: { ...d.scheduled, start: Math.round(d.scheduled.start), end: Math.round(d.scheduled.end) } } : {}),
+    }))
     .filter((d) => d.arrivalAt >= start && d.arrivalAt < end);
   kept.sort((a, b) => a.arrivalAt - b.arrivalAt);
   return {
@@ -128,7 +144,8 @@ function lectureDrafts(o: LectureWeekOptions, rng: Random): Draft[] {
       const blockEnd = day.midnightUtc + (blockStart + BLOCK_MINUTES) * MIN;
       for (let room = 0; room < o.rooms; room++) {
         if (!bernoulli(rng, p)) continue;
-        drafts.push(lectureDraft(rng, blockEnd + uniform(rng, 2, 12) * MIN, twoStream));
+        const scheduled = { start: blockEnd - BLOCK_MINUTES * MIN, end: blockEnd, agent: `room-${room + 1}` };
+        drafts.push(lectureDraft(rng, blockEnd + uniform(rng, 2, 12) * MIN, twoStream, scheduled));
       }
     });
     const weekend = day.weekday === 0 || day.weekday === 6;
@@ -172,7 +189,10 @@ export function examSpike(o: ExamSpikeOptions): Trace {
   const window = (o.spikeWindowMinutes ?? 30) * MIN;
   const count = o.spikeRecordings ?? o.rooms;
   for (let i = 0; i < count; i++) {
-    base.push(lectureDraft(rng, spikeStart + uniform(rng, 0, window), o.twoStreamShare ?? 0.8));
+    // Exam reviews captured in the rooms, ending together: scheduled, ingested over the window (7 min is the lecture lag's mean).
+    const arrival = spikeStart + uniform(rng, 0, window);
+    const scheduled = { start: arrival - 7 * MIN - BLOCK_MINUTES * MIN, end: arrival - 7 * MIN, agent: `room-${(i % o.rooms) + 1}` };
+    base.push(lectureDraft(rng, arrival, o.twoStreamShare ?? 0.8, scheduled));
   }
   return finish(base, o.start, o.start + o.weeks * 7 * DAY);
 }

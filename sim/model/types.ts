@@ -22,6 +22,9 @@ export type OpsworksStatus =
 export type Ec2State = 'pending' | 'running' | 'stopping' | 'stopped' | 'terminated';
 
 export type FaultKind =
+  | 'schedule-unavailable'
+  | 'schedule-stale'
+  | 'schedule-missing'
   | 'opencast-down'
   | 'opencast-slow'
   | 'opencast-garbage'
@@ -95,6 +98,20 @@ export interface SimJob {
   restarts: number;
 }
 
+/** A capture Opencast's scheduler holds, with what became of it (the External API derives its status from this). */
+export interface SimScheduledEvent {
+  /** Event identifier (the media package id). */
+  id: string;
+  agent: string;
+  /** Scheduled capture start and end, epoch ms. */
+  start: number;
+  end: number;
+  /** When the recording was ingested (its workflow started); undefined before. */
+  ingestedAt?: number;
+  /** When its processing finished. */
+  completedAt?: number;
+}
+
 export interface SimDatapoint {
   timestamp: number;
   value: number;
@@ -142,6 +159,8 @@ export interface SimClusterState {
   readonly jobs: readonly SimJob[];
   /** Only the non-terminal jobs, when the model indexes them (a week's finished jobs would be scanned per request). */
   activeJobs?(): readonly SimJob[];
+  /** Scheduled captures whose scheduled start is in [from, to) (the scheduler's index), when the model has a schedule. */
+  scheduledEvents?(from: number, to: number): readonly SimScheduledEvent[];
   readonly opencast: SimOpencastSettings;
   /** Is a fault of this kind active now (optionally for this target host/instance)? */
   faultActive(kind: FaultKind, target?: string): boolean;

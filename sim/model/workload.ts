@@ -8,12 +8,14 @@ import type { EventScheduler } from './clock';
 import { DispatchQueue, pickHost, type DispatchCandidate } from './dispatcher';
 import type { JobSpec } from './job-catalog';
 import type { RecordingKind, RecordingSpec } from './traces';
-import type { SimJob } from './types';
+import type { SimJob, SimScheduledEvent } from './types';
 
 /** A host that can run jobs; the cluster's worker records implement it. */
 export interface WorkHost {
   readonly baseUrl: string;
   readonly maxLoad: number;
+  /** CPUs: with `cpuPerLoad`, jobs wanting more than this share them and slow down. */
+  readonly cores: number;
   load: number;
   readonly running: Set<ModelJob>;
 }
@@ -24,6 +26,10 @@ export interface ModelJob extends SimJob {
   attempt: number;
   /** Creation or last restart: where the queue wait is measured from. */
   waitFrom: number;
+  /** Processor sharing only: work left at full speed (ms), the speed since `rateSince`. */
+  remainingMs?: number;
+  rate?: number;
+  rateSince?: number;
 }
 
 export interface SimRecording {
@@ -60,6 +66,11 @@ export interface WorkloadDeps {
   paused(): boolean;
   /** `createdHost` of new jobs (the admin's base_url). */
   createdHost(): string;
+  /**
+   * CPU a job uses per unit of its Opencast load. When set, a host whose jobs want more CPU than
+   * its cores runs them all slower in proportion (processor sharing); unset, a job takes its duration.
+   */
+  cpuPerLoad?: number;
 }
 
 const EPSILON = 1e-9;
@@ -71,11 +82,14 @@ export class Workload {
   private readonly active = new Set<ModelJob>();
   private readonly queue = new DispatchQueue();
   private readonly recs: SimRecording[] = [];
+  /** Recordings with a scheduled capture, by scheduled start. */
+  private readonly scheduledRecs: Array<{ spec: RecordingSpec; view: SimRecording }> = [];
   /** Job id → its recording, kept off the job objects routers read. */
   private readonly recordingOf = new Map<number, RecordingState>();
   private runningJobs = 0;
   private runningLoadSum = 0;
   private dispatchScheduled = false;
+  private scheduledSorted = 0;
 
   constructor(
     private readonly sched: EventScheduler,
@@ -108,6 +122,37 @@ export class Workload {
     return this.recs;
   }
 
+  /** Scheduled captures starting in [from, to), with their ingest (arrival) once it happened. */
+  scheduledEvents(from: number, to: number): SimScheduledEvent[] {
+    if (this.scheduledSorted !== this.scheduledRecs.length) {
+      this.scheduledRecs.sort((a, b) => a.spec.scheduled!.start - b.spec.scheduled!.start);
+      this.scheduledSorted = this.scheduledRecs.length;
+    }
+    const list = this.scheduledRecs;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.spec.scheduled!.start < from) lo = mid + 1;
+      else hi = mid;
+    }
+    const now = this.sched.time;
+    const out: SimScheduledEvent[] = [];
+    for (let i = lo; i < list.length && list[i]!.spec.scheduled!.start < to; i++) {
+      const { spec, view } = list[i]!;
+      const c = spec.scheduled!;
+      out.push({
+        id: `event-${spec.id}`,
+        agent: c.agent,
+        start: c.start,
+        end: c.end,
+        ...(view.stage >= 0 && view.arrivalAt <= now ? { ingestedAt: view.arrivalAt } : {}),
+        ...(view.completedAt !== undefined ? { completedAt: view.completedAt } : {}),
+      });
+    }
+    return out;
+  }
+
   /** Schedule the recordings' arrivals; a past arrival happens now. */
   addRecordings(specs: readonly RecordingSpec[]): void {
     for (const spec of specs) {
@@ -121,6 +166,7 @@ export class Workload {
         stage: -1,
       };
       this.recs.push(view);
+      if (spec.scheduled) this.scheduledRecs.push({ spec, view });
       const state: RecordingState = { view, spec, remaining: 0 };
       this.sched.schedule(view.arrivalAt, () => this.nextStage(state));
     }
@@ -235,8 +281,30 @@ export class Workload {
     host.running.add(job);
     this.runningJobs++;
     this.runningLoadSum += job.load;
+    if (this.deps.cpuPerLoad !== undefined) {
+      job.remainingMs = job.durationMs;
+      job.rate = undefined;
+      this.reshare(host, at);
+      return;
+    }
     const attempt = job.attempt;
     this.sched.schedule(at + job.durationMs, () => this.finish(job, host, attempt));
+  }
+
+  /** Processor sharing: every job on the host runs at cores / (load × cpuPerLoad) of full speed, at most full. */
+  private reshare(host: WorkHost, now: number): void {
+    const want = host.load * this.deps.cpuPerLoad!;
+    const rate = want > host.cores ? host.cores / want : 1;
+    for (const job of host.running) {
+      if (job.rate !== undefined && job.rate === rate) continue;
+      if (job.rate !== undefined) job.remainingMs = Math.max(0, job.remainingMs! - (now - job.rateSince!) * job.rate);
+      job.rate = rate;
+      job.rateSince = now;
+      // A new completion time: the event scheduled for the old one is ignored (attempt moved on).
+      job.attempt++;
+      const attempt = job.attempt;
+      this.sched.schedule(now + Math.ceil(job.remainingMs! / rate), () => this.finish(job, host, attempt));
+    }
   }
 
   private finish(job: ModelJob, host: WorkHost, attempt: number): void {
@@ -244,6 +312,7 @@ export class Workload {
     job.status = 'FINISHED';
     host.running.delete(job);
     host.load = host.running.size === 0 ? 0 : host.load - job.load;
+    if (this.deps.cpuPerLoad !== undefined) this.reshare(host, this.sched.time);
     this.runningJobs--;
     this.runningLoadSum -= job.load;
     this.active.delete(job);

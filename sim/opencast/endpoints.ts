@@ -5,6 +5,7 @@
  */
 import type { SimClusterState, SimHost, SimJob } from '../model/types';
 import type { WireRequest, WireResponse } from '../wire/types';
+import { externalEvents } from './external-events';
 import { activeJobsOf, currentLoads, serviceStatistics, servicePath, WORKFLOW_TYPE } from './job-stats';
 import type { Principal } from './security';
 import { atLeast, type OpencastVersion } from './version';
@@ -362,4 +363,10 @@ const queuedJobCount: Route = {
   },
 };
 
-export const ROUTES: readonly Route[] = [hosts, activeJobs, statistics, count, maintenance, maxload, currentload, servers, me, queuedJobCount];
+const apiEvents: Route = {
+  method: 'GET',
+  path: '/api/events',
+  handle: (req, { state, version }) => externalEvents(req, state, version),
+};
+
+export const ROUTES: readonly Route[] = [hosts, activeJobs, statistics, count, maintenance, maxload, currentload, servers, me, queuedJobCount, apiEvents];

@@ -142,6 +142,7 @@ function requiredRoles(req: WireRequest): readonly string[] | undefined {
   if (req.method === 'GET' && (req.path.startsWith('/info/') || req.path === '/login.html')) return undefined;
   if (req.method === 'POST' && req.path === '/services/maintenance') return ['ROLE_ADMIN', 'ROLE_UI_SERVERS_MAINTENANCE_EDIT'];
   if (req.path === '/admin-ng/server/servers.json') return ['ROLE_ADMIN', 'ROLE_UI_SERVERS_VIEW'];
+  if (req.method === 'GET' && req.path === '/api/events') return ['ROLE_ADMIN', 'ROLE_API_EVENTS_VIEW'];
   // `/services/**`, `/workflow/**` and the catch-all `/**` are admin-only.
   return ['ROLE_ADMIN'];
 }

@@ -64,6 +64,7 @@ const REASONS: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  406: 'Not Acceptable',
   500: 'Server Error',
   502: 'Bad Gateway',
 };

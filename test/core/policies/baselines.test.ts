@@ -60,41 +60,53 @@ describe('schedule policy', () => {
 });
 
 describe('target-tracking policy', () => {
-  const config = configOf({ name: 'target-tracking', target_queued_per_worker: 5 });
+  const config = configOf({ name: 'target-tracking', target_utilisation: 0.5 });
+  const above = (minutes: number[], value = 2) => ({ recent: Object.fromEntries(minutes.map((m) => [minutesLater(-m).toISOString(), value])) });
 
-  it('scales out to ceil(queued / target) workers', () => {
-    const decision = decidePolicy(
-      inputOf(config, { workers: [{ hostname: 'worker1', uptimeMinutes: 30, load: 30 }, ...stopped(2, 3, 4)], queued: Array(12).fill(1) }),
-    );
+  it('scales out to ceil(load / (target × slots)) once the load per slot has been above the target for 3 minutes', () => {
+    const workers = [{ hostname: 'worker1', uptimeMinutes: 30, load: 30 }, ...stopped(2, 3, 4, 5)];
 
-    expect(decision).toMatchObject({ action: 'start', target: { workers: 3 } });
-    expect(decision.reasons[0]).toMatch(/12 queued \/ 1 in service = 12.00 per worker, target 5/);
+    const decision = decidePolicy(inputOf(config, { workers, queued: Array(10).fill(4), memory: above([1, 2]) }));
+
+    // 30 running + 40 queued = 70 load; 70 / (0.5 × 36) = 3.9 → 4 workers.
+    expect(decision).toMatchObject({ action: 'start', target: { workers: 4 } });
+    expect(chosen(decision)).toHaveLength(3);
+    expect(decision.reasons[0]).toMatch(/load 70 over 36 slots in service = 1.94 per slot, target 0.5; above target for 3 min/);
   });
 
-  it('holds scale-in during the cool-down after a scale-out', () => {
-    const workers = [1, 2, 3].map((n) => ({ hostname: `worker${n}`, uptimeMinutes: 30 }));
+  it('waits for the high alarm: two minutes above the target are not enough', () => {
+    const workers = [{ hostname: 'worker1', uptimeMinutes: 30, load: 30 }, ...stopped(2, 3)];
 
-    const cooling = decidePolicy(inputOf(config, { workers, lastBootAt: minutesLater(-2).toISOString() }));
-    const after = decidePolicy(inputOf(config, { workers, lastBootAt: minutesLater(-6).toISOString() }));
+    const decision = decidePolicy(inputOf(config, { workers, queued: [4, 4], memory: above([1]) }));
 
-    expect(cooling).toMatchObject({ action: 'none', outcome: 'HoldingDrain' });
-    expect(cooling.reasons.join(' ')).toMatch(/cool-down/);
-    expect(after.action).toBe('stop');
-    expect(chosen(after)).toHaveLength(2);
+    expect(decision.action).toBe('none');
+    expect(decision.memory?.recent).toMatchObject({ [NOW.toISOString()]: 1.056 });
   });
 
-  it('scales in idle workers only', () => {
-    const workers = [1, 2, 3].map((n) => ({ hostname: `worker${n}`, uptimeMinutes: 30, load: n === 3 ? 0 : 10 }));
+  it('counts workers still booting as capacity, so a scale-out is not repeated while they warm up', () => {
+    const workers = [{ hostname: 'worker1', uptimeMinutes: 30, load: 30 }, { hostname: 'worker2', status: 'pending', registered: false }, ...stopped(3)];
 
-    const decision = decidePolicy(inputOf(config, { workers }));
+    const decision = decidePolicy(inputOf(config, { workers, queued: [4], memory: above([1, 2]) }));
 
-    expect(chosen(decision)).toEqual(['worker3']);
-    expect(reasonOf(decision, 'worker1')).toBe('Busy');
+    // 34 load needs 2 workers at 0.5 of 36 slots: one in service, one booting.
+    expect(decision.action).toBe('none');
+  });
+
+  it('scales in only after 15 minutes below the target, draining busy workers too (a lifecycle hook waits for their jobs)', () => {
+    const workers = [1, 2, 3].map((n) => ({ hostname: `worker${n}`, uptimeMinutes: 30, load: 2 }));
+    const below = (minutes: number) => ({ recent: Object.fromEntries(Array.from({ length: minutes }, (_, i) => [minutesLater(-(i + 1)).toISOString(), 0.05])) });
+
+    const early = decidePolicy(inputOf(config, { workers, memory: below(10) }));
+    const late = decidePolicy(inputOf(config, { workers, memory: below(14) }));
+
+    expect(early.action).toBe('none');
+    expect(late.action).toBe('stop');
+    expect(chosen(late)).toHaveLength(2);
   });
 });
 
 describe('idle-timer policy', () => {
-  const config = configOf({ name: 'idle-timer', idle_minutes: 10 });
+  const config = configOf({ name: 'idle-timer', idle_minutes: 10, idle_count: 1 });
 
   it('starts its timers on first sight of an idle worker and drains nothing yet', () => {
     const decision = decidePolicy(inputOf(config, { workers: [{ hostname: 'worker1', uptimeMinutes: 60, load: 2 }, { hostname: 'worker2', uptimeMinutes: 60 }] }));
@@ -103,7 +115,7 @@ describe('idle-timer policy', () => {
     expect(decision.memory).toEqual({ idleSince: { worker2: NOW.toISOString() } });
   });
 
-  it('drains a worker idle for the timer, and forgets a worker that got work', () => {
+  it('drains a worker idle for the timer but keeps one ready, and forgets a worker that got work', () => {
     const memory = { idleSince: { worker1: minutesLater(-30).toISOString(), worker2: minutesLater(-12).toISOString(), worker3: minutesLater(-4).toISOString() } };
     const workers = [
       { hostname: 'worker1', uptimeMinutes: 60, load: 2 },
@@ -118,7 +130,21 @@ describe('idle-timer policy', () => {
     expect(decision.memory).toEqual({ idleSince: { worker2: memory.idleSince.worker2, worker3: memory.idleSince.worker3 } });
   });
 
-  it('starts enough workers for the queued load, less those already starting', () => {
+  it('keeps the last ready worker however long it has been idle', () => {
+    const memory = { idleSince: { worker2: minutesLater(-40).toISOString() } };
+    const workers = [{ hostname: 'worker1', uptimeMinutes: 60, load: 2 }, { hostname: 'worker2', uptimeMinutes: 60 }];
+
+    expect(decidePolicy(inputOf(config, { workers, memory })).action).toBe('none');
+  });
+
+  it('starts a ready worker when none is idle', () => {
+    const decision = decidePolicy(inputOf(config, { workers: [{ hostname: 'worker1', uptimeMinutes: 60, load: 2 }, ...stopped(2, 3)] }));
+
+    expect(decision.action).toBe('start');
+    expect(chosen(decision)).toHaveLength(1);
+  });
+
+  it('starts enough workers for the queued load and the ready one, less those already starting', () => {
     const decision = decidePolicy(
       inputOf(config, {
         workers: [{ hostname: 'worker1', uptimeMinutes: 60, load: 36 }, { hostname: 'worker2', status: 'pending', registered: false }, ...stopped(3, 4, 5)],
@@ -126,8 +152,8 @@ describe('idle-timer policy', () => {
       }),
     );
 
-    // 80 queued load on 36-slot workers: 3 workers, 1 already starting.
+    // 80 queued load on 36-slot workers: 3 workers, plus 1 ready, 1 already starting.
     expect(decision.action).toBe('start');
-    expect(chosen(decision)).toHaveLength(2);
+    expect(chosen(decision)).toHaveLength(3);
   });
 });

@@ -75,6 +75,23 @@ describe('drainWorkers', () => {
     expect(decision.rejected.find((r) => r.hostname === 'worker3')?.reason).toBe('BelowBillingWindow');
   });
 
+  it('never chooses a worker that runs but does not serve yet (an EC2 instance still booting)', () => {
+    const input = inputOf(config, {
+      workers: [
+        { hostname: 'worker1', uptimeMinutes: 90 },
+        { hostname: 'worker2', uptimeMinutes: 90 },
+        { hostname: 'worker3', uptimeMinutes: 2, registered: false },
+      ],
+      booting: ['worker3'],
+    });
+    const fleet = fleetOf(input);
+
+    const decision = drainWorkers(input, fleet, 1, 0, { allowBusy: true, rank: byLeastLoad(fleet) }, 'test');
+
+    expect(decision.chosen.map((c) => c.hostname)).not.toContain('worker3');
+    expect(decision.rejected.find((r) => r.hostname === 'worker3')).toMatchObject({ reason: 'NotActive', detail: 'starting: running but not serving yet' });
+  });
+
   it('refuses every worker when Opencast did not answer (running jobs unknown)', () => {
     const input = inputOf(config, { workers: workers.slice(0, 3) });
     input.view.opencast = { up: false, error: 'down' };
