@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { cycleFigures, type CycleFigures } from '../core/cycle-figures';
 import { decisionRecord, type DecisionRecord, type MetricGap, type NoActionCode, type PauseState } from '../core/decision';
-import { decidePolicy, needsVotes, scheduleWindow, type PolicyDecision, type PolicyMemory } from '../core/policies';
+import { decidePolicy, mayRemember, needsVotes, scheduleWindow, type PolicyDecision } from '../core/policies';
 import { ConfigError } from '../core/errors';
 import { BOOT_WORKFLOW, DRAIN_WORKFLOW, stamp, workerExecutionName } from '../core/execution-names';
 import { metricGaps } from '../core/strategies';
@@ -19,6 +19,7 @@ import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { workersActedOn } from './support/acting-on';
 import { observe } from './support/observe';
 import { parseEvent } from './support/parse-event';
+import { lastCycleMemory, recordMemory, type RecordedMemory } from './support/policy-memory';
 
 const eventSchema = z
   .object({
@@ -40,10 +41,12 @@ export interface CyclePlan {
   outcome?: NoActionCode;
   actions: PlannedAction[];
   reason: string;
-  /** Why, for the history: every verdict and vote (the policy's memory stays in the handler), and the configured metrics that were silent. */
+  /** Why, for the history: every verdict and vote, and the configured metrics that were silent. */
   decision: Omit<PolicyDecision, 'chosen' | 'rejected' | 'memory'> & DecisionRecord & { metricGaps?: MetricGap[] };
   /** The cycle's numbers, published as CloudWatch metrics where it runs in Lambda (core/cycle-figures.ts). */
   figures: CycleFigures;
+  /** What the policy remembers for the next cycle: the autoscale workflow carries it to its output. */
+  memory: RecordedMemory;
 }
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -70,19 +73,20 @@ export function strandedWorkers(view: ClusterView, busy: ReadonlySet<string>): s
 }
 
 export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unknown, CyclePlan> {
-  // A policy's memory (idle timers) lives as long as this handler: a warm Lambda or the local engine.
-  let memory: PolicyMemory | undefined;
+  // No state between invocations: a policy's memory comes from the last cycle's output (policy-memory.ts).
   return async (event) => {
     const input = parseEvent(eventSchema, event ?? {}, 'plan-cycle');
     const config = deps.autoscaleConfig;
     if (!config) throw new ConfigError('AUTOSCALE_CONFIG', 'the autoscale workflow needs an autoscale config');
     const now = deps.now();
-    const [observation, lastBoots, runningBoots, drains, failedBoots] = await Promise.all([
+    const policy = config.policy?.name ?? 'original';
+    const [observation, lastBoots, runningBoots, drains, failedBoots, remembered] = await Promise.all([
       observe(deps),
       deps.executions.list({ workflow: BOOT_WORKFLOW, maxResults: 1 }),
       deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'RUNNING' }),
       deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' }),
       deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'FAILED', maxResults: FAILED_BOOTS_LOOKED_AT }),
+      mayRemember(config.policy) ? lastCycleMemory(deps.executions, policy, now, input.everySeconds) : undefined,
     ]);
     const { view } = observation;
     const hostnames = view.workers.map((w) => w.hostname);
@@ -123,10 +127,9 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       booting,
       failedBoots: recentlyFailed,
       ...(lastBootAt ? { lastBootAt } : {}),
-      ...(memory ? { memory } : {}),
+      ...(remembered ? { memory: remembered.value } : {}),
       ...(schedule ? { schedule } : {}),
     });
-    memory = decision.memory;
     const cycle = stamp(now);
     const stranded = strandedWorkers(view, new Set([...draining, ...booting]));
     const actions: PlannedAction[] = stranded.map((hostname) => ({
@@ -166,7 +169,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
         reason: `${detail}: stopping it`,
       });
     }
-    const { memory: _kept, ...explained } = decision;
+    const { memory, ...explained } = decision;
     // A configured metric silent for a whole query window is named in the record, not only as a missing vote.
     const gaps = metricGaps(config.strategies, votes);
     // Bounded: the Act Map's history and the Plan's output stay far under Step Functions' quotas
@@ -182,6 +185,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       reason: reasons.join('; '),
       decision: { ...decisionRecord(explained), ...(gaps.length > 0 ? { metricGaps: gaps } : {}) },
       figures: cycleFigures(view, acted, gaps),
+      memory: recordMemory(policy, now, memory),
     };
   };
 }

@@ -159,7 +159,13 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .option('-c, --config <json-or-file>', 'autoscale config: JSON text or a file [env AUTOSCALE_CONFIG]')
     .option('--min-workers <n>', 'the floor for this cycle (as a lecture-hours schedule sets it)')
     .action(async (opts: { config?: string; minWorkers?: string }) => {
-      const config = await (await lazy.config()).autoscaleConfigFor(opts.config, ctx.env, Boolean(context.globals().sim));
+      const globals = context.globals();
+      // The deployed functions decide with the stack's config; a simulated stack takes this command's (or the example).
+      const deployed = globals.engine === 'aws' && !globals.sim;
+      if (deployed && opts.config !== undefined) {
+        throw new ConfigError('--config', "with --engine aws the deployed functions use the stack's autoscale config: change it in the stack config");
+      }
+      const config = deployed ? undefined : await (await lazy.config()).autoscaleConfigFor(opts.config, ctx.env, Boolean(globals.sim));
       const minWorkers = opts.minWorkers === undefined ? undefined : positiveInt('--min-workers', 0)(opts.minWorkers);
       await (await import('./scale-command')).scaleAutoCommand(context, config, minWorkers);
     });

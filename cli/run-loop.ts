@@ -11,6 +11,7 @@ import { autoscaleExecutionName } from '../core/execution-names';
 import { failureText } from '../engine/failure-text';
 import { autoscaleConfigFor } from './autoscale-config-input';
 import type { CommandScope, Context } from './context';
+import { autoscaleViaWorkflow } from './workflow-commands';
 import { withScaler } from './scope';
 
 /** `moscaler run`: the options are checked before anything is built. */
@@ -34,6 +35,15 @@ export async function runLoop(ctx: Pick<Context, 'io'>, scope: CommandScope, con
     for (let i = 0; !stopping && (cycles === undefined || i < cycles); i++) {
       const started = scope.runtime.now();
       try {
+        if (scope.globals.dryRun) {
+          // -n: each cycle decides (a dry-run scale auto execution, in the history) and starts nothing.
+          const dry = await autoscaleViaWorkflow(opened, { everySeconds: Math.round(everyMs / 1000), dryRun: true }, started);
+          const would = (dry.wouldStart ?? []).map((w) => w.name).join(', ');
+          ctx.io.stdout.write(`${started.toISOString()}  ${dry.cycle.name}: ${dry.cycle.status}${dry.cycle.reason ? ` (${dry.cycle.reason})` : ''}; would start: ${would || 'nothing'}\n`);
+          if (cycles !== undefined && i + 1 >= cycles) break;
+          await opened.drive(sleep(Math.max(0, everyMs - (scope.runtime.now().getTime() - started.getTime()))));
+          continue;
+        }
         const ref = await engine.start('autoscale', { everySeconds: Math.round(everyMs / 1000) }, { name: autoscaleExecutionName(started) });
         const result = await opened.drive(engine.wait(ref));
         const plan = (await engine.history(ref)).find((e) => e.type === 'TaskSucceeded' && e.state === 'Plan');

@@ -5,6 +5,7 @@
 import { ConfigError } from '../core/errors';
 import { resolveSettings, type Settings } from '../core/settings';
 import type { SimCluster } from '../sim/model/cluster';
+import type { Scenario } from '../sim/model/scenario';
 import type { VirtualTime } from '../engine/virtual-time';
 import type { GlobalOptions } from './options';
 import { createRuntime, type Runtime } from '../wiring/runtime';
@@ -14,6 +15,7 @@ export interface CommandRuntime {
   settings: Settings;
   sim?: {
     cluster: SimCluster;
+    scenario: Scenario;
     vt?: VirtualTime;
     /** `--sim-keep`: where the cluster is kept, and whether it continues or starts afresh. */
     kept?: { dir: string; continuedAt?: Date; changes: number; reset?: string };
@@ -26,14 +28,15 @@ export async function runtimeForGlobals(globals: GlobalOptions, env: Record<stri
   if (globals.simKeep && !globals.sim) throw new ConfigError('--sim-keep', 'only with --sim FILE');
   if (globals.sim) {
     const { simRuntime } = await import('../wiring/sim-runtime');
-    const sim = await simRuntime(globals.sim, globals, env, { virtualTime: (globals.engine ?? 'local') === 'local', keep: Boolean(globals.simKeep) });
+    // Workflows (local, or the simulated stack of --engine aws) wait minutes to hours: on virtual time.
+    const sim = await simRuntime(globals.sim, globals, env, { virtualTime: (globals.engine ?? 'local') !== 'direct', keep: Boolean(globals.simKeep) });
     const kept = sim.kept
       ? { dir: sim.kept.dir, changes: sim.kept.actions.length, ...(sim.kept.at !== undefined ? { continuedAt: new Date(sim.kept.at) } : {}), ...(sim.kept.reset ? { reset: sim.kept.reset } : {}) }
       : undefined;
     return {
       runtime: sim.runtime,
       settings: sim.settings,
-      sim: { cluster: sim.cluster, start: new Date(sim.scenario.start), ...(sim.vt ? { vt: sim.vt } : {}), ...(kept ? { kept } : {}) },
+      sim: { cluster: sim.cluster, scenario: sim.scenario, start: new Date(sim.scenario.start), ...(sim.vt ? { vt: sim.vt } : {}), ...(kept ? { kept } : {}) },
     };
   }
   const settings = resolveSettings(globals, env);

@@ -10,7 +10,16 @@ import { autoscale, scaleDown, scaleTo, scaleUp, type ScaleResult } from '../sca
 import { decisionText, resultText, statusJson, statusTable } from './format';
 import type { CommandScope, Context } from './context';
 import { withScaler } from './scope';
-import { autoscaleViaWorkflow, outcomesText, scaleViaWorkflows, type CycleResult, type ExecutionOutcome, type ScaleKind } from './workflow-commands';
+import {
+  autoscaleViaWorkflow,
+  outcomesText,
+  scaleViaWorkflows,
+  wouldStartText,
+  type CycleResult,
+  type ExecutionOutcome,
+  type ScaleKind,
+  type WorkflowScaleResult,
+} from './workflow-commands';
 
 export async function scaleCommand(ctx: Context, request: ScaleKind, opts: { scaleAvailable?: boolean }): Promise<void> {
   await withScaler(ctx, async (scope) => {
@@ -22,28 +31,43 @@ export async function scaleCommand(ctx: Context, request: ScaleKind, opts: { sca
       printResult(ctx, result);
       return;
     }
-    const result = await scaleViaWorkflows(scope.deps, scope.openEngine(), request, available);
-    await printWorkflowResult(ctx, scope, result.decision, result.executions, result);
+    const options = { scaleAvailable: available, force: Boolean(scope.globals.force), dryRun: Boolean(scope.globals.dryRun) };
+    const result = await scaleViaWorkflows(scope.openEngine(), request, options, scope.runtime.now());
+    logDecision(scope, result.decision, result.dryRun);
+    await printWorkflowResult(ctx, scope, result.decision, result.executions, result, result.wouldStart);
   });
 }
 
-export async function scaleAutoCommand(ctx: Context, config: AutoscaleConfig, minWorkers: number | undefined): Promise<void> {
+/** `config` is undefined only with the deployed stack (`--engine aws` without `--sim`): its functions have their own. */
+export async function scaleAutoCommand(ctx: Context, config: AutoscaleConfig | undefined, minWorkers: number | undefined): Promise<void> {
   await withScaler(ctx, async (scope) => {
     if ((scope.globals.engine ?? 'local') === 'direct') {
+      if (!config) throw new ConfigError('--config', 'no autoscale config');
       printResult(ctx, await autoscale(scope.deps, config));
       return;
     }
-    if (scope.globals.dryRun) {
-      throw new ConfigError('--dry-run', 'scale auto runs the autoscale workflow; use --engine direct for a dry run of the decision');
-    }
-    const result = await autoscaleViaWorkflow(scope.openEngine(config), minWorkers === undefined ? {} : { minWorkers }, scope.runtime.now());
+    const dryRun = Boolean(scope.globals.dryRun);
+    const result = await autoscaleViaWorkflow(scope.openEngine(config), { ...(minWorkers === undefined ? {} : { minWorkers }), dryRun }, scope.runtime.now());
+    scope.deps.logger.info({ event: 'decision', command: 'auto', cycle: result.cycle.name, dryRun }, result.cycle.reason ?? '');
     await printCycleResult(ctx, scope, result);
   });
 }
 
-async function printWorkflowResult(ctx: Context, scope: CommandScope, decision: Decision, executions: ExecutionOutcome[], json: unknown): Promise<void> {
+/** The decision in the log, with whether it was a dry run (nothing started). */
+function logDecision(scope: CommandScope, decision: Decision, dryRun: boolean): void {
+  scope.deps.logger.info({ event: 'decision', command: decision.command, action: decision.action, chosen: decision.chosen.map((c) => c.hostname), dryRun }, decision.reasons.join('; '));
+}
+
+async function printWorkflowResult(
+  ctx: Context,
+  scope: CommandScope,
+  decision: Decision,
+  executions: ExecutionOutcome[],
+  json: unknown,
+  wouldStart?: WorkflowScaleResult['wouldStart'],
+): Promise<void> {
   if (scope.globals.output === 'json') ctx.io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  else ctx.io.stdout.write(decisionText(decision, Boolean(scope.globals.debug)) + outcomesText(executions));
+  else ctx.io.stdout.write(decisionText(decision, Boolean(scope.globals.debug)) + (wouldStart ? wouldStartText(wouldStart) : outcomesText(executions)));
   await printStatusAfter(ctx, scope);
   if (executions.some((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT' || e.status === 'ABORTED')) {
     throw new ScalingError('an execution did not succeed; see `moscaler history` for every step');
@@ -54,7 +78,7 @@ async function printCycleResult(ctx: Context, scope: CommandScope, result: Cycle
   if (scope.globals.output === 'json') ctx.io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     ctx.io.stdout.write(`cycle ${result.cycle.name}: ${result.cycle.status}${result.cycle.reason ? ` (${result.cycle.reason})` : ''}\n`);
-    ctx.io.stdout.write(outcomesText(result.executions));
+    ctx.io.stdout.write(result.wouldStart ? wouldStartText(result.wouldStart) : outcomesText(result.executions));
   }
   await printStatusAfter(ctx, scope);
   if (result.cycle.status !== 'SUCCEEDED') throw new ScalingError(`autoscale cycle ${result.cycle.status}: ${result.cycle.error ?? ''}`);

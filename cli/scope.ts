@@ -80,7 +80,9 @@ export async function withScaler<T>(ctx: Context, fn: (scope: CommandScope) => P
           env: ctx.env,
           ...(autoscaleConfig ? { autoscaleConfig } : {}),
           ...(command.sim?.vt ? { vt: command.sim.vt } : {}),
-          ...(command.sim ? { simulated: command.sim.kept ? `${settings.cluster}.kept` : settings.cluster } : {}),
+          ...(command.sim
+            ? { simulated: command.sim.kept ? `${settings.cluster}.kept` : settings.cluster, sim: { cluster: command.sim.cluster, scenario: command.sim.scenario } }
+            : {}),
           onEvent,
         });
       },

@@ -37,6 +37,7 @@ export async function runSimCommand(
     config,
     everyMs,
     env: ctx.env,
+    ...(globals.engine ? { engine: globals.engine } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
     onProgress: (fraction, at) => progress.update(fraction, at),
   }).finally(() => progress.done());

@@ -148,3 +148,16 @@ export function decisionRecord<D extends Decision>({ chosen, rejected, ...rest }
   }
   return { ...rest, chosen: chosen.map((c) => ({ hostname: c.hostname, detail: c.detail })), notChosen: [...groups.values()] };
 }
+
+/**
+ * A recorded decision as a Decision again, for printing: the verdicts of each group back per worker.
+ * A record keeps hostnames only, so the workers' ids are empty.
+ */
+export function decisionFromRecord(record: DecisionRecord): Decision {
+  const { chosen, notChosen, ...rest } = record;
+  return {
+    ...rest,
+    chosen: chosen.map((c) => ({ hostname: c.hostname, id: '', chosen: true, reason: 'Chosen', detail: c.detail })),
+    rejected: notChosen.flatMap((g) => g.hostnames.map((hostname) => ({ hostname, id: '', chosen: false, reason: g.reason, detail: g.detail }))),
+  };
+}

@@ -72,7 +72,7 @@ export class InsufficientCapacityError extends ScalingError {
 
 /** An outside system (AWS, Opencast) failed, timed out or answered garbage. */
 export class DependencyError extends MoScalerError {
-  readonly system: 'opencast' | 'opsworks' | 'ec2' | 'cloudwatch' | 'stepfunctions' | 'sim';
+  readonly system: 'opencast' | 'opsworks' | 'ec2' | 'cloudwatch' | 'stepfunctions' | 'secretsmanager' | 'sim';
   constructor(system: DependencyError['system'], message: string, options?: { cause?: unknown }) {
     super(`${system}: ${message}`, 'dependency', options);
     this.name = 'DependencyError';
@@ -104,7 +104,10 @@ export class ProtocolError extends DependencyError {
   }
 }
 
-/** A broken invariant of our own code: a bug, never the user's input or an outside system. */
+/**
+ * A broken invariant of our own code (a bug), or an outside failure no adapter mapped: the Lambda entry wraps
+ * whatever else leaves a handler in one, so it still has a name the workflows' Retry and Catch know.
+ */
 export class InternalError extends MoScalerError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, 'internal', options);

@@ -17,6 +17,8 @@
 export const BOOT_WORKFLOW = 'boot-worker';
 export const DRAIN_WORKFLOW = 'drain-worker';
 export const AUTOSCALE_WORKFLOW = 'autoscale';
+/** The console's (and the CLI's) scale commands as a workflow. */
+export const SCALE_WORKFLOW = 'scale';
 
 export type WorkerExecutionKind = 'boot' | 'drain';
 
@@ -55,6 +57,11 @@ export function workerExecutionName(kind: WorkerExecutionKind, hostname: string,
 
 export function autoscaleExecutionName(at: Date): string {
   return `${AUTOSCALE_WORKFLOW}-${stamp(at)}`;
+}
+
+/** A scale command's execution: `scale-down-20251013T040500Z`, `scale-auto-dry-run-...`. */
+export function scaleExecutionName(command: 'up' | 'down' | 'to' | 'auto', dryRun: boolean, at: Date): string {
+  return `${SCALE_WORKFLOW}-${command}${dryRun ? '-dry-run' : ''}-${stamp(at)}`;
 }
 
 export function workflowOfKind(kind: WorkerExecutionKind): string {

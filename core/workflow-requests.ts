@@ -54,3 +54,31 @@ export const bootRequestSchema = z
   .strict();
 
 type BootRequest = z.infer<typeof bootRequestSchema>;
+
+/**
+ * The input of a scale execution: the command line's `scale` commands as JSON, so the Step Functions
+ * console can do what the CLI does. `count` is how many to start or stop (up, down; default 1) or the
+ * target (to); `auto` takes none, but may carry the cycle's floor and schedule like the autoscale input.
+ */
+export const scaleRequestSchema = z
+  .object({
+    command: z.enum(['up', 'down', 'to', 'auto']),
+    count: z.number().int().min(0).max(10_000).optional(),
+    scaleAvailable: z.boolean().default(false),
+    force: z.boolean().default(false),
+    /** Decide and record, start nothing. */
+    dryRun: z.boolean().default(false),
+    minWorkers: z.number().int().min(0).max(10_000).optional(),
+    everySeconds: z.number().int().min(10).max(86_400).optional(),
+    requestedBy: z.string().max(200).default('console'),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.command === 'to' && r.count === undefined) ctx.addIssue({ code: 'custom', path: ['count'], message: 'scale to needs the target count' });
+    if ((r.command === 'up' || r.command === 'down') && r.count === 0) ctx.addIssue({ code: 'custom', path: ['count'], message: `scale ${r.command} needs a count of at least 1` });
+    if (r.command === 'auto' && r.count !== undefined) ctx.addIssue({ code: 'custom', path: ['count'], message: 'scale auto takes no count: the policy decides' });
+    if (r.command !== 'auto' && r.minWorkers !== undefined) ctx.addIssue({ code: 'custom', path: ['minWorkers'], message: 'only scale auto takes a floor; MOSCALER_MIN_WORKERS applies' });
+    if (r.command !== 'auto' && r.everySeconds !== undefined) ctx.addIssue({ code: 'custom', path: ['everySeconds'], message: 'only scale auto takes everySeconds' });
+  });
+
+export type ScaleRequest = z.infer<typeof scaleRequestSchema>;

@@ -42,7 +42,7 @@ export function pascalCase(kebab: string): string {
     .join('');
 }
 
-function functionArn(scope: ArnScope, functionName: string): string {
+export function functionArn(scope: ArnScope, functionName: string): string {
   return `arn:${scope.partition ?? 'aws'}:lambda:${scope.region}:${scope.account}:function:${functionName}`;
 }
 

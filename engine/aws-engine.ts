@@ -155,6 +155,11 @@ export class AwsEngine implements WorkflowEngine {
     return d.input === undefined ? null : parse(d.input);
   }
 
+  async output(ref: ExecutionRef): Promise<JsonValue | undefined> {
+    const d = await this.describe(ref);
+    return d.status === 'SUCCEEDED' && d.output !== undefined ? parse(d.output) : undefined;
+  }
+
   async stop(ref: ExecutionRef, details: { error?: string; cause?: string } = {}): Promise<void> {
     await this.client.send(new StopExecutionCommand({ executionArn: ref.executionArn, ...details })).catch((error: unknown) => {
       throw nameOf(error) === 'ExecutionDoesNotExist' ? new ExecutionNotFoundError(ref.executionArn, { cause: error }) : sfnError(error, 'StopExecution');

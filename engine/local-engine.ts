@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { MoScalerError } from '../core/errors';
 import { ActivityTracker } from './activity';
-import { EXECUTION_NAME, executionArn, LOCAL_SCOPE, parseStateMachineArn, stateMachineArn } from './arn';
+import { EXECUTION_NAME, executionArn, LOCAL_SCOPE, parseStateMachineArn, stateMachineArn, type ArnScope } from './arn';
 import { formatFindings, lintDefinition } from './asl-lint';
 import { readDefinitionFile, substitute } from './definition';
 import {
@@ -55,6 +55,11 @@ export interface LocalEngineOptions {
   handlers?: Readonly<Record<string, LambdaHandler>>;
   /** Stripped from function and state machine names when looking up handlers and workflows, e.g. `moscaler-`. */
   resourcePrefix?: string;
+  /**
+   * Region and account of the state machine and execution ARNs (default the local, fake ones). With it, a
+   * state machine is named `<resourcePrefix><workflow>` as the stack names it (the simulated Step Functions).
+   */
+  scope?: ArnScope;
   /** Placeholder values; keys the convention in engine/arn.ts covers need none. */
   substitutions?: Readonly<Record<string, string>>;
   /** Keep executions on disk here; without it (and without `store`) they live in memory. */
@@ -162,6 +167,12 @@ export class LocalEngine implements WorkflowEngine {
     const record = this.store.get(ref.workflow, ref.name);
     if (!record) throw new ExecutionNotFoundError(`${ref.workflow}/${ref.name}`);
     return record.input;
+  }
+
+  async output(ref: ExecutionRef): Promise<JsonValue | undefined> {
+    const record = this.store.get(ref.workflow, ref.name);
+    if (!record) throw new ExecutionNotFoundError(`${ref.workflow}/${ref.name}`);
+    return record.status === 'SUCCEEDED' ? record.output : undefined;
   }
 
   async stop(ref: ExecutionRef, details: { error?: string; cause?: string } = {}): Promise<void> {
@@ -281,7 +292,8 @@ export class LocalEngine implements WorkflowEngine {
     } catch (error) {
       throw new WorkflowDefinitionError(workflow, (error as Error).message, { cause: error });
     }
-    const loaded = { machine, machineArn: stateMachineArn(LOCAL_SCOPE, workflow), plan };
+    const machineArn = this.options.scope ? stateMachineArn(this.options.scope, `${this.options.resourcePrefix ?? ''}${workflow}`) : stateMachineArn(LOCAL_SCOPE, workflow);
+    const loaded = { machine, machineArn, plan };
     this.loaded.set(workflow, loaded);
     return loaded;
   }

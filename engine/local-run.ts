@@ -78,7 +78,9 @@ export class LocalRun {
     let last: HistoryEvent | undefined;
     try {
       for await (const raw of this.execution.eventLogs) {
-        if ((raw.type === 'StateExited' || raw.type === 'StateFailed') && raw.state.type === 'Task') this.flushPending(raw.state.name);
+        if ((raw.type === 'StateExited' || raw.type === 'StateFailed') && raw.state.type === 'Task') {
+          this.flushPending(raw.state.name, 'index' in raw && typeof raw.index === 'number' ? raw.index : undefined);
+        }
         let event = mapper.map(raw);
         if (!event) continue;
         if (event.type === 'ExecutionAborted' && this.stopDetails) event = { ...event, ...this.stopDetails };
@@ -107,13 +109,12 @@ export class LocalRun {
     }
   }
 
-  private flushPending(state: string): void {
-    const keep: HistoryEvent[] = [];
-    for (const event of this.pending) {
-      if (event.state === state) this.emit(event);
-      else keep.push(event);
-    }
-    this.pending = keep;
+  /** The result of the Task whose state is exiting (of a Map iteration: the first pending, stamped with its index). */
+  private flushPending(state: string, index: number | undefined): void {
+    const at = this.pending.findIndex((e) => e.state === state);
+    if (at < 0) return;
+    const [event] = this.pending.splice(at, 1);
+    this.emit(index === undefined ? event! : { ...event!, index });
   }
 
   private emit(event: HistoryEvent): void {

@@ -108,6 +108,8 @@ export interface WorkflowEngine {
   list(filter?: ListFilter): Promise<ExecutionSummary[]>;
   /** The input an execution was started with (DescribeExecution's `input`). */
   input(ref: ExecutionRef): Promise<JsonValue>;
+  /** The output of a SUCCEEDED execution (DescribeExecution's `output`); undefined while it runs or when it failed. */
+  output(ref: ExecutionRef): Promise<JsonValue | undefined>;
   stop(ref: ExecutionRef, details?: { error?: string; cause?: string }): Promise<void>;
 }
 

@@ -22,7 +22,12 @@ export type Capability =
   /** The Opencast admin API: needs the credentials in the secret. */
   | 'opencast'
   /** Running boot/drain executions (one per worker at a time). */
-  | 'list-executions';
+  | 'list-executions'
+  /**
+   * The newest finished autoscale execution and its output, where a policy's memory is kept
+   * (activities/support/policy-memory.ts). Granted only when the stack's policy may remember.
+   */
+  | 'cycle-memory';
 
 /**
  * What each activity does, by its file name, read from its code: observing the
@@ -36,7 +41,9 @@ export type Capability =
  * needs it until that read is made lazy.
  */
 const ACTIVITY_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
-  'plan-cycle': ['fleet-read', 'metrics-read', 'opencast', 'list-executions'],
+  'plan-cycle': ['fleet-read', 'metrics-read', 'opencast', 'list-executions', 'cycle-memory'],
+  // The scale workflow's decision: the CLI's rules, or the autoscale cycle's plan for `auto`.
+  'plan-scale': ['fleet-read', 'metrics-read', 'opencast', 'list-executions', 'cycle-memory'],
   'release-maintenance': ['fleet-read', 'opencast', 'list-executions'],
   'start-worker': ['fleet-read', 'fleet-start', 'opencast', 'list-executions'],
   'check-boot': ['fleet-read', 'opencast'],
@@ -66,6 +73,10 @@ export interface PermissionScope {
   ec2InstanceArns?: string;
   secretArn: string;
   childStateMachineArns: readonly string[];
+  /** The autoscale state machine, whose executions' output carries the policy memory. */
+  autoscaleStateMachineArn?: string;
+  /** `arn:aws:states:<region>:<account>:execution:<prefix>autoscale:*` */
+  autoscaleExecutionArns?: string;
 }
 
 export interface Grants {
@@ -113,6 +124,10 @@ export function grantsFor(capabilities: readonly Capability[], scope: Permission
   if (has('list-executions') && scope.childStateMachineArns.length > 0) {
     statements.push(allow(['states:ListExecutions'], [...scope.childStateMachineArns]));
   }
+  if (has('cycle-memory')) {
+    statements.push(allow(['states:ListExecutions'], [required(scope.autoscaleStateMachineArn, 'autoscaleStateMachineArn')]));
+    statements.push(allow(['states:DescribeExecution'], [required(scope.autoscaleExecutionArns, 'autoscaleExecutionArns')]));
+  }
   if (unscoped.length > 0) statements.unshift(allow(unscoped.sort(), ['*']));
 
   const wildcards: Grants['wildcards'] = [];
@@ -123,6 +138,14 @@ export function grantsFor(capabilities: readonly Capability[], scope: Permission
         `${unscoped.join(', ')} cannot be limited to a resource: ec2:DescribeInstances and cloudwatch:GetMetricData ` +
         'support no resource-level permissions, and opsworks:DescribeStacks is called without StackIds to find the stack by name. ' +
         'All are read-only; every action that changes something is limited to the cluster.',
+    });
+  }
+  if (has('cycle-memory')) {
+    wildcards.push({
+      resource: required(scope.autoscaleExecutionArns, 'autoscaleExecutionArns'),
+      reason:
+        'The plan step reads the policy memory from the newest finished autoscale execution, whose name (given by the schedule) is known only at run time; ' +
+        'DescribeExecution is limited to the executions of the autoscale state machine, which carry no credentials.',
     });
   }
   if (instances) {

@@ -20,6 +20,7 @@ import { MoScalerDashboard } from './dashboard';
 import { FunctionNetwork } from './network';
 import { acknowledge } from './nag';
 import { capabilitiesOf, grantsFor } from './permissions';
+import { mayRemember } from '../core/policies';
 import { LAMBDA_CA_FILE, type StackConfig } from './props';
 import { CycleSchedules } from './schedules';
 import { loadCatalog, type Catalog } from './workflow-catalog';
@@ -73,6 +74,8 @@ export class MoScalerStack extends Stack {
       ]),
     );
     const children = [...new Set(this.catalog.workflows.flatMap((w) => Object.values(w.stateMachines)))].sort();
+    // A policy that remembers reads its memory from the last autoscale execution's output (policy-memory.ts).
+    const remembers = mayRemember(config.autoscale.policy) && SCHEDULED_WORKFLOW in stateMachineArns;
     // The namespace of the metrics the stack derives from logs and the cycles publish (EMF); one service dimension.
     const metricsNamespace = `MoScaler/${prefix.replace(/-+$/, '')}`;
     const environment: Record<string, string> = {
@@ -81,6 +84,7 @@ export class MoScalerStack extends Stack {
       POWERTOOLS_SERVICE_NAME: config.cluster,
       MOSCALER_OPENCAST_SECRET_ARN: this.secret.secretArn,
       ...Object.fromEntries(children.map((w) => [`MOSCALER_${w.toUpperCase().replace(/-/g, '_')}_STATE_MACHINE_ARN`, stateMachineArns[w]!])),
+      ...(remembers ? { MOSCALER_AUTOSCALE_STATE_MACHINE_ARN: stateMachineArns[SCHEDULED_WORKFLOW]! } : {}),
       // The SDK's Node-version support warning at each cold start: nothing to act on inside Lambda.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       NODE_OPTIONS: '--enable-source-maps',
@@ -96,6 +100,12 @@ export class MoScalerStack extends Stack {
       ...(config.provider === 'ec2' ? { ec2InstanceArns: `arn:${Aws.PARTITION}:ec2:${this.region}:${Aws.ACCOUNT_ID}:instance/*` } : {}),
       secretArn: this.secret.secretArn,
       childStateMachineArns: children.map((w) => stateMachineArns[w]!),
+      ...(remembers
+        ? {
+            autoscaleStateMachineArn: stateMachineArns[SCHEDULED_WORKFLOW]!,
+            autoscaleExecutionArns: this.formatArn({ service: 'states', resource: 'execution', resourceName: `${prefix}${SCHEDULED_WORKFLOW}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          }
+        : {}),
     };
     if (config.network) this.network = new FunctionNetwork(this, 'Network', { config: config.network, provider: config.provider });
     for (const spec of this.catalog.activities) {
@@ -106,7 +116,10 @@ export class MoScalerStack extends Stack {
         functionName: `${prefix}${spec.name}`,
         // A function without the bundled CA must not be told to read it (the wiring reads it at cold start).
         environment: callsOpencast ? environment : withoutCaFile(environment),
-        grants: grantsFor(capabilitiesOf(spec.name), scopeOfGrants),
+        grants: grantsFor(
+          capabilitiesOf(spec.name).filter((c) => c !== 'cycle-memory' || remembers),
+          scopeOfGrants,
+        ),
         logRetention: retention,
         projectRoot: PROJECT_ROOT,
         ...(this.network && callsOpencast ? { network: this.network } : {}),

@@ -9,12 +9,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kebabCase, LAMBDA_INVOKE } from '../engine/arn';
+import { FUNCTION_TIMEOUT_MARGIN_SECONDS, functionTimeoutSeconds, LAMBDA_MAX_TIMEOUT_SECONDS } from '../engine/function-timeout';
 import { isObject, placeholdersOf, walkStates, workflowFiles } from '../engine/definition';
 import { WorkflowDefinitionError } from '../engine/errors';
 import type { JsonValue } from '../engine/types';
 
-/** Lambda's own ceiling on a function's timeout. */
-const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 
 const FUNCTION_KEY = /^([A-Z][A-Za-z0-9]*)FunctionArn$/;
 const STATE_MACHINE_KEY = /^([A-Z][A-Za-z0-9]*)StateMachineArn$/;
@@ -38,8 +37,10 @@ export interface ActivitySpec {
   name: string;
   /** The activity's module, `activities/<name>.ts` (the functions all run `wiring/lambda-entry.ts`, which picks it by name). */
   source: string;
-  /** The shortest TimeoutSeconds of the Tasks that call it: the function may not outlive its Task. */
+  /** The function's timeout: the shortest TimeoutSeconds of the Tasks that call it, less FUNCTION_TIMEOUT_MARGIN_SECONDS. */
   timeoutSeconds: number;
+  /** The shortest TimeoutSeconds of the Tasks that call it. */
+  taskTimeoutSeconds: number;
   /** Workflows whose Tasks call it. */
   workflows: string[];
 }
@@ -64,10 +65,15 @@ export function loadCatalog(workflowsDir: string, activitiesDir: string): Catalo
       if (!existsSync(source)) throw new WorkflowDefinitionError(wf.name, `\${${key}} needs the activity ${source}, which does not exist`);
       const timeout = Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, ...Object.values(wf.tasks).filter((t) => t.activity === name).map((t) => t.timeoutSeconds));
       const seen = activities.get(name);
+      const taskTimeoutSeconds = Math.min(seen?.taskTimeoutSeconds ?? LAMBDA_MAX_TIMEOUT_SECONDS, timeout);
+      if (taskTimeoutSeconds <= FUNCTION_TIMEOUT_MARGIN_SECONDS) {
+        throw new WorkflowDefinitionError(wf.name, `a Task calling ${name} has TimeoutSeconds ${taskTimeoutSeconds}: the function needs more than ${FUNCTION_TIMEOUT_MARGIN_SECONDS} s to time out before it`);
+      }
       activities.set(name, {
         name,
         source,
-        timeoutSeconds: Math.min(seen?.timeoutSeconds ?? LAMBDA_MAX_TIMEOUT_SECONDS, timeout),
+        timeoutSeconds: functionTimeoutSeconds(taskTimeoutSeconds),
+        taskTimeoutSeconds,
         workflows: [...(seen?.workflows ?? []), wf.name],
       });
     }

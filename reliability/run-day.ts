@@ -9,7 +9,7 @@
 import { SIM_CREDENTIALS, SIM_REGION } from '../adapters/aws/clients';
 import { autoscaleExecutionName } from '../core/execution-names';
 import { createLocalWorkflows } from '../wiring/local-workflows';
-import { scenarioEnv } from '../wiring/sim-runtime';
+import { scenarioEnv, simLambda, simListLag } from '../wiring/sim-runtime';
 import { createRuntime, type Runtime } from '../wiring/runtime';
 import { resolveSettings, type Settings } from '../core/settings';
 import type { LocalEngine } from '../engine/local-engine';
@@ -150,6 +150,9 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
     settings,
     autoscaleConfig: config,
     hooks: vt.hooks,
+    // The activities live as Lambda's do: a `cold-start` fault of the day starts each invocation afresh.
+    lambda: simLambda(scenario, cluster),
+    listLagMs: simListLag(cluster),
     onEvent: (event) => {
       if (event.type === 'StateEntered' && stepKills.has(++steps)) kill('step', `scaler killed at step ${steps} (${event.execution} ${event.state ?? ''})`);
     },

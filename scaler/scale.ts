@@ -154,7 +154,8 @@ function finish(deps: ScalerDeps, result: ScaleResult): ScaleResult {
       ...(result.decision.outcome ? { outcome: result.decision.outcome } : {}),
       started: result.actions.filter((a) => a.action === 'start').map((a) => a.hostname),
       stopped: result.actions.filter((a) => a.action === 'stop').map((a) => a.hostname),
-      dryRun: result.actions.some((a) => a.dryRun),
+      // Whether this run changed nothing by request: with no action to mark, the actions alone could not say.
+      dryRun: deps.dryRun,
     },
     'actions taken',
   );

@@ -10,6 +10,7 @@ import { createCheckDrainedHandler } from '../activities/check-drained';
 import { createCheckStoppedHandler } from '../activities/check-stopped';
 import type { ActivityDeps, ActivityHandler } from '../activities/support/deps';
 import { createPlanCycleHandler } from '../activities/plan-cycle';
+import { createPlanScaleHandler } from '../activities/plan-scale';
 import { createReleaseMaintenanceHandler } from '../activities/release-maintenance';
 import { createSetMaintenanceHandler } from '../activities/set-maintenance';
 import { createStartWorkerHandler } from '../activities/start-worker';
@@ -17,6 +18,7 @@ import { createStopWorkerHandler } from '../activities/stop-worker';
 
 export const ACTIVITY_FACTORIES: Record<string, (deps: ActivityDeps) => ActivityHandler> = {
   'plan-cycle': createPlanCycleHandler,
+  'plan-scale': createPlanScaleHandler,
   'release-maintenance': createReleaseMaintenanceHandler,
   'start-worker': createStartWorkerHandler,
   'check-boot': createCheckBootHandler,

@@ -14,14 +14,14 @@ import type { VirtualTime } from '../engine/virtual-time';
 import { createLocalWorkflows } from './local-workflows';
 import { stateDirFor } from './state-dirs';
 import type { Runtime } from './runtime';
+import { WORKFLOW_ARN_VARIABLES } from './workflow-arns';
+import type { SimCluster } from '../sim/model/cluster';
+import type { Scenario } from '../sim/model/scenario';
+import { createSimDeployment } from './sim-deployment';
+import { simLambda, simListLag } from './sim-runtime';
 
 export type EngineName = 'local' | 'aws' | 'direct';
 
-const WORKFLOW_ARN_VARIABLES = {
-  autoscale: 'MOSCALER_AUTOSCALE_STATE_MACHINE_ARN',
-  'boot-worker': 'MOSCALER_BOOT_WORKER_STATE_MACHINE_ARN',
-  'drain-worker': 'MOSCALER_DRAIN_WORKER_STATE_MACHINE_ARN',
-} as const;
 
 export interface OpenedEngine {
   engine: WorkflowEngine;
@@ -41,6 +41,11 @@ export interface EngineContext {
   vt?: VirtualTime;
   /** Where this cluster's executions are kept locally (a simulated cluster gets its own). */
   simulated?: string;
+  /**
+   * The simulated cluster of a `--sim` command: the local engine runs its activities as Lambda does (cold
+   * starts of its scenario), and `aws` runs against its simulated stack (Step Functions, Lambda, Secrets Manager).
+   */
+  sim?: { cluster: SimCluster; scenario: Scenario };
   onEvent?: (event: HistoryEvent) => void;
   /**
    * Start this simulated cluster's history afresh: each `--sim` command starts the
@@ -51,6 +56,7 @@ export interface EngineContext {
 
 
 export function openEngine(ctx: EngineContext): OpenedEngine {
+  if (ctx.engine === 'aws' && ctx.sim) return openSimulatedStack(ctx, ctx.sim);
   if (ctx.engine === 'aws') {
     const arns: Record<string, string> = {};
     for (const [workflow, variable] of Object.entries(WORKFLOW_ARN_VARIABLES)) {
@@ -80,6 +86,7 @@ export function openEngine(ctx: EngineContext): OpenedEngine {
     ...(ctx.autoscaleConfig ? { autoscaleConfig: ctx.autoscaleConfig } : {}),
     ...(ctx.vt ? { hooks: ctx.vt.hooks } : {}),
     ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}),
+    ...(ctx.sim ? { lambda: simLambda(ctx.sim.scenario, ctx.sim.cluster), listLagMs: simListLag(ctx.sim.cluster) } : {}),
   });
   const vt = ctx.vt;
   return {
@@ -92,5 +99,36 @@ export function openEngine(ctx: EngineContext): OpenedEngine {
       }
       while (engine.activeCount > 0) await new Promise((r) => setTimeout(r, 500));
     },
+  };
+}
+
+/**
+ * `--engine aws --sim`: the deployed path, simulated. The AWS engine's real Step Functions client talks to
+ * the simulated stack, which runs the shipped ASL and each function's Lambda handler against the cluster.
+ * The stack lives as long as the command's runtime.
+ */
+function openSimulatedStack(ctx: EngineContext, sim: NonNullable<EngineContext['sim']>): OpenedEngine {
+  const vt = ctx.vt;
+  if (!vt) throw new ConfigError('--engine', 'aws with --sim runs on virtual time');
+  const deployment = createSimDeployment({
+    cluster: sim.cluster,
+    scenario: sim.scenario,
+    settings: ctx.settings,
+    ...(ctx.autoscaleConfig ? { autoscaleConfig: ctx.autoscaleConfig } : {}),
+    hooks: vt.hooks,
+  });
+  const close = ctx.runtime.close.bind(ctx.runtime);
+  ctx.runtime.close = async () => {
+    await deployment.close();
+    await close();
+  };
+  const engine = new AwsEngine({ client: deployment.runtime.aws.sfn, stateMachines: { arns: deployment.arns }, pollIntervalMs: 1000 });
+  return {
+    engine,
+    drive: (p) => vt.drive(p),
+    settle: async () => {
+      await vt.run({ until: () => deployment.service.activeCount === 0 });
+    },
+    consoleUrl: (executionArn) => engine.consoleUrl({ workflow: '', name: '', executionArn }),
   };
 }

@@ -1,65 +1,137 @@
 /**
  * Builds activity dependencies inside AWS Lambda from the function's environment,
- * once per container (cold start). Opencast credentials are read at run time from
- * Secrets Manager (`MOSCALER_OPENCAST_SECRET_ARN`), never from the environment or
- * the execution input; running executions are listed through Step Functions.
+ * once per execution environment (cold start). Opencast credentials are read at
+ * run time from Secrets Manager (`MOSCALER_OPENCAST_SECRET_ARN`), never from the
+ * environment or the execution input; executions are listed through Step Functions.
+ *
+ * The environment and the transports are passed in: lambda-entry.ts gives
+ * `process.env` and none (the SDK's defaults: the function's role, HTTPS), the
+ * simulator gives a function's environment and its in-process routers, so the
+ * same code runs in both.
+ *
+ * Lambda's lifecycle (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html):
+ * an environment is reused for many invocations, and an Init that fails is tried
+ * again at the next invocation. So a failed initialisation (a GetSecretValue
+ * timeout) is not cached: the next invocation builds the dependencies afresh.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { createRuntime } from './runtime';
+import { createRuntime, type Runtime, type Transports } from './runtime';
 import { legacyAutoscaleConfig, parseAutoscaleConfig, parseJsonText } from '../core/autoscale-config';
 import { ConfigError } from '../core/errors';
+import { typedError } from './typed-error';
 import { resolveSettings } from '../core/settings';
 import { AwsEngine } from '../engine/aws-engine';
+import { mapAwsError } from '../adapters/aws/errors';
 import type { ActivityDeps, ActivityHandler } from '../activities/support/deps';
+import { WORKFLOW_ARN_VARIABLES } from './workflow-arns';
+
+export type LambdaEnv = Readonly<Record<string, string | undefined>>;
 
 const secretSchema = z.object({ user: z.string().min(1), password: z.string().min(1) });
 
-async function opencastCredentials(env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
-  const arn = env.MOSCALER_OPENCAST_SECRET_ARN;
+export const SECRET_ARN_VARIABLE = 'MOSCALER_OPENCAST_SECRET_ARN';
+
+async function opencastCredentials(env: LambdaEnv, transports: Transports): Promise<Record<string, string>> {
+  const arn = env[SECRET_ARN_VARIABLE];
   if (!arn) return {};
-  const client = new SecretsManagerClient({});
+  const client = new SecretsManagerClient({
+    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    ...(transports.requestHandler ? { requestHandler: transports.requestHandler } : {}),
+    // The SDK writes bookkeeping onto a static credentials object: the client gets its own copy.
+    ...(transports.credentials ? { credentials: typeof transports.credentials === 'function' ? transports.credentials : { ...transports.credentials } } : {}),
+    ...(transports.maxAttempts ? { maxAttempts: transports.maxAttempts } : {}),
+  });
   try {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    const parsed = secretSchema.safeParse(JSON.parse(out.SecretString ?? '{}'));
-    if (!parsed.success) throw new ConfigError('MOSCALER_OPENCAST_SECRET_ARN', 'the secret must hold JSON {"user": ..., "password": ...}');
+    let text: string | undefined;
+    try {
+      text = (await client.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
+    } catch (error) {
+      const mapped = mapAwsError(error, { system: 'secretsmanager', operation: 'GetSecretValue' });
+      // A secret that does not exist is the stack's configuration, not a passing failure.
+      if ((error as { name?: string })?.name === 'ResourceNotFoundException') {
+        throw new ConfigError(SECRET_ARN_VARIABLE, `no such secret (${mapped.message})`, { cause: error });
+      }
+      throw mapped;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text ?? '{}');
+    } catch {
+      json = undefined;
+    }
+    const parsed = secretSchema.safeParse(json);
+    if (!parsed.success) throw new ConfigError(SECRET_ARN_VARIABLE, 'the secret must hold JSON {"user": ..., "password": ...}');
     return { MATTERHORN_USER: parsed.data.user, MATTERHORN_PASS: parsed.data.password };
   } finally {
     client.destroy();
   }
 }
 
-export async function depsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<ActivityDeps> {
-  const settings = resolveSettings({}, { ...env, ...(await opencastCredentials(env)) });
-  // The same adapter wiring as the CLI, with the SDK's default credential chain (the function's role).
-  const runtime = createRuntime(settings);
+/** The dependencies of one execution environment, and what closes them when it goes away. */
+export interface LambdaDeps {
+  deps: ActivityDeps;
+  runtime: Runtime;
+}
+
+export async function depsFromEnvironment(env: LambdaEnv, transports: Transports = {}): Promise<LambdaDeps> {
+  const settings = resolveSettings({}, { ...env, ...(await opencastCredentials(env, transports)) });
+  // The same adapter wiring as the CLI; without transports the SDK's default credential chain (the function's role).
+  const runtime = createRuntime(settings, transports);
   const arns = Object.fromEntries(
-    [
-      ['boot-worker', env.MOSCALER_BOOT_WORKER_STATE_MACHINE_ARN],
-      ['drain-worker', env.MOSCALER_DRAIN_WORKER_STATE_MACHINE_ARN],
-    ].filter((e): e is [string, string] => Boolean(e[1])),
+    Object.entries(WORKFLOW_ARN_VARIABLES)
+      .map(([workflow, variable]) => [workflow, env[variable]] as const)
+      .filter((e): e is readonly [string, string] => Boolean(e[1])),
   );
   const configText = env.AUTOSCALE_CONFIG;
   const autoscaleConfig = configText
     ? parseAutoscaleConfig(parseJsonText(configText, 'AUTOSCALE_CONFIG'), 'AUTOSCALE_CONFIG')
     : legacyAutoscaleConfig(env);
+  const executions = new AwsEngine({ client: runtime.aws.sfn, stateMachines: { arns } });
   return {
-    settings,
-    fleet: runtime.fleet,
-    opencastAt: runtime.opencastAt,
-    metrics: runtime.metrics,
-    executions: new AwsEngine({ client: runtime.aws.sfn, stateMachines: { arns } }),
-    now: () => new Date(),
-    ...(autoscaleConfig ? { autoscaleConfig } : {}),
-    cache: {},
+    runtime,
+    deps: {
+      settings,
+      fleet: runtime.fleet,
+      opencastAt: runtime.opencastAt,
+      metrics: runtime.metrics,
+      executions,
+      now: runtime.now,
+      ...(autoscaleConfig ? { autoscaleConfig } : {}),
+      cache: {},
+    },
   };
 }
 
-/** A Lambda entry point from a handler factory; dependencies are built on the first invocation. */
-export function lambdaHandler<I, O>(factory: (deps: ActivityDeps) => ActivityHandler<I, O>): ActivityHandler<I, O> {
+export interface LambdaHandlerOptions {
+  env: LambdaEnv;
+  transports?: Transports;
+  /** Called with the dependencies once they are built (the simulator closes them when it retires an environment). */
+  onInit?: (built: LambdaDeps) => void;
+}
+
+/**
+ * A Lambda entry point from a handler factory. Dependencies are built on the first invocation and kept
+ * while they work; a failed build is forgotten, so the next invocation tries again.
+ */
+export function lambdaHandler<I, O>(factory: (deps: ActivityDeps) => ActivityHandler<I, O>, options: LambdaHandlerOptions): ActivityHandler<I, O> {
   let built: Promise<ActivityHandler<I, O>> | undefined;
   return async (event) => {
-    built ??= depsFromEnvironment().then(factory);
-    return (await built)(event);
+    const attempt = (built ??= depsFromEnvironment(options.env, options.transports).then((d) => {
+      options.onInit?.(d);
+      return factory(d.deps);
+    }));
+    let handler: ActivityHandler<I, O>;
+    try {
+      handler = await attempt;
+    } catch (error) {
+      if (built === attempt) built = undefined;
+      throw typedError(error);
+    }
+    try {
+      return await handler(event);
+    } catch (error) {
+      throw typedError(error);
+    }
   };
 }

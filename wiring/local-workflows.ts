@@ -4,8 +4,10 @@
  * wired to this process's adapters (real, or the simulator's).
  */
 import { fileURLToPath } from 'node:url';
-import { createActivityHandlers } from './activities';
-import type { ActivityDeps } from '../activities/support/deps';
+import { ACTIVITY_FACTORIES } from './activities';
+import { ExecutionEnvironments, type EnvironmentOptions } from './lambda-environments';
+import type { ActivityDeps, ActivityHandler } from '../activities/support/deps';
+import { typedError } from './typed-error';
 import { withSharedObservations } from './shared-observer';
 import { observe } from '../activities/support/observe';
 import type { AutoscaleConfig } from '../core/autoscale-config';
@@ -14,6 +16,8 @@ import { shareable } from '../engine/activity';
 import { workflowFiles } from '../engine/definition';
 import { LocalEngine, type LocalEngineOptions } from '../engine/local-engine';
 import type { LambdaHandler } from '../engine/task-handlers';
+import type { ExecutionSummary, ListFilter } from '../engine/types';
+import { asListed } from '../sim/aws/list-lag';
 import type { Runtime } from './runtime';
 
 export const WORKFLOW_DIR = fileURLToPath(new URL('../infra/workflows', import.meta.url));
@@ -26,6 +30,13 @@ export interface LocalWorkflowsOptions {
   stateDir?: string;
   hooks?: LocalEngineOptions['hooks'];
   onEvent?: LocalEngineOptions['onEvent'];
+  /**
+   * Run each activity as Lambda does: in execution environments that are reused, then shut down and
+   * built afresh (cold starts). Without it each activity keeps one handler for the engine's life.
+   */
+  lambda?: EnvironmentOptions;
+  /** How far the activities' listing of executions trails the truth now (a simulated `list-lag`); 0 or absent: none. */
+  listLagMs?: () => number;
 }
 
 export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngine {
@@ -36,7 +47,11 @@ export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngin
     opencastAt: options.runtime.opencastAt,
     metrics: options.runtime.metrics,
     // The engine lists its own executions; built below, so reached lazily.
-    executions: { list: (filter) => engine!.list(filter), input: (ref) => engine!.input(ref) },
+    executions: {
+      list: (filter) => (options.listLagMs ? laggingList(engine!, filter, options.listLagMs(), options.runtime.now().getTime()) : engine!.list(filter)),
+      input: (ref) => engine!.input(ref),
+      output: (ref) => engine!.output(ref),
+    },
     now: options.runtime.now,
     ...(options.autoscaleConfig ? { autoscaleConfig: options.autoscaleConfig } : {}),
     cache: {},
@@ -47,11 +62,42 @@ export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngin
     // The shipped definitions pass the library's schema in test/infra/asl-lint.test.ts: checking them again at
     // every start would add ~0.45 s to each command. Our own lint (what the local engine cannot run) still runs.
     validateWithLibrary: false,
-    // Activities return plain JSON objects; the engine's type is JSON in, JSON out.
-    handlers: createActivityHandlers(deps) as unknown as Record<string, LambdaHandler>,
+    handlers: activityHandlers(deps, options.lambda),
     ...(options.stateDir ? { stateDir: `${options.stateDir}` } : {}),
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   return engine;
+}
+
+/** One handler per activity; with a lifecycle, each invocation runs in one of its environments (a fresh handler, fresh caches, at a cold start). */
+function activityHandlers(deps: ActivityDeps, lambda: EnvironmentOptions | undefined): Record<string, LambdaHandler> {
+  const names = Object.keys(ACTIVITY_FACTORIES);
+  // Activities return plain JSON objects; the engine's type is JSON in, JSON out.
+  // As the Lambda entry does: whatever else leaves a handler leaves as InternalError, a name the workflows know.
+  const typed = (handler: ActivityHandler) => (event: unknown) => handler(event).catch((error: unknown) => Promise.reject(typedError(error)));
+  if (!lambda) return Object.fromEntries(names.map((name) => [name, typed(ACTIVITY_FACTORIES[name]!(deps)) as unknown as LambdaHandler]));
+  const environments = new ExecutionEnvironments((name) => typed(ACTIVITY_FACTORIES[name]!({ ...deps, cache: {} })), lambda);
+  return Object.fromEntries(
+    names.map((name) => [name, ((event: unknown) => environments.invoke(name, (handler) => handler(event))) as unknown as LambdaHandler]),
+  );
+}
+
+/**
+ * The engine's listing as a lagging ListExecutions gives it (sim/aws/list-lag.ts): executions begun in the
+ * last moments are missing, and those that just ended are still RUNNING. What the activities see on AWS.
+ */
+async function laggingList(engine: LocalEngine, filter: ListFilter = {}, lag: number, now: number): Promise<ExecutionSummary[]> {
+  if (lag <= 0) return engine.list(filter);
+  const { status, maxResults, ...rest } = filter;
+  // The newest of every status (a just-ended one may still list as RUNNING), and enough beyond the page.
+  const extra = maxResults === undefined ? {} : { maxResults: maxResults + 50 };
+  const candidates = [...(await engine.list({ ...rest, maxResults: (maxResults ?? 0) + 50 })), ...(status ? await engine.list({ ...rest, status, ...extra }) : [])];
+  const seen = new Set<string>();
+  return candidates
+    .filter((e) => !seen.has(e.ref.executionArn) && seen.add(e.ref.executionArn))
+    .map((e) => asListed(e, now, lag))
+    .filter((e): e is ExecutionSummary => e !== undefined && (!status || e.status === status))
+    .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))
+    .slice(0, maxResults);
 }

@@ -17,13 +17,17 @@ import { delaysAnswers, scenarioEnd, type Scenario } from '../sim/model/scenario
 import { createSimCluster } from '../sim/model/create';
 import { computeStats, type SimStats } from '../sim/model/stats';
 import type { SimCluster, SimRunData, TimelineSample } from '../sim/model/cluster';
-import { runtimeOnCluster, scenarioEnv } from './sim-runtime';
+import { runtimeOnCluster, scenarioEnv, simLambda, simListLag } from './sim-runtime';
+import type { EnvironmentStats } from './lambda-environments';
 import { createLocalWorkflows } from './local-workflows';
 import { VirtualTime } from '../engine/virtual-time';
 import { fromFakeTimers } from '../sim/model/clock';
 import { autoscaleExecutionName, workflowOfKind } from '../core/execution-names';
+import { AwsEngine } from '../engine/aws-engine';
 import { failureText } from '../engine/failure-text';
 import type { JsonValue, WorkflowEngine } from '../engine/types';
+import type { VirtualClock } from '../sim/model/clock';
+import { createSimDeployment } from './sim-deployment';
 
 export interface SimRunOptions {
   scenario: Scenario;
@@ -36,8 +40,12 @@ export interface SimRunOptions {
   /** Called about once per virtual hour with the share done and the virtual time reached (epoch ms). */
   onProgress?: (fraction: number, at: number) => void;
   logger?: Logger;
-  /** `local` (default): each cycle is an autoscale execution with its boots and drains; `direct`: the original synchronous way. */
-  engine?: 'local' | 'direct';
+  /**
+   * `local` (default): each cycle is an autoscale execution with its boots and drains; `aws`: the same through
+   * the deployed path (the AWS engine, simulated Step Functions, the functions' Lambda handlers); `direct`:
+   * the original synchronous way.
+   */
+  engine?: 'local' | 'aws' | 'direct';
 }
 
 export interface CycleRecord {
@@ -80,6 +88,8 @@ export interface SimRunResult {
   /** Cycles that acted or failed (quiet no-op cycles are counted, not listed). */
   cycleLog: CycleRecord[];
   timeline: readonly TimelineSample[];
+  /** Activity invocations and how many started cold (workflow engines only). */
+  lambda?: EnvironmentStats;
   /** The model's record of the run (recordings, waits, billing runs): what the benchmark's cross-check reads. */
   data: SimRunData;
   realMs: number;
@@ -93,7 +103,8 @@ function memoryPauseStore(): PauseStore {
 }
 
 export async function runSimulation(options: SimRunOptions): Promise<SimRunResult> {
-  return (options.engine ?? 'local') === 'local' ? runWithWorkflows(options) : runDirect(options);
+  const engine = options.engine ?? 'local';
+  return engine === 'direct' ? runDirect(options) : runWithWorkflows(options, engine);
 }
 
 /**
@@ -101,14 +112,14 @@ export async function runSimulation(options: SimRunOptions): Promise<SimRunResul
  * clock then runs to the next cycle, so boots and drains (their Waits, polls and
  * retries) interleave with later cycles exactly as they would on AWS.
  */
-async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
+async function runWithWorkflows(options: SimRunOptions, kind: 'local' | 'aws'): Promise<SimRunResult> {
   const { began, scenario, start, end, every, perHour, settings } = runWindow(options);
   // Without a fault that answers late, no activity waits on a virtual timer: no async context needed.
   const vt = VirtualTime.install({ start, activityContext: delaysAnswers(scenario) });
   const clock = fromFakeTimers(vt.clock);
   const cluster = createSimCluster(scenario, clock);
-  const runtime = runtimeOnCluster(cluster, settings, clock);
-  const engine = createLocalWorkflows({ runtime, settings, autoscaleConfig: options.config, hooks: vt.hooks });
+  const lambda: EnvironmentStats = { invocations: 0, coldStarts: 0 };
+  const { engine, close } = workflowEngine(kind, { cluster, scenario, settings, clock, vt, config: options.config, lambda });
   const cycleLog: CycleRecord[] = [];
   let cycles = 0;
   let failedCycles = 0;
@@ -119,7 +130,7 @@ async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
       if (cluster.faultActive('kill-scaler')) {
         // The scaler process is dead: its executions die with it, and no cycle runs until it is back.
         for (const running of await engine.list({ status: 'RUNNING' })) {
-          await engine.stop(running.ref, { error: 'Killed', cause: 'kill-scaler fault' });
+          await engine.stop(running.ref, { error: 'Killed', cause: 'kill-scaler fault' }).catch(() => undefined);
         }
         cycleLog.push({ at, action: 'skipped', workers: [], reason: 'kill-scaler fault: the scaler is not running' });
       } else {
@@ -130,6 +141,8 @@ async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
             cycleLog.push({ at, action: 'error', workers: [], reason: failureText(result.error, result.cause), error: result.error ?? result.status });
             return;
           }
+          // Quiet cycles end without actions in their output: only acting ones are looked up in the history.
+          if (!hasActions(result.output)) return;
           const plan = (await engine.history(ref)).find((e) => e.type === 'TaskSucceeded' && e.state === 'Plan')?.output as PlanOutput | undefined;
           if (plan && plan.actions.length > 0) {
             const record: CycleRecord = { at, action: plan.action, workers: plan.actions.map((a) => `${a.kind} ${a.hostname}`), reason: plan.reason };
@@ -141,11 +154,32 @@ async function runWithWorkflows(options: SimRunOptions): Promise<SimRunResult> {
       await vt.run({ deadline: Math.min(t + every, end) });
       if (cycles % perHour === 0) options.onProgress?.((t + every - start) / (end - start), t + every);
     }
-    return summarize({ scenario, settings, cluster, start, end, began, onProgress: options.onProgress }, { cycles, failedCycles, actions: [], cycleLog });
+    return summarize({ scenario, settings, cluster, start, end, began, onProgress: options.onProgress }, { cycles, failedCycles, actions: [], cycleLog, lambda });
   } finally {
     vt.uninstall();
-    await runtime.close();
+    await close();
   }
+}
+
+function hasActions(output: JsonValue | undefined): boolean {
+  const plan = output !== null && typeof output === 'object' && !Array.isArray(output) ? output.plan : undefined;
+  const actions = plan !== null && typeof plan === 'object' && !Array.isArray(plan) ? plan?.actions : undefined;
+  return Array.isArray(actions) && actions.length > 0;
+}
+
+/** The engine a simulated run starts its cycles on: the local one, or the AWS engine on the simulated stack. */
+function workflowEngine(
+  kind: 'local' | 'aws',
+  run: { cluster: SimCluster; scenario: Scenario; settings: Settings; clock: VirtualClock; vt: VirtualTime; config: AutoscaleConfig; lambda: EnvironmentStats },
+): { engine: WorkflowEngine; close: () => Promise<void> } {
+  if (kind === 'aws') {
+    const deployment = createSimDeployment({ cluster: run.cluster, scenario: run.scenario, settings: run.settings, autoscaleConfig: run.config, hooks: run.vt.hooks, lambdaStats: run.lambda });
+    const engine = new AwsEngine({ client: deployment.runtime.aws.sfn, stateMachines: { arns: deployment.arns } });
+    return { engine, close: () => deployment.close() };
+  }
+  const runtime = runtimeOnCluster(run.cluster, run.settings, run.clock);
+  const engine = createLocalWorkflows({ runtime, settings: run.settings, autoscaleConfig: run.config, hooks: run.vt.hooks, lambda: simLambda(run.scenario, run.cluster, run.lambda), listLagMs: simListLag(run.cluster) });
+  return { engine, close: () => runtime.close() };
 }
 
 interface PlanOutput {
@@ -189,7 +223,7 @@ function followOutcomes(engine: WorkflowEngine, plan: PlanOutput, cycleOutput: J
 /** The run's summary from the model's record, the same for both engines. */
 function summarize(
   run: { scenario: Scenario; settings: Settings; cluster: SimCluster; start: number; end: number; began: number; onProgress?: SimRunOptions['onProgress'] },
-  counts: { cycles: number; failedCycles: number; actions: ActionRecord[]; cycleLog: CycleRecord[] },
+  counts: { cycles: number; failedCycles: number; actions: ActionRecord[]; cycleLog: CycleRecord[]; lambda?: EnvironmentStats },
 ): SimRunResult {
   const { scenario, settings } = run;
   const data = run.cluster.runData();

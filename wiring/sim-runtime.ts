@@ -20,6 +20,9 @@ import { HandOverClock, recordActions, replayActions } from '../sim/model/journa
 import { stateDirFor } from './state-dirs';
 import { loadKept, saveKept, type KeptState } from './kept-simulation';
 import { createRuntime, type Runtime } from './runtime';
+import type { EnvironmentOptions, EnvironmentStats } from './lambda-environments';
+import { hashString } from '../sim/model/prng';
+import { LIST_LAG_MS } from '../sim/aws/list-lag';
 
 export interface SimRuntime {
   runtime: Runtime;
@@ -42,6 +45,26 @@ export function scenarioEnv(scenario: Scenario): Record<string, string> {
     MOSCALER_MIN_WORKERS: String(scenario.minWorkers),
     MOSCALER_PROVIDER: scenario.provider,
   };
+}
+
+/**
+ * The functions' execution environments in this scenario: its `lambda` setting (how often they start cold),
+ * its `cold-start` faults, and a seed of its own so a run replays exactly.
+ */
+export function simLambda(scenario: Scenario, cluster: SimCluster, stats?: EnvironmentStats): EnvironmentOptions {
+  return {
+    ...(scenario.lambda?.coldStartEveryMinutes !== undefined ? { coldStartEveryMinutes: scenario.lambda.coldStartEveryMinutes } : {}),
+    environments: scenario.lambda?.environments ?? 1,
+    seed: hashString(`lambda:${scenario.seed}`),
+    now: () => cluster.now(),
+    forcedCold: (fn) => cluster.faultActive('cold-start', fn),
+    ...(stats ? { stats } : {}),
+  };
+}
+
+/** The lag of the activities' executions listing while the scenario's `list-lag` fault is active. */
+export function simListLag(cluster: SimCluster): () => number {
+  return () => (cluster.faultActive('list-lag', 'stepfunctions') ? LIST_LAG_MS : 0);
 }
 
 /** Wires a runtime to an already-built simulated cluster. */

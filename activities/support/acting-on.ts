@@ -9,6 +9,8 @@ import type { ExecutionRef, ExecutionSummary, JsonValue } from '../../engine/typ
 export interface ExecutionInputs {
   /** The input an execution was started with; without it, executions we did not name are not attributed. */
   input?(ref: ExecutionRef): Promise<JsonValue>;
+  /** The output of a finished execution (the plan step reads its policy's memory from the last cycle's). */
+  output?(ref: ExecutionRef): Promise<JsonValue | undefined>;
 }
 
 /** The hostname (of those given) each execution acts on, in order; undefined where none. */

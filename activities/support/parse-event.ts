@@ -6,6 +6,8 @@ export function parseEvent<T>(schema: z.ZodType<T>, event: unknown, activity: st
   const parsed = schema.safeParse(event);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const path = issue?.path.length ? issue.path.map(String).join('.') : '(event)';
+  // An unknown key is named itself (a misspelt `dryrun` is the field to fix), not the object holding it.
+  const parts = [...(issue?.path ?? []), ...(issue?.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])];
+  const path = parts.length ? parts.map(String).join('.') : '(event)';
   throw new ConfigError(`${activity} input ${path}`, issue?.message ?? 'invalid');
 }

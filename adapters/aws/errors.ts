@@ -13,7 +13,7 @@ import {
   ThrottledError,
 } from '../../core/errors';
 
-export type AwsSystem = 'opsworks' | 'ec2' | 'cloudwatch' | 'stepfunctions';
+export type AwsSystem = 'opsworks' | 'ec2' | 'cloudwatch' | 'stepfunctions' | 'secretsmanager';
 
 export interface AwsCallContext {
   system: AwsSystem;

@@ -20,6 +20,7 @@ import { workersActedOn } from '../../activities/support/acting-on';
 import { cycleFigures } from '../../core/cycle-figures';
 import { BOOT_WORKFLOW, DRAIN_WORKFLOW, stamp, workerExecutionName } from '../../core/execution-names';
 import { observe } from '../../activities/support/observe';
+import { recordMemory } from '../../activities/support/policy-memory';
 import type { JsonValue } from '../../engine/types';
 import type { Random } from '../../sim/model/prng';
 
@@ -114,8 +115,17 @@ export function createPlanStep(deps: ActivityDeps, config: AutoscaleConfig, life
         reason: chosen.detail,
       });
     }
-    const { memory: _kept, ...explained } = decision;
-    const plan: CyclePlan = { cycle, action: decision.action, actions, reason: decision.reasons.join('; '), decision: decisionRecord(explained), figures: cycleFigures(view, actions, []) };
+    const { memory: kept, ...explained } = decision;
+    const plan: CyclePlan = {
+      cycle,
+      action: decision.action,
+      actions,
+      reason: decision.reasons.join('; '),
+      decision: decisionRecord(explained),
+      figures: cycleFigures(view, actions, []),
+      // As the deployed plan step returns it: the autoscale workflow carries it to the execution's output.
+      memory: recordMemory(config.policy?.name ?? 'original', now, kept),
+    };
     return plan as unknown as JsonValue;
   };
 }

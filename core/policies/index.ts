@@ -44,6 +44,14 @@ export function needsVotes(config: PolicyConfig | undefined): boolean {
   return config === undefined || config.name === 'original';
 }
 
+/**
+ * Whether the policy may carry memory from cycle to cycle (so the plan step reads the last cycle's):
+ * every policy but the original, whose only memory (the pause) is derived from the last boot.
+ */
+export function mayRemember(config: PolicyConfig | undefined): boolean {
+  return config !== undefined && config.name !== 'original';
+}
+
 export function decidePolicy(input: PolicyInput): PolicyDecision {
   return policyFor(input.config.policy)(input);
 }

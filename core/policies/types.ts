@@ -8,7 +8,7 @@ import type { AutoscaleInput } from '../autoscale';
 import type { Decision, PauseState, StrategyVote } from '../decision';
 import type { ClusterView, OpencastJob, ScheduleObservation } from '../types';
 
-/** Plain JSON a policy carries from one cycle to the next (idle timers); lost on a cold start. */
+/** Plain JSON a policy carries from one cycle to the next (idle timers), in the autoscale execution's output. */
 export type PolicyMemory = { [key: string]: string | number | boolean | null | PolicyMemory };
 
 export interface PolicyInput {
@@ -28,7 +28,7 @@ export interface PolicyInput {
   failedBoots?: readonly string[];
   /** Start of the newest boot execution (ISO): cool-downs count from it. */
   lastBootAt?: string;
-  /** What this policy returned as `memory` last cycle; absent after a cold start. */
+  /** What this policy returned as `memory` last cycle (read back from that cycle's output); absent on the first. */
   memory?: PolicyMemory;
   /** Scheduled captures around now, for the policies that plan with them (read only when the policy asks). */
   schedule?: ScheduleObservation;

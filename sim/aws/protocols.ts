@@ -1,7 +1,7 @@
 /**
  * Which AWS service and protocol a request speaks, and the answer shapes of
  * each protocol (success and error), as the SDK v3 parsers expect them:
- * - awsJson1_1 (OpsWorks) and awsJson1_0 (CloudWatch, Step Functions): the
+ * - awsJson1_1 (OpsWorks, Secrets Manager) and awsJson1_0 (CloudWatch, Step Functions): the
  *   operation in `x-amz-target`, errors `{"__type", "message"}` plus the
  *   `x-amzn-errortype` header; CloudWatch is "awsQueryCompatible", so its errors
  *   also carry the old query code in `x-amzn-query-error: Code;Sender`.
@@ -13,7 +13,7 @@ import { SimAwsError } from '../model/types';
 import type { WireRequest, WireResponse } from '../wire/types';
 import { text, xmlDocument } from './xml';
 
-export type AwsService = 'opsworks' | 'ec2' | 'cloudwatch' | 'stepfunctions' | 'unknown';
+export type AwsService = 'opsworks' | 'ec2' | 'cloudwatch' | 'stepfunctions' | 'secretsmanager' | 'unknown';
 export type AwsProtocol = 'json1.1' | 'json1.0' | 'ec2' | 'query';
 
 export interface AwsTarget {
@@ -29,6 +29,7 @@ const JSON_TARGETS: Readonly<Record<string, { service: AwsService; protocol: Aws
   OpsWorks_20130218: { service: 'opsworks', protocol: 'json1.1' },
   GraniteServiceVersion20100801: { service: 'cloudwatch', protocol: 'json1.0' },
   AWSStepFunctions: { service: 'stepfunctions', protocol: 'json1.0' },
+  secretsmanager: { service: 'secretsmanager', protocol: 'json1.1' },
 };
 
 const SIGNING_NAMES: Readonly<Record<string, AwsService>> = {
@@ -36,6 +37,7 @@ const SIGNING_NAMES: Readonly<Record<string, AwsService>> = {
   ec2: 'ec2',
   monitoring: 'cloudwatch',
   states: 'stepfunctions',
+  secretsmanager: 'secretsmanager',
 };
 
 const EC2_API_VERSION = '2016-11-15';

@@ -5,7 +5,7 @@
  *
  * Order of checks, as AWS applies them: signed request → known operation →
  * throttling (`aws-throttle` fault, targeted by service name: `opsworks`,
- * `ec2`, `cloudwatch`, `stepfunctions`) → a service-side failure (`aws-5xx`,
+ * `ec2`, `cloudwatch`, `stepfunctions`, `secretsmanager`) → a service-side failure (`aws-5xx`,
  * targeted the same way: the protocol's own HTTP 500, and nothing changes) →
  * the operation itself.
  */
@@ -38,19 +38,28 @@ export interface AwsCall {
   operation: string;
 }
 
+/** A JSON-protocol operation; one that runs workflows (Step Functions) may answer later. */
+type ServiceOperation = (...args: Parameters<JsonOperation>) => ReturnType<JsonOperation> | Promise<ReturnType<JsonOperation>>;
+
 export interface AwsRouterOptions {
   /** Called once per request, before it is answered (refused ones included). */
   onCall?: (call: AwsCall) => void;
+  /**
+   * Services simulated outside the cluster model (Step Functions with its workflows and functions,
+   * Secrets Manager with its secrets): wired by the composition root. Without them every call of
+   * theirs is UnknownOperationException.
+   */
+  services?: Partial<Record<AwsService, Readonly<Record<string, ServiceOperation>>>>;
 }
 
-const JSON_OPERATIONS: Partial<Record<AwsService, Readonly<Record<string, JsonOperation>>>> = {
+const JSON_OPERATIONS: Partial<Record<AwsService, Readonly<Record<string, ServiceOperation>>>> = {
   opsworks: opsworksOperations,
   cloudwatch: cloudwatchOperations,
-  // Step Functions: no operation simulated yet, so every call is UnknownOperationException.
-  stepfunctions: {},
 };
 
 export function createAwsRouter(state: SimClusterState, options: AwsRouterOptions = {}): WireRouter {
+  // Looked up at each call: the composition root may fill `services` after the router exists (they call back into it).
+  const tableOf = (service: AwsService) => JSON_OPERATIONS[service] ?? options.services?.[service];
   let served = 0;
   return async (request) => {
     served += 1;
@@ -61,7 +70,7 @@ export function createAwsRouter(state: SimClusterState, options: AwsRouterOption
     try {
       if (auth.kind === 'missing') throw missingAuthentication(target.protocol);
       if (auth.kind === 'malformed') throw malformedAuthentication(target.protocol);
-      return answer(state, request, target, requestId);
+      return await answer(state, tableOf, request, target, requestId);
     } catch (error) {
       // A model bug must not look like a valid AWS answer: it becomes AWS's own 500.
       const refusal = error instanceof SimAwsError ? error : internalFailure(target.protocol);
@@ -70,18 +79,24 @@ export function createAwsRouter(state: SimClusterState, options: AwsRouterOption
   };
 }
 
-function answer(state: SimClusterState, request: WireRequest, target: AwsTarget, requestId: string): WireResponse {
+async function answer(
+  state: SimClusterState,
+  tableOf: (service: AwsService) => Readonly<Record<string, ServiceOperation>> | undefined,
+  request: WireRequest,
+  target: AwsTarget,
+  requestId: string,
+): Promise<WireResponse> {
   if (target.protocol === 'ec2') {
     const operation = lookup(ec2Operations, target.operation);
     if (!operation) throw unknownOperation(target);
     checkThrottle(state, target);
     return ec2Result(target.operation, requestId, operation(state, target.params));
   }
-  const table = target.protocol === 'query' ? undefined : JSON_OPERATIONS[target.service];
+  const table = target.protocol === 'query' ? undefined : tableOf(target.service);
   const operation = table ? lookup(table, target.operation) : undefined;
   if (!operation) throw unknownOperation(target);
   checkThrottle(state, target);
-  return jsonResult(target.protocol, requestId, operation(state, parseJsonBody(request.body)));
+  return jsonResult(target.protocol, requestId, await operation(state, parseJsonBody(request.body)));
 }
 
 /** Own keys only, so an operation named `constructor` or `toString` is unknown, not Object's. */

@@ -52,6 +52,13 @@ export const FAULT_KINDS = [
   'opencast-garbage',
   'aws-throttle',
   'aws-5xx',
+  // Step Functions' ListExecutions is eventually consistent ("may not reflect very recent updates and changes",
+  // API_ListExecutions): in the window an execution is listed 5 s after it starts, its status 5 s after it changes.
+  'list-lag',
+  // Lambda reuses an execution environment, then shuts it down; the next invocation initialises a fresh one
+  // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html). In the window every
+  // invocation is cold (target: one activity's function, e.g. plan-cycle).
+  'cold-start',
   'start-failure',
   'insufficient-capacity',
   'setup-failed',
@@ -252,6 +259,17 @@ const FaultSchema = z.strictObject({
   target: z.string().min(1).optional().describe('Hostname, instance id, base_url or metric name; default: everything'),
 });
 
+/** Lambda's execution environments (wiring/lambda-environments.ts): how often a function starts cold. */
+const LambdaSchema = z.strictObject({
+  coldStartEveryMinutes: z
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .optional()
+    .describe('Mean minutes an execution environment lives (exponential, seeded by `seed`); absent: only cold-start faults'),
+  environments: z.number().int().min(1).max(10).default(1).describe('Environments alive per function, taking turns at random'),
+});
+
 const TimingsSchema = z.strictObject({
   requestedMs: z.number().nonnegative().optional(),
   pendingMs: z.number().nonnegative().optional(),
@@ -307,6 +325,7 @@ const BaseScenarioSchema = z.strictObject({
   cloudwatch: CloudWatchSchema.describe('Extra: what publishes CloudWatch metrics in this world (a metric nobody publishes has no datapoints)'),
   trace: TraceSchema,
   faults: z.array(FaultSchema).default([]),
+  lambda: LambdaSchema.optional().describe('Extra: how the functions\' execution environments live (cold starts)'),
   prices: z.record(z.string(), z.number().nonnegative()).optional().describe('Extra: $/h by instance type'),
   timings: TimingsSchema.optional().describe('Extra: model step durations (ms)'),
   cpuPerLoad: z

@@ -30,6 +30,8 @@ export type FaultKind =
   | 'opencast-garbage'
   | 'aws-throttle'
   | 'aws-5xx'
+  | 'list-lag'
+  | 'cold-start'
   | 'start-failure'
   | 'insufficient-capacity'
   | 'setup-failed'

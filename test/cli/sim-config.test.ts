@@ -13,7 +13,8 @@ const SCENARIO = fileURLToPath(new URL('../../scenarios/small-quiet.json', impor
 
 describe('moscaler --sim without -c', () => {
   it.each([
-    [['scale', 'auto'], /^cycle autoscale-20251013T040000Z: SUCCEEDED \(.+\)$/m],
+    // scale auto decides through a scale execution (the console's path), with the autoscale cycle's plan.
+    [['scale', 'auto'], /^cycle scale-auto-20251013T040000Z: SUCCEEDED \(.+\)$/m],
     [['run', '--cycles', '1'], /autoscale-20251013T040000Z: SUCCEEDED/],
   ])('runs %j with the shipped default config', async (argv, output) => {
     const dir = mkdtempSync(join(tmpdir(), 'moscaler-simcfg-'));

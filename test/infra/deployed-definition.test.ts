@@ -139,6 +139,25 @@ describe('the deployed workflows on the simulated cluster', () => {
   });
 });
 
+describe('the deployed scale workflow (the console\'s commands)', () => {
+  it('scales down one worker: one drain started through the deployed ARN', async () => {
+    const sim = await start([online('worker1', { uptimeMinutes: 50 }), online('worker2', { uptimeMinutes: 50 })]);
+    const ref = await sim.engine.start('scale', { command: 'down', count: 1 }, { name: 'scale-down' });
+    expect((await sim.vt.drive(sim.engine.wait(ref))).status).toBe('SUCCEEDED');
+    await sim.vt.run({ until: () => sim.engine.activeCount === 0 });
+    expect((await sim.engine.list({ workflow: 'drain-worker' })).map((d) => d.status)).toEqual(['SUCCEEDED']);
+  });
+
+  it('runs the autoscale plan as a dry run and starts nothing', async () => {
+    const sim = await start([online('worker1'), stopped('worker2')], { queue: { queued: 60, queuedHighLoad: 60 } });
+    const ref = await sim.engine.start('scale', { command: 'auto', dryRun: true }, { name: 'scale-auto-dry' });
+    const result = await sim.vt.drive(sim.engine.wait(ref));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(entered(await sim.engine.history(ref))).toEqual(['Plan', 'DryRun', 'Decided']);
+    expect(await sim.engine.list({ workflow: 'boot-worker' })).toEqual([]);
+  });
+});
+
 describe('IAM in the template, against what the functions did', () => {
   it('allows every call each function made', () => {
     expect(used.size).toBe(Object.keys(functions).length);

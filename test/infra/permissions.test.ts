@@ -21,6 +21,7 @@ const LIST = ['states:ListExecutions'];
 
 const OPSWORKS_EXPECTED: Record<string, string[]> = {
   'plan-cycle': [...OPSWORKS_READ, 'cloudwatch:GetMetricData', ...SECRET, ...LIST],
+  'plan-scale': [...OPSWORKS_READ, 'cloudwatch:GetMetricData', ...SECRET, ...LIST],
   'release-maintenance': [...OPSWORKS_READ, ...SECRET, ...LIST],
   'start-worker': [...OPSWORKS_READ, 'opsworks:StartInstance', ...SECRET, ...LIST],
   'check-boot': [...OPSWORKS_READ, ...SECRET],
@@ -95,6 +96,7 @@ describe('activity roles (OpsWorks provider)', () => {
   it('every workflow role invokes only its own functions and starts only its own children', () => {
     const expected: Record<string, { invoke: string[]; start: string[] }> = {
       autoscale: { invoke: ['plan-cycle', 'release-maintenance'], start: CHILDREN },
+      scale: { invoke: ['plan-scale', 'release-maintenance'], start: CHILDREN },
       'boot-worker': { invoke: ['check-boot', 'check-stopped', 'set-maintenance', 'start-worker', 'stop-worker'], start: [] },
       'drain-worker': {
         invoke: ['abandon-drain', 'begin-drain', 'check-billing-window', 'check-drained', 'check-stopped', 'set-maintenance', 'stop-worker'],
@@ -116,6 +118,25 @@ describe('activity roles (OpsWorks provider)', () => {
   it('no statement anywhere in the template allows a * action', () => {
     for (const [id, p] of resourcesOf(s, 'AWS::IAM::Policy')) {
       for (const st of p.Properties.PolicyDocument.Statement) expect([st.Action].flat().filter((a: string) => a.includes('*')), id).toEqual([]);
+    }
+  });
+});
+
+describe('a policy that remembers', () => {
+  const s = synth({ autoscale: { strategies: [], policy: { name: 'idle-timer' } } });
+
+  it.each(['plan-cycle', 'plan-scale'])('lets %s read the newest autoscale execution and its output, and nothing else of Step Functions', (activity) => {
+    const states = grantsOfFunction(s, activity).filter((g) => g.actions.some((a) => a.startsWith('states:')));
+    expect(states).toEqual([
+      { actions: ['states:ListExecutions'], resources: CHILDREN },
+      { actions: ['states:ListExecutions'], resources: [sm('autoscale')] },
+      { actions: ['states:DescribeExecution'], resources: ['arn:aws:states:us-east-1:111122223333:execution:moscaler-c-autoscale:*'] },
+    ]);
+  });
+
+  it('gives no other function the autoscale executions', () => {
+    for (const activity of Object.keys(OPSWORKS_EXPECTED).filter((a) => a !== 'plan-cycle' && a !== 'plan-scale')) {
+      expect(actionsOf(grantsOfFunction(s, activity)), activity).not.toContain('states:DescribeExecution');
     }
   });
 });

@@ -171,7 +171,7 @@ describe('state input and output sizes on a 500-worker cluster', () => {
     expect(boots).toHaveLength(100);
     // One boot followed to its end is enough: every boot's state is its own worker's, whatever the cluster's size.
     for (const b of boots.slice(1)) await sim.engine.stop(b.ref, { error: 'Measured', cause: 'one boot is followed' });
-    await sim.vt.run({ until: () => sim.engine.activeCount === 0 });
+    await sim.vt.run({ until: sim.idle });
     expect((await sim.engine.wait(boots[0]!.ref)).status).toBe('SUCCEEDED');
     const all = [...(await sim.engine.history(ref)), ...(await sim.engine.history(boots[0]!.ref))];
     const big = largest(all);

@@ -13,6 +13,7 @@ import type { JsonValue } from '../../engine/types';
 import { buildApp } from '../../infra/build-app';
 import { parseStackConfig } from '../../infra/props';
 import { PROJECT_ROOT } from '../../infra/stack';
+import { FUNCTION_TIMEOUT_MARGIN_SECONDS } from '../../engine/function-timeout';
 import { evaluate, type Scope } from './template-values';
 import { BASE_INPUT, resourcesOf, synth } from './synth';
 
@@ -87,8 +88,27 @@ describe('functions', () => {
         RetentionInDays: 90,
       });
       const taskTimeouts = Object.values(FILES).flatMap((f) => tasksCalling(readDefinitionFile(f), activity));
-      expect(r.Properties.Timeout).toBe(Math.min(...taskTimeouts));
+      // Before every Task that calls it: its own timeout (Sandbox.Timedout, retried) comes first.
+      expect(r.Properties.Timeout).toBe(Math.min(...taskTimeouts) - FUNCTION_TIMEOUT_MARGIN_SECONDS);
     }
+  });
+
+  it('times every function out before any Task of the deployed state machines that calls it', () => {
+    const timeoutOf = new Map(functions.map(([id, r]) => [id, r.Properties.Timeout as number]));
+    let checked = 0;
+    for (const [, machine] of resourcesOf(s, 'AWS::StepFunctions::StateMachine')) {
+      const substitutions = machine.Properties.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt'?: [string, string] }>;
+      walk(JSON.parse(String(machine.Properties.DefinitionString)) as JsonValue, (state, name) => {
+        const key = typeof state.Resource === 'string' ? /^\$\{(.+FunctionArn)\}$/.exec(state.Resource)?.[1] : undefined;
+        if (state.Type !== 'Task' || !key) return;
+        const fnId = substitutions[key]?.['Fn::GetAtt']?.[0];
+        const timeout = timeoutOf.get(fnId ?? '');
+        expect(timeout, `${name} calls ${key}`).toBeTypeOf('number');
+        expect(state.TimeoutSeconds as number, name).toBeGreaterThan(timeout!);
+        checked += 1;
+      });
+    }
+    expect(checked).toBeGreaterThanOrEqual(12);
   });
 
   it('gives the activities their settings and ARNs, the secret only by its ARN', () => {

@@ -39,7 +39,7 @@ const task = (resource: string) => ({ StartAt: 'T', States: { T: { Type: 'Task',
 describe('loadCatalog', () => {
   it('finds every workflow and the activities their placeholders name', () => {
     const catalog = loadCatalog(REAL_WORKFLOWS, REAL_ACTIVITIES);
-    expect(catalog.workflows.map((w) => w.name)).toEqual(['autoscale', 'boot-worker', 'drain-worker']);
+    expect(catalog.workflows.map((w) => w.name)).toEqual(['autoscale', 'boot-worker', 'drain-worker', 'scale']);
     expect(catalog.activities.find((a) => a.name === 'set-maintenance')?.workflows.sort()).toEqual(['boot-worker', 'drain-worker']);
     expect(catalog.workflows.find((w) => w.name === 'autoscale')?.stateMachines).toEqual({
       BootWorkerStateMachineArn: 'boot-worker',
@@ -62,7 +62,8 @@ describe('a new activity in a workflow file', () => {
     const dirs = fixture({ 'audit.asl.json': task('${AuditClusterFunctionArn}') }, ['audit-cluster']);
     const s = synth({}, dirs);
     const fn = resourcesOf(s, 'AWS::Lambda::Function').find(([, r]) => r.Properties.FunctionName === 'moscaler-c-audit-cluster');
-    expect(fn?.[1].Properties.Timeout).toBe(45);
+    // 5 s under its Task's 45: the function's own timeout comes first.
+    expect(fn?.[1].Properties.Timeout).toBe(40);
     const roleId = fn![1].Properties.Role['Fn::GetAtt'][0];
     const actions = resourcesOf(s, 'AWS::IAM::Policy')
       .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))

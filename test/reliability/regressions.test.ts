@@ -54,7 +54,7 @@ describe('reliability regressions', () => {
       trace: { jobs: [{ at: '+0m', workflowOperation: 'encode', load: 4, durationMinutes: 2, count: 14 }] },
     });
     await cycles(sim, 10);
-    await sim.vt.run({ until: () => sim.engine.activeCount === 0 });
+    await sim.vt.run({ until: () => sim.idle() });
     const boots = await sim.engine.list({ workflow: 'boot-worker' });
     expect(boots.map((b) => [b.ref.name, b.status])).toEqual([['boot-worker2-20251013T100000Z', 'SUCCEEDED']]);
     const boot = boots[0]!;

@@ -35,7 +35,7 @@ function fakeEngine(): WorkflowEngine {
     },
   ];
   const unexpected = () => Promise.reject(new Error('the visualizer never starts or stops executions'));
-  return { kind: 'local', start: unexpected, wait: unexpected, stop: unexpected, input: unexpected, list: async () => [summary], history: async () => history };
+  return { kind: 'local', start: unexpected, wait: unexpected, stop: unexpected, input: unexpected, output: unexpected, list: async () => [summary], history: async () => history };
 }
 
 let server: UiServer | undefined;

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../engine/types';
-import { simWorkflows } from './helpers';
+import { ENGINES, simWorkflows, type EngineKind } from './helpers';
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -13,11 +13,17 @@ const online = (hostname: string, extra: Record<string, unknown> = {}) => ({ hos
 const stopped = (hostname: string, extra: Record<string, unknown> = {}) => ({ hostname, instanceType: 'c5.9xlarge', state: 'stopped', hasEc2: true, ...extra });
 const entered = (history: HistoryEvent[]) => history.filter((e) => e.type === 'StateEntered').map((e) => e.state);
 
+let kind: EngineKind = 'local';
 function setup(workers: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
-  const sim = simWorkflows({ cluster: 'c', start: START, billing: 'hourly', workers, others: [{ hostname: 'admin1', layer: 'admin' }], ...extra } as never);
+  const sim = simWorkflows({ cluster: 'c', start: START, billing: 'hourly', workers, others: [{ hostname: 'admin1', layer: 'admin' }], ...extra } as never, {}, undefined, kind);
   cleanup = sim.done;
   return sim;
 }
+
+describe.each(ENGINES)('on engine %s', (engine) => {
+  beforeEach(() => {
+    kind = engine;
+  });
 
 describe('boot-worker workflow', () => {
   it('starts a stopped worker and finishes once it is online and registered in Opencast', async () => {
@@ -64,7 +70,7 @@ describe('autoscale workflow', () => {
     const sim = setup([online('worker1'), stopped('worker2'), stopped('worker3')], { queue: { queued: 60, queuedHighLoad: 60 } });
     const ref = await sim.engine.start('autoscale', {}, { name: 'autoscale-up' });
     await sim.vt.drive(sim.engine.wait(ref));
-    await sim.vt.run({ until: () => sim.engine.activeCount === 0 });
+    await sim.vt.run({ until: () => sim.idle() });
     const boots = await sim.engine.list({ workflow: 'boot-worker' });
     expect(boots.map((b) => b.ref.name)).toEqual([expect.stringMatching(/^boot-worker\d-20251013T100000Z$/)]);
     expect(boots[0]?.status).toBe('SUCCEEDED');
@@ -79,7 +85,7 @@ describe('autoscale workflow', () => {
     expect(sim.cluster.hosts.filter((h) => h.maintenance)).toHaveLength(1);
     const cycle = await sim.engine.start('autoscale', {}, { name: 'autoscale-after-kill' });
     await sim.vt.drive(sim.engine.wait(cycle));
-    await sim.vt.run({ until: () => sim.engine.activeCount === 0 });
+    await sim.vt.run({ until: () => sim.idle() });
     const history = await sim.engine.history(cycle);
     expect(entered(history)).toContain('ReleaseMaintenance');
     expect(history.find((e) => e.type === 'TaskSucceeded' && e.state === 'ReleaseMaintenance')?.output).toMatchObject({ hostname: 'worker1', released: true });
@@ -92,9 +98,10 @@ describe('autoscale workflow', () => {
     const sim = setup([online('worker1', { uptimeMinutes: 52 }), online('worker2', { uptimeMinutes: 10 })]);
     const ref = await sim.engine.start('autoscale', {}, { name: 'autoscale-down' });
     await sim.vt.drive(sim.engine.wait(ref));
-    await sim.vt.run({ until: () => sim.engine.activeCount === 0 });
+    await sim.vt.run({ until: () => sim.idle() });
     const drains = await sim.engine.list({ workflow: 'drain-worker' });
     expect(drains.map((d) => [d.ref.name, d.status])).toEqual([['drain-worker1-20251013T100000Z', 'SUCCEEDED']]);
     expect(sim.cluster.instances.find((i) => i.hostname === 'worker1')?.status).toBe('stopped');
   });
+});
 });

@@ -134,7 +134,7 @@ describe('autoscale after a failed boot', () => {
       await sim.vt.drive(sim.engine.wait(ref));
       cycles += 1;
     }
-    await sim.vt.run({ until: () => sim.engine.activeCount === 0 });
+    await sim.vt.run({ until: sim.idle });
     // worker1 is asked to drain every idle cycle too, and refused for the minimum: only worker2 is stopped.
     const drains = (await sim.engine.list({ workflow: 'drain-worker' })).filter((d) => d.ref.name.startsWith('drain-worker2-'));
     expect(drains.map((d) => d.status)).toEqual(['SUCCEEDED']);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { simWorkflows } from './helpers';
+import { ENGINES, simWorkflows } from './helpers';
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -9,7 +9,7 @@ afterEach(async () => {
 
 const START = '2025-10-13T10:00:00Z';
 
-describe('drain-worker workflow', () => {
+describe.each(ENGINES)('drain-worker workflow (engine %s)', (kind) => {
   it('waits for the billing window, then maintenance on, then stops an idle hourly worker', async () => {
     const sim = simWorkflows({
       cluster: 'c',
@@ -20,7 +20,7 @@ describe('drain-worker workflow', () => {
         { hostname: 'worker2', instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 20 },
       ],
       others: [{ hostname: 'admin1', layer: 'admin' }],
-    });
+    }, {}, undefined, kind);
     cleanup = sim.done;
     const ref = await sim.engine.start('drain-worker', { hostname: 'worker1' }, { name: 'drain-worker1-t1' });
     const result = await sim.vt.drive(sim.engine.wait(ref));

@@ -1,12 +1,23 @@
 /**
- * A simulated cluster with the local engine on virtual time: the real ASL,
+ * A simulated cluster with a workflow engine on virtual time: the real ASL,
  * activities, adapters and wire protocols, with hours of waiting in milliseconds.
+ *
+ * Two engines, one interface (`ENGINES`, for `describe.each`):
+ * - `local`: the local engine runs the ASL in-process and calls the activities;
+ * - `aws`: the deployed path. The AWS engine's real Step Functions client talks to
+ *   the simulated Step Functions, which runs the same ASL and invokes each
+ *   function's Lambda handler (wiring/sim-deployment.ts).
  */
 import { parseAutoscaleConfig, type AutoscaleConfig } from '../../core/autoscale-config';
-import { resolveSettings } from '../../core/settings';
+import { resolveSettings, type Settings } from '../../core/settings';
+import { AwsEngine } from '../../engine/aws-engine';
+import type { WorkflowEngine } from '../../engine/types';
 import { VirtualTime } from '../../engine/virtual-time';
+import type { SimCluster } from '../../sim/model/cluster';
 import { createLocalWorkflows } from '../../wiring/local-workflows';
-import { runtimeOnCluster, scenarioEnv } from '../../wiring/sim-runtime';
+import type { Runtime } from '../../wiring/runtime';
+import { createSimDeployment, type SimDeployment } from '../../wiring/sim-deployment';
+import { runtimeOnCluster, scenarioEnv, simLambda, simListLag } from '../../wiring/sim-runtime';
 import { fromFakeTimers } from '../../sim/model/clock';
 import { parseScenario, type ScenarioInput } from '../../sim/model/scenario';
 import { createSimCluster } from '../../sim/model/create';
@@ -16,18 +27,58 @@ export const QUEUE_CONFIG = parseAutoscaleConfig(
   'test',
 );
 
-export function simWorkflows(input: ScenarioInput, env: Record<string, string> = {}, config: AutoscaleConfig = QUEUE_CONFIG) {
+export type EngineKind = 'local' | 'aws';
+export const ENGINES: readonly EngineKind[] = ['local', 'aws'];
+
+export interface SimWorkflows {
+  vt: VirtualTime;
+  cluster: SimCluster;
+  engine: WorkflowEngine;
+  settings: Settings;
+  runtime: Runtime;
+  /** The simulated stack (engine `aws` only). */
+  deployment?: SimDeployment;
+  /** No execution is running. */
+  idle(): boolean;
+  done(): Promise<void>;
+}
+
+export function simWorkflows(input: ScenarioInput, env: Record<string, string> = {}, config: AutoscaleConfig = QUEUE_CONFIG, kind: EngineKind = 'local'): SimWorkflows {
   // The workflow tests were written on an OpsWorks cluster; an input that names its provider keeps it.
   const scenario = parseScenario({ provider: 'opsworks', opencast: { version: '15.0' }, ...input });
   const vt = VirtualTime.install({ start: scenario.start });
   const clock = fromFakeTimers(vt.clock);
   const cluster = createSimCluster(scenario, clock);
   const settings = resolveSettings({}, { ...scenarioEnv(scenario), ...env });
+  if (kind === 'aws') {
+    const deployment = createSimDeployment({ cluster, scenario, settings, autoscaleConfig: config, hooks: vt.hooks });
+    const engine = new AwsEngine({ client: deployment.runtime.aws.sfn, stateMachines: { arns: deployment.arns }, pollIntervalMs: 1000 });
+    return {
+      vt,
+      cluster,
+      engine,
+      settings,
+      runtime: deployment.runtime,
+      deployment,
+      idle: () => deployment.service.activeCount === 0,
+      done: async () => {
+        await deployment.close();
+        vt.uninstall();
+      },
+    };
+  }
   const runtime = runtimeOnCluster(cluster, settings, clock);
-  const engine = createLocalWorkflows({ runtime, settings, autoscaleConfig: config, hooks: vt.hooks });
-  const done = async () => {
-    vt.uninstall();
-    await runtime.close();
+  const engine = createLocalWorkflows({ runtime, settings, autoscaleConfig: config, hooks: vt.hooks, lambda: simLambda(scenario, cluster), listLagMs: simListLag(cluster) });
+  return {
+    vt,
+    cluster,
+    engine,
+    settings,
+    runtime,
+    idle: () => engine.activeCount === 0,
+    done: async () => {
+      vt.uninstall();
+      await runtime.close();
+    },
   };
-  return { vt, cluster, engine, settings, runtime, done };
 }

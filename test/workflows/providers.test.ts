@@ -1,6 +1,6 @@
 /** The workflows act the same through either fleet provider: OpsWorks, or plain EC2 found by tags. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { simWorkflows } from './helpers';
+import { ENGINES, simWorkflows } from './helpers';
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -10,7 +10,7 @@ afterEach(async () => {
 
 const START = '2025-10-13T10:00:00Z';
 
-describe.each(['opsworks', 'ec2'] as const)('workflows with the %s provider', (provider) => {
+describe.each(ENGINES.flatMap((engine) => (['opsworks', 'ec2'] as const).map((provider) => [provider, engine] as const)))('workflows with the %s provider (engine %s)', (provider, engine) => {
   const setup = () => {
     const sim = simWorkflows({
       cluster: 'c',
@@ -23,7 +23,7 @@ describe.each(['opsworks', 'ec2'] as const)('workflows with the %s provider', (p
         { hostname: 'worker3', instanceType: 'c5.9xlarge', state: 'stopped', hasEc2: true },
       ],
       others: [{ hostname: 'admin1', layer: 'admin' }],
-    } as never);
+    } as never, {}, undefined, engine);
     cleanup = sim.done;
     return sim;
   };
@@ -47,7 +47,7 @@ describe.each(['opsworks', 'ec2'] as const)('workflows with the %s provider', (p
     expect(statusOf(sim, 'worker1')).toBe('stopped');
     const cycle = await sim.engine.start('autoscale', {}, { name: 'autoscale-p' });
     await sim.vt.drive(sim.engine.wait(cycle));
-    await sim.vt.run({ until: () => sim.engine.activeCount === 0 });
+    await sim.vt.run({ until: () => sim.idle() });
     expect(sim.cluster.runData().counters.interruptions).toBe(0);
     expect(statusOf(sim, 'worker2')).toMatch(/online|running/);
   });

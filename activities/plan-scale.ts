@@ -1,0 +1,89 @@
+/**
+ * The scale workflow's decision: the command line's `scale up|down|to|auto` as
+ * one activity, so the console (a `scale` execution) and the CLI take one path.
+ * `up`, `down` and `to` apply the original's rules (core/scale.ts) to one
+ * observation, with the drains already under way; `auto` is the autoscale
+ * cycle's own plan (plan-cycle). Each chosen worker gets the boot or drain
+ * execution the workflow then starts, named by core/execution-names.ts. A rule
+ * that forbids the request throws ScalingError, a bad input ConfigError naming
+ * the field: both before anything is started. Reads only.
+ */
+import { decisionRecord, type Decision, type DecisionRecord } from '../core/decision';
+import { ConfigError } from '../core/errors';
+import { DRAIN_WORKFLOW, workerExecutionName } from '../core/execution-names';
+import { planScaleDown, planScaleTo, planScaleUp, type ScaleDownOptions } from '../core/scale';
+import { scaleRequestSchema, type ScaleRequest } from '../core/workflow-requests';
+import { createPlanCycleHandler, type PlannedAction } from './plan-cycle';
+import { workersActedOn } from './support/acting-on';
+import type { ActivityDeps, ActivityHandler } from './support/deps';
+import { observe } from './support/observe';
+import { parseEvent } from './support/parse-event';
+
+export interface ScalePlan {
+  command: ScaleRequest['command'];
+  dryRun: boolean;
+  action: Decision['action'];
+  actions: PlannedAction[];
+  reason: string;
+  /** Every worker's verdict (for `auto`, the cycle's decision with its votes). */
+  decision: DecisionRecord;
+}
+
+export function createPlanScaleHandler(deps: ActivityDeps): ActivityHandler<unknown, ScalePlan> {
+  const planCycle = createPlanCycleHandler(deps);
+  return async (event) => {
+    const request = parseEvent(scaleRequestSchema, event ?? {}, 'scale');
+    if (request.command === 'auto') {
+      const plan = await planCycle({
+        ...(request.minWorkers !== undefined ? { minWorkers: request.minWorkers } : {}),
+        ...(request.everySeconds !== undefined ? { everySeconds: request.everySeconds } : {}),
+      });
+      return { command: 'auto', dryRun: request.dryRun, action: plan.action, actions: plan.actions, reason: plan.reason, decision: plan.decision };
+    }
+    const decision = await decide(deps, request);
+    const now = deps.now();
+    const act = decision.action;
+    const actions: PlannedAction[] = act === 'none' ? [] : decision.chosen.map((chosen) => actionFor(deps, request, act, chosen.hostname, chosen.detail, now));
+    return { command: request.command, dryRun: request.dryRun, action: decision.action, actions, reason: decision.reasons.join('; '), decision: decisionRecord(decision) };
+  };
+}
+
+async function decide(deps: ActivityDeps, request: ScaleRequest): Promise<Decision> {
+  const { view } = await observe(deps);
+  const hostnames = view.workers.map((w) => w.hostname);
+  const running = await deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' });
+  const draining = (await workersActedOn(deps.executions, running, hostnames)).filter((h): h is string => h !== undefined);
+  const down: ScaleDownOptions = {
+    force: request.force,
+    scaleAvailable: request.scaleAvailable,
+    checkUptime: false,
+    minWorkers: deps.settings.minWorkers,
+    idleUptimeThreshold: deps.settings.idleUptimeThreshold,
+    billing: deps.settings.billing,
+    draining,
+  };
+  switch (request.command) {
+    case 'up':
+      return planScaleUp(view, request.count ?? 1, { scaleAvailable: request.scaleAvailable });
+    case 'down':
+      return planScaleDown(view, request.count ?? 1, down);
+    case 'to':
+      return planScaleTo(view, request.count!, down);
+    default:
+      throw new ConfigError('scale input command', `unknown command ${request.command}`);
+  }
+}
+
+function actionFor(deps: ActivityDeps, request: ScaleRequest, action: 'start' | 'stop', hostname: string, reason: string, now: Date): PlannedAction {
+  if (action === 'start') {
+    return { kind: 'boot', hostname, executionName: workerExecutionName('boot', hostname, now), input: { hostname, requestedBy: request.requestedBy, reason }, reason };
+  }
+  return {
+    kind: 'drain',
+    hostname,
+    executionName: workerExecutionName('drain', hostname, now),
+    // A manual scale-down does not wait for the billing window (as the original).
+    input: { hostname, requestedBy: request.requestedBy, force: request.force, respectBillingWindow: false, minWorkers: deps.settings.minWorkers, reason },
+    reason,
+  };
+}
