@@ -12,6 +12,8 @@ import type { ActivityDeps } from '../../activities/support/deps';
 import { withSharedObservations } from '../../wiring/shared-observer';
 import { observe } from '../../activities/support/observe';
 import type { AutoscaleConfig } from '../../core/autoscale-config';
+import { autoscaleExecutionName } from '../../core/execution-names';
+import { scenarioEnv } from '../../wiring/sim-runtime';
 import { resolveSettings, type Settings } from '../../core/settings';
 import type { JsonValue } from '../../engine/types';
 import { ManualClock } from '../../sim/model/clock';
@@ -47,18 +49,6 @@ export interface EvaluateResult {
   failedExecutions: Array<{ workflow: string; name: string; error: string }>;
   plan: PlanStepStats;
   realMs: number;
-}
-
-/** Environment defaults a scenario provides (as `--sim` does: cli/sim-wiring.ts scenarioEnv). */
-export function scenarioEnvOf(scenario: Scenario): Record<string, string> {
-  return {
-    MOSCALER_CLUSTER: scenario.cluster,
-    MATTERHORN_USER: scenario.opencast.user,
-    MATTERHORN_PASS: scenario.opencast.password,
-    MOSCALER_BILLING: scenario.billing,
-    MOSCALER_MIN_WORKERS: String(scenario.minWorkers),
-    MOSCALER_PROVIDER: scenario.provider,
-  };
 }
 
 /** Virtual time: sleepers woken in (time, order) order; the driver moves on only when nothing runs. */
@@ -166,7 +156,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const start = Date.parse(scenario.start);
   const end = options.durationMs !== undefined ? start + options.durationMs : scenarioEnd(scenario);
   const every = options.everyMs ?? 60_000;
-  const settings = resolveSettings({}, { ...scenarioEnvOf(scenario), ...(options.env ?? {}) });
+  const settings = resolveSettings({}, { ...scenarioEnv(scenario), ...(options.env ?? {}) });
   const clock = new ManualClock(start);
   const cluster = createSimCluster(scenario, clock);
   const ports = modelPorts(cluster, { provider: settings.provider, metricDelayMs: options.metricDelayMs ?? 0 });
@@ -177,7 +167,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     fleet: ports.fleet,
     opencastAt: () => ports.opencast,
     metrics: ports.metrics,
-    executions: { list: async (filter) => workflows!.list(filter) },
+    executions: {
+      list: async (filter) => workflows!.list(filter),
+      output: async (ref) => workflows!.output(ref.workflow, ref.name) ?? null,
+    },
     now: () => new Date(clock.now()),
     autoscaleConfig: config,
     cache: {},
@@ -186,15 +179,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const planStats: PlanStepStats = { cycles: 0, coldStarts: 0, maxMemoryBytes: 0 };
   const lambda = options.lambda ?? { coldStartRate: 0, memory: 'durable' as const };
   const handlers = createActivityHandlers(deps) as unknown as Record<string, TaskHandler>;
-  handlers['plan-cycle'] = createPlanStep(deps, config, { ...lambda, rng: mulberry32(hashString(`cold:${lambda.seed ?? 0}`)) }, planStats);
+  handlers['plan-cycle'] = createPlanStep(deps, { ...lambda, rng: mulberry32(hashString(`cold:${lambda.seed ?? 0}`)) }, planStats);
   workflows = new FastWorkflows(driver, handlers);
   let cycles = 0;
   for (let t = start; t < end; t += every) {
     const at = t;
     driver.at(at, () => {
       cycles += 1;
-      const name = `autoscale-${new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
-      workflows!.start('autoscale', { everySeconds: Math.round(every / 1000) } as JsonValue, name);
+      workflows!.start('autoscale', { everySeconds: Math.round(every / 1000) } as JsonValue, autoscaleExecutionName(new Date(at)));
     });
   }
   await driver.runUntil(end);

@@ -32,6 +32,8 @@ interface Execution {
   startedAt: number;
   stoppedAt?: number;
   seq: number;
+  /** The execution's output once it succeeded (DescribeExecution's `output`: a policy's memory rides in it). */
+  output?: JsonValue;
 }
 
 type AslState = JsonObject & { Type: string };
@@ -90,6 +92,11 @@ export class FastWorkflows {
     return out;
   }
 
+  /** An execution's output, as DescribeExecution gives it (undefined while running or when it failed). */
+  output(workflow: string, name: string): JsonValue | undefined {
+    return this.byName.get(`${workflow}:${name}`)?.output;
+  }
+
   running(): number {
     return this.executions.reduce((n, e) => n + (e.status === 'RUNNING' ? 1 : 0), 0);
   }
@@ -106,8 +113,9 @@ export class FastWorkflows {
     this.time.busy();
     void this.run(machine, input, e)
       .then(
-        () => {
+        (output) => {
           e.status = 'SUCCEEDED';
+          e.output = output;
         },
         (error: unknown) => {
           e.status = 'FAILED';
@@ -128,7 +136,13 @@ export class FastWorkflows {
     this.finishedSinceCompact = 0;
     const lastBoot = [...this.executions].reverse().find((x) => x.workflow === 'boot-worker');
     const recent = new Set(this.executions.slice(-16));
-    const keep = this.executions.filter((x) => x.status === 'RUNNING' || x === lastBoot || recent.has(x));
+    // The plan step also reads the boots that failed in the last hour (activities/plan-cycle.ts).
+    const hourAgo = this.time.now() - 60 * 60_000;
+    const failedBoot = (x: Execution) => x.workflow === 'boot-worker' && x.status === 'FAILED' && (x.stoppedAt ?? 0) >= hourAgo;
+    const keep = this.executions.filter((x) => x.status === 'RUNNING' || x === lastBoot || recent.has(x) || failedBoot(x));
+    // What drops out of the list is only ever asked for by name again (a duplicate start): its output can go.
+    const kept = new Set(keep);
+    for (const x of this.executions) if (!kept.has(x)) delete x.output;
     this.executions.length = 0;
     this.executions.push(...keep);
   }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { modelPorts } from '../../bench/evaluator/model-ports';
-import { scenarioEnvOf } from '../../bench/evaluator/evaluate';
+import { scenarioEnv } from '../../wiring/sim-runtime';
 import { loadScenario } from '../../bench/matrix';
 import { runtimeOnCluster } from '../../wiring/sim-runtime';
 import type { Runtime } from '../../wiring/runtime';
@@ -17,7 +17,7 @@ afterEach(async () => {
 /** The same cluster seen through the real clients on the simulated wire and through the in-process ports. */
 function bothWays(file: string) {
   const scenario = loadScenario(file);
-  const settings = resolveSettings({}, scenarioEnvOf(scenario));
+  const settings = resolveSettings({}, scenarioEnv(scenario));
   const clock = new ManualClock(Date.parse(scenario.start));
   const cluster = createSimCluster(scenario, clock);
   const wire = runtimeOnCluster(cluster, settings, clock);
