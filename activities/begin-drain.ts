@@ -48,7 +48,8 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
       const message = duplicate
         ? `${worker.hostname} is already being drained by ${duplicate.ref.name}: nothing to do`
         : `${worker.hostname} is being started by ${booting!.ref.name}: not draining it while it boots`;
-      return { ...adopted, duplicate: true, reason: { code: 'AlreadyInProgress', message, event: 'drain.requested', at } };
+      const skipped = duplicate ? ('DrainInProgress' as const) : ('BootInProgress' as const);
+      return { ...adopted, duplicate: true, skipped, reason: { code: 'AlreadyInProgress', message, event: 'drain.requested', at } };
     }
     const unserved = unservingWorker(view, worker, { now: deps.now(), timeoutSeconds: UNSERVED_STOP_SECONDS });
     if (unserved) {

@@ -24,7 +24,7 @@ export function createCheckBillingWindowHandler(deps: ActivityDeps): ActivityHan
         // The window should have come within the hour (the instance restarted?): stop waiting, leave it serving.
         const back = advance(next, [{ type: 'demand.returned', at }]);
         const message = `billing window not reached after ${Math.round(BILLING_WAIT_LIMIT_SECONDS / 60)} min of waiting (${next.reason.message}): left in service, the next cycle decides again`;
-        return { ...back, reason: { code: 'NotActive', message, event: 'billing.windowReached', at } };
+        return { ...back, reason: { code: 'WindowNotReached', message, event: 'billing.windowReached', at } };
       }
       const threshold = request.respectBillingWindow ? deps.settings.idleUptimeThreshold : 0;
       return { ...next, waitSeconds: waitForWindow(worker.uptimeSeconds, deps.settings.billing, threshold) };

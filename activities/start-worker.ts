@@ -42,7 +42,8 @@ export function createStartWorkerHandler(deps: ActivityDeps): ActivityHandler<un
       const message = duplicate
         ? `${worker.hostname} is already being started by ${duplicate.ref.name}: nothing to do`
         : `${worker.hostname} is being drained by ${draining!.ref.name}: not starting it until that ends`;
-      return { ...advance(base, adoptionEvents(worker, at)), duplicate: true, reason: { code: 'AlreadyInProgress', message, event: 'start.requested', at } };
+      const skipped = duplicate ? ('BootInProgress' as const) : ('DrainInProgress' as const);
+      return { ...advance(base, adoptionEvents(worker, at)), duplicate: true, skipped, reason: { code: 'AlreadyInProgress', message, event: 'start.requested', at } };
     }
     if (worker.statusClass !== 'stopped' && worker.state !== 'start_failed') {
       return advance(base, adoptionEvents(worker, at));

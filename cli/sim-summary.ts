@@ -48,7 +48,7 @@ function flappingText(r: SimRunResult): string {
   return `${f.byWorker.length} worker(s) started and stopped again within ${window}, ${f.times} time(s) (${top.join(', ')}${more})`;
 }
 
-/** `AlreadyDraining: worker14 is being started …` (the end state, then its reason without the reason's own code). */
+/** `SkippedBootInProgress: worker14 is being started …` (the end state, then its reason without the reason's own code). */
 function outcomeText(o: NonNullable<CycleRecord['outcomes']>[number]): string {
   const why = o.result.replace(/^[A-Za-z][\w.-]*: /, '');
   if (o.status === 'SUCCEEDED') return o.end ? `${o.end}: ${why}` : o.result;
@@ -57,7 +57,7 @@ function outcomeText(o: NonNullable<CycleRecord['outcomes']>[number]): string {
 }
 
 /**
- * `boot 40 (38 Booted, 2 FAILED), drain 35 (30 Stopped, 5 AlreadyDraining)`:
+ * `boot 40 (38 Booted, 2 FAILED), drain 35 (30 Stopped, 5 SkippedBootInProgress)`:
  * each request by the state its execution ended in, so a drain that did nothing
  * is counted as what it was, not as a stop.
  */

@@ -26,11 +26,14 @@ export interface WorkerSlot {
   deadline?: string;
   /** Another execution already acts on this worker: this one does nothing. */
   duplicate?: boolean;
+  /** Why this execution does nothing because another one acts on the worker: the workflow ends in `Skipped<this>`. */
+  skipped?: 'DrainInProgress' | 'BootInProgress';
 }
 
-type SlotReason = LifecycleReason | { code: 'AlreadyInProgress' | 'NotActive'; message: string; event: string; at: string };
+/** Beyond the lifecycle's own: another execution acts on the worker, it is not there to act on, or the billing window never came. */
+type SlotReason = LifecycleReason | { code: 'AlreadyInProgress' | 'NotActive' | 'WindowNotReached'; message: string; event: string; at: string };
 
-const SLOT_ONLY_CODES: readonly string[] = ['AlreadyInProgress', 'NotActive'];
+const SLOT_ONLY_CODES: readonly string[] = ['AlreadyInProgress', 'NotActive', 'WindowNotReached'];
 const reasonShape = z.object({ code: z.string(), message: z.string(), event: z.string(), at: z.string() }).passthrough();
 
 /** A slot as a Task receives it back from the execution state: checked, and typed without a cast. */
@@ -55,6 +58,7 @@ export const workerSlotSchema = z
     waitSeconds: z.number().optional(),
     deadline: z.string().optional(),
     duplicate: z.boolean().optional(),
+    skipped: z.enum(['DrainInProgress', 'BootInProgress']).optional(),
   })
   .passthrough();
 

@@ -69,7 +69,7 @@ export interface CycleOutcome {
   execution?: string;
   /** The execution's final status; NOT_STARTED when one of that name already existed; RUNNING when the run ended first. */
   status: string;
-  /** The state the execution ended in: named for what it achieved or why it did nothing (`Stopped`, `AlreadyDraining`). */
+  /** The state the execution ended in: named for what it achieved or why it did nothing (`Stopped`, `SkippedBootInProgress`). */
   end?: string;
   /** Its last recorded reason (e.g. `StopConfirmed: …`, or why it did nothing), or its error. */
   result: string;

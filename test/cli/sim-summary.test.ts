@@ -31,10 +31,10 @@ describe('simSummaryText', () => {
     const drains = result.cycleLog.flatMap((c) => c.outcomes ?? []).filter((o) => o.kind === 'drain');
     expect(drains.length).toBeGreaterThan(0);
     // Each drain's outcome is its execution's end state, not the plan's "stop".
-    for (const o of drains) expect(o).toMatchObject({ status: 'SUCCEEDED', end: expect.stringMatching(/^(Stopped|AlreadyDraining|NotDrained|BackInService)$/) });
-    expect(text).toMatch(/^Requests and what they achieved: drain \d+ \(\d+ (Stopped|AlreadyDraining|NotDrained|BackInService)/m);
+    for (const o of drains) expect(o).toMatchObject({ status: 'SUCCEEDED', end: expect.stringMatching(/^(Stopped|BackInService|KeptForDemand|Skipped\w+)$/) });
+    expect(text).toMatch(/^Requests and what they achieved: drain \d+ \(\d+ (Stopped|BackInService|KeptForDemand|Skipped\w+)/m);
     const acted = result.cycleLog.find((c) => c.outcomes?.some((o) => o.kind === 'drain'))!;
-    expect(cycleLine(acted)).toMatch(/ drain worker\d → (Stopped|AlreadyDraining|NotDrained|BackInService): .+\n {6}why: /);
+    expect(cycleLine(acted)).toMatch(/ drain worker\d → (Stopped|BackInService|KeptForDemand|Skipped\w+): .+\n {6}why: /);
     const failed = result.cycleLog.find((c) => c.action === 'error')!;
     expect(cycleLine(failed)).toMatch(/ error: ThrottledError: \w+: .*throttled/);
     expect(cycleLine(failed)).not.toContain('{');

@@ -63,7 +63,7 @@ describe('reliability regressions', () => {
     for (const drain of during) {
       // A drain asked for while the boot ran does nothing and says why.
       const history = await sim.engine.history(drain.ref);
-      expect(entered(history)).toEqual(['Init', 'BeginDrain', 'Route', 'AlreadyDraining']);
+      expect(entered(history)).toEqual(['Init', 'BeginDrain', 'Route', 'SkippedBootInProgress']);
       expect(reasons(history)).toMatch(/being started by boot-worker2-/);
     }
   });
@@ -82,7 +82,7 @@ describe('reliability regressions', () => {
     const result = await sim.vt.drive(sim.engine.wait(boot));
     expect(result.status).toBe('SUCCEEDED');
     const history = await sim.engine.history(boot);
-    expect(entered(history)).toEqual(['Init', 'StartInstance', 'Route', 'AlreadyBooting']);
+    expect(entered(history)).toEqual(['Init', 'StartInstance', 'Route', 'SkippedDrainInProgress']);
     expect(reasons(history)).toMatch(/being drained by drain-worker2-t/);
     expect((await sim.vt.drive(sim.engine.wait(drain))).status).toBe('SUCCEEDED');
     expect(sim.cluster.runData().counters.starts).toBe(0);

@@ -65,10 +65,10 @@ describe('drain-worker limits', () => {
     const result = await sim.vt.drive(sim.engine.wait(ref));
     expect(result.status).toBe('SUCCEEDED');
     const history = await sim.engine.history(ref);
-    expect(entered(history, 'NotDrained')).toHaveLength(1);
+    expect(entered(history, 'SkippedWindowNotReached')).toHaveLength(1);
     expect(entered(history, 'MaintenanceOn')).toHaveLength(0);
     const last = history.filter((e) => e.type === 'TaskSucceeded' && e.state === 'CheckBillingWindow').at(-1);
-    expect(last?.reason).toMatch(/^NotActive: billing window not reached after 61 min of waiting .*: left in service/);
+    expect(last?.reason).toMatch(/^WindowNotReached: billing window not reached after 61 min of waiting .*: left in service/);
     expect(Date.parse(last!.at) - Date.parse(START)).toBeGreaterThanOrEqual(61 * MIN);
   });
 });

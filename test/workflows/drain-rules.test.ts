@@ -72,7 +72,7 @@ describe.each(ENGINES)('drain-worker rules (engine %s)', (engine) => {
     await sim.vt.run({ until: () => false, deadline: new Date(Date.parse(START) + 60_000) });
     const second = await drain(sim, 'worker1', 'drain-worker1-b');
     expect(second.result.status).toBe('SUCCEEDED');
-    expect(entered(second.history)).toContain('AlreadyDraining');
+    expect(entered(second.history)).toContain('SkippedDrainInProgress');
     expect(second.history.map((e) => e.reason ?? '').join(' ')).toMatch(/already being drained by drain-worker1-a/);
     const firstResult = await sim.vt.drive(sim.engine.wait(first));
     expect(firstResult.status).toBe('SUCCEEDED');
@@ -89,7 +89,7 @@ describe.each(ENGINES)('drain-worker rules (engine %s)', (engine) => {
     const refs = await Promise.all([a, b].map((hostname) => sim.engine.start('drain-worker', { hostname }, { name: workerExecutionName('drain', hostname, at) })));
     const results = await sim.vt.drive(Promise.all(refs.map((ref) => sim.engine.wait(ref))));
     expect(results.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
-    for (const ref of refs) expect(entered(await sim.engine.history(ref))).not.toContain('AlreadyDraining');
+    for (const ref of refs) expect(entered(await sim.engine.history(ref))).not.toContain('SkippedDrainInProgress');
     expect(sim.cluster.instances.filter((i) => i.status === 'stopped').map((i) => i.hostname).sort()).toEqual([a, b].sort());
   });
 
@@ -104,7 +104,7 @@ describe.each(ENGINES)('drain-worker rules (engine %s)', (engine) => {
     const ref = await protectedSim.engine.start('drain-worker', { hostname: 'worker1' }, { name: 'drain-worker1-p' });
     await protectedSim.vt.drive(protectedSim.engine.wait(ref));
     const history = await protectedSim.engine.history(ref);
-    expect(entered(history)).toContain('NotDrained');
+    expect(entered(history)).toContain('SkippedProtected');
     expect(history.map((e) => e.reason ?? '').join(' ')).toMatch(/Protected/);
     expect(protectedSim.cluster.runData().counters.stops).toBe(0);
   });
