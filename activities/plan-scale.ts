@@ -38,13 +38,21 @@ export function createPlanScaleHandler(deps: ActivityDeps): ActivityHandler<unkn
         ...(request.minWorkers !== undefined ? { minWorkers: request.minWorkers } : {}),
         ...(request.everySeconds !== undefined ? { everySeconds: request.everySeconds } : {}),
       });
-      return { command: 'auto', dryRun: request.dryRun, action: plan.action, actions: plan.actions, reason: plan.reason, decision: plan.decision };
+      return { command: 'auto', dryRun: request.dryRun, action: plan.action, ...(plan.outcome ? { outcome: plan.outcome } : {}), actions: plan.actions, reason: plan.reason, decision: plan.decision };
     }
     const decision = await decide(deps, request);
     const now = deps.now();
     const act = decision.action;
     const actions: PlannedAction[] = act === 'none' ? [] : decision.chosen.map((chosen) => actionFor(deps, request, act, chosen.hostname, chosen.detail, now));
-    return { command: request.command, dryRun: request.dryRun, action: decision.action, actions, reason: decision.reasons.join('; '), decision: decisionRecord(decision) };
+    return {
+      command: request.command,
+      dryRun: request.dryRun,
+      action: decision.action,
+      ...(decision.outcome ? { outcome: decision.outcome } : {}),
+      actions,
+      reason: decision.reasons.join('; '),
+      decision: decisionRecord(decision),
+    };
   };
 }
 

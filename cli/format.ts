@@ -5,6 +5,7 @@
 import type { Decision, MetricGap } from '../core/decision';
 import { registrationReport } from '../core/serving';
 import type { ClusterView } from '../core/types';
+import type { LastCycle } from '../wiring/last-cycle';
 import type { ScaleResult } from '../scaler/scale';
 
 export interface StatusJson {
@@ -79,6 +80,14 @@ function table(headers: string[], rows: Array<Array<string | number | boolean | 
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [line(cells[0] ?? []), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
+}
+
+/** The line after the status table: the newest autoscale cycle and what it decided (or why it did nothing). */
+export function lastCycleText(last: LastCycle): string {
+  const decided = last.outcome ? `nothing to do (${last.outcome})` : last.action ? `${last.dryRun ? 'dry run, would ' : ''}${last.action}` : 'no decision recorded';
+  const why = last.reason ? `: ${last.reason}` : '';
+  const error = last.error ? ` — ${last.error}` : '';
+  return `\nLast decision: ${last.name} ${last.status}, ${decided}${why}${error}\n`;
 }
 
 export function statusTable(view: ClusterView): string {

@@ -85,6 +85,7 @@ export class FileExecutionStore implements ExecutionStore {
   }
 
   list(filter: StoreFilter = {}): ExecutionRecord[] {
+    if (filter.newest !== undefined && filter.status !== 'RUNNING') return this.newest(filter, filter.newest);
     const records: ExecutionRecord[] = [];
     const workflows = filter.workflow ? [filter.workflow] : readdirQuietly(this.root);
     for (const workflow of workflows) {
@@ -107,6 +108,38 @@ export class FileExecutionStore implements ExecutionStore {
       }
     }
     return filter.status ? records.filter((r) => r.status === filter.status) : records;
+  }
+
+  /**
+   * The `n` most recently begun records, reading as few as it can (a `moscaler run` of a month keeps tens of
+   * thousands): files newest-modified first, stopping once no unread one can have begun later than the n-th
+   * found. A record is written when it begins and when it ends, so its file's mtime is never before its start.
+   */
+  private newest(filter: StoreFilter, n: number): ExecutionRecord[] {
+    const candidates: Array<{ workflow: string; name: string; mtime: number }> = [];
+    const workflows = filter.workflow ? [filter.workflow] : readdirQuietly(this.root);
+    for (const workflow of workflows) {
+      const dir = join(this.root, workflow);
+      const files = readdirQuietly(dir);
+      const finished = new Set(files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)));
+      for (const file of files) {
+        const name = file.endsWith('.json') ? file.slice(0, -'.json'.length) : file.endsWith('.lock') ? file.slice(0, -'.lock'.length) : undefined;
+        if (name === undefined || (file.endsWith('.lock') && finished.has(name))) continue;
+        const mtime = mtimeIfPresent(join(dir, file));
+        if (mtime !== undefined) candidates.push({ workflow, name, mtime });
+      }
+    }
+    candidates.sort((a, b) => b.mtime - a.mtime);
+    const found: ExecutionRecord[] = [];
+    for (const c of candidates) {
+      const nth = found.length >= n ? [...found].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))[n - 1] : undefined;
+      // Only real timestamps bound an mtime: a simulation's virtual ones may lie ahead of the wall clock.
+      const bound = nth ? Date.parse(nth.startedAt) : undefined;
+      if (bound !== undefined && bound <= realNow() && c.mtime < bound) break;
+      const record = this.get(c.workflow, c.name);
+      if (record && (!filter.status || record.status === filter.status)) found.push(record);
+    }
+    return found;
   }
 
   history(workflow: string, name: string): HistoryEvent[] {
@@ -251,6 +284,16 @@ function isFresh(lock: string): boolean {
 /** Wall-clock ms even while Date is faked by the virtual clock. */
 function realNow(): number {
   return performance.timeOrigin + performance.now();
+}
+
+/** A file's modification time (ms), or undefined when it is gone (an execution finishing right now). */
+function mtimeIfPresent(file: string): number | undefined {
+  try {
+    return statSync(file).mtimeMs;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new StateStoreError(file, `cannot stat (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+  }
 }
 
 function readdirQuietly(dir: string): string[] {

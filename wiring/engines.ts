@@ -14,7 +14,7 @@ import type { VirtualTime } from '../engine/virtual-time';
 import { createLocalWorkflows } from './local-workflows';
 import { stateDirFor } from './state-dirs';
 import type { Runtime } from './runtime';
-import { WORKFLOW_ARN_VARIABLES } from './workflow-arns';
+import { WORKFLOW_ARN_VARIABLES, workflowArnsFrom } from './workflow-arns';
 import type { SimCluster } from '../sim/model/cluster';
 import type { Scenario } from '../sim/model/scenario';
 import { createSimDeployment } from './sim-deployment';
@@ -58,15 +58,7 @@ export interface EngineContext {
 export function openEngine(ctx: EngineContext): OpenedEngine {
   if (ctx.engine === 'aws' && ctx.sim) return openSimulatedStack(ctx, ctx.sim);
   if (ctx.engine === 'aws') {
-    const arns: Record<string, string> = {};
-    for (const [workflow, variable] of Object.entries(WORKFLOW_ARN_VARIABLES)) {
-      const arn = ctx.env[variable];
-      if (!arn) continue;
-      if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/.test(arn)) {
-        throw new ConfigError(variable, `not a state machine ARN (got "${arn}")`);
-      }
-      arns[workflow] = arn;
-    }
+    const arns = workflowArnsFrom(ctx.env);
     if (Object.keys(arns).length === 0) {
       throw new ConfigError('--engine', `aws needs the deployed state machines: set ${Object.values(WORKFLOW_ARN_VARIABLES).join(', ')}`);
     }

@@ -57,6 +57,27 @@ describe('moscaler --sim --sim-keep', () => {
     expect(readFileSync(join(dir, 'sim', 'sim-small.kept', 'cluster.json'), 'utf8')).toMatch(/"op":"startInstance"/);
   });
 
+  it('shows the last decision beside the cluster, with the code of why it did nothing', async () => {
+    const { run } = session();
+    expect((await run(['status'])).stdout).not.toMatch(/Last decision/);
+
+    // small-quiet's minimum is what runs: the rules forbid a stop, and the last decision says so.
+    const refused = await run(['scale', 'down', '3']);
+    expect(refused.code).toBe(1);
+    expect((await run(['status'])).stdout).toMatch(/^Last decision: scale-down-\S+ FAILED, no decision recorded — ScalingError: /m);
+
+    const auto = await run(['-n', 'scale', 'auto']);
+    expect(auto.code).toBe(0);
+    const json = JSON.parse((await run(['--output', 'json', 'status'])).stdout) as { lastCycle?: { name: string; status: string; action?: string; outcome?: string; dryRun?: boolean } };
+    expect(json.lastCycle).toMatchObject({ status: 'SUCCEEDED', dryRun: true });
+    expect(json.lastCycle?.name).toMatch(/^scale-auto-/);
+    // Acting or not, the decision says which; doing nothing always carries its reason code.
+    if (json.lastCycle?.action === 'none') expect(json.lastCycle.outcome).toMatch(/^[A-Z][A-Za-z]+$/);
+
+    // A cluster started afresh has no past to show.
+    expect((await run(['status'], false)).stdout).not.toMatch(/Last decision/);
+  });
+
   it('starts afresh when the scenario changed, and refuses a damaged state file', async () => {
     const { dir, run } = session();
     expect((await run(['scale', 'up', '1'])).code).toBe(0);

@@ -103,6 +103,33 @@ describe('LocalEngine on disk', () => {
     });
   });
 
+  describe('the newest records', () => {
+    it('reads only as far back as it must to find the most recently begun', () => {
+      const store = new FileExecutionStore(stateDir, { onProblem: (p) => problems.push(p) });
+      const now = Date.now();
+      const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+      for (const m of [50, 40, 30, 20, 10]) {
+        const record = { ...runningRecord('wait-hour', `cycle-${m}`, process.pid), startedAt: at(m) };
+        store.begin(record);
+        store.finish({ ...record, status: 'SUCCEEDED', stoppedAt: at(m - 1) });
+        const file = join(stateDir, 'executions', 'wait-hour', `cycle-${m}.json`);
+        utimesSync(file, new Date(now - (m - 1) * 60_000), new Date(now - (m - 1) * 60_000));
+      }
+      // An old record nobody needs is corrupt: reading it would report a problem.
+      const old = join(stateDir, 'executions', 'wait-hour', 'cycle-50.json');
+      writeFileSync(old, '{"torn');
+      utimesSync(old, new Date(now - 49 * 60_000), new Date(now - 49 * 60_000));
+
+      const newest = store.list({ workflow: 'wait-hour', newest: 2 });
+
+      expect(newest.map((r) => r.name).sort()).toEqual(['cycle-10', 'cycle-20']);
+      expect(problems).toEqual([]);
+      // Without the hint every record is read, and the corrupt one is reported.
+      expect(store.list({ workflow: 'wait-hour' })).toHaveLength(4);
+      expect(problems.map((p) => p.file.split('/').pop())).toEqual(['cycle-50.json']);
+    });
+  });
+
   describe('absent or unreadable', () => {
     it('reads a missing history as empty, but an unreadable one as an error naming the file', () => {
       const store = new FileExecutionStore(stateDir);
