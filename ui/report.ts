@@ -56,7 +56,7 @@ export function simReportHtml(result: SimRunResult, summaryText: string, options
     .map((c) => ({ at: Date.parse(c.at), kind: c.action as 'start' | 'stop', label: `${c.action} ${c.workers.join(', ')}: ${c.reason}` }));
   const rows = result.cycleLog.slice(0, MAX_ROWS).map(
     (c) =>
-      `<tr><td>${escapeXml(when(c.at))}</td><td class="action-${escapeXml(c.action)}">${escapeXml(c.action)}</td><td>${escapeXml(c.workers.join(', '))}</td><td>${escapeXml(c.reason)}</td></tr>`,
+      `<tr><td>${escapeXml(when(c.at))}</td><td class="action-${escapeXml(c.action)}">${escapeXml(c.action)}</td><td>${escapeXml(c.workers.join(', '))}</td><td>${escapeXml(achieved(c))}</td><td>${escapeXml(c.reason)}</td></tr>`,
   );
   const more = result.cycleLog.length > MAX_ROWS ? `<p class="muted">The first ${MAX_ROWS} of ${result.cycleLog.length}; \`--output json\` lists them all.</p>` : '';
   return `<!doctype html>
@@ -76,8 +76,8 @@ export function simReportHtml(result: SimRunResult, summaryText: string, options
 <p class="muted">Jobs queued piling up before the online line rises: the policy lags. Billed workers far above the demand: it over-provisions.</p>
 ${demandChartSvg(result.timeline, { width: 960, height: 320, markers, timeZone })}
 <h2>Decisions (${result.cycleLog.length})</h2>
-<p class="muted">What each cycle decided, for cycles that decided to start or stop workers, failed, or were skipped; quiet cycles are only counted. A decision is not yet an outcome: the boot or drain it asks for may find the worker busy or already in hand (the live view, <code>moscaler ui --sim</code>, shows what each one achieved).</p>
-<table><thead><tr><th>time</th><th>decided</th><th>workers</th><th>reason</th></tr></thead><tbody>
+<p class="muted">Each cycle that decided to start or stop workers, failed, or was skipped (quiet cycles are only counted): what it decided, and what each boot or drain it asked for achieved, read from the end of that execution (a drain may find the worker booting, busy or already in hand, and end skipped).</p>
+<table><thead><tr><th>time</th><th>decided</th><th>workers</th><th>achieved</th><th>reason</th></tr></thead><tbody>
 ${rows.join('\n')}
 </tbody></table>
 ${more}
@@ -87,4 +87,10 @@ ${more}
 </body>
 </html>
 `;
+}
+
+/** What a cycle's requests achieved: `worker14 Stopped; worker15 SkippedBootInProgress` (the states their executions ended in). */
+function achieved(c: SimRunResult['cycleLog'][number]): string {
+  if (!c.outcomes || c.outcomes.length === 0) return c.action === 'error' || c.action === 'skipped' ? '' : 'not followed';
+  return c.outcomes.map((o) => `${o.hostname} ${o.end ?? o.status}`).join('; ');
 }

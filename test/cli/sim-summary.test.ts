@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { simReportHtml } from '../../ui/report';
 import { describe, expect, it } from 'vitest';
 import { cycleLine, simSummaryText } from '../../cli/sim-summary';
 import { parseScenario } from '../../sim/model/scenario';
@@ -35,6 +36,11 @@ describe('simSummaryText', () => {
     expect(text).toMatch(/^Requests and what they achieved: drain \d+ \(\d+ (Stopped|BackInService|KeptForDemand|Skipped\w+)/m);
     const acted = result.cycleLog.find((c) => c.outcomes?.some((o) => o.kind === 'drain'))!;
     expect(cycleLine(acted)).toMatch(/ drain worker\d → (Stopped|BackInService|KeptForDemand|Skipped\w+): .+\n {6}why: /);
+    // The HTML report says the same: what each request achieved, beside what was decided.
+    const html = simReportHtml(result, text);
+    expect(html).toContain('<th>achieved</th>');
+    const outcome = acted.outcomes!.find((o) => o.kind === 'drain')!;
+    expect(html).toContain(`<td>${outcome.hostname} ${outcome.end}`);
     const failed = result.cycleLog.find((c) => c.action === 'error')!;
     expect(cycleLine(failed)).toMatch(/ error: ThrottledError: \w+: .*throttled/);
     expect(cycleLine(failed)).not.toContain('{');
