@@ -66,21 +66,23 @@ async function printWorkflowResult(
   json: unknown,
   wouldStart?: WorkflowScaleResult['wouldStart'],
 ): Promise<void> {
-  if (scope.globals.output === 'json') ctx.io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  else ctx.io.stdout.write(decisionText(decision, Boolean(scope.globals.debug)) + (wouldStart ? wouldStartText(wouldStart) : outcomesText(executions)));
-  await printStatusAfter(ctx, scope);
+  if (scope.globals.output === 'json') ctx.io.stdout.write(`${JSON.stringify(await withStatusAfter(scope, json), null, 2)}\n`);
+  else {
+    ctx.io.stdout.write(decisionText(decision, Boolean(scope.globals.debug)) + (wouldStart ? wouldStartText(wouldStart) : outcomesText(executions)));
+    await printStatusAfter(ctx, scope);
+  }
   if (executions.some((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT' || e.status === 'ABORTED')) {
     throw new ScalingError('an execution did not succeed; see `moscaler history` for every step');
   }
 }
 
 async function printCycleResult(ctx: Context, scope: CommandScope, result: CycleResult): Promise<void> {
-  if (scope.globals.output === 'json') ctx.io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (scope.globals.output === 'json') ctx.io.stdout.write(`${JSON.stringify(await withStatusAfter(scope, result), null, 2)}\n`);
   else {
     ctx.io.stdout.write(`cycle ${result.cycle.name}: ${result.cycle.status}${result.cycle.reason ? ` (${result.cycle.reason})` : ''}\n`);
     ctx.io.stdout.write(result.wouldStart ? wouldStartText(result.wouldStart) : outcomesText(result.executions));
+    await printStatusAfter(ctx, scope);
   }
-  await printStatusAfter(ctx, scope);
   if (result.cycle.status !== 'SUCCEEDED') throw new ScalingError(`autoscale cycle ${result.cycle.status}: ${result.cycle.error ?? ''}`);
 }
 
@@ -89,7 +91,14 @@ async function printStatusAfter(ctx: Context, scope: CommandScope): Promise<void
   if (!scope.globals.simWait || !scope.sim) return;
   const { view } = await scope.deps.observe();
   ctx.io.stdout.write(`\nAfter the workflows (virtual time ${view.observedAt}):\n`);
-  ctx.io.stdout.write(scope.globals.output === 'json' ? `${JSON.stringify(statusJson(view), null, 2)}\n` : statusTable(view));
+  ctx.io.stdout.write(statusTable(view));
+}
+
+/** `--sim-wait --output json`: one JSON document, the result with the cluster after the workflows as `after`. */
+async function withStatusAfter(scope: CommandScope, json: unknown): Promise<unknown> {
+  if (!scope.globals.simWait || !scope.sim || json === null || typeof json !== 'object') return json;
+  const { view } = await scope.deps.observe();
+  return { ...json, after: statusJson(view) };
 }
 
 function printResult(ctx: Context, result: ScaleResult): void {

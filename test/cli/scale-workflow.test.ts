@@ -23,29 +23,34 @@ describe('moscaler scale through the scale workflow', () => {
   it('--engine aws --sim: scale up 1 boots the worker through simulated Step Functions and it comes online', async () => {
     const run = await runCli(['--engine', 'aws', '--sim', EC2_SCENARIO, '--sim-wait', '--output', 'json', 'scale', 'up', '1'], env());
     expect(run.code, run.stderr).toBe(0);
-    const [result, after] = run.stdout.split('\nAfter the workflows');
-    const out = JSON.parse(result!) as { executions: Array<{ workflow: string; status: string; hostname: string; consoleUrl: string }> };
+    // One JSON document on stdout: the result, and the cluster after the workflows as `after`.
+    const out = JSON.parse(run.stdout) as {
+      executions: Array<{ workflow: string; status: string; hostname: string; consoleUrl: string }>;
+      after: { workers: Array<{ hostname: string; opsworksState: string; registered: boolean }> };
+    };
     expect(out.executions).toEqual([
       expect.objectContaining({ workflow: 'boot-worker', status: 'SUCCEEDED', hostname: 'worker3', consoleUrl: expect.stringContaining(':execution:moscaler-boot-worker:') }),
     ]);
-    const status = JSON.parse(after!.slice(after!.indexOf('{'))) as { workers: Array<{ hostname: string; opsworksState: string; registered: boolean }> };
-    expect(status.workers.find((w) => w.hostname === 'worker3')).toMatchObject({ opsworksState: 'online', registered: true });
+    expect(out.after.workers.find((w) => w.hostname === 'worker3')).toMatchObject({ opsworksState: 'online', registered: true });
   });
 
   it.each(['local', 'aws'])('-n scale auto on engine %s prints the decision and what it would start, starts nothing, exits 0', async (engine) => {
     const config = JSON.stringify({ strategies: [], policy: { name: 'static-peak', workers: 4 } });
     const run = await runCli(['--engine', engine, '--sim', EC2_SCENARIO, '--sim-wait', '-n', '--output', 'json', 'scale', 'auto', '-c', config], env());
     expect(run.code, run.stderr).toBe(0);
-    const [result, after] = run.stdout.split('\nAfter the workflows');
-    const out = JSON.parse(result!) as { dryRun: boolean; wouldStart: Array<{ workflow: string; hostname: string }>; executions: unknown[] };
+    const out = JSON.parse(run.stdout) as {
+      dryRun: boolean;
+      wouldStart: Array<{ workflow: string; hostname: string }>;
+      executions: unknown[];
+      after: { counts: { onlineWorkers: number; pendingWorkers: number } };
+    };
     expect(out.dryRun).toBe(true);
     expect(out.wouldStart.map((w) => [w.workflow, w.hostname]).sort()).toEqual([
       ['boot-worker', 'worker3'],
       ['boot-worker', 'worker4'],
     ]);
     expect(out.executions).toEqual([]);
-    const status = JSON.parse(after!.slice(after!.indexOf('{'))) as { counts: { onlineWorkers: number; pendingWorkers: number } };
-    expect(status.counts).toMatchObject({ onlineWorkers: 2, pendingWorkers: 0 });
+    expect(out.after.counts).toMatchObject({ onlineWorkers: 2, pendingWorkers: 0 });
     expect(logLines(run.stderr).find((l) => l.event === 'decision')).toMatchObject({ dryRun: true });
   });
 

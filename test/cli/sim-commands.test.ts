@@ -43,14 +43,13 @@ describe('moscaler --sim through the workflows', () => {
     const scenario = idleVariant(dir);
     const down = await moscaler(['--sim', scenario, '--sim-wait', '--output', 'json', 'scale', 'down', '1'], dir);
     expect(down.code).toBe(0);
-    const json = down.stdout.slice(0, down.stdout.indexOf('\n}\n') + 2);
-    const result = JSON.parse(json);
+    // One JSON document: the result, with the cluster after the workflows as `after`.
+    const result = JSON.parse(down.stdout);
     const stoppedHost = result.decision.chosen[0].hostname;
     expect(result.executions).toEqual([
       expect.objectContaining({ workflow: 'drain-worker', hostname: stoppedHost, status: 'SUCCEEDED', reason: expect.stringMatching(/StopConfirmed/) }),
     ]);
-    const after = JSON.parse(down.stdout.slice(down.stdout.indexOf('{', json.length)));
-    expect(after.workers.find((w: { hostname: string }) => w.hostname === stoppedHost).opsworksState).toBe('stopped');
+    expect(result.after.workers.find((w: { hostname: string }) => w.hostname === stoppedHost).opsworksState).toBe('stopped');
 
     const history = await moscaler(['--sim', scenario, 'history', stoppedHost], dir);
     expect(history.code).toBe(0);
