@@ -84,7 +84,7 @@ export function buildClusterView(input: BuildViewInput): ClusterView {
   const workers = managed
     .filter((i) => roleOf(i) === 'worker')
     .map((i) => toWorker(i, input, index))
-    .sort((a, b) => a.hostname.localeCompare(b.hostname));
+    .sort((a, b) => compareHostnames(a.hostname, b.hostname));
   const counts: ClusterCounts = {
     instances: managed.length,
     onlineInstances: managed.filter((i) => statusClass(i.status) === 'online').length,
@@ -191,4 +191,11 @@ export function servingWorkers(view: ClusterView): Worker[] {
 /** Demand is back when Opencast has a backlog: the worker is needed after all (fail closed when unknown). */
 export function hasDemandReturned(view: ClusterView): boolean {
   return view.opencast.up && view.opencast.queue.queued > 0;
+}
+
+const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Hostnames as people read them: worker2 before worker10 (ties broken by code point, so the order is total). */
+export function compareHostnames(a: string, b: string): number {
+  return naturalOrder.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }

@@ -10,6 +10,7 @@
  */
 import { adoptionEvents } from '../machines/observed-facts';
 import { advance } from '../machines/worker-slot';
+import { compareHostnames } from '../core/cluster';
 import type { ClusterView, StatusClass, Worker } from '../core/types';
 import { createPersistedWorker } from '../machines/persistence';
 import { WORKER_STATES, type WorkerState } from '../machines/worker-lifecycle';
@@ -125,13 +126,6 @@ function opencastRole(worker: Pick<Worker, 'registered' | 'maintenance' | 'statu
   if (!worker.registered) return 'not registered';
   if (worker.statusClass !== 'online') return `not serving: ${worker.state}`;
   return worker.maintenance ? 'maintenance' : 'serving';
-}
-
-const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-
-/** worker1, worker2, …, worker10: numbers inside names compare as numbers. */
-function compareHostnames(a: string, b: string): number {
-  return naturalOrder.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 function refOf(d: ExecutionDigest): UiExecutionRef {

@@ -172,3 +172,10 @@ describe('buildClusterView', () => {
     expect(view.workers.map((w) => w.protected)).toEqual([false, true, true]);
   });
 });
+
+describe('worker order', () => {
+  it('lists workers as people read them: worker2 before worker10, worker-9 before worker-10', () => {
+    const view = viewOf(['worker10', 'worker2', 'worker1', 'worker-10', 'worker-9'].map((hostname) => ({ hostname })));
+    expect(view.workers.map((w) => w.hostname)).toEqual(['worker-9', 'worker-10', 'worker1', 'worker2', 'worker10']);
+  });
+});
