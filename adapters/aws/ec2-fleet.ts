@@ -32,7 +32,7 @@ export interface Ec2FleetOptions {
   pageSize?: number;
 }
 
-const DEFAULT_ROLE_LAYERS: Readonly<Record<string, string>> = Object.freeze({
+export const DEFAULT_ROLE_LAYERS: Readonly<Record<string, string>> = Object.freeze({
   worker: 'Workers',
   admin: 'Admin',
   engage: 'Engage',
@@ -43,7 +43,7 @@ const DEFAULT_ROLE_LAYERS: Readonly<Record<string, string>> = Object.freeze({
  * running → online, pending → pending, stopping → stopping, stopped → stopped,
  * shutting-down and terminated → terminated (gone for good; core counts them as neither).
  */
-const STATUS_BY_EC2_STATE: Readonly<Record<string, string>> = {
+export const STATUS_BY_EC2_STATE: Readonly<Record<string, string>> = {
   running: 'online',
   pending: 'pending',
   stopping: 'stopping',
@@ -53,7 +53,7 @@ const STATUS_BY_EC2_STATE: Readonly<Record<string, string>> = {
 };
 
 /** Role tag values that name a domain role; any other value (or none) is `other`, never guessed from the hostname. */
-const ROLES: ReadonlySet<string> = new Set<Role>(['admin', 'worker', 'engage']);
+export const ROLES: ReadonlySet<string> = new Set<Role>(['admin', 'worker', 'engage']);
 
 /** Terminated instances stay visible for about an hour; they can never be started again, so they are left out. */
 const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped', 'shutting-down'];

@@ -8,6 +8,7 @@
  */
 import type { FleetPort, ListInstancesOptions, MetricAnswer, MetricQuery, MetricsPort, OpencastPort } from '../../core/ports';
 import type { ClusterRef, FleetInstance, Layer, OpencastHost, OpencastJob, Role, ScheduledEvent } from '../../core/types';
+import { DEFAULT_ROLE_LAYERS, ROLES, STATUS_BY_EC2_STATE } from '../../adapters/aws/ec2-fleet';
 import { privateIpOf } from '../../sim/aws/ec2';
 import { addressOf } from '../../sim/opencast/endpoints';
 import { indexedEvents, javaIso, statusOf } from '../../sim/opencast/external-events';
@@ -29,17 +30,8 @@ export interface ModelPortOptions {
 
 /** OpsWorks statuses whose EC2 instance the OpsWorks provider does not describe (adapters/aws/opsworks-fleet.ts). */
 const NOT_RUNNING = new Set(['stopped', 'terminated']);
-/** EC2 state → the status word core reads (adapters/aws/ec2-fleet.ts). */
-const STATUS_BY_EC2_STATE: Readonly<Record<string, string>> = {
-  running: 'online',
-  pending: 'pending',
-  stopping: 'stopping',
-  stopped: 'stopped',
-  'shutting-down': 'terminated',
-  terminated: 'terminated',
-};
-const EC2_ROLE_LAYERS: Readonly<Record<string, string>> = { worker: 'Workers', admin: 'Admin', engage: 'Engage' };
-const ROLES = new Set(['admin', 'worker', 'engage']);
+// The EC2 provider's own mappings, so the in-process port reads the model as the adapter reads the wire.
+const EC2_ROLE_LAYERS = DEFAULT_ROLE_LAYERS;
 
 export function modelPorts(cluster: SimCluster, options: ModelPortOptions): ModelPorts {
   const fleet = options.provider === 'ec2' ? ec2Fleet(cluster) : opsworksFleet(cluster);
