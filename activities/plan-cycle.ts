@@ -30,8 +30,11 @@ const eventSchema = z
   })
   .passthrough();
 
+/** The autoscale workflow hands the Plan its execution's input and start (`$$.Execution.StartTime`); a direct call gives the input alone. */
+const wrappedSchema = z.object({ input: z.unknown(), cycleStartedAt: z.iso.datetime({ offset: true }) });
+
 export type PlannedAction =
-  | { kind: 'release'; hostname: string; reason: string }
+  | { kind: 'release'; hostname: string; reason: string; notAfter: string }
   | { kind: 'boot' | 'drain'; hostname: string; executionName: string; input: Record<string, unknown>; reason: string };
 
 export interface CyclePlan {
@@ -50,6 +53,9 @@ export interface CyclePlan {
 }
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A release leaves this much of the cycle's period to the next cycle. */
+const RELEASE_MARGIN_SECONDS = 5;
 
 /** Actions one cycle takes at most (releases first, then the decision's boots or drains, then stops of unserving workers). */
 export const MAX_ACTIONS_PER_CYCLE = 100;
@@ -75,7 +81,8 @@ export function strandedWorkers(view: ClusterView, busy: ReadonlySet<string>): s
 export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unknown, CyclePlan> {
   // No state between invocations: a policy's memory comes from the last cycle's output (policy-memory.ts).
   return async (event) => {
-    const input = parseEvent(eventSchema, event ?? {}, 'plan-cycle');
+    const wrapped = wrappedSchema.safeParse(event);
+    const input = parseEvent(eventSchema, (wrapped.success ? wrapped.data.input : event) ?? {}, 'plan-cycle');
     const config = deps.autoscaleConfig;
     if (!config) throw new ConfigError('AUTOSCALE_CONFIG', 'the autoscale workflow needs an autoscale config');
     const now = deps.now();
@@ -132,11 +139,20 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     });
     const cycle = stamp(now);
     const stranded = strandedWorkers(view, new Set([...draining, ...booting]));
-    const actions: PlannedAction[] = stranded.map((hostname) => ({
-      kind: 'release',
-      hostname,
-      reason: 'in maintenance with no drain under way: back in service',
-    }));
+    // A release holds until the next cycle starts: that one plans afresh, and may start a drain of the worker that a
+    // lagging ListExecutions hides from this plan and from the release's own re-check (activities/release-maintenance.ts).
+    // A plan that itself ran late (throttled, retried) past that moment releases nothing: the next cycle decides.
+    const cycleStart = wrapped.success ? Date.parse(wrapped.data.cycleStartedAt) : now.getTime();
+    const notAfter = cycleStart + Math.max(1, input.everySeconds - RELEASE_MARGIN_SECONDS) * 1000;
+    const actions: PlannedAction[] =
+      now.getTime() > notAfter
+        ? []
+        : stranded.map((hostname) => ({
+            kind: 'release',
+            hostname,
+            reason: 'in maintenance with no drain under way: back in service',
+            notAfter: new Date(notAfter).toISOString(),
+          }));
     for (const chosen of decision.chosen) {
       if (stranded.includes(chosen.hostname)) continue;
       const kind = decision.action === 'start' ? 'boot' : 'drain';

@@ -12,7 +12,13 @@ import { actingOn } from './support/acting-on';
 import { observe } from './support/observe';
 import { parseEvent } from './support/parse-event';
 
-const eventSchema = z.object({ hostname: hostnameSchema }).passthrough();
+const eventSchema = z
+  .object({
+    hostname: hostnameSchema,
+    /** Until when the cycle's plan holds: the next cycle plans afresh (activities/plan-cycle.ts). */
+    notAfter: z.iso.datetime({ offset: true }).optional(),
+  })
+  .passthrough();
 
 export interface ReleaseResult {
   hostname: string;
@@ -22,7 +28,12 @@ export interface ReleaseResult {
 
 export function createReleaseMaintenanceHandler(deps: ActivityDeps): ActivityHandler<unknown, ReleaseResult> {
   return async (event) => {
-    const { hostname } = parseEvent(eventSchema, event, 'release-maintenance');
+    const { hostname, notAfter } = parseEvent(eventSchema, event, 'release-maintenance');
+    // Held back (throttling, retries) past the next cycle's start: that cycle decides about this worker now, and a
+    // drain it started may not be listed yet (ListExecutions is eventually consistent).
+    if (notAfter !== undefined && deps.now().getTime() > Date.parse(notAfter)) {
+      return { hostname, released: false, reason: `the cycle's plan expired at ${notAfter}, before the release ran: left for the next cycle to decide` };
+    }
     const drains = await deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' });
     if ((await actingOn(deps.executions, drains, hostname)).length > 0) {
       return { hostname, released: false, reason: 'a drain started meanwhile: left in maintenance' };

@@ -17,6 +17,8 @@ const SOON_AFTER = new Date(NOW.getTime() + 5_000);
 interface Row {
   does: string;
   given?: (w: World) => void;
+  /** Seconds between the plan and the release (default 5). */
+  late?: number;
   expected: { released: boolean; reason: RegExp; askedInputOf?: string[] };
 }
 
@@ -59,6 +61,8 @@ const rows: Row[] = [
     given: (w) => (w.opencast.down = true),
     expected: { released: false, reason: /^Opencast unavailable \(opencast: connect ECONNREFUSED\): maintenance unknown/ },
   },
+  // Throttled past the next cycle's start: that cycle may have started a drain a lagging ListExecutions hides.
+  { does: 'leaves the worker alone when the plan expired before the release ran', late: 56, expected: { released: false, reason: /the cycle's plan expired at 2026-11-23T12:00:55.000Z/ } },
   {
     does: 'does nothing when the cluster has no admin node to reach Opencast at',
     given: (w) => w.remove('admin1'),
@@ -73,7 +77,7 @@ describe('release-maintenance', () => {
     const plan = await createPlanCycleHandler(w.deps)({});
     const action = plan.actions.find((a) => a.kind === 'release');
     expect(action).toMatchObject({ hostname: 'worker2' });
-    w.wait(5);
+    w.wait(row.late ?? 5);
     row.given?.(w);
     // Act
     const result = await createReleaseMaintenanceHandler(w.deps)(action);
@@ -81,6 +85,15 @@ describe('release-maintenance', () => {
     expect(result).toEqual({ hostname: 'worker2', released: row.expected.released, reason: expect.stringMatching(row.expected.reason) });
     if (row.expected.askedInputOf) expect(w.executions.asked).toEqual(row.expected.askedInputOf);
     expect(w.effects()).toEqual(row.expected.released ? ['maintenance-off http://worker2.internal'] : []);
+  });
+
+  it('plans no release when the plan itself ran past the next cycle (throttled): the next cycle decides', async () => {
+    const w = new World(SPECS, { autoscaleConfig: CONFIG });
+    const started = new Date(NOW.getTime() - 70_000).toISOString();
+    const plan = await createPlanCycleHandler(w.deps)({ input: { everySeconds: 60 }, cycleStartedAt: started });
+    expect(plan.actions.filter((a) => a.kind === 'release')).toEqual([]);
+    const onTime = await createPlanCycleHandler(w.deps)({ input: { everySeconds: 60 }, cycleStartedAt: new Date(NOW.getTime() - 2_000).toISOString() });
+    expect(onTime.actions.find((a) => a.kind === 'release')).toMatchObject({ hostname: 'worker2', notAfter: new Date(NOW.getTime() + 53_000).toISOString() });
   });
 
   it.each([

@@ -225,5 +225,15 @@ describe('reliability regressions', () => {
       expect(result.violations).toEqual([]);
       expect(result.counts.stops).toBeGreaterThan(0);
     });
+
+    it('does not release a worker a later cycle has started to drain, though ListExecutions lags (soak seed 20261203)', async () => {
+      // A release planned at 08:00 was held back by throttling until 08:01:02, after the 08:01 cycle had started a drain
+      // of the same worker that the lagging list did not show yet: the release must see its plan expired.
+      const day = JSON.parse(
+        '{"names":"plain","seed":0,"hours":4,"tailMinutes":60,"everySeconds":60,"billing":"per-second","provider":"opsworks","minWorkers":0,"policy":"queue","upIncrement":1,"downIncrement":1,"pauseCycles":0,"workers":[{"state":"booting","uptimeMinutes":0,"runningJobs":0,"maintenance":false,"registered":false,"protected":true,"instanceType":"c5.9xlarge","baseUrl":"private-dns"},{"state":"online","uptimeMinutes":0,"runningJobs":0,"maintenance":false,"registered":false,"protected":true,"instanceType":"c5.xlarge","baseUrl":"private-dns"},{"state":"online","uptimeMinutes":0,"runningJobs":0,"maintenance":false,"registered":false,"protected":true,"instanceType":"c5.xlarge","baseUrl":"private-dns"},{"state":"online","uptimeMinutes":0,"runningJobs":0,"maintenance":false,"registered":false,"protected":true,"instanceType":"c5.xlarge","baseUrl":"private-dns"},{"state":"online","uptimeMinutes":0,"runningJobs":1,"maintenance":false,"registered":false,"protected":true,"instanceType":"c5.xlarge","baseUrl":"private-dns"},{"state":"online","uptimeMinutes":0,"runningJobs":1,"maintenance":false,"registered":false,"protected":true,"instanceType":"c5.xlarge","baseUrl":"private-dns"},{"state":"start_failed","uptimeMinutes":0,"runningJobs":0,"maintenance":false,"registered":false,"protected":true,"instanceType":"c5.9xlarge","baseUrl":"private-dns"},{"state":"online","uptimeMinutes":0,"runningJobs":0,"maintenance":false,"registered":false,"protected":false,"instanceType":"c5.9xlarge","baseUrl":"private-dns"}],"queued":0,"bursts":[],"faults":[{"kind":"list-lag","atMinute":0,"forMinutes":2},{"kind":"aws-throttle","atMinute":0,"forMinutes":1}],"kills":[]}',
+      ) as DaySpec;
+      const result = await runDay(day);
+      expect(result.violations).toEqual([]);
+    });
   });
 });
