@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TIMINGS } from '../sim/model/cluster-types';
 import { scenarioTrace } from '../sim/model/create';
-import { deadlineBound } from './lp-bound';
+import { deadlineBound, type DeadlineBoundInput } from './lp-bound';
 import { scenarioOf, TAIL_MS, WEEK_MS, type WeekId } from './matrix';
 import type { BenchData, BoundRow } from './report';
 import { CACHE_DIR, sourceVersion, type RunResult } from './runs';
@@ -41,11 +41,20 @@ async function boundFor(week: WeekId, seed: number, deadlineMinutes: number): Pr
   } catch {
     // not cached
   }
+  const b = await deadlineBound(boundInput(week, seed, deadlineMinutes));
+  const row = { week, seed, deadlineMinutes, instanceHours: b.instanceHours, aboveFloor: b.aboveFloor, status: b.status, solveSeconds: b.solveSeconds };
+  mkdirSync(CACHE_DIR, { recursive: true });
+  writeFileSync(file, JSON.stringify(row));
+  return row;
+}
+
+/** The LP's input for a week, seed and deadline: the scenario's trace, fleet, floor and billed boot and stop times. */
+export function boundInput(week: WeekId, seed: number, deadlineMinutes: number): DeadlineBoundInput {
   const scenario = scenarioOf({ week, seed, billing: 'per-second' });
   const start = Date.parse(scenario.start);
   const t = { ...DEFAULT_TIMINGS, ...scenario.timings };
   const workers = scenario.workers.flatMap((w) => Array.from({ length: w.count ?? 1 }, () => w));
-  const b = await deadlineBound({
+  return {
     trace: scenarioTrace(scenario),
     start,
     end: start + WEEK_MS + TAIL_MS,
@@ -57,9 +66,5 @@ async function boundFor(week: WeekId, seed: number, deadlineMinutes: number): Pr
     // Billed from EC2 running until OpsWorks calls it online; a stop bills its shutdown.
     pendingBilledMs: t.pendingMs - t.ec2PendingMs + t.bootingMs + t.setupMs,
     stopBilledMs: t.shutdownMs,
-  });
-  const row = { week, seed, deadlineMinutes, instanceHours: b.instanceHours, aboveFloor: b.aboveFloor, status: b.status, solveSeconds: b.solveSeconds };
-  mkdirSync(CACHE_DIR, { recursive: true });
-  writeFileSync(file, JSON.stringify(row));
-  return row;
+  };
 }
