@@ -124,7 +124,7 @@ const headroom = z
 const scheduleAware = z
   .object({
     name: z.literal('schedule-aware'),
-    /** Projected job load per slot to plan for: above 1 lets a queue absorb a peak inside the recordings' slack. */
+    /** Projected scheduled job load per slot to plan for: above 1 lets a queue absorb a peak inside the recordings' slack (unscheduled load is always planned at 1). */
     utilisation: z.number().gt(0).max(5).default(1),
     /** From a capture's scheduled end to its ingest (the capture agent's upload). */
     ingest_lag_minutes: z.number().min(0).max(240).default(7),

@@ -7,8 +7,9 @@
  * (uploads, late or unknown recordings), is the demand; workers are started
  * one boot time before it lands and drained when no projected load needs them
  * (busy ones included: maintenance lets their jobs finish). `utilisation` > 1
- * plans for less than the peak: the queue absorbs it inside the recordings'
- * slack to their deadline. Without a schedule (Opencast before 6.0, the
+ * plans for less than the scheduled peak: the queue absorbs it inside the
+ * recordings' slack to their deadline. Unscheduled load is always planned for
+ * in full: its slack is unknown. Without a schedule (Opencast before 6.0, the
  * External API off or failing) the headroom policy decides.
  *
  * Memory (JSON): the first time each event was seen ingested, so its
@@ -64,20 +65,25 @@ export function scheduleAwarePolicy(config: PolicyConfigOf<'schedule-aware'>): P
     // What runs now that no capture explains: uploads, recordings held up in the queue, events the schedule lacks.
     const unexplained = Math.max(0, load - planned(now));
     const lead = (config.boot_minutes + config.lead_minutes) * MIN;
+    // Scheduled load is planned for at `utilisation` per slot (its slack to the deadline absorbs the queue);
+    // unexplained load at one per slot: nothing tells how much slack an upload has (a 3-hour one has almost none).
+    const slotsFor = (scheduled: number) => scheduled / config.utilisation + unexplained;
     let peak = load;
     let peakAt = now;
+    let need = slotsFor(load - unexplained);
     for (let t = now; t <= now + lead; t += MIN) {
-      const demand = planned(t) + unexplained;
-      if (demand > peak) {
-        peak = demand;
+      const scheduled = planned(t);
+      if (scheduled + unexplained > peak) {
+        peak = scheduled + unexplained;
         peakAt = t;
       }
+      need = Math.max(need, slotsFor(scheduled));
     }
-    const workers = Math.ceil(peak / (slots * config.utilisation) - 1e-9);
+    const workers = Math.ceil(need / slots - 1e-9);
     const coming = projected.filter((p) => !p.ingested && p.arrival <= now + lead).length;
     const detail =
       `load ${round(load)} now (${round(unexplained)} of it unscheduled), projected peak ${round(peak)} in ${Math.round((peakAt - now) / MIN)} min ` +
-      `from ${projected.length} scheduled recording(s) (${coming} arriving within ${Math.round(lead / MIN)} min), at ${config.utilisation} per slot of ${slots}-slot workers`;
+      `from ${projected.length} scheduled recording(s) (${coming} arriving within ${Math.round(lead / MIN)} min); scheduled load at ${config.utilisation} per slot, unscheduled at 1, of ${slots}-slot workers`;
     const memory: PolicyMemory = { ingestedAt };
     return steerTo(input, fleet, { workers, detail }, 'schedule-aware', {
       drain: { allowBusy: config.drain_busy, rank: byLeastLoad(fleet) },

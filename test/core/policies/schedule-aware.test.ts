@@ -74,6 +74,18 @@ describe('schedule-aware policy', () => {
     expect(at2.target!.workers).toBeLessThan(at1.target!.workers);
   });
 
+  it('plans for unscheduled load in full whatever the utilisation: an upload’s slack is unknown', () => {
+    // 100 load running and queued, no capture explains any of it: 3 workers of 36 slots, at utilisation 1 or 3.
+    const workers = [...running(2, 36), ...stopped(3, 4, 5, 6)];
+    const queued = [7, 7, 7, 7];
+    for (const utilisation of [1, 3]) {
+      const decision = decidePolicy({ ...inputOf(configOf({ name: 'schedule-aware', utilisation }), { workers, queued, minWorkers: 2 }), schedule: up([]) });
+
+      expect(decision.target!.workers).toBe(3);
+      expect(decision.reasons[0]).toMatch(/100 of it unscheduled/);
+    }
+  });
+
   it('skips processed events and remembers when an event was first seen ingested, as JSON', () => {
     const ingested = captures(1, -10, 'EVENTS.EVENTS.STATUS.PROCESSING');
     const done = captures(1, -20, 'EVENTS.EVENTS.STATUS.PROCESSED');
