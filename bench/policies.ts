@@ -110,7 +110,7 @@ export const FAMILIES: readonly Family[] = [
     cadenceMs: MIN,
     setting: 'projected job load per slot planned for (>1: queues absorb peaks within the slack)',
     values: () => [1, 1.5, 2, 2.5, 3],
-    shipped: 1,
+    shipped: 1.5,
     config: (v) => policy({ name: 'schedule-aware', utilisation: v }),
   },
 ];
