@@ -27,7 +27,15 @@ export async function deadlineBounds(data: BenchData, scoring: readonly RunResul
         const pickOrShipped = data.picks.some((p) => p.week === week && p.family === r.spec.family && p.value === r.spec.value);
         if (pickOrShipped || r.spec.family === 'original-2min') wanted.push([`${r.spec.family}=${r.spec.value}`, Math.ceil(r.outcome.turnaround.max)]);
       }
-      for (const [who, minutes] of wanted) rows.push({ ...(await boundFor(week, seed, minutes)), for: who });
+      for (const [who, minutes] of wanted) {
+        const row = { ...(await boundFor(week, seed, minutes)), for: who };
+        const run = scoring.find((r) => r.spec.week === week && r.spec.seed === seed && `${r.spec.family}=${r.spec.value}` === who);
+        // A lower bound a run beats is a wrong bound: stop before a report quotes it.
+        if (run && run.outcome.billed['per-second'] < row.instanceHours - 1e-6) {
+          throw new Error(`${week} seed ${seed}: ${who} billed ${run.outcome.billed['per-second'].toFixed(3)} h, below the LP bound at its own worst turnaround (${row.instanceHours.toFixed(3)} h): the bound is wrong`);
+        }
+        rows.push(row);
+      }
     }
   }
   return rows;
@@ -63,8 +71,9 @@ export function boundInput(week: WeekId, seed: number, deadlineMinutes: number):
     initialOnline: workers.filter((w) => w.state === 'online').length,
     availableWorkers: workers.length,
     deadlineMs: deadlineMinutes * 60_000,
-    // Billed from EC2 running until OpsWorks calls it online; a stop bills its shutdown.
-    pendingBilledMs: t.pendingMs - t.ec2PendingMs + t.bootingMs + t.setupMs,
+    // Billed from EC2 running until Opencast registers it (boot, setup, registration: no job before); a stop
+    // bills its shutdown. (sim/model/cluster.ts: ec2Launch → enterBooting → enterSetup → enterOnline → register.)
+    pendingBilledMs: t.pendingMs - t.ec2PendingMs + t.bootingMs + t.setupMs + t.registerMs,
     stopBilledMs: t.shutdownMs,
   };
 }

@@ -5,19 +5,20 @@
  * to WebAssembly, no network at run time).
  *
  * Grid: 5-minute slots. Per slot t: n_t = average workers serving (registered,
- * out of maintenance), m_t = average workers billed and online (≥ n_t, ≥ the
- * floor), u_t / d_t = the rise / fall of m_t (starts and stops). A recording's
+ * out of maintenance), m_t = average workers billed and registered in Opencast
+ * (≥ n_t, ≥ the floor), u_t / d_t = the rise / fall of m_t (starts and stops). A recording's
  * work is split into its workflow's stages; phase p of
  * recording r (a stage, or a few light ones merged) has work W (load ×
  * minutes), peak load L and a window [earliest start, latest finish] from the
  * longest job of every stage before / after it and the deadline; x_{r,p,t} is
  * the work done in slot t, at most L × the slot's minutes inside the window.
  * Capacity: Σ x_{·,t} ≤ slots per worker × n_t × slot minutes.
- * Cost (instance-hours): Σ m_t · slot + Σ u_t · (EC2 running → online) + Σ d_t · shutdown.
+ * Cost (instance-hours): Σ m_t · slot + Σ u_t · (EC2 running → registered) + Σ d_t · shutdown.
  *
  * Every constraint is one any real run obeys (averages over a slot, work
- * ignoring packing and the order of jobs inside a phase, the 60 s minimum
- * and Opencast's registration after online left out), so the optimum is a
+ * ignoring packing and the order of jobs inside a phase; every start bills
+ * its boot and Opencast's registration before it can serve, well past the
+ * 60 s minimum), so the optimum is a
  * lower bound on any policy meeting the same deadline: n_t is continuous
  * because slot averages of a whole-worker count need not be whole (a MILP with
  * whole workers per slot would not be a bound).
@@ -37,7 +38,7 @@ export interface DeadlineBoundInput {
   availableWorkers: number;
   /** Every recording processed within this of its arrival. */
   deadlineMs: number;
-  /** Billed from EC2 running until OpsWorks online, per start. */
+  /** Billed from EC2 running until Opencast registers the worker, per start (it serves nothing meanwhile). */
   pendingBilledMs: number;
   /** Billed from a stop until billing ends. */
   stopBilledMs: number;
@@ -169,10 +170,10 @@ export async function deadlineBound(input: DeadlineBoundInput): Promise<Deadline
   for (let t = 0; t < T; t++) {
     // Work done in the slot fits the serving workers' slots.
     addRow([...capacityRows[t]!, [N(t), -input.slotsPerWorker * slotMin]], -Infinity, 0);
-    // Billed and online at least the serving ones (and the floor, by m's bound).
+    // Billed and registered at least the serving ones (and the floor, by m's bound).
     addRow([[M(t), 1], [N(t), -1]], 0, Infinity);
-    // u_t ≥ m_t − m_{t−1}, d_t ≥ m_{t−1} − m_t: more workers online means starts, fewer means stops
-    // (maintenance changes serving, not online). m_{−1}: the workers online at the start.
+    // u_t ≥ m_t − m_{t−1}, d_t ≥ m_{t−1} − m_t: more workers registered means starts, fewer means stops
+    // (maintenance changes serving, not registered). m_{−1}: the workers online at the start.
     if (t === 0) {
       addRow([[U(0), 1], [M(0), -1]], -input.initialOnline, Infinity);
       addRow([[D(0), 1], [M(0), 1]], input.initialOnline, Infinity);

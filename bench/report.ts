@@ -70,7 +70,7 @@ function weekTable(data: BenchData, week: WeekId): string[] {
       .join(', ');
     const bound = boundAboveFloor(data, r);
     lines.push(
-      `| ${r.family === NEW_DEFAULT ? `**${family.label}**` : family.label} | ${r.value}${tags ? ` (${tags})` : ''} | ${spread(r.billed)} | ${ref ? f2(r.billed.mean / ref.billed.mean) : '-'} | ${f1(r.aboveFloor.mean)} | ${bound !== undefined ? `${f1(r.aboveFloor.mean / Math.max(bound, 1e-9))} (bound ${f1(bound)})` : '-'} | ${f1(r.turnaroundP50.mean)} / ${f1(r.turnaroundP95.mean)} / ${f1(r.turnaroundMax.mean)} (max ${f1(r.turnaroundMax.max)}) | ${r.deadlineMisses} | ${f1(r.waitP95.mean)} / ${f1(r.waitP99.mean)} / ${r.waitMax.mean.toFixed(0)} | ${r.starts.mean.toFixed(0)} | ${r.interrupted} | ${r.floorViolationMinutes} |`,
+      `| ${r.family === NEW_DEFAULT ? `**${family.label}**` : family.label} | ${r.value}${tags ? ` (${tags})` : ''} | ${spread(r.billed)} | ${ref ? f2(r.billed.mean / ref.billed.mean) : '-'} | ${f1(r.aboveFloor.mean)} | ${bound !== undefined ? `${f2(r.aboveFloor.mean / Math.max(bound, 1e-9))} (bound ${f1(bound)})` : '-'} | ${f1(r.turnaroundP50.mean)} / ${f1(r.turnaroundP95.mean)} / ${f1(r.turnaroundMax.mean)} (max ${f1(r.turnaroundMax.max)}) | ${r.deadlineMisses} | ${f1(r.waitP95.mean)} / ${f1(r.waitP99.mean)} / ${r.waitMax.mean.toFixed(0)} | ${r.starts.mean.toFixed(0)} | ${r.interrupted} | ${r.floorViolationMinutes} |`,
     );
   }
   return lines;
@@ -126,7 +126,7 @@ function targets(data: BenchData, week: WeekId): TargetCheck[] {
     {
       week,
       target: 'hours above the floor <= 1.5x the deadline-aware optimum at its own worst turnaround',
-      measured: bound !== undefined ? `${f1(mine.aboveFloor.mean)} vs ${f1(bound)} (${f1(mine.aboveFloor.mean / Math.max(bound, 1e-9))}x)` : 'no bound solved',
+      measured: bound !== undefined ? `${f1(mine.aboveFloor.mean)} vs ${f1(bound)} (${f2(mine.aboveFloor.mean / Math.max(bound, 1e-9))}x)` : 'no bound solved',
       met: bound !== undefined && mine.aboveFloor.mean <= 1.5 * bound,
     },
     {
