@@ -9,3 +9,6 @@ process.on('message', (message: { id: number; spec: RunSpec }) => {
     (error: unknown) => process.send!({ id: message.id, error: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error) }),
   );
 });
+
+// The parent gone (Ctrl-C, killed): stop too, instead of running the rest of a matrix nobody will read.
+process.on('disconnect', () => process.exit(130));
