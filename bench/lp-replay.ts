@@ -1,5 +1,5 @@
 /**
- * `npm run bench:lp-replay -- [--seeds 2025,11] [--utilisation 1]`: can the LP optimum's fleet
+ * `npm run bench:lp-replay -- [--seeds 2025,11] [--utilisation U (default: as shipped)]`: can the LP optimum's fleet
  * be run? The deadline-aware bound (bench/lp-bound.ts) spreads work like a
  * fluid, in any order inside each stage's window; Opencast dispatches whole
  * jobs first come, first served. This takes the optimum's own fleet (workers
@@ -22,6 +22,7 @@ import { evaluate } from './evaluator/evaluate';
 import { addWhereLate, countsAsPeriods, replayCounts } from './lp-fleet';
 import { deadlineBound } from './lp-bound';
 import { scenarioOf, TAIL_MS, WEEK_MS, WEEKS, type WeekId } from './matrix';
+import { familyOf } from './policies';
 import { outcomeOf, type Outcome } from './service';
 
 const SLOT_MS = 300_000;
@@ -31,7 +32,7 @@ async function replay(week: WeekId, seed: number, utilisation: number): Promise<
   const scenario = scenarioOf({ week, seed, billing: 'per-second' });
   const run = async (settings: Record<string, unknown>) =>
     (await evaluate({ scenario, config: parseAutoscaleConfig({ policy: settings }, `bench replay ${String(settings.name)}`), durationMs: WEEK_MS + TAIL_MS })).data;
-  // The service level the LP is solved at: the new default's worst turnaround on this seed.
+  // The service level the LP is solved at: the policy's worst turnaround on this seed.
   const policyData = await run({ name: 'schedule-aware', utilisation });
   const deadlineMinutes = Math.ceil(outcomeOf(policyData, { minWorkers: scenario.minWorkers }).turnaround.max);
   const at = { minWorkers: scenario.minWorkers, deadlineMs: deadlineMinutes * 60_000 };
@@ -65,9 +66,9 @@ async function replay(week: WeekId, seed: number, utilisation: number): Promise<
   console.log(row(`schedule-aware (${utilisation})`, policy.billed['per-second'], policy.billed['per-second'] - policy.floorHours, policy));
 }
 
-const { values: args } = parseArgs({ options: { seeds: { type: 'string', default: '2025,11' }, utilisation: { type: 'string', default: '1' } } });
+const { values: args } = parseArgs({ options: { seeds: { type: 'string', default: '2025,11' }, utilisation: { type: 'string' } } });
 const seeds = args.seeds.split(',').map(Number);
-const utilisation = Number(args.utilisation);
+const utilisation = args.utilisation === undefined ? familyOf('schedule-aware').shipped! : Number(args.utilisation);
 if (!(utilisation > 0) || seeds.some((s) => !Number.isInteger(s))) throw new Error('--seeds takes whole numbers (2025,11), --utilisation a number above 0');
 for (const seed of seeds) {
   const week = WEEKS.find((w) => w.scoring.includes(seed) || w.tuning.includes(seed));
