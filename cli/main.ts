@@ -218,6 +218,7 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
     .option('--paused', 'simulation: start paused (resume on the page)')
     .action(async (opts: UiCommandOptions) => {
       if (context.globals().simKeep) throw new ConfigError('--sim-keep', 'not with ui: the live view runs a simulation of its own, from the scenario\'s start');
+      if (context.globals().dryRun && context.globals().sim) throw new ConfigError('--dry-run', 'not with ui --sim: the live view acts on its own simulated cluster only (without --sim it only watches)');
       const [{ withScaler }, { runUiCommand }] = await Promise.all([lazy.scope(), import('./ui-command')]);
       // The live view shows its simulation's time itself.
       await withScaler(context, (scope) => runUiCommand(ctx, scope, opts), { simulationNote: false });

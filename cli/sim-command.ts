@@ -8,6 +8,7 @@ import { readAutoscaleConfig } from './autoscale-config-input';
 import type { GlobalOptions } from './options';
 import { defaultConfig, runSimulation } from '../wiring/sim-run';
 import { parseDuration } from '../core/duration';
+import { ConfigError } from '../core/errors';
 import { progressReporter } from './progress';
 import { cycleLine, simSummaryText } from './sim-summary';
 
@@ -26,6 +27,8 @@ export async function runSimCommand(
   file: string,
   opts: SimCommandOptions,
 ): Promise<void> {
+  // Every action of a simulation lands on the simulated cluster only; a run in which nothing acts shows nothing.
+  if (globals.dryRun) throw new ConfigError('--dry-run', 'not with sim run or demo: a simulation changes only the simulated cluster. To see what one cycle would decide without acting, use `moscaler --sim FILE -n scale auto`');
   const config = opts.config !== undefined ? readAutoscaleConfig(opts.config, ctx.env) : defaultConfig();
   const durationMs = opts.duration !== undefined ? parseDuration(opts.duration, '--duration') : undefined;
   const everyMs = parseDuration(opts.every, '--every');
