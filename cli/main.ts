@@ -21,7 +21,8 @@ import type { UiCommandOptions } from './ui-command';
 import type { ScaleKind } from './workflow-commands';
 import { VERSION } from './version';
 
-const DEMO_SCENARIO = fileURLToPath(new URL('../scenarios/lecture-week.json', import.meta.url));
+// The 2026 world, as a default deployment meets it: plain EC2, per-second billing, Lambda cold starts.
+const DEMO_SCENARIO = fileURLToPath(new URL('../scenarios/lecture-week-ec2.json', import.meta.url));
 const DEFAULT_UI_PORT = 8700;
 
 function positiveInt(name: string, min: number) {
@@ -235,7 +236,7 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
 
   program
     .command('demo')
-    .description('simulate a lecture week on a 50-worker cluster with the default autoscale config and show what happened')
+    .description('simulate a lecture week on a 50-worker EC2 cluster with the default autoscale config and show what happened')
     .action(async () => {
       await (await import('./sim-command')).runSimCommand(ctx, context.globals(), DEMO_SCENARIO, { every: '60s' });
     });
