@@ -11,6 +11,7 @@
 import { BOOT_FAULTS, FAULT_KINDS } from '../sim/model/scenario';
 import fc from 'fast-check';
 import { parseAutoscaleConfig, type AutoscaleConfig } from '../core/autoscale-config';
+import SHIPPED_CONFIG from '../config/autoscale.example.json' with { type: 'json' };
 import { parseScenario, type Scenario, type ScenarioInput } from '../sim/model/scenario';
 
 export const DAY_START = '2025-10-13T08:00:00Z';
@@ -73,7 +74,8 @@ interface KillSpec {
   ordinal: number;
 }
 
-type Policy = 'queue' | 'queue+load' | 'metrics';
+/** The original's strategies three ways, or the shipped default (config/autoscale.example.json: the schedule-aware policy). */
+type Policy = 'queue' | 'queue+load' | 'metrics' | 'shipped';
 
 export interface DaySpec {
   /** Scenario seed (generated ids). */
@@ -182,7 +184,7 @@ export function dayArbitrary(options: DayArbitraryOptions = {}): fc.Arbitrary<Da
       billing: fc.constantFrom<DaySpec['billing']>('per-second', 'hourly'),
       provider: fc.constantFrom<DaySpec['provider']>('opsworks', 'ec2'),
       minWorkers: fc.integer({ min: 0, max: 2 }),
-      policy: fc.constantFrom<Policy>('queue', 'queue+load', 'metrics'),
+      policy: fc.constantFrom<Policy>('queue', 'queue+load', 'metrics', 'shipped'),
       upIncrement: fc.integer({ min: 1, max: 3 }),
       downIncrement: fc.integer({ min: 1, max: 2 }),
       pauseCycles: fc.integer({ min: 0, max: 2 }),
@@ -263,8 +265,14 @@ export function dayScenario(day: DaySpec, opencast: { user?: string; password?: 
   return parseScenario(input, 'generated day');
 }
 
-/** The autoscale policy of a day: the queue alone, the queue with layer load, or CloudWatch only (as the example config). */
+/**
+ * The autoscale policy of a day: the queue alone, the queue with layer load, CloudWatch only (as the original's
+ * example config), or the shipped default, whose schedule-aware policy reads the simulator's External API (a day's
+ * workload is unscheduled bursts, so it plans for them in full; the schedule faults make it fall back to headroom)
+ * and drains busy workers through maintenance.
+ */
 export function dayConfig(day: DaySpec): AutoscaleConfig {
+  if (day.policy === 'shipped') return parseAutoscaleConfig({ ...SHIPPED_CONFIG, pause_cycles: day.pauseCycles }, 'config/autoscale.example.json');
   const queue = { method: 'queued_jobs', name: 'queue', settings: { up_threshold: 3, down_threshold: 1 } };
   const load = {
     method: 'cloudwatch',
