@@ -11,7 +11,8 @@ import { DEFAULT_TIMINGS } from '../sim/model/cluster-types';
 import { scenarioTrace } from '../sim/model/create';
 import { deadlineBound, type DeadlineBoundInput } from './lp-bound';
 import { scenarioOf, TAIL_MS, WEEK_MS, type WeekId } from './matrix';
-import type { BenchData, BoundRow } from './report';
+import { familyOf } from './policies';
+import { NEW_DEFAULT, type BenchData, type BoundRow } from './report';
 import { CACHE_DIR, sourceVersion, type RunResult } from './runs';
 
 
@@ -24,8 +25,9 @@ export async function deadlineBounds(data: BenchData, scoring: readonly RunResul
     for (const seed of seeds) {
       const wanted: Array<[string, number]> = [['deadline', 120]];
       for (const r of scoring.filter((x) => x.spec.week === week && x.spec.seed === seed && BOUND_DEADLINES_FOR.has(x.spec.family))) {
-        const pickOrShipped = data.picks.some((p) => p.week === week && p.family === r.spec.family && p.value === r.spec.value);
-        if (pickOrShipped || r.spec.family === 'original-2min') wanted.push([`${r.spec.family}=${r.spec.value}`, Math.ceil(r.outcome.turnaround.max)]);
+        const picked = data.picks.some((p) => p.week === week && p.family === r.spec.family && p.value === r.spec.value);
+        const shippedDefault = r.spec.family === NEW_DEFAULT && r.spec.value === familyOf(NEW_DEFAULT).shipped;
+        if (picked || shippedDefault || r.spec.family === 'original-2min') wanted.push([`${r.spec.family}=${r.spec.value}`, Math.ceil(r.outcome.turnaround.max)]);
       }
       for (const [who, minutes] of wanted) {
         const row = { ...(await boundFor(week, seed, minutes)), for: who };
