@@ -78,7 +78,8 @@ export async function runUiCommand(
   if (scope.sim) {
     const vt = scope.sim.vt;
     const scenarioFile = scope.globals.sim;
-    if (!vt || !scenarioFile) throw new ConfigError('--engine', 'ui --sim runs the workflows on the local engine on virtual time; leave --engine at local');
+    // The live simulation drives the local engine on virtual time; any other engine would be silently ignored.
+    if (!vt || !scenarioFile || engineName !== 'local') throw new ConfigError('--engine', `ui --sim runs the workflows on the local engine on virtual time, not ${engineName}; leave --engine at local (sim run --engine aws runs the deployed path)`);
     const config = opts.config !== undefined ? readAutoscaleConfig(opts.config, ctx.env) : defaultConfig();
     const start = vt.now().getTime();
     const scenario = await loadScenarioFile(scenarioFile);

@@ -1,7 +1,9 @@
 /**
- * `-n` where it cannot mean anything: a simulation changes only the simulated
- * cluster, and a run where nothing acts would show nothing. Refused (exit 2)
- * before anything is simulated, instead of silently running in full.
+ * Flags a simulation of its own cannot honour are refused (exit 2) before
+ * anything is simulated, instead of being silently ignored: `-n` (a simulation
+ * changes only the simulated cluster, and a run where nothing acts shows
+ * nothing) and `--engine aws` for `ui --sim` (the live view drives the local
+ * engine on virtual time).
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -26,5 +28,13 @@ describe('--dry-run with a simulation of its own', () => {
     const auto = await runCli(['--sim', SCENARIO, '-n', '--output', 'json', 'scale', 'auto'], {});
     expect(auto.code).toBe(0);
     expect(JSON.parse(auto.stdout)).toMatchObject({ dryRun: true });
+  });
+});
+
+describe('ui --sim with another engine', () => {
+  it('is refused rather than running the local engine under an aws flag', async () => {
+    const r = await runCli(['--engine', 'aws', '--sim', SCENARIO, 'ui', '--port', '0'], {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--engine: ui --sim runs the workflows on the local engine on virtual time, not aws; leave --engine at local/);
   });
 });
