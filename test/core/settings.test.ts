@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../core/errors';
 import { redactSettings, resolveSettings } from '../../core/settings';
+import { fieldOf } from '../helpers/config-errors';
 
 const base = { MOSCALER_CLUSTER: 'prod', MATTERHORN_USER: 'opencast_system_account', MATTERHORN_PASS: 's3cret' };
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.field;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('resolveSettings', () => {
   it('takes the original variables with their defaults, EC2 and per-second billing as in 2026', () => {

@@ -8,7 +8,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../core/errors';
 import { VPC_ACCESS_ACTIONS } from '../../infra/activity-function';
 import { loadConfig } from '../../infra/load-config';
 import { ENDPOINT_SERVICES } from '../../infra/network';
@@ -17,21 +16,12 @@ import { LAMBDA_CA_FILE, parseStackConfig } from '../../infra/props';
 import { PROJECT_ROOT } from '../../infra/stack';
 import { makeCa } from '../helpers/certificates';
 import { BASE_INPUT, resourcesOf, synth } from './synth';
+import { fieldOf } from '../helpers/config-errors';
 
 const VPC = 'vpc-0a1b2c3d4e5f60718';
 const SUBNETS = ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'];
 const GROUP = 'sg-0123456789abcdef0';
 const NETWORK = { provider: 'ec2' as const, vpcId: VPC, subnetIds: SUBNETS, securityGroupIds: [GROUP] };
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.field;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('network config', () => {
   it.each([

@@ -6,22 +6,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../core/errors';
 import { resolveSettings } from '../../core/settings';
 import { loadConfig } from '../../infra/load-config';
 import { defaultPrefix, parseStackConfig } from '../../infra/props';
 import { PROJECT_ROOT } from '../../infra/stack';
 import { BASE_INPUT } from './synth';
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.field;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { fieldOf } from '../helpers/config-errors';
 
 describe('parseStackConfig', () => {
   it('turns the config into the environment the activities read, resolving to the same settings', () => {

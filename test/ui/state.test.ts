@@ -15,6 +15,22 @@ afterEach(async () => {
   cleanup = undefined;
 });
 
+/** worker1 online 20 minutes, worker2 online too or stopped, on the simulated workflows; closed after the test. */
+function twoWorkers(worker2: 'online' | 'stopped') {
+  const sim = simWorkflows({
+    cluster: 'c',
+    start: '2025-10-13T10:00:00Z',
+    billing: 'per-second',
+    workers: [
+      { hostname: 'worker1', instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 20 },
+      { hostname: 'worker2', instanceType: 'c5.9xlarge', state: worker2, ...(worker2 === 'online' ? { uptimeMinutes: 20 } : {}) },
+    ],
+    others: [{ hostname: 'admin1', layer: 'admin' }],
+  });
+  cleanup = sim.done;
+  return sim;
+}
+
 const summary = (workflow: string, name: string, status: ExecutionSummary['status'], startedAt = '2026-11-23T11:00:00.000Z'): ExecutionSummary => ({
   ref: { workflow, name, executionArn: `arn:local:${workflow}:${name}` },
   status,
@@ -27,17 +43,7 @@ function digest(partial: Partial<ExecutionDigest> & Pick<ExecutionDigest, 'workf
 
 describe('digestExecution', () => {
   it('reads the worker, the lifecycle transitions and the end state from a real drain history', async () => {
-    const sim = simWorkflows({
-      cluster: 'c',
-      start: '2025-10-13T10:00:00Z',
-      billing: 'per-second',
-      workers: [
-        { hostname: 'worker1', instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 20 },
-        { hostname: 'worker2', instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 20 },
-      ],
-      others: [{ hostname: 'admin1', layer: 'admin' }],
-    });
-    cleanup = sim.done;
+    const sim = twoWorkers('online');
     const ref = await sim.engine.start('drain-worker', { hostname: 'worker1', reason: 'test drain' }, { name: 'drain-worker1-20251013T100000Z' });
     await sim.vt.drive(sim.engine.wait(ref));
     const [listed] = await sim.engine.list({ workflow: 'drain-worker' });
@@ -55,17 +61,7 @@ describe('digestExecution', () => {
   });
 
   it('says a drain that found a boot in progress did nothing, and why, instead of "succeeded"', async () => {
-    const sim = simWorkflows({
-      cluster: 'c',
-      start: '2025-10-13T10:00:00Z',
-      billing: 'per-second',
-      workers: [
-        { hostname: 'worker1', instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 20 },
-        { hostname: 'worker2', instanceType: 'c5.9xlarge', state: 'stopped' },
-      ],
-      others: [{ hostname: 'admin1', layer: 'admin' }],
-    });
-    cleanup = sim.done;
+    const sim = twoWorkers('stopped');
     const boot = await sim.engine.start('boot-worker', { hostname: 'worker2', reason: 'test boot' }, { name: 'boot-worker2-20251013T100000Z' });
     // The boot has started the instance and waits for it to come up.
     await sim.vt.run({ deadline: Date.parse('2025-10-13T10:00:30Z') });
@@ -224,17 +220,7 @@ describe('buildWorkerHistory', () => {
   });
 
   it('does not show a start mo-scaler made as "started outside mo-scaler" when a later drain rebuilds the lifecycle', async () => {
-    const sim = simWorkflows({
-      cluster: 'c',
-      start: '2025-10-13T10:00:00Z',
-      billing: 'per-second',
-      workers: [
-        { hostname: 'worker1', instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 20 },
-        { hostname: 'worker2', instanceType: 'c5.9xlarge', state: 'stopped' },
-      ],
-      others: [{ hostname: 'admin1', layer: 'admin' }],
-    });
-    cleanup = sim.done;
+    const sim = twoWorkers('stopped');
     const boot = await sim.engine.start('boot-worker', { hostname: 'worker2', reason: 'test boot' }, { name: 'boot-worker2-20251013T100000Z' });
     await sim.vt.drive(sim.engine.wait(boot));
     const drain = await sim.engine.start('drain-worker', { hostname: 'worker2', reason: 'test drain' }, { name: 'drain-worker2-20251013T103000Z' });
