@@ -5,6 +5,7 @@ import type { Trace } from '../../sim/model/traces';
 import { deadlineBound, phasesOf } from '../../bench/lp-bound';
 import { scenarioOf, TAIL_MS, WEEK_MS } from '../../bench/matrix';
 import { runOne } from '../../bench/runs';
+import { boundInput } from '../../bench/bounds-run';
 
 const START = Date.parse('2025-10-13T04:00:00Z');
 const MIN = 60_000;
@@ -48,6 +49,16 @@ describe('deadline-aware LP bound', () => {
     expect(phases[0]!.from).toBe(rec.arrivalAt);
     expect(phases.at(-1)!.to).toBe(rec.arrivalAt + 120 * MIN);
     for (const p of phases) expect(p.to - p.from).toBeGreaterThanOrEqual((p.work / p.peak) * MIN - 1);
+  });
+});
+
+describe("the bound's input from a bench week", () => {
+  it('bills each start from EC2 running until Opencast registers the worker: pending, boot, setup and registration (313 s)', () => {
+    const input = boundInput('quiet', 7, 66);
+
+    expect(input.pendingBilledMs).toBe(13_000 + 60_000 + 150_000 + 90_000);
+    expect(input.stopBilledMs).toBe(30_000);
+    expect(input.deadlineMs).toBe(66 * MIN);
   });
 });
 
