@@ -5,7 +5,8 @@
  */
 import { WEEKDAYS, type Period } from '../core/policies/config';
 
-const SLOT_MS = 300_000;
+/** The LP's grid (bench/lp-bound.ts default). */
+export const SLOT_MS = 300_000;
 const DAY_SLOTS = 288;
 
 /** Whole workers per slot, each slot's count wanted from `lead` slots before (a boot takes that long), never below `floor`. */

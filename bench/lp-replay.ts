@@ -19,13 +19,12 @@ import { parseAutoscaleConfig } from '../core/autoscale-config';
 import { DEFAULT_TIMINGS } from '../sim/model/cluster-types';
 import { boundInput } from './bounds-run';
 import { evaluate } from './evaluator/evaluate';
-import { addWhereLate, countsAsPeriods, replayCounts } from './lp-fleet';
+import { addWhereLate, countsAsPeriods, replayCounts, SLOT_MS } from './lp-fleet';
 import { deadlineBound } from './lp-bound';
 import { scenarioOf, TAIL_MS, WEEK_MS, WEEKS, type WeekId } from './matrix';
 import { familyOf } from './policies';
 import { outcomeOf, type Outcome } from './service';
 
-const SLOT_MS = 300_000;
 const MAX_REPAIR_ROUNDS = 30;
 
 async function replay(week: WeekId, seed: number, utilisation: number): Promise<void> {
