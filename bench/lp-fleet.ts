@@ -54,3 +54,60 @@ export function addWhereLate(counts: readonly number[], start: number, late: Rea
   for (const t of touched) out[t] = Math.min(max, out[t]! + 1);
   return out;
 }
+
+/** A run of slots above the floor (inclusive slot indices): one busy stretch of the fleet. */
+export interface Episode {
+  from: number;
+  to: number;
+}
+
+export function episodesOf(counts: readonly number[], floor: number): Episode[] {
+  const out: Episode[] = [];
+  counts.forEach((n, t) => {
+    if (n <= floor) return;
+    const last = out[out.length - 1];
+    if (last && last.to === t - 1) last.to = t;
+    else out.push({ from: t, to: t });
+  });
+  return out;
+}
+
+/** One way to take workers out of an episode: its peak layer down by one, or one worker fewer in its first / last `slots` slots. */
+export type Trim = { kind: 'top' } | { kind: 'head' | 'tail'; slots: number };
+
+/** `counts` with `trim` applied inside `episode` (never below the floor). Pure. */
+export function trimmed(counts: readonly number[], floor: number, episode: Episode, trim: Trim): number[] {
+  const out = [...counts];
+  const lower = (t: number) => {
+    out[t] = Math.max(floor, out[t]! - 1);
+  };
+  if (trim.kind === 'top') {
+    let peak = floor;
+    for (let t = episode.from; t <= episode.to; t++) peak = Math.max(peak, out[t]!);
+    for (let t = episode.from; t <= episode.to; t++) if (out[t] === peak) lower(t);
+  } else if (trim.kind === 'head') {
+    for (let t = episode.from; t <= Math.min(episode.to, episode.from + trim.slots - 1); t++) lower(t);
+  } else {
+    for (let t = Math.max(episode.from, episode.to - trim.slots + 1); t <= episode.to; t++) lower(t);
+  }
+  return out;
+}
+
+/** Whether a late recording could have been served by the episode's workers: its slots from a boot time before arrival to its deadline meet the episode. */
+export function touches(episode: Episode, start: number, recording: { arrivalAt: number }, deadlineMs: number, leadMs: number): boolean {
+  const first = Math.floor((recording.arrivalAt - leadMs - start) / SLOT_MS);
+  const last = Math.floor((recording.arrivalAt + deadlineMs - start) / SLOT_MS);
+  return first <= episode.to && last >= episode.from;
+}
+
+/** Workers billed in each slot of a run (any part of it), never below the floor: a policy's fleet as counts to replay. */
+export function billedCounts(runs: ReadonlyArray<{ role: string; start: number; end?: number }>, start: number, slots: number, floor: number): number[] {
+  const out = Array.from({ length: slots }, () => 0);
+  for (const r of runs) {
+    if (r.role !== 'worker') continue;
+    const first = Math.max(0, Math.floor((r.start - start) / SLOT_MS));
+    const last = Math.min(slots - 1, r.end === undefined ? slots - 1 : Math.ceil((r.end - start) / SLOT_MS) - 1);
+    for (let t = first; t <= last; t++) out[t]! += 1;
+  }
+  return out.map((n) => Math.max(floor, n));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWhereLate, countsAsPeriods, replayCounts } from '../../bench/lp-fleet';
+import { addWhereLate, billedCounts, countsAsPeriods, replayCounts } from '../../bench/lp-fleet';
 
 const MONDAY = Date.parse('2025-09-08T00:00:00Z');
 const DAY = 86_400_000;
@@ -35,5 +35,19 @@ describe('repairing the fleet where recordings were late', () => {
     const late = [{ arrivalAt: MONDAY + 3 * 300_000 }, { arrivalAt: MONDAY + 4 * 300_000 + 60_000 }];
     expect(addWhereLate(counts, MONDAY, late, 600_000, 300_000, 5)).toEqual([2, 2, 3, 3, 3, 3, 3, 2]);
     expect(addWhereLate([5, 5], MONDAY, [{ arrivalAt: MONDAY }], 300_000, 0, 5)).toEqual([5, 5]);
+  });
+});
+
+describe("a policy's fleet as counts to replay", () => {
+  it('counts the workers billed in any part of each slot, leaves other roles out, and never goes below the floor', () => {
+    const slot = 300_000;
+    const runs = [
+      { role: 'admin', start: MONDAY - DAY },
+      { role: 'worker', start: MONDAY - DAY },
+      { role: 'worker', start: MONDAY + slot + 60_000, end: MONDAY + 2 * slot + 1 },
+      { role: 'worker', start: MONDAY + 3 * slot, end: MONDAY + 4 * slot },
+    ];
+    expect(billedCounts(runs, MONDAY, 5, 2)).toEqual([2, 2, 2, 2, 2]);
+    expect(billedCounts(runs, MONDAY, 5, 0)).toEqual([1, 2, 2, 2, 1]);
   });
 });

@@ -1,0 +1,105 @@
+/**
+ * The cheapest fleet we can find that Opencast's own dispatch keeps every
+ * recording within the deadline, starting from one that does (bench/lp-replay.ts:
+ * the LP optimum's fleet, repaired): an upper estimate of the optimum under real
+ * dispatch, where the LP (bench/lp-bound.ts) is the lower bound. Greedy: every
+ * busy stretch of the fleet (an episode) proposes one trim per round (its peak
+ * layer down by one, or a worker fewer at its head or tail, halving the stretch
+ * trimmed when that fails); all proposals are run together in one simulated
+ * week, since episodes hours apart barely interact; a proposal fails when a late
+ * recording could have been served by that episode, and the rest are run again
+ * to confirm. A fleet is only ever kept after a run with nothing late.
+ */
+import { episodesOf, touches, trimmed, type Episode, type Trim } from './lp-fleet';
+
+export interface PruneOptions {
+  floor: number;
+  /** Epoch ms of slot 0. */
+  start: number;
+  deadlineMs: number;
+  /** A boot: how far before an arrival a worker must be asked for. */
+  leadMs: number;
+  maxEvaluations: number;
+  /** Slots a head or tail trim takes at first. */
+  firstTrimSlots?: number;
+}
+
+export interface PruneResult {
+  counts: number[];
+  evaluations: number;
+  rounds: number;
+}
+
+type Late = ReadonlyArray<{ arrivalAt: number }>;
+
+interface EpisodeState {
+  turn: number;
+  topDone: boolean;
+  headSlots: number;
+  tailSlots: number;
+}
+
+function nextTrim(s: EpisodeState): Trim | undefined {
+  const options: Array<Trim | undefined> = [
+    s.topDone ? undefined : { kind: 'top' },
+    s.headSlots > 0 ? { kind: 'head', slots: s.headSlots } : undefined,
+    s.tailSlots > 0 ? { kind: 'tail', slots: s.tailSlots } : undefined,
+  ];
+  for (let i = 0; i < options.length; i++) {
+    const pick = options[(s.turn + i) % options.length];
+    if (pick) {
+      s.turn = (s.turn + i + 1) % options.length;
+      return pick;
+    }
+  }
+  return undefined;
+}
+
+function failed(s: EpisodeState, trim: Trim): void {
+  if (trim.kind === 'top') s.topDone = true;
+  else if (trim.kind === 'head') s.headSlots = Math.floor(s.headSlots / 2);
+  else s.tailSlots = Math.floor(s.tailSlots / 2);
+}
+
+/** `lateOf` runs a fleet (counts per slot) and returns the recordings it made late; `counts` must have none. */
+export async function pruneFleet(counts: readonly number[], lateOf: (counts: number[]) => Promise<Late>, o: PruneOptions): Promise<PruneResult> {
+  const first = o.firstTrimSlots ?? 8;
+  let kept = [...counts];
+  let evaluations = 0;
+  let rounds = 0;
+  let states = new Map<Episode, EpisodeState>();
+  const run = async (c: number[]) => {
+    evaluations++;
+    return lateOf(c);
+  };
+  while (evaluations < o.maxEvaluations) {
+    // Trims only take workers away, so each episode now lies inside one of before: it keeps that one's state.
+    const previous = [...states];
+    states = new Map(
+      episodesOf(kept, o.floor).map((ep) => {
+        const from = previous.find(([old]) => old.from <= ep.from && ep.to <= old.to)?.[1];
+        return [ep, from ? { ...from } : { turn: 0, topDone: false, headSlots: first, tailSlots: first }];
+      }),
+    );
+    const proposals = [...states].flatMap(([ep, s]) => {
+      const trim = nextTrim(s);
+      return trim ? [{ ep, s, trim }] : [];
+    });
+    if (proposals.length === 0) break;
+    rounds++;
+    const apply = (ps: typeof proposals) => ps.reduce((c, p) => trimmed(c, o.floor, p.ep, p.trim), kept);
+    const late = await run(apply(proposals));
+    if (late.length === 0) {
+      kept = apply(proposals);
+      continue;
+    }
+    const blamed = (p: (typeof proposals)[number]) => late.some((r) => touches(p.ep, o.start, r, o.deadlineMs, o.leadMs));
+    const rest = proposals.filter((p) => !blamed(p));
+    for (const p of proposals.filter(blamed)) failed(p.s, p.trim);
+    if (rest.length === 0 || evaluations >= o.maxEvaluations) continue;
+    const confirmed = await run(apply(rest));
+    if (confirmed.length === 0) kept = apply(rest);
+    else for (const p of rest) failed(p.s, p.trim);
+  }
+  return { counts: kept, evaluations, rounds };
+}
