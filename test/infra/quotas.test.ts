@@ -164,7 +164,6 @@ describe('state input and output sizes on a 500-worker cluster', () => {
       {},
       config,
     );
-    cleanup = sim.done;
     const ref = await sim.engine.start('autoscale', {}, { name: 'autoscale-big-up' });
     await sim.vt.drive(sim.engine.wait(ref));
     const boots = await sim.engine.list({ workflow: 'boot-worker' });

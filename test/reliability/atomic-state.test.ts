@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { autoscaleExecutionName } from '../../core/execution-names';
 import { createLocalWorkflows } from '../../wiring/local-workflows';
 import { FileExecutionStore } from '../../engine/file-store';
@@ -93,12 +93,6 @@ describe('pause state', () => {
 });
 
 describe('executions and history on disk', () => {
-  let cleanup: (() => Promise<void>) | undefined;
-  afterEach(async () => {
-    await cleanup?.();
-    cleanup = undefined;
-  });
-
   /** The local engine on a fresh simulated cluster, over a state directory a killed process used. */
   function engineOn(stateDir: string, problems: StoreProblem[]) {
     const sim = simWorkflows({
@@ -111,7 +105,6 @@ describe('executions and history on disk', () => {
       ],
       others: [{ hostname: 'admin1', layer: 'admin' }],
     } as never);
-    cleanup = sim.done;
     const engine = createLocalWorkflows({ runtime: sim.runtime, settings: sim.settings, autoscaleConfig: QUEUE_CONFIG, stateDir, hooks: sim.vt.hooks });
     const store = new FileExecutionStore(stateDir, { onProblem: (p) => problems.push(p) });
     return { sim, engine, store };
@@ -140,8 +133,7 @@ describe('executions and history on disk', () => {
       const result = await sim.vt.drive(engine.wait(ref));
       expect(result.status).toBe('SUCCEEDED');
       await sim.vt.run({ until: () => engine.activeCount === 0 });
-      await cleanup?.();
-      cleanup = undefined;
+      await sim.done();
     }
   });
 

@@ -179,11 +179,6 @@ describe('bad scenario files', () => {
 });
 
 describe('bad workflow inputs', () => {
-  let cleanup: (() => Promise<void>) | undefined;
-  afterEach(async () => {
-    await cleanup?.();
-    cleanup = undefined;
-  });
 
   function activityDeps() {
     const fleet = new FakeFleet(SPECS);
@@ -249,7 +244,6 @@ describe('bad workflow inputs', () => {
       ],
       others: [{ hostname: 'admin1', layer: 'admin' }],
     } as never);
-    cleanup = sim.done;
     const ref = await sim.engine.start(workflow, input as never, { name: `${workflow}-bad` });
     const result = await sim.vt.drive(sim.engine.wait(ref));
     expect(result.status).toBe('FAILED');

@@ -2,7 +2,7 @@
  * Bugs the reliability suite found, each pinned by the smallest scenario that
  * shows it (reliability/README.md says how each was found).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { autoscaleExecutionName } from '../../core/execution-names';
 import { createLocalWorkflows } from '../../wiring/local-workflows';
 import type { LocalEngine } from '../../engine/local-engine';
@@ -13,18 +13,11 @@ import { recordEffects } from '../../reliability/effects';
 import { runDay } from '../../reliability/run-day';
 import { QUEUE_CONFIG, simWorkflows } from '../workflows/helpers';
 
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
-
 const START = '2025-10-13T10:00:00Z';
 const MIN = 60_000;
 
 function setup(input: Record<string, unknown>, env: Record<string, string> = {}) {
   const sim = simWorkflows({ cluster: 'c', start: START, others: [{ hostname: 'admin1', layer: 'admin' }], ...input } as never, env);
-  cleanup = sim.done;
   return sim;
 }
 

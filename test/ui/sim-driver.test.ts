@@ -3,18 +3,12 @@
  * real workflows on virtual time, paced, pausable, and the view it refreshes.
  */
 import { timers as realTimers } from '@sinonjs/fake-timers';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { observeCluster } from '../../scaler/observe';
 import { ExecutionIndex } from '../../ui/execution-index';
 import { LiveView } from '../../ui/live-view';
 import { SimDriver } from '../../ui/sim-driver';
 import { simWorkflows } from '../workflows/helpers';
-
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
 
 const START = Date.parse('2025-10-13T10:00:00Z');
 
@@ -31,7 +25,6 @@ function idleCluster() {
     },
     { MOSCALER_MIN_WORKERS: '1' },
   );
-  cleanup = sim.done;
   return sim;
 }
 
@@ -107,7 +100,6 @@ describe('SimDriver', () => {
       others: [{ hostname: 'admin1', layer: 'admin' }],
       trace: { jobs: [{ at: '+3h', workflowOperation: 'encode', durationMinutes: 10, count: 2 }] },
     });
-    cleanup = sim.done;
     const arrival = START + 3 * 3_600_000;
     // One virtual second per real second: paced, these 170 cycles would take almost three hours.
     const { driver, running } = liveSimulation(sim, { minutes: 170, speed: 1 });
@@ -130,7 +122,7 @@ describe('SimDriver', () => {
     expect(driver.status()).toMatchObject({ skipQuiet: false, cycles: 10 });
     expect(driver.status().skip).toBeUndefined();
 
-    await cleanup?.();
+    await sim.done();
     const busy = idleCluster();
     const live = liveSimulation(busy, { minutes: 10 });
     await live.running;

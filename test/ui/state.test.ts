@@ -2,18 +2,12 @@
  * The visualizer's model: execution digests (read from a real drain's
  * history), worker lifecycle states, the timeline and a worker's history.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ExecutionSummary, HistoryEvent } from '../../engine/types';
 import { digestExecution, hostnameOfExecution, type ExecutionDigest } from '../../ui/digest';
 import { buildTimeline, buildUiState, buildWorkerHistory } from '../../ui/state';
 import { viewOf } from '../helpers/views';
 import { simWorkflows } from '../workflows/helpers';
-
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
 
 /** worker1 online 20 minutes, worker2 online too or stopped, on the simulated workflows; closed after the test. */
 function twoWorkers(worker2: 'online' | 'stopped') {
@@ -27,7 +21,6 @@ function twoWorkers(worker2: 'online' | 'stopped') {
     ],
     others: [{ hostname: 'admin1', layer: 'admin' }],
   });
-  cleanup = sim.done;
   return sim;
 }
 

@@ -1,12 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../engine/types';
 import { ENGINES, simWorkflows, type EngineKind } from './helpers';
-
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
 
 const START = '2025-10-13T10:00:00Z';
 const online = (hostname: string, extra: Record<string, unknown> = {}) => ({ hostname, instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 55, ...extra });
@@ -16,7 +10,6 @@ const entered = (history: HistoryEvent[]) => history.filter((e) => e.type === 'S
 let kind: EngineKind = 'local';
 function setup(workers: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
   const sim = simWorkflows({ cluster: 'c', start: START, billing: 'hourly', workers, others: [{ hostname: 'admin1', layer: 'admin' }], ...extra } as never, {}, undefined, kind);
-  cleanup = sim.done;
   return sim;
 }
 

@@ -4,16 +4,10 @@
  * boot timeout is stopped and the history says why; one that might serve is not;
  * after EC2 refuses a start for capacity the next cycle starts another type.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAutoscaleConfig } from '../../core/autoscale-config';
 import type { HistoryEvent } from '../../engine/types';
 import { simWorkflows } from './helpers';
-
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
 
 const START = '2025-10-13T10:00:00Z';
 const MIN = 60_000;
@@ -23,7 +17,6 @@ const stopped = (hostname: string, extra: Record<string, unknown> = {}) => ({ ho
 
 function setup(workers: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}, config?: Parameters<typeof simWorkflows>[2]) {
   const sim = simWorkflows({ cluster: 'c', start: START, billing: 'per-second', workers, others: [{ hostname: 'admin1', layer: 'admin' }], ...extra } as never, {}, config);
-  cleanup = sim.done;
   return sim;
 }
 

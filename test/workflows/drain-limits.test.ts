@@ -3,15 +3,9 @@
  * (test/infra/quotas.test.ts proves the bound): a drain's polls slow down as
  * it goes on, and the wait for the billing window gives up after an hour.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../engine/types';
 import { simWorkflows } from './helpers';
-
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
 
 const START = '2025-10-13T10:00:00Z';
 const MIN = 60_000;
@@ -19,7 +13,6 @@ const entered = (history: HistoryEvent[], state: string) => history.filter((e) =
 
 function setup(workers: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
   const sim = simWorkflows({ cluster: 'c', start: START, workers, others: [{ hostname: 'admin1', layer: 'admin' }], ...extra } as never);
-  cleanup = sim.done;
   return sim;
 }
 

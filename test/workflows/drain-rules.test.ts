@@ -1,13 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../engine/types';
 import { workerExecutionName } from '../../core/execution-names';
 import { ENGINES, simWorkflows, type EngineKind } from './helpers';
-
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
 
 const START = '2025-10-13T10:00:00Z';
 const worker = (hostname: string, extra: Record<string, unknown> = {}) => ({
@@ -22,7 +16,6 @@ const entered = (history: HistoryEvent[]) => history.filter((e) => e.type === 'S
 let kind: EngineKind = 'local';
 function setup(workers: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
   const sim = simWorkflows({ cluster: 'c', start: START, billing: 'hourly', workers, others: [{ hostname: 'admin1', layer: 'admin' }], ...extra } as never, {}, undefined, kind);
-  cleanup = sim.done;
   return sim;
 }
 
@@ -100,7 +93,6 @@ describe.each(ENGINES)('drain-worker rules (engine %s)', (engine) => {
       undefined,
       kind,
     );
-    cleanup = protectedSim.done;
     const ref = await protectedSim.engine.start('drain-worker', { hostname: 'worker1' }, { name: 'drain-worker1-p' });
     await protectedSim.vt.drive(protectedSim.engine.wait(ref));
     const history = await protectedSim.engine.history(ref);

@@ -1,11 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINES, simWorkflows } from './helpers';
-
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
 
 const START = '2025-10-13T10:00:00Z';
 
@@ -21,7 +15,6 @@ describe.each(ENGINES)('drain-worker workflow (engine %s)', (kind) => {
       ],
       others: [{ hostname: 'admin1', layer: 'admin' }],
     }, {}, undefined, kind);
-    cleanup = sim.done;
     const ref = await sim.engine.start('drain-worker', { hostname: 'worker1' }, { name: 'drain-worker1-t1' });
     const result = await sim.vt.drive(sim.engine.wait(ref));
     expect(result.status).toBe('SUCCEEDED');

@@ -8,6 +8,7 @@
  *   the simulated Step Functions, which runs the same ASL and invokes each
  *   function's Lambda handler (wiring/sim-deployment.ts).
  */
+import { onTestFinished } from 'vitest';
 import { parseAutoscaleConfig, type AutoscaleConfig } from '../../core/autoscale-config';
 import { resolveSettings, type Settings } from '../../core/settings';
 import { AwsEngine } from '../../engine/aws-engine';
@@ -40,10 +41,24 @@ export interface SimWorkflows {
   deployment?: SimDeployment;
   /** No execution is running. */
   idle(): boolean;
+  /** Closes the simulation (again is a no-op); the test that made it closes it when it finishes anyway. */
   done(): Promise<void>;
 }
 
+/** Closed once, at the latest when the test that created it finishes (call it inside a test). */
+function closedAfterTest(sim: SimWorkflows): SimWorkflows {
+  let closing: Promise<void> | undefined;
+  const close = sim.done;
+  const done = () => (closing ??= close());
+  onTestFinished(done);
+  return { ...sim, done };
+}
+
 export function simWorkflows(input: ScenarioInput, env: Record<string, string> = {}, config: AutoscaleConfig = QUEUE_CONFIG, kind: EngineKind = 'local'): SimWorkflows {
+  return closedAfterTest(openSimWorkflows(input, env, config, kind));
+}
+
+function openSimWorkflows(input: ScenarioInput, env: Record<string, string>, config: AutoscaleConfig, kind: EngineKind): SimWorkflows {
   // The workflow tests were written on an OpsWorks cluster; an input that names its provider keeps it.
   const scenario = parseScenario({ provider: 'opsworks', opencast: { version: '15.0' }, ...input });
   const vt = VirtualTime.install({ start: scenario.start });

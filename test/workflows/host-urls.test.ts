@@ -3,22 +3,15 @@
  * under the URLs real installs use (https, a port, an IP, an FQDN, an
  * explicitly mapped URL), not the `http://<private DNS>` the original assumed.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../engine/types';
 import { simWorkflows } from './helpers';
-
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
 
 const START = '2025-10-13T10:00:00Z';
 const entered = (history: HistoryEvent[]) => history.filter((e) => e.type === 'StateEntered').map((e) => e.state);
 
 function setup(workers: Array<Record<string, unknown>>, env: Record<string, string> = {}) {
   const sim = simWorkflows({ cluster: 'c', start: START, billing: 'per-second', workers, others: [{ hostname: 'admin1', layer: 'admin' }] } as never, env);
-  cleanup = sim.done;
   return sim;
 }
 

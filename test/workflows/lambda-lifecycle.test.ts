@@ -3,15 +3,9 @@
  * whose secret read fails is retried at the next invocation, and a function that
  * outlives its timeout fails as Sandbox.Timedout, which its Task retries.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../engine/types';
 import { simWorkflows } from './helpers';
-
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
 
 const START = '2025-10-13T10:00:00Z';
 const worker = (hostname: string) => ({ hostname, instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 55 });
@@ -24,7 +18,6 @@ function setup(faults: unknown[], env: Record<string, string> = {}) {
     undefined,
     'aws',
   );
-  cleanup = sim.done;
   return sim;
 }
 

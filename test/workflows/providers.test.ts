@@ -1,12 +1,6 @@
 /** The workflows act the same through either fleet provider: OpsWorks, or plain EC2 found by tags. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINES, simWorkflows } from './helpers';
-
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
 
 const START = '2025-10-13T10:00:00Z';
 
@@ -24,7 +18,6 @@ describe.each(ENGINES.flatMap((engine) => (['opsworks', 'ec2'] as const).map((pr
       ],
       others: [{ hostname: 'admin1', layer: 'admin' }],
     } as never, {}, undefined, engine);
-    cleanup = sim.done;
     return sim;
   };
   const statusOf = (sim: ReturnType<typeof setup>, hostname: string) => {

@@ -2,15 +2,9 @@
  * The scale workflow: the command line's scale commands as a console input,
  * the same rules, the same boot and drain executions, on both engines.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ExecutionResult, HistoryEvent, JsonValue } from '../../engine/types';
 import { ENGINES, simWorkflows, type SimWorkflows } from './helpers';
-
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
 
 const START = '2025-10-13T10:00:00Z';
 const online = (hostname: string, extra: Record<string, unknown> = {}) => ({ hostname, instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 55, ...extra });
@@ -20,7 +14,6 @@ const entered = (history: HistoryEvent[]) => history.filter((e) => e.type === 'S
 describe.each(ENGINES)('scale workflow (engine %s)', (kind) => {
   const setup = (workers: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) => {
     const sim = simWorkflows({ cluster: 'c', start: START, billing: 'per-second', workers, others: [{ hostname: 'admin1', layer: 'admin' }], ...extra } as never, {}, undefined, kind);
-    cleanup = sim.done;
     return sim;
   };
   const scale = async (sim: SimWorkflows, input: JsonValue, name: string): Promise<{ result: ExecutionResult; history: HistoryEvent[] }> => {
