@@ -3,7 +3,10 @@
  * cycle every interval, with its boots and drains running alongside, until a
  * signal. On SIGINT/SIGTERM no new cycle starts; executions still running are
  * stopped after their current step, and the next cycle (from any process)
- * reconciles whatever they left, e.g. a worker in maintenance.
+ * reconciles whatever they left, e.g. a worker in maintenance. With the local
+ * engine it forgets executions closed more than MOSCALER_HISTORY_DAYS ago, at
+ * the start and once a day, as Step Functions does after 90 days: a year of
+ * one-minute cycles would otherwise leave a million files in the state directory.
  */
 import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { HistoryEvent, WorkflowEngine } from '../engine/types';
@@ -13,6 +16,8 @@ import { autoscaleConfigFor } from './autoscale-config-input';
 import type { CommandScope, Context } from './context';
 import { autoscaleViaWorkflow } from './workflow-commands';
 import { withScaler } from './scope';
+
+const DAY_MS = 86_400_000;
 
 /** `moscaler run`: the options are checked before anything is built. */
 export async function runCommand(ctx: Context, opts: { config?: string }, everyMs: number, cycles: number | undefined): Promise<void> {
@@ -31,9 +36,23 @@ export async function runLoop(ctx: Pick<Context, 'io'>, scope: CommandScope, con
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  const retainMs = scope.settings.historyDays * DAY_MS;
+  let expiredAt: number | undefined;
+  const expire = async (now: Date) => {
+    if (retainMs === 0 || !engine.expireClosed || (expiredAt !== undefined && now.getTime() - expiredAt < DAY_MS)) return;
+    expiredAt = now.getTime();
+    try {
+      const gone = await engine.expireClosed(retainMs);
+      if (gone > 0) ctx.io.stderr.write(`${now.toISOString()}  forgot ${gone} execution(s) closed more than ${scope.settings.historyDays} day(s) ago (MOSCALER_HISTORY_DAYS)\n`);
+    } catch (error) {
+      // Old history left in place costs disk, not scaling: say so and go on.
+      ctx.io.stderr.write(`${now.toISOString()}  could not forget old executions: ${(error as Error).message}\n`);
+    }
+  };
   try {
     for (let i = 0; !stopping && (cycles === undefined || i < cycles); i++) {
       const started = scope.runtime.now();
+      await expire(started);
       try {
         if (scope.globals.dryRun) {
           // -n: each cycle decides (a dry-run scale auto execution, in the history) and starts nothing.

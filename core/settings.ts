@@ -71,6 +71,8 @@ export interface Settings {
   idleUptimeThreshold: number;
   billing: BillingMode;
   stateDir: string;
+  /** Days the local engine keeps a closed execution in the state directory (MOSCALER_HISTORY_DAYS; 0: for ever). */
+  historyDays: number;
   logglyToken?: string;
   protectedWorkers: string[];
   protectTag: { key: string; value: string };
@@ -240,6 +242,8 @@ export function resolveSettings(flags: SettingsFlags, env: Env, needCredentials 
     idleUptimeThreshold: intFrom(pick(env, 'MOSCALER_IDLE_UPTIME_THRESHOLD', 'IDLE_UPTIME_THRESHOLD'), 50, 0, 59),
     billing: oneOf(flag('--billing', flags.billing) ?? pick(env, 'MOSCALER_BILLING'), ['hourly', 'per-second'] as const, DEFAULT_BILLING),
     stateDir: (flag('--state-dir', flags.stateDir) ?? pick(env, 'MOSCALER_STATE_DIR'))?.value ?? '.moscaler',
+    // As long as Step Functions keeps a closed execution (and holds its name): 90 days.
+    historyDays: intFrom(pick(env, 'MOSCALER_HISTORY_DAYS'), 90, 0, 36_500),
     ...(logglyToken ? { logglyToken } : {}),
     protectedWorkers: (pick(env, 'MOSCALER_PROTECTED_WORKERS')?.value ?? '')
       .split(',')

@@ -142,6 +142,29 @@ export class FileExecutionStore implements ExecutionStore {
     return found;
   }
 
+  /**
+   * A final record is written once, when its execution closes (temp + rename), so its file's mtime is the
+   * close time on this machine's clock: expiring reads no record. Running executions have no final record.
+   */
+  expire(retainMs: number): number {
+    const before = realNow() - retainMs;
+    let gone = 0;
+    for (const workflow of readdirQuietly(this.root)) {
+      const dir = join(this.root, workflow);
+      for (const file of readdirQuietly(dir)) {
+        if (!file.endsWith('.json')) continue;
+        const mtime = mtimeIfPresent(join(dir, file));
+        if (mtime === undefined || mtime >= before) continue;
+        const name = file.slice(0, -'.json'.length);
+        // History first: a crash in between leaves a record without history, never history without a record.
+        unlinkQuietly(this.path(workflow, name, 'history.jsonl'));
+        unlinkQuietly(join(dir, file));
+        gone += 1;
+      }
+    }
+    return gone;
+  }
+
   history(workflow: string, name: string): HistoryEvent[] {
     const file = this.path(workflow, name, 'history.jsonl');
     const text = readIfPresent(file);

@@ -107,6 +107,11 @@ export class LocalEngine implements WorkflowEngine {
     this.resolve = handlerResolver(options.handlers ?? {}, options.resourcePrefix);
   }
 
+  /** Forget executions closed more than `retainMs` ago (the store's `expire`); how many went. */
+  async expireClosed(retainMs: number): Promise<number> {
+    return this.store.expire(retainMs);
+  }
+
   /** Executions running in this process. */
   get activeCount(): number {
     return this.runs.size;

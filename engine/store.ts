@@ -50,6 +50,11 @@ export interface ExecutionStore {
    */
   list(filter?: StoreFilter): ExecutionRecord[];
   history(workflow: string, name: string): HistoryEvent[];
+  /**
+   * Forget executions closed more than `retainMs` ago, record and history (Step Functions does the same after
+   * 90 days, and frees the name then); running ones are never touched. Returns how many went.
+   */
+  expire(retainMs: number): number;
 }
 
 /** Error a Task or Catch sees when the owner of a RUNNING record died (local engine only). */
@@ -134,6 +139,23 @@ export class MemoryExecutionStore implements ExecutionStore {
       }
     }
     return out;
+  }
+
+  expire(retainMs: number): number {
+    const before = Date.now() - retainMs;
+    let gone = 0;
+    for (const [workflow, keys] of this.byWorkflow) {
+      const kept = keys.filter((key) => {
+        const r = this.records.get(key)!;
+        if (r.status === 'RUNNING' || r.stoppedAt === undefined || Date.parse(r.stoppedAt) >= before) return true;
+        this.records.delete(key);
+        this.events.delete(key);
+        gone += 1;
+        return false;
+      });
+      this.byWorkflow.set(workflow, kept);
+    }
+    return gone;
   }
 
   history(workflow: string, name: string): HistoryEvent[] {

@@ -111,6 +111,8 @@ export interface WorkflowEngine {
   /** The output of a SUCCEEDED execution (DescribeExecution's `output`); undefined while it runs or when it failed. */
   output(ref: ExecutionRef): Promise<JsonValue | undefined>;
   stop(ref: ExecutionRef, details?: { error?: string; cause?: string }): Promise<void>;
+  /** Local engine only: forget executions closed more than `retainMs` ago. Step Functions expires them itself (90 days). */
+  expireClosed?(retainMs: number): Promise<number>;
 }
 
 export function isExecutionRef(value: ExecutionRef | HistoryFilter): value is ExecutionRef {

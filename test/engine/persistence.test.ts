@@ -130,6 +130,55 @@ describe('LocalEngine on disk', () => {
     });
   });
 
+  describe('expiring closed executions', () => {
+    const DAY = 86_400_000;
+
+    it('forgets records closed longer ago than kept, with their history; keeps recent and running ones; frees the name', () => {
+      const store = new FileExecutionStore(stateDir, { onProblem: (p) => problems.push(p) });
+      const now = Date.now();
+      const dir = join(stateDir, 'executions', 'wait-hour');
+      for (const [name, daysAgo] of [['old', 91], ['recent', 89]] as const) {
+        const record = runningRecord('wait-hour', name, process.pid);
+        store.begin(record);
+        store.append(record, { type: 'ExecutionStarted', at: T0 } as never);
+        store.finish({ ...record, status: 'SUCCEEDED', stoppedAt: T0 });
+        const closedAt = new Date(now - daysAgo * DAY);
+        utimesSync(join(dir, `${name}.json`), closedAt, closedAt);
+      }
+      // Running since long ago (its lock is old): never expired.
+      store.begin({ ...runningRecord('wait-hour', 'running', process.pid), startedAt: new Date(now - 200 * DAY).toISOString() });
+      utimesSync(join(dir, 'running.lock'), new Date(now - 200 * DAY), new Date(now - 200 * DAY));
+
+      expect(store.expire(90 * DAY)).toBe(1);
+
+      expect(readdirSync(dir).sort()).toEqual(['recent.history.jsonl', 'recent.json', 'running.history.jsonl', 'running.lock']);
+      expect(store.get('wait-hour', 'old')).toBeUndefined();
+      expect(store.get('wait-hour', 'recent')?.status).toBe('SUCCEEDED');
+      expect(store.get('wait-hour', 'running')?.status).toBe('RUNNING');
+      // As on AWS after 90 days, the name can be used again.
+      expect(() => store.begin(runningRecord('wait-hour', 'old', process.pid))).not.toThrow();
+      expect(problems).toEqual([]);
+    });
+
+    it('does the same in memory, by the close time on the record', async () => {
+      const vt = VirtualTime.install({ start: T0 });
+      try {
+        const engine = new LocalEngine({ workflows: fixtureWorkflows(), handlers: fixtureHandlers({ throttleTimes: 1 }).handlers, hooks: vt.hooks });
+        const first = await engine.start('retry', { worker: 'w1' }, { name: 'first' });
+        await vt.drive(engine.wait(first));
+        await vt.run({ deadline: Date.parse(T0) + 10 * DAY });
+        const second = await engine.start('retry', { worker: 'w1' }, { name: 'second' });
+        await vt.drive(engine.wait(second));
+
+        expect(await engine.expireClosed(5 * DAY)).toBe(1);
+        expect((await engine.list()).map((e) => e.ref.name)).toEqual(['second']);
+        expect(await engine.history({ nameContains: 'first' })).toEqual([]);
+      } finally {
+        vt.uninstall();
+      }
+    });
+  });
+
   describe('absent or unreadable', () => {
     it('reads a missing history as empty, but an unreadable one as an error naming the file', () => {
       const store = new FileExecutionStore(stateDir);

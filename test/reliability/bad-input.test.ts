@@ -277,6 +277,8 @@ describe('bad environment values', () => {
     ['MOSCALER_PROTECT_TAG', 'no-equals-sign'],
     ['MOSCALER_EC2_ROLE_TAG', 'aws:role'],
     ['MOSCALER_EC2_CLUSTER_TAG', 'x'.repeat(200)],
+    ['MOSCALER_HISTORY_DAYS', '-1'],
+    ['MOSCALER_HISTORY_DAYS', '90d'],
   ])('refuses %s (%#) naming the variable, with exit 2 and nothing done', async (name, value) => {
     await refused(['--engine', 'direct', 'scale', 'down'], { ...ENV, [name]: value }, new RegExp(`${name}: `));
   });
