@@ -12,13 +12,15 @@
  * optimum whose own fleet misses its deadline under real dispatch is a loose
  * bound, not a target a policy can reach; the repaired fleet is achievable
  * with clairvoyance, so the optimum under real dispatch lies between the two.
- * Last, the repaired fleet is pruned (bench/fleet-prune.ts, at most N simulated
- * weeks, default 60) to the cheapest fleet found that still keeps every
- * recording within the deadline: a tighter upper estimate of that optimum.
+ * Last, the repaired fleet and the policy's own fleet (the workers it billed,
+ * replayed as a schedule) are pruned (bench/fleet-prune.ts, at most N simulated
+ * weeks each, default 60) to the cheapest fleet found that still keeps every
+ * recording within the deadline, and, from the policy's fleet, the cheapest
+ * that also keeps the policy's p95: tighter upper estimates of that optimum.
  */
 import { parseArgs } from 'node:util';
 import { parseAutoscaleConfig } from '../core/autoscale-config';
-import { DEFAULT_TIMINGS } from '../sim/model/cluster-types';
+import { DEFAULT_TIMINGS, type SimRunData } from '../sim/model/cluster-types';
 import { boundInput } from './bounds-run';
 import { evaluate } from './evaluator/evaluate';
 import { pruneFleet } from './fleet-prune';
@@ -27,7 +29,6 @@ import { deadlineBound } from './lp-bound';
 import { scenarioOf, TAIL_MS, WEEK_MS, WEEKS, type WeekId } from './matrix';
 import { familyOf } from './policies';
 import { outcomeOf, type Outcome } from './service';
-import type { SimRunData } from '../sim/model/cluster-types';
 
 type Late = ReadonlyArray<{ arrivalAt: number }>;
 
