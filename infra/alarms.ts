@@ -28,6 +28,12 @@ export interface AlarmsProps {
    * `release` actions), and logs every state entered at level ALL.
    */
   stranded?: { logGroup: ILogGroup; releaseStates: readonly string[] };
+  /**
+   * Workflows people start by hand (the console's `scale`): executions that failed because the input was
+   * refused (these errors) are the operator's typo, shown red in the console, not an incident; the failed
+   * alarm leaves them out, counted from the workflow's log.
+   */
+  rejections?: { workflow: string; logGroup: ILogGroup; errors: readonly string[] };
   alarmTopicArn?: string;
   /** The cycle's own metrics (EMF, adapters/aws/emf.ts): alarm when a configured metric stays silent. */
   cycleMetrics?: { namespace: string; service: string; everyMinutes: number };
@@ -50,15 +56,21 @@ export class MoScalerAlarms extends Construct {
     };
     const period = Duration.minutes(5);
 
+    const rejected = props.rejections ? this.rejectedMetric(props.namespace, props.rejections, period) : undefined;
     for (const [workflow, sm] of Object.entries(props.stateMachines)) {
+      const refused = rejected && props.rejections?.workflow === workflow ? rejected : undefined;
       add(
         new Alarm(this, `${workflow}-failed`, {
           alarmName: `${props.prefix}${workflow}-failed`,
-          alarmDescription: `A ${workflow} execution failed or timed out: see its history in the Step Functions console.`,
+          alarmDescription: `A ${workflow} execution failed or timed out: see its history in the Step Functions console.${refused ? ` Executions refused for their input (${props.rejections!.errors.join(', ')}) do not count.` : ''}`,
           metric: new MathExpression({
             // Step Functions publishes these only when they happen: without FILL the sum is missing whenever one is.
-            expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
-            usingMetrics: { failed: sm.metricFailed({ period, statistic: 'Sum' }), timedOut: sm.metricTimedOut({ period, statistic: 'Sum' }) },
+            expression: refused ? 'FILL(failed, 0) - FILL(refused, 0) + FILL(timedOut, 0)' : 'FILL(failed, 0) + FILL(timedOut, 0)',
+            usingMetrics: {
+              failed: sm.metricFailed({ period, statistic: 'Sum' }),
+              timedOut: sm.metricTimedOut({ period, statistic: 'Sum' }),
+              ...(refused ? { refused } : {}),
+            },
             period,
             label: `${workflow} executions failed or timed out`,
           }),
@@ -133,5 +145,27 @@ export class MoScalerAlarms extends Construct {
         }),
       );
     }
+  }
+
+  /**
+   * Executions of the workflow that failed with one of the refusal errors, from its log (level ALL). A
+   * Step Functions log event is `{"type": "ExecutionFailed", "details": {"error": ..., "cause": ...}, ...}`
+   * (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html; the details are
+   * ExecutionFailedEventDetails). The count can land a period apart from ExecutionsFailed: at worst a
+   * refusal at a period's edge shows once.
+   */
+  private rejectedMetric(namespace: string, rejections: NonNullable<AlarmsProps['rejections']>, period: Duration): Metric {
+    const metricName = `${rejections.workflow}ExecutionsRefused`;
+    new MetricFilter(this, 'RefusedFilter', {
+      logGroup: rejections.logGroup,
+      filterPattern: FilterPattern.all(
+        FilterPattern.stringValue('$.type', '=', 'ExecutionFailed'),
+        FilterPattern.any(...rejections.errors.map((e) => FilterPattern.stringValue('$.details.error', '=', e))),
+      ),
+      metricNamespace: namespace,
+      metricName,
+      metricValue: '1',
+    });
+    return new Metric({ namespace, metricName, statistic: 'Sum', period });
   }
 }

@@ -31,6 +31,10 @@ export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 
 /** The workflow the schedule starts. */
 const SCHEDULED_WORKFLOW = 'autoscale';
+/** The workflow operators start by hand in the console (docs/console.md). */
+const CONSOLE_WORKFLOW = 'scale';
+/** Errors its Plan refuses a request with (a bad field, an unknown worker, a rule it breaks), before doing anything: not incidents. */
+export const CONSOLE_REFUSALS: readonly string[] = ['ConfigError', 'WorkerNotFoundError', 'ScalingError'];
 /** The activity that puts a worker stranded in maintenance back in service (one Task per stranded worker). */
 const RELEASE_ACTIVITY = 'release-maintenance';
 
@@ -161,6 +165,8 @@ export class MoScalerStack extends Stack {
           .filter(([, t]) => t.activity === RELEASE_ACTIVITY)
           .map(([state]) => state),
       },
+      // The console's scale: a request Plan refuses changed nothing; the operator sees it red in the console.
+      ...(this.workflows[CONSOLE_WORKFLOW] ? { rejections: { workflow: CONSOLE_WORKFLOW, logGroup: this.workflows[CONSOLE_WORKFLOW].logGroup, errors: CONSOLE_REFUSALS } } : {}),
       ...(config.alarmTopicArn ? { alarmTopicArn: config.alarmTopicArn } : {}),
     });
 

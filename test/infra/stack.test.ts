@@ -12,7 +12,7 @@ import { placeholdersOf, readDefinitionFile, substitute, workflowFiles } from '.
 import type { JsonValue } from '../../engine/types';
 import { buildApp } from '../../infra/build-app';
 import { parseStackConfig } from '../../infra/props';
-import { PROJECT_ROOT } from '../../infra/stack';
+import { CONSOLE_REFUSALS, PROJECT_ROOT } from '../../infra/stack';
 import { FUNCTION_TIMEOUT_MARGIN_SECONDS } from '../../engine/function-timeout';
 import { evaluate, type Scope } from './template-values';
 import { BASE_INPUT, resourcesOf, synth } from './synth';
@@ -231,7 +231,7 @@ describe('alarms', () => {
   const alarms = resourcesOf(s, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
 
   it('alarms on failed or timed-out executions of every workflow', () => {
-    for (const workflow of Object.keys(FILES)) {
+    for (const workflow of Object.keys(FILES).filter((w) => w !== 'scale')) {
       const alarm = alarms.find((a) => a.AlarmName === `moscaler-c-${workflow}-failed`);
       expect(alarm?.Metrics.map((m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat?.Metric.MetricName).filter(Boolean).sort()).toEqual(
         ['ExecutionsFailed', 'ExecutionsTimedOut'],
@@ -242,12 +242,28 @@ describe('alarms', () => {
     }
   });
 
+  it("leaves the console's refused requests out of the scale alarm, counted from the scale log", () => {
+    const filter = resourcesOf(s, 'AWS::Logs::MetricFilter')
+      .map(([, r]) => r.Properties)
+      .find((p) => String(p.FilterPattern).includes('ExecutionFailed'))!;
+    expect(filter.FilterPattern).toContain('$.type = "ExecutionFailed"');
+    for (const error of CONSOLE_REFUSALS) expect(filter.FilterPattern).toContain(`$.details.error = "${error}"`);
+    expect(s.json.Resources[filter.LogGroupName.Ref]!.Properties.LogGroupName).toBe('/aws/vendedlogs/states/moscaler-c-scale');
+    const alarm = alarms.find((a) => a.AlarmName === 'moscaler-c-scale-failed');
+    expect(alarm?.Metrics.find((m: { Expression?: string }) => m.Expression)?.Expression).toBe('FILL(failed, 0) - FILL(refused, 0) + FILL(timedOut, 0)');
+    expect(alarm?.Metrics.find((m: { Id: string }) => m.Id === 'refused')?.MetricStat.Metric).toMatchObject({
+      MetricName: filter.MetricTransformations[0].MetricName,
+      Namespace: filter.MetricTransformations[0].MetricNamespace,
+    });
+    expect(alarm?.AlarmActions).toEqual(['arn:aws:sns:us-east-1:111122223333:ops']);
+  });
+
   it('counts workers released from maintenance from the autoscale log and alarms when it persists', () => {
     const releaseStates = Object.entries(tasksByState(readDefinitionFile(FILES.autoscale!)))
       .filter(([, activity]) => activity === 'release-maintenance')
       .map(([state]) => state);
     expect(releaseStates.length).toBeGreaterThan(0);
-    const filters = resourcesOf(s, 'AWS::Logs::MetricFilter');
+    const filters = resourcesOf(s, 'AWS::Logs::MetricFilter').filter(([, r]) => String(r.Properties.FilterPattern).includes('TaskStateEntered'));
     expect(filters).toHaveLength(1);
     const [, filter] = filters[0]!;
     for (const state of releaseStates) expect(filter.Properties.FilterPattern).toContain(`$.details.name = "${state}"`);

@@ -3,6 +3,7 @@
  * the same rules, the same boot and drain executions, on both engines.
  */
 import { describe, expect, it } from 'vitest';
+import { CONSOLE_REFUSALS } from '../../infra/stack';
 import type { ExecutionResult, HistoryEvent, JsonValue } from '../../engine/types';
 import { ENGINES, simWorkflows, type SimWorkflows } from './helpers';
 
@@ -56,6 +57,8 @@ describe.each(ENGINES)('scale workflow (engine %s)', (kind) => {
     const { result, history } = await scale(sim, input as JsonValue, 'scale-bad');
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('ConfigError');
+    // A refusal, which the stack's scale-failed alarm leaves out (infra/alarms.ts).
+    expect(CONSOLE_REFUSALS).toContain(result.error);
     expect(result.cause).toContain(field);
     expect(history.filter((e) => e.type === 'Retried')).toEqual([]);
     expect(await sim.engine.list({ workflow: 'boot-worker' })).toEqual([]);
@@ -65,6 +68,7 @@ describe.each(ENGINES)('scale workflow (engine %s)', (kind) => {
     const sim = setup([online('worker1'), stopped('worker2')]);
     const { result } = await scale(sim, { command: 'up', count: 3 }, 'scale-up-3');
     expect(result).toMatchObject({ status: 'FAILED', error: 'ScalingError' });
+    expect(CONSOLE_REFUSALS).toContain(result.error);
     expect(result.cause).toContain('Cluster does not have 3 stopped workers to start (has 1)');
     expect(await sim.engine.list({ workflow: 'boot-worker' })).toEqual([]);
   });
