@@ -22,6 +22,8 @@ export interface PruneOptions {
   maxEvaluations: number;
   /** Slots a head or tail trim takes at first. */
   firstTrimSlots?: number;
+  /** The fleet's slot (default the LP's 5 minutes). */
+  slotMs?: number;
 }
 
 export interface PruneResult {
@@ -93,7 +95,7 @@ export async function pruneFleet(counts: readonly number[], lateOf: (counts: num
       kept = apply(proposals);
       continue;
     }
-    const blamed = (p: (typeof proposals)[number]) => late.some((r) => touches(p.ep, o.start, r, o.deadlineMs, o.leadMs));
+    const blamed = (p: (typeof proposals)[number]) => late.some((r) => touches(p.ep, o.start, r, o.deadlineMs, o.leadMs, o.slotMs));
     const rest = proposals.filter((p) => !blamed(p));
     for (const p of proposals.filter(blamed)) failed(p.s, p.trim);
     if (rest.length === 0 || evaluations >= o.maxEvaluations) continue;

@@ -5,9 +5,9 @@
  */
 import { WEEKDAYS, type Period } from '../core/policies/config';
 
-/** The LP's grid (bench/lp-bound.ts default). */
+/** The LP's grid (bench/lp-bound.ts default), and the slot of every function here unless told another. */
 export const SLOT_MS = 300_000;
-const DAY_SLOTS = 288;
+const DAY_MS = 86_400_000;
 
 /** Whole workers per slot, each slot's count wanted from `lead` slots before (a boot takes that long), never below `floor`. */
 export function replayCounts(serving: readonly number[], lead: number, floor: number): number[] {
@@ -17,19 +17,21 @@ export function replayCounts(serving: readonly number[], lead: number, floor: nu
 }
 
 /** Per-slot counts from `start` as weekly UTC periods (a weekday and time seen twice, as the tail's Monday, takes the larger count). */
-export function countsAsPeriods(counts: readonly number[], start: number, floor: number): Period[] {
+export function countsAsPeriods(counts: readonly number[], start: number, floor: number, slotMs = SLOT_MS): Period[] {
+  const slotMinutes = slotMs / 60_000;
+  const daySlots = DAY_MS / slotMs;
   const byWeekSlot = new Map<number, number>();
   counts.forEach((n, t) => {
-    const at = new Date(start + t * SLOT_MS);
-    const key = at.getUTCDay() * DAY_SLOTS + Math.floor((at.getUTCHours() * 60 + at.getUTCMinutes()) / 5);
+    const at = new Date(start + t * slotMs);
+    const key = at.getUTCDay() * daySlots + Math.floor((at.getUTCHours() * 60 + at.getUTCMinutes()) / slotMinutes);
     byWeekSlot.set(key, Math.max(n, byWeekSlot.get(key) ?? 0));
   });
-  const hhmm = (slot: number) => `${String(Math.floor((slot * 5) / 60)).padStart(2, '0')}:${String((slot * 5) % 60).padStart(2, '0')}`;
+  const hhmm = (slot: number) => `${String(Math.floor((slot * slotMinutes) / 60)).padStart(2, '0')}:${String((slot * slotMinutes) % 60).padStart(2, '0')}`;
   const periods: Period[] = [];
   for (const [key, workers] of [...byWeekSlot].sort((a, b) => a[0] - b[0])) {
     if (workers <= floor) continue;
-    const day = WEEKDAYS[Math.floor(key / DAY_SLOTS)]!;
-    const slot = key % DAY_SLOTS;
+    const day = WEEKDAYS[Math.floor(key / daySlots)]!;
+    const slot = key % daySlots;
     const last = periods[periods.length - 1];
     if (last && last.days[0] === day && last.workers === workers && last.end === hhmm(slot)) last.end = hhmm(slot + 1);
     else periods.push({ days: [day], start: hhmm(slot), end: hhmm(slot + 1), workers });
@@ -43,12 +45,12 @@ export function countsAsPeriods(counts: readonly number[], start: number, floor:
  * one the real dispatcher keeps the deadline with: an achievable, clairvoyant schedule (an upper estimate of the
  * optimum under Opencast's dispatch, where the LP is the lower bound).
  */
-export function addWhereLate(counts: readonly number[], start: number, late: ReadonlyArray<{ arrivalAt: number }>, deadlineMs: number, leadMs: number, max: number): number[] {
+export function addWhereLate(counts: readonly number[], start: number, late: ReadonlyArray<{ arrivalAt: number }>, deadlineMs: number, leadMs: number, max: number, slotMs = SLOT_MS): number[] {
   const out = [...counts];
   const touched = new Set<number>();
   for (const r of late) {
-    const first = Math.max(0, Math.floor((r.arrivalAt - leadMs - start) / SLOT_MS));
-    const last = Math.min(out.length - 1, Math.floor((r.arrivalAt + deadlineMs - start) / SLOT_MS));
+    const first = Math.max(0, Math.floor((r.arrivalAt - leadMs - start) / slotMs));
+    const last = Math.min(out.length - 1, Math.floor((r.arrivalAt + deadlineMs - start) / slotMs));
     for (let t = first; t <= last; t++) touched.add(t);
   }
   for (const t of touched) out[t] = Math.min(max, out[t]! + 1);
@@ -94,20 +96,33 @@ export function trimmed(counts: readonly number[], floor: number, episode: Episo
 }
 
 /** Whether a late recording could have been served by the episode's workers: its slots from a boot time before arrival to its deadline meet the episode. */
-export function touches(episode: Episode, start: number, recording: { arrivalAt: number }, deadlineMs: number, leadMs: number): boolean {
-  const first = Math.floor((recording.arrivalAt - leadMs - start) / SLOT_MS);
-  const last = Math.floor((recording.arrivalAt + deadlineMs - start) / SLOT_MS);
+export function touches(episode: Episode, start: number, recording: { arrivalAt: number }, deadlineMs: number, leadMs: number, slotMs = SLOT_MS): boolean {
+  const first = Math.floor((recording.arrivalAt - leadMs - start) / slotMs);
+  const last = Math.floor((recording.arrivalAt + deadlineMs - start) / slotMs);
   return first <= episode.to && last >= episode.from;
 }
 
-/** Workers billed in each slot of a run (any part of it), never below the floor: a policy's fleet as counts to replay. */
-export function billedCounts(runs: ReadonlyArray<{ role: string; start: number; end?: number }>, start: number, slots: number, floor: number): number[] {
-  const out = Array.from({ length: slots }, () => 0);
-  for (const r of runs) {
-    if (r.role !== 'worker') continue;
-    const first = Math.max(0, Math.floor((r.start - start) / SLOT_MS));
-    const last = Math.min(slots - 1, r.end === undefined ? slots - 1 : Math.ceil((r.end - start) / SLOT_MS) - 1);
-    for (let t = first; t <= last; t++) out[t]! += 1;
+/**
+ * Workers a run wanted in each slot (in service or starting; draining ones not, since a schedule that asks for
+ * fewer drains them itself), from its per-minute timeline, carried over slots without a sample, never below
+ * the floor: a policy's fleet as counts to replay.
+ */
+export function wantedCounts(
+  timeline: ReadonlyArray<{ at: number; inServiceWorkers: number; pendingWorkers: number }>,
+  start: number,
+  slots: number,
+  floor: number,
+  slotMs = SLOT_MS,
+): number[] {
+  const out: Array<number | undefined> = Array.from({ length: slots }, () => undefined);
+  for (const sample of timeline) {
+    const t = Math.floor((sample.at - start) / slotMs);
+    if (t < 0 || t >= slots) continue;
+    out[t] = Math.max(out[t] ?? 0, sample.inServiceWorkers + sample.pendingWorkers);
   }
-  return out.map((n) => Math.max(floor, n));
+  let last = floor;
+  return out.map((n) => {
+    if (n !== undefined) last = n;
+    return Math.max(floor, last);
+  });
 }

@@ -12,8 +12,8 @@
  * optimum whose own fleet misses its deadline under real dispatch is a loose
  * bound, not a target a policy can reach; the repaired fleet is achievable
  * with clairvoyance, so the optimum under real dispatch lies between the two.
- * Last, the repaired fleet and the policy's own fleet (the workers it billed,
- * replayed as a schedule) are pruned (bench/fleet-prune.ts, at most N simulated
+ * Last, the repaired fleet and the policy's own fleet (the workers it wanted
+ * each minute, replayed as a schedule) are pruned (bench/fleet-prune.ts, at most N simulated
  * weeks each, default 60) to the cheapest fleet found that still keeps every
  * recording within the deadline, and, from the policy's fleet, the cheapest
  * that also keeps the policy's p95: tighter upper estimates of that optimum.
@@ -24,7 +24,7 @@ import { DEFAULT_TIMINGS, type SimRunData } from '../sim/model/cluster-types';
 import { boundInput } from './bounds-run';
 import { evaluate } from './evaluator/evaluate';
 import { pruneFleet } from './fleet-prune';
-import { addWhereLate, billedCounts, countsAsPeriods, replayCounts, SLOT_MS } from './lp-fleet';
+import { addWhereLate, countsAsPeriods, replayCounts, SLOT_MS, wantedCounts } from './lp-fleet';
 import { deadlineBound } from './lp-bound';
 import { scenarioOf, TAIL_MS, WEEK_MS, WEEKS, type WeekId } from './matrix';
 import { familyOf } from './policies';
@@ -33,6 +33,7 @@ import { outcomeOf, type Outcome } from './service';
 type Late = ReadonlyArray<{ arrivalAt: number }>;
 
 const MAX_REPAIR_ROUNDS = 30;
+const POLICY_SLOT_MS = 60_000;
 
 async function replay(week: WeekId, seed: number, utilisation: number, pruneEvaluations: number): Promise<void> {
   const scenario = scenarioOf({ week, seed, billing: 'per-second' });
@@ -47,7 +48,8 @@ async function replay(week: WeekId, seed: number, utilisation: number, pruneEval
   const t = { ...DEFAULT_TIMINGS, ...scenario.timings };
   const bootMs = t.requestedMs + t.pendingMs + t.bootingMs + t.setupMs + t.registerMs;
   const counts = replayCounts(bound.serving, Math.ceil(bootMs / SLOT_MS), scenario.minWorkers);
-  const fleetRun = async (c: number[]) => run({ name: 'schedule', time_zone: 'UTC', periods: countsAsPeriods(c, input.start, scenario.minWorkers), otherwise: scenario.minWorkers });
+  const fleetRun = async (c: number[], slotMs = SLOT_MS) =>
+    run({ name: 'schedule', time_zone: 'UTC', periods: countsAsPeriods(c, input.start, scenario.minWorkers, slotMs), otherwise: scenario.minWorkers });
   const replayedData = await fleetRun(counts);
   const replayed = outcomeOf(replayedData, at);
   // Repair: a worker more wherever a recording came out late, until none does (an achievable clairvoyant fleet).
@@ -63,24 +65,43 @@ async function replay(week: WeekId, seed: number, utilisation: number, pruneEval
   const fixed = outcomeOf(repaired.data, at);
   const policy = outcomeOf(policyData, at);
   // Pruning (bench/fleet-prune.ts): the cheapest fleet found from a start that keeps the service level.
-  const prune = async (from: number[], lateOf: (data: SimRunData) => Late) => {
-    if (pruneEvaluations === 0 || lateOf(await fleetRun(from)).length > 0) return undefined;
-    const found = await pruneFleet(from, async (c) => lateOf(await fleetRun(c)), { floor: scenario.minWorkers, start: input.start, deadlineMs: at.deadlineMs, leadMs: bootMs, maxEvaluations: pruneEvaluations });
-    return { ...found, outcome: outcomeOf(await fleetRun(found.counts), at) };
+  const prune = async (start: number[], lateOf: (data: SimRunData) => Late, slotMs = SLOT_MS) => {
+    if (pruneEvaluations === 0) return undefined;
+    // A start that misses the level is repaired first, as the LP's fleet is.
+    let from = start;
+    for (let round = 0; ; round++) {
+      const late = lateOf(await fleetRun(from, slotMs));
+      if (late.length === 0) break;
+      if (round === MAX_REPAIR_ROUNDS) return undefined;
+      from = addWhereLate(from, input.start, late, at.deadlineMs, bootMs, workers, slotMs);
+    }
+    const found = await pruneFleet(from, async (c) => lateOf(await fleetRun(c, slotMs)), {
+      floor: scenario.minWorkers,
+      start: input.start,
+      deadlineMs: at.deadlineMs,
+      leadMs: bootMs,
+      maxEvaluations: pruneEvaluations,
+      slotMs,
+      // Trims of 40 minutes at first, whatever the slot.
+      firstTrimSlots: Math.round(2_400_000 / slotMs),
+    });
+    return { ...found, outcome: outcomeOf(await fleetRun(found.counts, slotMs), at) };
   };
-  // The same service level held at p95 as well: more than 5 % of recordings past the policy's p95 blames them too.
-  const p95Minutes = Math.ceil(policy.turnaround.p95);
+  // The policy's own fleet, replayed with hindsight: what foresight alone would have saved it. Minute slots:
+  // rounding each of its starts and drains out to 5-minute slots would bill hours it never did.
+  const policyCounts = wantedCounts(policyData.timeline, input.start, Math.ceil((input.end - input.start) / POLICY_SLOT_MS), scenario.minWorkers, POLICY_SLOT_MS);
+  const policyFleet = outcomeOf(await fleetRun(policyCounts, POLICY_SLOT_MS), at);
+  // The same service level held at p95 as well (the policy's, or its replay's if a little above): more than 5 %
+  // of recordings past it blames them too.
+  const p95Minutes = Math.ceil(Math.max(policy.turnaround.p95, policyFleet.turnaround.p95));
   const lateOrSlow = (data: SimRunData) => {
     const late = lateIn(data);
     if (outcomeOf(data, at).turnaround.p95 <= p95Minutes) return late;
     return [...late, ...data.recordings.filter((r) => r.arrivalAt >= input.start && r.completedAt !== undefined && r.completedAt - r.arrivalAt > p95Minutes * 60_000)];
   };
-  // The policy's own fleet, replayed with hindsight: what foresight alone would have saved it.
-  const policyCounts = billedCounts(policyData.billingRuns, input.start, counts.length, scenario.minWorkers);
-  const policyFleet = outcomeOf(await fleetRun(policyCounts), at);
   const pruned = fixed.deadlineMisses === 0 ? await prune(repaired.counts, lateIn) : undefined;
-  const policyPruned = await prune(policyCounts, lateIn);
-  const policyPrunedP95 = await prune(policyCounts, lateOrSlow);
+  const policyPruned = await prune(policyCounts, lateIn, POLICY_SLOT_MS);
+  const policyPrunedP95 = await prune(policyCounts, lateOrSlow, POLICY_SLOT_MS);
   const row = (name: string, billed: number, above: number, o?: Outcome) =>
     `| ${name} | ${billed.toFixed(1)} | ${above.toFixed(1)} | ${o ? `${o.turnaround.p50.toFixed(1)} / ${o.turnaround.p95.toFixed(1)} / ${o.turnaround.max.toFixed(1)}` : '(fluid)'} | ${o ? `${o.deadlineMisses} of ${o.recordings.due}` : '0'} |`;
   const outcomeRow = (name: string, o: Outcome) => row(name, o.billed['per-second'], o.billed['per-second'] - o.floorHours, o);

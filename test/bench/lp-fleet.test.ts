@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWhereLate, billedCounts, countsAsPeriods, replayCounts } from '../../bench/lp-fleet';
+import { addWhereLate, countsAsPeriods, replayCounts, wantedCounts } from '../../bench/lp-fleet';
 
 const MONDAY = Date.parse('2025-09-08T00:00:00Z');
 const DAY = 86_400_000;
@@ -39,15 +39,18 @@ describe('repairing the fleet where recordings were late', () => {
 });
 
 describe("a policy's fleet as counts to replay", () => {
-  it('counts the workers billed in any part of each slot, leaves other roles out, and never goes below the floor', () => {
-    const slot = 300_000;
-    const runs = [
-      { role: 'admin', start: MONDAY - DAY },
-      { role: 'worker', start: MONDAY - DAY },
-      { role: 'worker', start: MONDAY + slot + 60_000, end: MONDAY + 2 * slot + 1 },
-      { role: 'worker', start: MONDAY + 3 * slot, end: MONDAY + 4 * slot },
-    ];
-    expect(billedCounts(runs, MONDAY, 5, 2)).toEqual([2, 2, 2, 2, 2]);
-    expect(billedCounts(runs, MONDAY, 5, 0)).toEqual([1, 2, 2, 2, 1]);
+  it('takes the workers in service or starting (not draining) in each slot, carries them over slots without a sample, and never goes below the floor', () => {
+    const minute = 60_000;
+    const sample = (m: number, inServiceWorkers: number, pendingWorkers = 0) => ({ at: MONDAY + m * minute, inServiceWorkers, pendingWorkers });
+    const timeline = [sample(0, 1), sample(1, 2, 1), sample(2, 3), sample(4, 2)];
+    expect(wantedCounts(timeline, MONDAY, 6, 2, minute)).toEqual([2, 3, 3, 3, 2, 2]);
+    expect(wantedCounts(timeline, MONDAY, 6, 0, minute)).toEqual([1, 3, 3, 3, 2, 2]);
+    // Five-minute slots take the largest count inside.
+    expect(wantedCounts(timeline, MONDAY, 2, 0)).toEqual([3, 3]);
+  });
+
+  it('writes minute slots as minute periods', () => {
+    const minute = 60_000;
+    expect(countsAsPeriods([2, 3, 3, 2], MONDAY + 61 * minute, 2, minute)).toEqual([{ days: ['MON'], start: '01:02', end: '01:04', workers: 3 }]);
   });
 });
