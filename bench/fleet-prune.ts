@@ -1,8 +1,10 @@
 /**
- * The cheapest fleet we can find that Opencast's own dispatch keeps every
- * recording within the deadline, starting from one that does (bench/lp-replay.ts:
- * the LP optimum's fleet, repaired): an upper estimate of the optimum under real
- * dispatch, where the LP (bench/lp-bound.ts) is the lower bound. Greedy: every
+ * The cheapest fleet we can find that Opencast's own dispatch keeps at a
+ * service level (every recording within the deadline; bench/lp-replay.ts may
+ * add the policy's p95), starting from one that keeps it (there: the LP
+ * optimum's fleet repaired, or the policy's own fleet): an upper estimate of
+ * the optimum under real dispatch, where the LP (bench/lp-bound.ts) is the
+ * lower bound. Greedy: every
  * busy stretch of the fleet (an episode) proposes one trim per round (its peak
  * layer down by one, or a worker fewer at its head or tail, halving the stretch
  * trimmed when that fails); all proposals are run together in one simulated
@@ -63,7 +65,7 @@ function failed(s: EpisodeState, trim: Trim): void {
   else s.tailSlots = Math.floor(s.tailSlots / 2);
 }
 
-/** `lateOf` runs a fleet (counts per slot) and returns the recordings it made late; `counts` must have none. */
+/** `lateOf` runs a fleet (counts per slot) and returns the recordings that broke the level; `counts` must have none. */
 export async function pruneFleet(counts: readonly number[], lateOf: (counts: number[]) => Promise<Late>, o: PruneOptions): Promise<PruneResult> {
   const first = o.firstTrimSlots ?? 8;
   let kept = [...counts];

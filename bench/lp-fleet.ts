@@ -1,7 +1,10 @@
 /**
- * The LP optimum's fleet (bench/lp-bound.ts: average workers serving per
- * 5-minute slot) as something a cluster can run: whole workers, asked for a
- * boot time ahead, as weekly periods of the schedule policy. Pure.
+ * Fleets as workers per slot, and what bench/lp-replay.ts does with them: the
+ * LP optimum's fleet (bench/lp-bound.ts: average workers serving per 5-minute
+ * slot) as something a cluster can run (whole workers, asked for a boot time
+ * ahead, as weekly periods of the schedule policy), a policy's own fleet from
+ * its timeline, repairs where recordings came out late, and the trims
+ * bench/fleet-prune.ts searches with. Pure.
  */
 import { WEEKDAYS, type Period } from '../core/policies/config';
 
