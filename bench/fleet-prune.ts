@@ -28,8 +28,10 @@ export interface PruneOptions {
   slotMs?: number;
 }
 
-export interface PruneResult {
+export interface PruneResult<T> {
   counts: number[];
+  /** The run of `counts` (the start's, when no trim held). */
+  result: T;
   evaluations: number;
   rounds: number;
 }
@@ -65,16 +67,33 @@ function failed(s: EpisodeState, trim: Trim): void {
   else s.tailSlots = Math.floor(s.tailSlots / 2);
 }
 
-/** `lateOf` runs a fleet (counts per slot) and returns the recordings that broke the level; `counts` must have none. */
-export async function pruneFleet(counts: readonly number[], lateOf: (counts: number[]) => Promise<Late>, o: PruneOptions): Promise<PruneResult> {
+/**
+ * `runFleet` runs a fleet (counts per slot), `lateOf` tells the recordings its run left below the level;
+ * `start` is the run of `counts`, which must have none.
+ */
+export async function pruneFleet<T>(
+  counts: readonly number[],
+  start: T,
+  runFleet: (counts: number[]) => Promise<T>,
+  lateOf: (result: T) => Late,
+  o: PruneOptions,
+): Promise<PruneResult<T>> {
   const first = o.firstTrimSlots ?? 8;
   let kept = [...counts];
+  let keptResult = start;
   let evaluations = 0;
   let rounds = 0;
   let states = new Map<Episode, EpisodeState>();
-  const run = async (c: number[]) => {
+  /** Runs `c` and keeps it when nothing broke the level; the recordings that did otherwise. */
+  const tryFleet = async (c: number[]): Promise<Late> => {
     evaluations++;
-    return lateOf(c);
+    const result = await runFleet(c);
+    const late = lateOf(result);
+    if (late.length === 0) {
+      kept = c;
+      keptResult = result;
+    }
+    return late;
   };
   while (evaluations < o.maxEvaluations) {
     // Trims only take workers away, so each episode now lies inside one of before: it keeps that one's state.
@@ -92,18 +111,13 @@ export async function pruneFleet(counts: readonly number[], lateOf: (counts: num
     if (proposals.length === 0) break;
     rounds++;
     const apply = (ps: typeof proposals) => ps.reduce((c, p) => trimmed(c, o.floor, p.ep, p.trim), kept);
-    const late = await run(apply(proposals));
-    if (late.length === 0) {
-      kept = apply(proposals);
-      continue;
-    }
+    const late = await tryFleet(apply(proposals));
+    if (late.length === 0) continue;
     const blamed = (p: (typeof proposals)[number]) => late.some((r) => touches(p.ep, o.start, r, o.deadlineMs, o.leadMs, o.slotMs));
     const rest = proposals.filter((p) => !blamed(p));
     for (const p of proposals.filter(blamed)) failed(p.s, p.trim);
     if (rest.length === 0 || evaluations >= o.maxEvaluations) continue;
-    const confirmed = await run(apply(rest));
-    if (confirmed.length === 0) kept = apply(rest);
-    else for (const p of rest) failed(p.s, p.trim);
+    if ((await tryFleet(apply(rest))).length > 0) for (const p of rest) failed(p.s, p.trim);
   }
-  return { counts: kept, evaluations, rounds };
+  return { counts: kept, result: keptResult, evaluations, rounds };
 }

@@ -52,9 +52,8 @@ export function addWhereLate(counts: readonly number[], start: number, late: Rea
   const out = [...counts];
   const touched = new Set<number>();
   for (const r of late) {
-    const first = Math.max(0, Math.floor((r.arrivalAt - leadMs - start) / slotMs));
-    const last = Math.min(out.length - 1, Math.floor((r.arrivalAt + deadlineMs - start) / slotMs));
-    for (let t = first; t <= last; t++) touched.add(t);
+    const [first, last] = servingSlots(r, start, deadlineMs, leadMs, slotMs);
+    for (let t = Math.max(0, first); t <= Math.min(out.length - 1, last); t++) touched.add(t);
   }
   for (const t of touched) out[t] = Math.min(max, out[t]! + 1);
   return out;
@@ -100,9 +99,13 @@ export function trimmed(counts: readonly number[], floor: number, episode: Episo
 
 /** Whether a late recording could have been served by the episode's workers: its slots from a boot time before arrival to its deadline meet the episode. */
 export function touches(episode: Episode, start: number, recording: { arrivalAt: number }, deadlineMs: number, leadMs: number, slotMs = SLOT_MS): boolean {
-  const first = Math.floor((recording.arrivalAt - leadMs - start) / slotMs);
-  const last = Math.floor((recording.arrivalAt + deadlineMs - start) / slotMs);
+  const [first, last] = servingSlots(recording, start, deadlineMs, leadMs, slotMs);
   return first <= episode.to && last >= episode.from;
+}
+
+/** The slots in which a worker could have served a recording: from a boot time before its arrival to its deadline (unclamped). */
+function servingSlots(recording: { arrivalAt: number }, start: number, deadlineMs: number, leadMs: number, slotMs: number): [number, number] {
+  return [Math.floor((recording.arrivalAt - leadMs - start) / slotMs), Math.floor((recording.arrivalAt + deadlineMs - start) / slotMs)];
 }
 
 /**

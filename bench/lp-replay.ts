@@ -52,30 +52,28 @@ async function replay(week: WeekId, seed: number, utilisation: number, pruneEval
     run({ name: 'schedule', time_zone: 'UTC', periods: countsAsPeriods(c, input.start, scenario.minWorkers, slotMs), otherwise: scenario.minWorkers });
   const replayedData = await fleetRun(counts);
   const replayed = outcomeOf(replayedData, at);
-  // Repair: a worker more wherever a recording came out late, until none does (an achievable clairvoyant fleet).
-  let repaired = { counts, data: replayedData, rounds: 0 };
   const workers = scenario.workers.reduce((n, w) => n + (w.count ?? 1), 0);
   const lateIn = (data: SimRunData) => data.recordings.filter((r) => r.arrivalAt >= input.start && (r.completedAt === undefined || r.completedAt - r.arrivalAt > at.deadlineMs));
-  for (let round = 1; round <= MAX_REPAIR_ROUNDS; round++) {
-    const late = lateIn(repaired.data);
-    if (late.length === 0) break;
-    const next = addWhereLate(repaired.counts, input.start, late, at.deadlineMs, bootMs, workers);
-    repaired = { counts: next, data: await fleetRun(next), rounds: round };
-  }
+  /** A worker more wherever a recording broke the level, until none does or MAX_REPAIR_ROUNDS runs have passed. */
+  const repair = async (fleet: { counts: number[]; data: SimRunData }, lateOf: (data: SimRunData) => Late, slotMs = SLOT_MS) => {
+    let out = { ...fleet, rounds: 0 };
+    for (let late = lateOf(out.data); late.length > 0 && out.rounds < MAX_REPAIR_ROUNDS; late = lateOf(out.data)) {
+      const next = addWhereLate(out.counts, input.start, late, at.deadlineMs, bootMs, workers, slotMs);
+      out = { counts: next, data: await fleetRun(next, slotMs), rounds: out.rounds + 1 };
+    }
+    return out;
+  };
+  // The LP's fleet repaired: an achievable clairvoyant fleet.
+  const repaired = await repair({ counts, data: replayedData }, lateIn);
   const fixed = outcomeOf(repaired.data, at);
   const policy = outcomeOf(policyData, at);
-  // Pruning (bench/fleet-prune.ts): the cheapest fleet found from a start that keeps the service level.
-  const prune = async (start: number[], lateOf: (data: SimRunData) => Late, slotMs = SLOT_MS) => {
+  // Pruning (bench/fleet-prune.ts): the cheapest fleet found from a start that keeps the service level; a start
+  // that misses it is repaired first, as the LP's fleet is.
+  const prune = async (start: { counts: number[]; data: SimRunData }, lateOf: (data: SimRunData) => Late, slotMs = SLOT_MS) => {
     if (pruneEvaluations === 0) return undefined;
-    // A start that misses the level is repaired first, as the LP's fleet is.
-    let from = start;
-    for (let round = 0; ; round++) {
-      const late = lateOf(await fleetRun(from, slotMs));
-      if (late.length === 0) break;
-      if (round === MAX_REPAIR_ROUNDS) return undefined;
-      from = addWhereLate(from, input.start, late, at.deadlineMs, bootMs, workers, slotMs);
-    }
-    const found = await pruneFleet(from, async (c) => lateOf(await fleetRun(c, slotMs)), {
+    const from = await repair(start, lateOf, slotMs);
+    if (lateOf(from.data).length > 0) return undefined;
+    const found = await pruneFleet(from.counts, from.data, (c) => fleetRun(c, slotMs), lateOf, {
       floor: scenario.minWorkers,
       start: input.start,
       deadlineMs: at.deadlineMs,
@@ -85,12 +83,13 @@ async function replay(week: WeekId, seed: number, utilisation: number, pruneEval
       // Trims of 40 minutes at first, whatever the slot.
       firstTrimSlots: Math.round(2_400_000 / slotMs),
     });
-    return { ...found, outcome: outcomeOf(await fleetRun(found.counts, slotMs), at) };
+    return { ...found, outcome: outcomeOf(found.result, at) };
   };
   // The policy's own fleet, replayed with hindsight: what foresight alone would have saved it. Minute slots:
   // rounding each of its starts and drains out to 5-minute slots would bill hours it never did.
   const policyCounts = wantedCounts(policyData.timeline, input.start, Math.ceil((input.end - input.start) / POLICY_SLOT_MS), scenario.minWorkers, POLICY_SLOT_MS);
-  const policyFleet = outcomeOf(await fleetRun(policyCounts, POLICY_SLOT_MS), at);
+  const policyFleetData = await fleetRun(policyCounts, POLICY_SLOT_MS);
+  const policyFleet = outcomeOf(policyFleetData, at);
   // The same service level held at p95 as well (the policy's, or its replay's if a little above): more than 5 %
   // of recordings past it blames them too.
   const p95Minutes = Math.ceil(Math.max(policy.turnaround.p95, policyFleet.turnaround.p95));
@@ -99,9 +98,10 @@ async function replay(week: WeekId, seed: number, utilisation: number, pruneEval
     if (outcomeOf(data, at).turnaround.p95 <= p95Minutes) return late;
     return [...late, ...data.recordings.filter((r) => r.arrivalAt >= input.start && r.completedAt !== undefined && r.completedAt - r.arrivalAt > p95Minutes * 60_000)];
   };
-  const pruned = fixed.deadlineMisses === 0 ? await prune(repaired.counts, lateIn) : undefined;
-  const policyPruned = await prune(policyCounts, lateIn, POLICY_SLOT_MS);
-  const policyPrunedP95 = await prune(policyCounts, lateOrSlow, POLICY_SLOT_MS);
+  const pruned = fixed.deadlineMisses === 0 ? await prune(repaired, lateIn) : undefined;
+  const policyRun = { counts: policyCounts, data: policyFleetData };
+  const policyPruned = await prune(policyRun, lateIn, POLICY_SLOT_MS);
+  const policyPrunedP95 = await prune(policyRun, lateOrSlow, POLICY_SLOT_MS);
   const row = (name: string, billed: number, above: number, o?: Outcome) =>
     `| ${name} | ${billed.toFixed(1)} | ${above.toFixed(1)} | ${o ? `${o.turnaround.p50.toFixed(1)} / ${o.turnaround.p95.toFixed(1)} / ${o.turnaround.max.toFixed(1)}` : '(fluid)'} | ${o ? `${o.deadlineMisses} of ${o.recordings.due}` : '0'} |`;
   const outcomeRow = (name: string, o: Outcome) => row(name, o.billed['per-second'], o.billed['per-second'] - o.floorHours, o);

@@ -29,9 +29,11 @@ describe('pruning a fleet that keeps the deadline', () => {
       seen.push(c);
       return world(need)(c);
     };
-    const out = await pruneFleet([2, 4, 5, 5, 5, 5, 4, 2, 3, 6, 4], lateOf, options);
+    const out = await pruneFleet([2, 4, 5, 5, 5, 5, 4, 2, 3, 6, 4], [], lateOf, (late) => late, options);
 
     expect(out.counts).toEqual(need);
+    // The kept fleet's own run comes back with it: nothing late.
+    expect(out.result).toEqual([]);
     expect(out.evaluations).toBe(seen.length);
     // Two stretches are trimmed in the same runs: fewer runs than trims.
     expect(out.rounds).toBeLessThan(20);
@@ -39,7 +41,7 @@ describe('pruning a fleet that keeps the deadline', () => {
 
   it('stops at its budget with the last fleet that had nothing late', async () => {
     const need = [2, 3, 3, 3, 2];
-    const out = await pruneFleet([2, 6, 6, 6, 2], world(need), { ...options, maxEvaluations: 1 });
+    const out = await pruneFleet([2, 6, 6, 6, 2], [], world(need), (late) => late, { ...options, maxEvaluations: 1 });
 
     expect(out.counts).toEqual([2, 5, 5, 5, 2]);
     expect(out.evaluations).toBe(1);
@@ -48,7 +50,7 @@ describe('pruning a fleet that keeps the deadline', () => {
   it('keeps a trim the late recordings do not point at, after a run to confirm it', async () => {
     // Slot 1 needs 4; slot 5 only the floor.
     const need = [2, 4, 2, 2, 2, 2, 2];
-    const out = await pruneFleet([2, 4, 2, 2, 2, 3, 2], world(need), { ...options, maxEvaluations: 2 });
+    const out = await pruneFleet([2, 4, 2, 2, 2, 3, 2], [], world(need), (late) => late, { ...options, maxEvaluations: 2 });
 
     expect(out.counts).toEqual([2, 4, 2, 2, 2, 2, 2]);
     expect(out.evaluations).toBe(2);
