@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decidePolicy, scheduleWindow } from '../../../core/policies';
 import { criticalPathMs, loadProfile, workOf } from '../../../core/policies/recording-load';
 import type { ScheduledEvent, ScheduleObservation } from '../../../core/types';
-import { chosen, configOf, inputOf, minutesLater, NOW } from './helpers';
+import { chosen, configOf, inputOf, minutesLater } from './helpers';
 
 const config = configOf({ name: 'schedule-aware', utilisation: 1, ingest_lag_minutes: 7, boot_minutes: 6, lead_minutes: 3 });
 const stopped = (...ns: number[]) => ns.map((n) => ({ hostname: `worker${n}`, status: 'stopped' }));
@@ -109,9 +109,14 @@ describe('schedule-aware policy', () => {
   });
 
   it('treats a schedule never read as no schedule', () => {
-    const decision = decidePolicy(inputOf(config, { workers: running(2), minWorkers: 2 }));
+    const input = inputOf(config, { workers: running(2), minWorkers: 2 });
+
+    const decision = decidePolicy(input);
 
     expect(decision.reasons[0]).toMatch(/no schedule read/);
-    expect(NOW).toBeInstanceOf(Date);
+    // ... and decides as the headroom fallback does when the read failed: two idle workers at a floor of two stay.
+    const failed = decidePolicy({ ...input, schedule: { up: false, error: 'GET /api/events: HTTP 500' } });
+    expect(decision.action).toBe('none');
+    expect({ action: decision.action, outcome: decision.outcome, chosen: chosen(decision) }).toEqual({ action: failed.action, outcome: failed.outcome, chosen: chosen(failed) });
   });
 });
