@@ -18,7 +18,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { z } from 'zod';
 import { createRuntime, type Runtime, type Transports } from './runtime';
 import { legacyAutoscaleConfig, parseAutoscaleConfig, parseJsonText } from '../core/autoscale-config';
-import { ConfigError } from '../core/errors';
+import { AuthError, ConfigError } from '../core/errors';
 import { typedError } from './typed-error';
 import { resolveSettings } from '../core/settings';
 import { AwsEngine } from '../engine/aws-engine';
@@ -112,25 +112,31 @@ export interface LambdaHandlerOptions {
 
 /**
  * A Lambda entry point from a handler factory. Dependencies are built on the first invocation and kept
- * while they work; a failed build is forgotten, so the next invocation tries again.
+ * while they work; a failed build is forgotten, so the next invocation tries again. So are dependencies whose
+ * Opencast credentials were refused (AuthError): the secret may have been rotated since this environment read
+ * it, and the next invocation reads it again instead of failing until Lambda recycles the environment.
  */
 export function lambdaHandler<I, O>(factory: (deps: ActivityDeps) => ActivityHandler<I, O>, options: LambdaHandlerOptions): ActivityHandler<I, O> {
-  let built: Promise<ActivityHandler<I, O>> | undefined;
+  let built: Promise<{ lambda: LambdaDeps; handler: ActivityHandler<I, O> }> | undefined;
   return async (event) => {
-    const attempt = (built ??= depsFromEnvironment(options.env, options.transports).then((d) => {
-      options.onInit?.(d);
-      return factory(d.deps);
+    const attempt = (built ??= depsFromEnvironment(options.env, options.transports).then((lambda) => {
+      options.onInit?.(lambda);
+      return { lambda, handler: factory(lambda.deps) };
     }));
-    let handler: ActivityHandler<I, O>;
+    let current: Awaited<typeof attempt>;
     try {
-      handler = await attempt;
+      current = await attempt;
     } catch (error) {
       if (built === attempt) built = undefined;
       throw typedError(error);
     }
     try {
-      return await handler(event);
+      return await current.handler(event);
     } catch (error) {
+      if (error instanceof AuthError && built === attempt) {
+        built = undefined;
+        await current.lambda.runtime.close().catch(() => undefined);
+      }
       throw typedError(error);
     }
   };

@@ -7,6 +7,8 @@ import { ManualClock } from '../../sim/model/clock';
 import { parseScenario } from '../../sim/model/scenario';
 import { createSimCluster } from '../../sim/model/create';
 import { createSdkRequestHandler } from '../../sim/wire/sdk-request-handler';
+import { createOpencastRouter } from '../../sim/opencast/router';
+import { RouterDispatcher } from '../../sim/wire/undici-dispatcher';
 import { createLambdaHandler } from '../../wiring/lambda-entry';
 import { depsFromEnvironment, lambdaHandler, type LambdaDeps } from '../../wiring/lambda-runtime';
 
@@ -100,6 +102,32 @@ describe('lambda runtime', () => {
     sim.clock.set(START + 11 * MIN);
     const missing = lambdaHandler(() => async () => 'served', { env: { ...sim.env, MOSCALER_OPENCAST_SECRET_ARN: `${sim.secretArn}x` }, transports: sim.transports });
     await expect(missing({})).rejects.toMatchObject({ name: 'ConfigError', field: 'MOSCALER_OPENCAST_SECRET_ARN' });
+  });
+
+  it('reads the secret again after Opencast refused its credentials (a rotated password), not for the life of the environment', async () => {
+    // Prepare: the secret still holds the old password; Opencast (simulated, on the wire) wants "s3cret".
+    const clock = new ManualClock(START);
+    const cluster = createSimCluster(
+      parseScenario({ cluster: 'prod', start: new Date(START).toISOString(), opencast: { password: 's3cret' }, others: [{ hostname: 'admin1', layer: 'admin' }] }),
+      clock,
+    );
+    const secrets = new SimSecrets('us-east-1');
+    const secretArn = secrets.put('moscaler-opencast', JSON.stringify({ user: 'opencast_system_account', password: 'old-password' }), START);
+    const requestHandler = createSdkRequestHandler(createAwsRouter(cluster, { services: { secretsmanager: secretsManagerOperations(secrets) } }));
+    const transports = { requestHandler, credentials: SIM_CREDENTIALS, maxAttempts: 1, dispatcher: new RouterDispatcher(createOpencastRouter(cluster)) };
+    const { MATTERHORN_USER: _u, MATTERHORN_PASS: _p, ...withoutCredentials } = ENV;
+    let inits = 0;
+    const handler = lambdaHandler((deps) => async () => {
+      await deps.opencastAt(cluster.hosts[0]!.baseUrl).checkCredentials();
+      return 'served';
+    }, { env: { ...withoutCredentials, MOSCALER_OPENCAST_SECRET_ARN: secretArn }, transports, onInit: (d) => { inits += 1; opened.push(d); } });
+
+    // Act and assess: refused with the old password; the operator rotates the secret; the next invocation reads it.
+    await expect(handler({})).rejects.toMatchObject({ name: 'AuthError', message: expect.stringMatching(/401/) });
+    secrets.put('moscaler-opencast', JSON.stringify({ user: 'opencast_system_account', password: 's3cret' }), START + MIN);
+    expect(await handler({})).toBe('served');
+    expect(await handler({})).toBe('served');
+    expect(inits).toBe(2);
   });
 
   it('turns an unexpected error into an InternalError, a name the workflows know', async () => {
