@@ -72,10 +72,29 @@ export function pauseFromLastBoot(lastBootAt: string | undefined, now: Date, cyc
   return { cyclesLeft: Math.max(0, cycles - since + 1) };
 }
 
+/** A protected worker's maintenance is an operator's hold (put on by hand), not a crashed drain's: it is left alone. */
 export function strandedWorkers(view: ClusterView, busy: ReadonlySet<string>): string[] {
   return view.workers
-    .filter((w) => w.statusClass === 'online' && w.registered && w.maintenance && !busy.has(w.hostname))
+    .filter((w) => w.statusClass === 'online' && w.registered && w.maintenance && !w.protected && !busy.has(w.hostname))
     .map((w) => w.hostname);
+}
+
+/**
+ * The last cycle's memory, or why it could not be read (ListExecutions or DescribeExecution failed past their
+ * retries): the policy then decides without it, as after a long pause, rather than failing the whole cycle.
+ */
+async function readMemory(
+  executions: ActivityDeps['executions'],
+  policy: string,
+  now: Date,
+  everySeconds: number,
+): Promise<{ recorded?: RecordedMemory; unreadable?: string }> {
+  try {
+    const recorded = await lastCycleMemory(executions, policy, now, everySeconds);
+    return recorded ? { recorded } : {};
+  } catch (error) {
+    return { unreadable: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unknown, CyclePlan> {
@@ -93,7 +112,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'RUNNING' }),
       deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' }),
       deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'FAILED', maxResults: FAILED_BOOTS_LOOKED_AT }),
-      mayRemember(config.policy) ? lastCycleMemory(deps.executions, policy, now, input.everySeconds) : undefined,
+      mayRemember(config.policy) ? readMemory(deps.executions, policy, now, input.everySeconds) : undefined,
     ]);
     const { view } = observation;
     const hostnames = view.workers.map((w) => w.hostname);
@@ -134,7 +153,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       booting,
       failedBoots: recentlyFailed,
       ...(lastBootAt ? { lastBootAt } : {}),
-      ...(remembered ? { memory: remembered.value } : {}),
+      ...(remembered?.recorded ? { memory: remembered.recorded.value } : {}),
       ...(schedule ? { schedule } : {}),
     });
     const cycle = stamp(now);
@@ -191,7 +210,11 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     // Bounded: the Act Map's history and the Plan's output stay far under Step Functions' quotas
     // whatever the cluster's size (test/infra/quotas.test.ts); the rest come next cycle.
     const deferred = actions.length - MAX_ACTIONS_PER_CYCLE;
-    const reasons = deferred > 0 ? [...decision.reasons, `${deferred} more action(s) left for the next cycle (at most ${MAX_ACTIONS_PER_CYCLE} a cycle)`] : decision.reasons;
+    const reasons = [
+      ...decision.reasons,
+      ...(remembered?.unreadable ? [`policy memory unreadable (${remembered.unreadable}): decided without it`] : []),
+      ...(deferred > 0 ? [`${deferred} more action(s) left for the next cycle (at most ${MAX_ACTIONS_PER_CYCLE} a cycle)`] : []),
+    ];
     const acted = actions.slice(0, MAX_ACTIONS_PER_CYCLE);
     return {
       cycle,

@@ -1,7 +1,8 @@
 /**
  * Reconcile: a worker left in maintenance with no drain under way (a crashed
  * drain, the original tool, a stopped worker that came back with its flag) is
- * put back in service. Re-checked here, since the plan may be seconds old.
+ * put back in service. Re-checked here, since the plan may be seconds old. A
+ * protected worker's maintenance is an operator's hold and is never released.
  */
 import { z } from 'zod';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
@@ -44,6 +45,10 @@ export function createReleaseMaintenanceHandler(deps: ActivityDeps): ActivityHan
     // could dispatch a job to it that starts over elsewhere when the host goes down (reference/opencast-api.md §5).
     if (worker.statusClass !== 'online') {
       return { hostname, released: false, reason: `${hostname} is ${worker.state}: left in maintenance` };
+    }
+    // Protected since the plan: an operator holds it in maintenance (activities/plan-cycle.ts plans no release for it).
+    if (worker.protected) {
+      return { hostname, released: false, reason: `${hostname} is protected: its maintenance is the operator's, left as it is` };
     }
     if (!view.opencast.up) {
       return { hostname, released: false, reason: `Opencast unavailable (${view.opencast.error}): maintenance unknown, left as it is` };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createPlanCycleHandler, type CyclePlan } from '../../activities/plan-cycle';
 import { parseAutoscaleConfig, type AutoscaleConfig } from '../../core/autoscale-config';
-import { BOOT_WORKFLOW, DRAIN_WORKFLOW, workerExecutionName } from '../../core/execution-names';
+import { ThrottledError } from '../../core/errors';
+import { AUTOSCALE_WORKFLOW, BOOT_WORKFLOW, DRAIN_WORKFLOW, workerExecutionName } from '../../core/execution-names';
 import { World } from '../helpers/activity-world';
 import { NOW, type WorkerSpec } from '../helpers/views';
 
@@ -22,6 +23,8 @@ const LOAD_CONFIG = parseAutoscaleConfig(
   { strategies: [{ method: 'cloudwatch', name: 'load', settings: { metric: 'load_1', namespace: 'AWS/OpsWorks', up_threshold: 8, down_threshold: 2, layer_name: 'Workers' } }] },
   'test',
 );
+/** A policy that remembers (its idle timers) between cycles. */
+const IDLE_TIMER = parseAutoscaleConfig({ strategies: [], policy: { name: 'idle-timer', idle_minutes: 5 } }, 'test');
 const LOW_LOAD = [1, 2, 3].map((m) => ({ timestamp: at(m * 60), value: 0.5 }));
 
 const boot = (hostname: string) => ({
@@ -146,6 +149,12 @@ const rows: Row[] = [
     expected: { action: 'none', outcome: 'AtMinimum', actions: [] },
   },
   {
+    does: 'leaves a protected worker in maintenance alone (an operator put it there by hand and holds it)',
+    specs: [SPECS[0]!, { ...SPECS[1]!, maintenance: true }, SPECS[2]!],
+    given: (w) => w.protect('worker2'),
+    expected: { action: 'stop', actions: [drain('worker1')] },
+  },
+  {
     does: 'leaves a worker in maintenance alone while its boot runs',
     specs: [SPECS[0]!, { ...SPECS[1]!, maintenance: true }, SPECS[2]!],
     given: (w) => w.executions.add({ workflow: BOOT_WORKFLOW, name: workerExecutionName('boot', 'worker2', ago(120)), input: { hostname: 'worker2' } }),
@@ -188,6 +197,24 @@ describe('plan-cycle', () => {
     const queue = new World(SPECS, { autoscaleConfig: queueConfig() });
     await createPlanCycleHandler(queue.deps)({});
     expect({ load: load.metrics.calls, queue: queue.metrics.calls }).toEqual({ load: 1, queue: 0 });
+  });
+
+  it('decides without memory when the last cycle cannot be read, and says so', async () => {
+    // Prepare: a policy that remembers; DescribeExecution of the last cycle fails (throttled past its retries).
+    const w = new World(SPECS, { autoscaleConfig: IDLE_TIMER });
+    w.executions.add({ workflow: AUTOSCALE_WORKFLOW, name: 'cycle-1', input: {}, status: 'SUCCEEDED', startedAt: at(60) });
+    const executions = Object.assign(w.executions, {
+      output: async () => {
+        throw new ThrottledError('stepfunctions', 'DescribeExecution: Rate exceeded');
+      },
+    });
+    // Act
+    const plan = await createPlanCycleHandler({ ...w.deps, executions })({});
+    // Assess: the cycle is not failed; the policy starts afresh (its idle timers start now), and the reasons say why.
+    expect(plan.action).toBe('none');
+    expect(plan.reason).toMatch(/policy memory unreadable \(stepfunctions: DescribeExecution: Rate exceeded\): decided without it/);
+    expect(plan.memory).toMatchObject({ policy: 'idle-timer', at: NOW.toISOString() });
+    expect(w.effects()).toEqual([]);
   });
 
   it.each([

@@ -45,6 +45,11 @@ const rows: Row[] = [
     expected: { released: true, reason: /back in service/, askedInputOf: [] },
   },
   {
+    does: "leaves a worker protected since the plan in maintenance (an operator's hold)",
+    given: (w) => w.protect('worker2'),
+    expected: { released: false, reason: /worker2 is protected: its maintenance is the operator's, left as it is/ },
+  },
+  {
     does: 'does nothing when the worker is no longer in maintenance',
     given: (w) => (w.opencast.hosts.find((h) => h.baseUrl === 'http://worker2.internal')!.maintenance = false),
     expected: { released: false, reason: /no longer in maintenance/ },
