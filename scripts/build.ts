@@ -10,11 +10,13 @@
  * Chunks sit flat in `dist/`, one level below the package root like `cli/` and
  * `wiring/`, so `new URL('../scenarios/…', import.meta.url)` finds the same files
  * from the sources and from the bundle. The visualizer's static page is copied
- * beside them (ui/server.ts serves `./page/`).
+ * beside them (ui/server.ts serves `./page/`), and the licences of the bundled
+ * packages are written to `dist/THIRD_PARTY_NOTICES.txt` (scripts/third-party-notices.ts).
  */
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { thirdPartyNotices } from './third-party-notices';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -43,6 +45,7 @@ export async function buildCli(root = ROOT): Promise<BuildResult> {
     logLevel: 'warning',
   });
   cpSync(`${root}ui/page`, `${outdir}/page`, { recursive: true });
+  writeFileSync(`${outdir}/THIRD_PARTY_NOTICES.txt`, thirdPartyNotices(result.metafile, root).text);
   const outputs = Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, o]) => [file, o.bytes]));
   return { outdir, outputs };
 }
