@@ -57,7 +57,7 @@ function stopIfNotServing(failed: WorkerSlot, view: ClusterView, worker: Worker,
   const at = now.toISOString();
   const why = failed.reason.message;
   if (worker.statusClass === 'stopped') return failed;
-  const doubt = isServing(worker) ? `Opencast lists ${worker.hostUrl} online` : whyUnprovable(view);
+  const doubt = isServing(worker) ? `Opencast lists ${worker.hostUrl} online` : whyUnprovable(view, worker);
   if (doubt !== undefined) {
     return { ...failed, reason: { ...failed.reason, message: `${why}; not stopped: ${doubt}` } };
   }

@@ -9,13 +9,14 @@
  */
 import { billedMinutes, uptimeSeconds } from './billing';
 import { WorkerNotFoundError } from './errors';
-import { matchHosts, type HostClaim, type HostMatchOptions } from './host-match';
+import { matchHosts, mayBe, type HostClaim, type HostMatchOptions } from './host-match';
 import type {
   ClusterCounts,
   ClusterRef,
   ClusterView,
   FleetInstance,
   Layer,
+  OpencastHost,
   OpencastObservation,
   Role,
   StatusClass,
@@ -113,6 +114,8 @@ interface HostIndex {
   claims: ReadonlyMap<string, HostClaim>;
   unclaimed: string[];
   ambiguous: string[];
+  /** Online hosts no single instance owns, and which instances each may be. */
+  doubtful: { host: OpencastHost; mayBe: (instance: FleetInstance) => boolean }[];
   runningByHost: Readonly<Record<string, number>>;
   protectedHostnames: ReadonlySet<string>;
 }
@@ -121,11 +124,22 @@ function hostIndexOf(input: BuildViewInput): HostIndex {
   const oc = input.opencast;
   // Every instance claims, OpsWorks time/load-based ones too: their hosts are known, not strangers.
   const matches = oc.up ? matchHosts(input.instances, oc.hosts, input.hostMatch) : undefined;
+  const doubtful: HostIndex['doubtful'] = [];
+  if (oc.up && matches) {
+    const unclaimed = new Set(matches.unclaimed);
+    for (const host of oc.hosts) {
+      if (!host.online) continue;
+      const claimants = matches.claimants.get(host.baseUrl);
+      if (claimants) doubtful.push({ host, mayBe: (i) => claimants.includes(i.id) });
+      else if (unclaimed.has(host.baseUrl)) doubtful.push({ host, mayBe: (i) => mayBe(i, host) });
+    }
+  }
   return {
     up: oc.up,
     claims: matches?.byInstance ?? new Map(),
     unclaimed: matches?.unclaimed ?? [],
     ambiguous: matches?.ambiguous ?? [],
+    doubtful,
     runningByHost: oc.up ? oc.runningByHost : {},
     protectedHostnames: new Set(input.protectedHostnames ?? []),
   };
@@ -138,7 +152,10 @@ function toWorker(instance: FleetInstance, input: BuildViewInput, index: HostInd
   const claim = index.claims.get(instance.id);
   const host = claim?.host;
   const hostUrl = host?.baseUrl;
-  const runningJobs = index.up ? (hostUrl ? (index.runningByHost[hostUrl] ?? 0) : 0) : null;
+  // Without an online host of its own, a host no single instance owns may be this worker: its jobs and
+  // serving are then unknown, not zero (a drain would otherwise stop a busy worker).
+  const unsure = host?.online ? [] : index.doubtful.filter((d) => d.mayBe(instance)).map((d) => d.host.baseUrl);
+  const runningJobs = index.up && unsure.length === 0 ? (hostUrl ? (index.runningByHost[hostUrl] ?? 0) : 0) : null;
   const tag = input.protectTag;
   const isProtected = index.protectedHostnames.has(instance.hostname) || (tag !== undefined && instance.tags?.[tag.key] === tag.value);
   // Optional fields are assigned in place (not spread): this runs for every worker of every observation.
@@ -158,6 +175,7 @@ function toWorker(instance: FleetInstance, input: BuildViewInput, index: HostInd
   worker.uptimeSeconds = uptime;
   worker.billedMinutes = billedMinutes(uptime);
   worker.registered = host !== undefined;
+  if (unsure.length > 0) worker.unsureHosts = unsure;
   worker.maintenance = host?.maintenance ?? false;
   worker.runningJobs = runningJobs;
   worker.idle = runningJobs === null ? null : runningJobs === 0;

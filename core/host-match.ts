@@ -10,15 +10,19 @@
  *
  * A claim, strongest first: an explicit setting (the settings map or the
  * instance's URL tag) naming the exact base_url; the URL's host equal to one of
- * the instance's names or addresses; the host's `address` equal to one of its
- * IPs; the URL host's first label equal to its hostname (`https://worker1.example.edu`).
+ * the instance's names or addresses; Opencast's own name for the node
+ * (`node_name`, 8.0+, `org.opencastproject.server.nodename`) equal to its
+ * hostname, which beats an address claim from another instance and holds even
+ * for a `localhost` URL; the host's `address` equal to one of its IPs; the URL
+ * host's first label equal to its hostname (`https://worker1.example.edu`).
  * Two instances with equally strong claims on one host get neither: the host
- * is ambiguous and, like a host no instance claims, may be any of them.
+ * is ambiguous and, like a host no instance claims, may be any of them
+ * ({@link mayBe} says which instances an unclaimed host may still be).
  */
 import type { FleetInstance, HostMatchKind, OpencastHost } from './types';
 
-
-const STRENGTH: Readonly<Record<HostMatchKind, number>> = { setting: 5, tag: 5, name: 4, address: 3, 'short-name': 2 };
+const STRENGTH: Readonly<Record<HostMatchKind, number>> = { setting: 6, tag: 6, name: 5, 'node-name': 4, address: 3, 'short-name': 2 };
+const KINDS = ['setting', 'tag', 'name', 'node-name', 'address', 'short-name'] as const;
 
 export interface HostMatchOptions {
   /** Hostname → exact base_url, from settings (MOSCALER_HOST_URLS). */
@@ -41,6 +45,8 @@ export interface HostMatches {
   unclaimed: string[];
   /** base_urls two or more instances claim equally. */
   ambiguous: string[];
+  /** An ambiguous base_url → the ids of the instances that claim it equally. */
+  claimants: Map<string, string[]>;
 }
 
 /** A base_url in one spelling: lower-case scheme and host, no default port, no trailing slash. */
@@ -80,9 +86,11 @@ export function claimOf(instance: FleetInstance, host: OpencastHost, options: Ho
   const tagged = options.hostUrlTag ? instance.tags?.[options.hostUrlTag] : undefined;
   if (url !== undefined && tagged && normaliseBaseUrl(tagged) === url) return 'tag';
   const name = hostOfUrl(host.baseUrl);
-  if (name === undefined || isLoopback(name)) return undefined;
   const names = [instance.privateDns, instance.publicDns, instance.privateIp, instance.publicIp, instance.hostname].map(lower);
-  if (names.includes(name)) return 'name';
+  if (name !== undefined && !isLoopback(name) && names.includes(name)) return 'name';
+  const node = lower(host.nodeName);
+  if (node && (node === lower(instance.hostname) || node === lower(instance.privateDns))) return 'node-name';
+  if (name === undefined || isLoopback(name)) return undefined;
   const address = lower(host.address);
   if (address && !isLoopback(address) && (address === lower(instance.privateIp) || address === lower(instance.publicIp))) return 'address';
   const label = name.split('.')[0];
@@ -104,11 +112,14 @@ export function matchHosts(instances: readonly FleetInstance[], hosts: readonly 
   const owned = new Map<string, string>();
   const unclaimed: string[] = [];
   const ambiguous: string[] = [];
+  const claimants = new Map<string, string[]>();
   for (const host of hosts) {
     const owners = ownersOf(host, index);
     if (owners.length === 0) unclaimed.push(host.baseUrl);
-    else if (owners.length > 1) ambiguous.push(host.baseUrl);
-    else {
+    else if (owners.length > 1) {
+      ambiguous.push(host.baseUrl);
+      claimants.set(host.baseUrl, owners.map((o) => o.instance.id));
+    } else {
       won.set(owners[0]!.instance.id, [...(won.get(owners[0]!.instance.id) ?? []), { host, by: owners[0]!.by }]);
       owned.set(host.baseUrl, owners[0]!.instance.id);
     }
@@ -119,13 +130,13 @@ export function matchHosts(instances: readonly FleetInstance[], hosts: readonly 
     const ranked = [...claims].sort((a, b) => Number(b.host.online) - Number(a.host.online) || STRENGTH[b.by] - STRENGTH[a.by]);
     byInstance.set(id, ranked[0]!);
   }
-  return { byInstance, owners: owned, unclaimed, ambiguous };
+  return { byInstance, owners: owned, unclaimed, ambiguous, claimants };
 }
 
 type Index = Record<HostMatchKind, Map<string, FleetInstance[]>>;
 
 function indexInstances(instances: readonly FleetInstance[], options: HostMatchOptions): Index {
-  const index: Index = { setting: new Map(), tag: new Map(), name: new Map(), address: new Map(), 'short-name': new Map() };
+  const index: Index = { setting: new Map(), tag: new Map(), name: new Map(), 'node-name': new Map(), address: new Map(), 'short-name': new Map() };
   const add = (kind: HostMatchKind, key: string | undefined, instance: FleetInstance) => {
     if (!key) return;
     const list = index[kind].get(key);
@@ -138,6 +149,8 @@ function indexInstances(instances: readonly FleetInstance[], options: HostMatchO
     const tagged = options.hostUrlTag ? instance.tags?.[options.hostUrlTag] : undefined;
     if (tagged) add('tag', normaliseBaseUrl(tagged), instance);
     for (const name of [instance.privateDns, instance.publicDns, instance.privateIp, instance.publicIp, instance.hostname]) add('name', lower(name), instance);
+    add('node-name', lower(instance.hostname), instance);
+    add('node-name', lower(instance.privateDns), instance);
     for (const ip of [instance.privateIp, instance.publicIp]) if (ip && !isLoopback(ip)) add('address', ip.toLowerCase(), instance);
     add('short-name', lower(instance.hostname), instance);
     add('short-name', lower(instance.privateDns)?.split('.')[0], instance);
@@ -155,12 +168,13 @@ function ownersOf(host: OpencastHost, index: Index): { instance: FleetInstance; 
     setting: url,
     tag: url,
     name: name !== undefined && !isLoopback(name) ? name : undefined,
+    'node-name': lower(host.nodeName),
     address: name !== undefined && !isLoopback(name) && address && !isLoopback(address) ? address : undefined,
     'short-name': name !== undefined && !isLoopback(name) && name.includes('.') ? label : undefined,
   };
   let best = 0;
   let owners: { instance: FleetInstance; by: HostMatchKind }[] = [];
-  for (const by of ['setting', 'tag', 'name', 'address', 'short-name'] as const) {
+  for (const by of KINDS) {
     const key = keys[by];
     const found = key === undefined ? undefined : index[by].get(key);
     if (!found) continue;
@@ -177,4 +191,24 @@ function ownersOf(host: OpencastHost, index: Index): { instance: FleetInstance; 
     }
   }
   return owners;
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const isIp = (h: string) => IPV4.test(h) || h.includes(':');
+
+/**
+ * Whether a host no instance claims may still be this instance: it is online
+ * and nothing about it names another machine. The host's `address` (what its
+ * URL resolves to on the node itself) or an IP written in its URL, when not a
+ * loopback, is one machine's address: if the instance's addresses are known and
+ * that is none of them, the host is not this instance. Anything else (a
+ * `localhost` URL, a name with no address) may be it: fail closed.
+ */
+export function mayBe(instance: FleetInstance, host: OpencastHost): boolean {
+  if (!host.online) return false;
+  const ips = [instance.privateIp, instance.publicIp].map(lower).filter((x): x is string => Boolean(x));
+  if (ips.length === 0) return true;
+  const name = hostOfUrl(host.baseUrl);
+  const said = [lower(host.address), name !== undefined && isIp(name) ? name : undefined].filter((x): x is string => Boolean(x) && !isLoopback(x!));
+  return said.every((ip) => ips.includes(ip));
 }

@@ -6,8 +6,9 @@
  * `http://localhost:8080`) looks like this, and so does a worker started
  * outside mo-scaler that never joined. `status` reports them; a boot past its
  * deadline and the autoscale cycle stop them, but only when Opencast answered
- * and no Opencast host is left unmatched (that host may be this worker under
- * a name no rule recognises): nothing is stopped on missing data.
+ * and no online host that no single instance owns may be this worker (under a
+ * name no rule recognises; decided per worker, host-match.ts `mayBe`): nothing
+ * is stopped on missing data, and what holds a stop back is said with its fix.
  */
 import { uptimeSeconds } from './billing';
 import type { ClusterView, FleetInstance, Worker } from './types';
@@ -42,20 +43,23 @@ export function isServing(worker: Worker): boolean {
 }
 
 /**
- * Why nothing can be proven about a worker that is not listed, or undefined
- * when its absence from Opencast's list is a fact: Opencast must have answered,
- * and every host it lists must be matched to an instance.
+ * Why nothing can be proven about this worker when Opencast does not list it,
+ * or undefined when its absence is a fact: Opencast must have answered, and no
+ * online host that no single instance owns may be this worker (decided per
+ * worker: one stray host elsewhere does not turn the safety net off for all).
  */
-export function whyUnprovable(view: ClusterView): string | undefined {
+export function whyUnprovable(view: ClusterView, worker: Worker): string | undefined {
   if (!view.opencast.up) return `Opencast did not answer (${view.opencast.error})`;
-  const strangers = [...(view.hostMatch?.unclaimed ?? []), ...(view.hostMatch?.ambiguous ?? [])];
-  const online = new Set(view.opencast.hosts.filter((h) => h.online).map((h) => h.baseUrl));
-  const doubtful = strangers.filter((url) => online.has(url));
-  if (doubtful.length > 0) {
-    return `Opencast lists host(s) no instance matches (${list(doubtful, 5)}): one may be this worker (set MOSCALER_HOST_URLS or the host URL tag, docs/host-matching.md)`;
-  }
+  if (worker.unsureHosts?.length) return unsureText(worker);
   return undefined;
 }
+
+/** `Opencast lists host(s) no instance matches (...) that may be worker3: set ...`. */
+function unsureText(worker: Worker): string {
+  return `Opencast lists host(s) no single instance matches (${list(worker.unsureHosts ?? [], 5)}) that may be ${worker.hostname}: ${HOW_TO_CLAIM}`;
+}
+
+const HOW_TO_CLAIM = 'map it with MOSCALER_HOST_URLS or the host URL tag, or set the node\'s org.opencastproject.server.url (or its node name) to a name of the instance (docs/host-matching.md)';
 
 export interface UnservingWorker {
   worker: Worker;
@@ -67,16 +71,27 @@ export interface UnservingWorker {
 /**
  * Workers whose instance has run at least `timeoutSeconds` without Opencast
  * listing them online, minus protected ones and `exclude` (a boot or drain
- * acts on them). Empty when not provable ({@link whyUnprovable}).
+ * acts on them). A worker whose absence is not provable ({@link whyUnprovable}) is left out.
  */
 export function unservingWorkers(view: ClusterView, options: { now: Date; timeoutSeconds: number; exclude?: ReadonlySet<string> }): UnservingWorker[] {
-  if (whyUnprovable(view) !== undefined) return [];
-  return view.workers.flatMap((w) => (options.exclude?.has(w.hostname) ? [] : (unserving(w, options) ?? [])));
+  return view.workers.flatMap((w) => (options.exclude?.has(w.hostname) ? [] : (unservingWorker(view, w, options) ?? [])));
 }
 
 /** One worker, when it has run `timeoutSeconds` without serving and that is provable; undefined otherwise. */
 export function unservingWorker(view: ClusterView, worker: Worker, options: { now: Date; timeoutSeconds: number }): UnservingWorker | undefined {
-  return whyUnprovable(view) === undefined ? unserving(worker, options) : undefined;
+  return whyUnprovable(view, worker) === undefined ? unserving(worker, options) : undefined;
+}
+
+/**
+ * Running workers that have billed past `timeoutSeconds` without Opencast listing them, whose stop
+ * is held back because a host no single instance owns may be them: the plan says so, with the fix.
+ */
+export function unprovableWorkers(view: ClusterView, options: { now: Date; timeoutSeconds: number }): string[] {
+  if (!view.opencast.up) return [];
+  return view.workers.flatMap((w) => {
+    if (!w.unsureHosts?.length || w.protected || isServing(w) || runningSeconds(w, options.now) < options.timeoutSeconds) return [];
+    return [`${w.hostname} has run ${Math.floor(runningSeconds(w, options.now) / 60)} min without a host of its own in Opencast; not stopped: ${unsureText(w)}`];
+  });
 }
 
 function unserving(worker: Worker, options: { now: Date; timeoutSeconds: number }): UnservingWorker | undefined {
@@ -113,6 +128,17 @@ export function registrationReport(view: ClusterView): RegistrationReport {
   const running = view.workers.filter(isInstanceRunning);
   const unregistered = running.filter((w) => !isServing(w)).map((w) => ({ hostname: w.hostname, minutes: Math.floor(runningSeconds(w, now) / 60) }));
   const warnings = unregistered.map((u) => `${u.hostname} is running but not registered in Opencast for ${u.minutes} min`);
+  const online = new Set(view.opencast.hosts.filter((h) => h.online).map((h) => h.baseUrl));
+  for (const url of view.hostMatch?.unclaimed ?? []) {
+    if (!online.has(url)) continue;
+    const may = view.workers.filter((w) => w.unsureHosts?.includes(url)).map((w) => w.hostname);
+    warnings.push(
+      may.length > 0
+        ? `Opencast host ${url} matches no instance and may be ${list(may, 10)}: their jobs are unknown and they are never stopped as unserving; ${HOW_TO_CLAIM}`
+        : `Opencast host ${url} matches no instance, and its address is none of the workers': it holds no worker back`,
+    );
+  }
+  warnings.push(...duplicateNameWarnings(view));
   const settled = running.some((w) => runningSeconds(w, now) >= REGISTRATION_GRACE_MINUTES * 60);
   if (settled && running.every((w) => !w.registered) && view.opencast.hosts.length > 0) {
     const byId = new Map(view.instances.map((i) => [i.id, i]));
@@ -125,6 +151,17 @@ export function registrationReport(view: ClusterView): RegistrationReport {
   }
   for (const url of view.hostMatch?.ambiguous ?? []) warnings.push(`Opencast host ${url} matches more than one instance equally: none is taken to be it`);
   return { unregistered, warnings };
+}
+
+/** Two instances under one hostname (an EC2 `Name` tag copied with the launch template): said in `status`. */
+function duplicateNameWarnings(view: ClusterView): string[] {
+  const byName = new Map<string, Worker[]>();
+  for (const w of view.workers) byName.set(w.hostname, [...(byName.get(w.hostname) ?? []), w]);
+  return [...byName].flatMap(([hostname, ws]) =>
+    ws.length < 2
+      ? []
+      : [`${ws.length} instances share the name ${hostname} (${ws.map((w) => w.ec2Id ?? w.id).join(', ')}): executions are keyed by instance id for them; give each its own Name tag`],
+  );
 }
 
 function describeInstance(worker: Worker, instance: FleetInstance | undefined): string {

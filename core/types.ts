@@ -7,7 +7,7 @@
 
 /** Provider status grouped as the original did: only these classes drive decisions. */
 /** How a worker was matched to its Opencast host, strongest first (core/host-match.ts). */
-export type HostMatchKind = 'setting' | 'tag' | 'name' | 'address' | 'short-name';
+export type HostMatchKind = 'setting' | 'tag' | 'name' | 'node-name' | 'address' | 'short-name';
 
 export type StatusClass = 'online' | 'pending' | 'stopped' | 'other';
 
@@ -147,8 +147,13 @@ export interface Worker {
   uptimeSeconds: number;
   billedMinutes: number;
   registered: boolean;
+  /**
+   * Online Opencast hosts no single instance owns (unclaimed or ambiguous) that may be this worker,
+   * when it has no online host of its own: its jobs and serving are then unknown (core/host-match.ts `mayBe`).
+   */
+  unsureHosts?: string[];
   maintenance: boolean;
-  /** null when Opencast could not tell us. */
+  /** null when Opencast could not tell us, or when an unclaimed host may be this worker ({@link unsureHosts}). */
   runningJobs: number | null;
   /** true when Opencast reports no running job on the host; null when unknown. */
   idle: boolean | null;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { claimOf, hostOfUrl, isLoopback, matchHosts, normaliseBaseUrl } from '../../core/host-match';
+import { claimOf, hostOfUrl, isLoopback, matchHosts, mayBe, normaliseBaseUrl } from '../../core/host-match';
 import type { FleetInstance, OpencastHost } from '../../core/types';
 
 const worker = (n: number, extra: Partial<FleetInstance> = {}): FleetInstance => ({
@@ -91,16 +91,45 @@ describe('matchHosts', () => {
     expect(tie.ambiguous).toEqual(['https://worker1.example.edu']);
   });
 
+  it("takes Opencast's own name for a node over another instance's address claim, even at localhost", () => {
+    // worker9's IP is what the URL resolves to, but Opencast calls the node worker1 (issue 23.5).
+    const m = matchHosts([worker(1), worker(9, { privateIp: '10.9.9.9' })], [host('http://oc.example.edu:8080', { address: '10.9.9.9', nodeName: 'worker1' })]);
+    expect(m.byInstance.get('i-1')).toMatchObject({ by: 'node-name' });
+    expect(m.byInstance.has('i-9')).toBe(false);
+    expect(claimOf(worker(1), host('http://localhost:8080', { address: '127.0.0.1', nodeName: 'Worker1' }))).toBe('node-name');
+  });
+
+  it('names the instances that claim an ambiguous host equally', () => {
+    const tie = matchHosts([worker(1), worker(2, { hostname: 'worker1' })], [host('https://worker1.example.edu')]);
+    expect(tie.claimants.get('https://worker1.example.edu')).toEqual(['i-1', 'i-2']);
+  });
+
   it('prefers the online row when a node re-registered under a new URL', () => {
     const hosts = [host('http://ip-10-0-0-1.ec2.internal', { online: false }), host('https://worker1.example.edu')];
     expect(matchHosts([worker(1)], hosts).byInstance.get('i-1')?.host.baseUrl).toBe('https://worker1.example.edu');
   });
 });
 
+describe('mayBe', () => {
+  it.each([
+    ['a localhost URL', 'http://localhost:8080', { address: '127.0.0.1' }, true],
+    ['a name with no address', 'https://ghost.example.edu', {}, true],
+    ['an address of another machine', 'https://old.example.edu', { address: '10.0.7.7' }, false],
+    ['an IP of another machine in the URL', 'http://10.0.7.7:8080', {}, false],
+    ['an offline host', 'http://localhost:8080', { online: false }, false],
+  ] as const)('says whether an unclaimed host with %s may be the worker', (_what, baseUrl, extra, may) => {
+    expect(mayBe(worker(3), host(baseUrl, extra))).toBe(may);
+  });
+
+  it('fails closed for an instance whose addresses are unknown', () => {
+    expect(mayBe(worker(3, { privateIp: undefined }), host('http://10.0.7.7:8080'))).toBe(true);
+  });
+});
+
 describe('matchHosts, indexed', () => {
   /** The definition, pair by pair: the strongest claims win, a tie is ambiguous. */
   function naive(instances: FleetInstance[], hosts: OpencastHost[], options = {}) {
-    const strength = { setting: 5, tag: 5, name: 4, address: 3, 'short-name': 2 } as const;
+    const strength = { setting: 6, tag: 6, name: 5, 'node-name': 4, address: 3, 'short-name': 2 } as const;
     return hosts.map((h) => {
       const claims = instances.flatMap((i) => {
         const by = claimOf(i, h, options);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildClusterView } from '../../core/cluster';
-import { registrationReport, unservingWorkers, whyUnprovable } from '../../core/serving';
+import { registrationReport, unprovableWorkers, unservingWorkers, whyUnprovable } from '../../core/serving';
 import type { ClusterView, FleetInstance, OpencastHost } from '../../core/types';
 import { NOW } from '../helpers/views';
 
@@ -50,11 +50,28 @@ describe('buildClusterView host matching', () => {
     expect(v.hostMatch).toEqual({ unclaimed: [], ambiguous: [] });
   });
 
-  it('leaves a worker registered under localhost unmatched and its host unclaimed', () => {
+  it('leaves a worker registered under localhost unmatched, its host unclaimed and its jobs unknown (not 0: issue 23.2)', () => {
     const v = view([inst(1, 'online', 40)], [host('http://localhost:8080', { address: '127.0.0.1' })], { 'http://localhost:8080': 1 });
-    expect(v.workers[0]).toMatchObject({ registered: false, runningJobs: 0 });
+    expect(v.workers[0]).toMatchObject({ registered: false, runningJobs: null, idle: null, unsureHosts: ['http://localhost:8080'] });
     expect(v.workers[0]?.hostUrl).toBeUndefined();
     expect(v.hostMatch?.unclaimed).toEqual(['http://localhost:8080']);
+  });
+
+  it('counts 0 jobs for an unlisted worker only when no unowned host may be it', () => {
+    // worker1 has its own host; worker2 is not listed; the stray host's address is none of theirs.
+    const v = view([inst(1, 'online', 40), inst(2, 'online', 40)], [host('http://10.0.0.1:8080'), host('http://old.example.edu', { address: '10.0.5.5' })], { 'http://old.example.edu': 3 });
+    expect(v.workers.map((w) => [w.hostname, w.runningJobs, w.unsureHosts])).toEqual([
+      ['worker1', 0, undefined],
+      ['worker2', 0, undefined],
+    ]);
+  });
+
+  it('keeps the jobs of workers claiming one host equally unknown', () => {
+    const v = view([inst(1, 'online', 40), inst(2, 'online', 40, { hostname: 'worker1', id: 'ow-2b' })], [host('https://worker1.example.edu')], { 'https://worker1.example.edu': 2 });
+    expect(v.workers.map((w) => [w.id, w.runningJobs, w.idle])).toEqual([
+      ['ow-1', null, null],
+      ['ow-2b', null, null],
+    ]);
   });
 
   it('matches by the explicit settings map when nothing else can', () => {
@@ -121,15 +138,37 @@ describe('unservingWorkers', () => {
     expect(unservingWorkers(withTag, { ...options, exclude: new Set(['worker2']) })).toEqual([]);
   });
 
-  it('proves nothing (fails closed) when Opencast is down or lists a host no instance matches', () => {
+  it('proves nothing (fails closed) when Opencast is down or lists a host no instance matches that may be the worker', () => {
     const down = view([inst(1, 'online', 40)], null);
     expect(unservingWorkers(down, options)).toEqual([]);
-    expect(whyUnprovable(down)).toMatch(/Opencast did not answer/);
+    expect(whyUnprovable(down, down.workers[0]!)).toMatch(/Opencast did not answer/);
     const stranger = view([inst(1, 'online', 40)], [host('http://localhost:8080', { address: '127.0.0.1' })]);
     expect(unservingWorkers(stranger, options)).toEqual([]);
-    expect(whyUnprovable(stranger)).toMatch(/no instance matches \(http:\/\/localhost:8080\)/);
+    expect(whyUnprovable(stranger, stranger.workers[0]!)).toMatch(/no single instance matches \(http:\/\/localhost:8080\) that may be worker1: map it with MOSCALER_HOST_URLS or the host URL tag/);
+    expect(unprovableWorkers(stranger, options)).toEqual([expect.stringMatching(/^worker1 has run 40 min without a host of its own in Opencast; not stopped/)]);
+    expect(registrationReport(stranger).warnings).toContainEqual(expect.stringMatching(/^Opencast host http:\/\/localhost:8080 matches no instance and may be worker1: .*MOSCALER_HOST_URLS/));
     // A stranger that is offline cannot be this running worker.
     const gone = view([inst(1, 'online', 40)], [host('http://localhost:8080', { online: false })]);
     expect(unservingWorkers(gone, options).map((u) => u.worker.hostname)).toEqual(['worker1']);
+  });
+
+  it('decides per worker: one stray host does not hold back the stop of a worker it cannot be (issue 23.5)', () => {
+    // A stale row of a gone node (its address is none of ours) and a row at an IP only worker3 (addresses unknown) may have.
+    const v = view(
+      [inst(1, 'online', 40), inst(2, 'online', 40), inst(3, 'online', 40, { privateIp: undefined, privateDns: undefined })],
+      [host('http://10.0.0.1:8080'), host('http://old-7.example.edu', { address: '10.0.7.7' }), host('http://10.0.8.8:8080')],
+    );
+    expect(unservingWorkers(v, options).map((u) => u.worker.hostname)).toEqual(['worker2']);
+    expect(whyUnprovable(v, v.workers[1]!)).toBeUndefined();
+    expect(whyUnprovable(v, v.workers[2]!)).toMatch(/10.0.8.8:8080\) that may be worker3/);
+    // Only worker3, whose addresses are unknown, may be the stale row.
+    expect(registrationReport(v).warnings).toContainEqual(expect.stringMatching(/^Opencast host http:\/\/old-7.example.edu matches no instance and may be worker3: /));
+    const known = view([inst(1, 'online', 40), inst(2, 'online', 40)], [host('http://10.0.0.1:8080'), host('http://old-7.example.edu', { address: '10.0.7.7' })]);
+    expect(registrationReport(known).warnings).toContainEqual(expect.stringMatching(/^Opencast host http:\/\/old-7.example.edu matches no instance, and its address is none of the workers'/));
+  });
+
+  it('warns in status when two instances share one name', () => {
+    const v = view([inst(1, 'online', 40), inst(2, 'online', 40, { hostname: 'worker1', id: 'ow-2b', ec2Id: 'i-0000000b' })], [host('http://10.0.0.1:8080'), host('http://10.0.0.2:8080')]);
+    expect(registrationReport(v).warnings).toContainEqual('2 instances share the name worker1 (i-00000001, i-0000000b): executions are keyed by instance id for them; give each its own Name tag');
   });
 });
