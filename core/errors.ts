@@ -105,6 +105,27 @@ export class ProtocolError extends DependencyError {
 }
 
 /**
+ * AWS refused the call for want of a permission (AccessDenied, AccessDeniedException,
+ * UnauthorizedOperation): the role or user lacks an IAM grant. A retry cannot fix it, so no
+ * workflow retries it (the Task fails at once under this name); the message names the action
+ * and, where AWS said it, the resource. `user`: the fix is in the deployment (the stack's
+ * role, a key policy) or the operator's credentials, exit 2.
+ */
+export class PermissionError extends MoScalerError {
+  readonly system: DependencyError['system'];
+  /** The denied action as IAM names it, e.g. `states:DescribeExecution`, when AWS said it. */
+  readonly action?: string;
+  readonly resource?: string;
+  constructor(system: DependencyError['system'], message: string, denied: { action?: string; resource?: string } = {}, options?: { cause?: unknown }) {
+    super(`${system}: ${message}`, 'user', options);
+    this.name = 'PermissionError';
+    this.system = system;
+    if (denied.action !== undefined) this.action = denied.action;
+    if (denied.resource !== undefined) this.resource = denied.resource;
+  }
+}
+
+/**
  * A broken invariant of our own code (a bug), or an outside failure no adapter mapped: the Lambda entry wraps
  * whatever else leaves a handler in one, so it still has a name the workflows' Retry and Catch know.
  */
