@@ -4,6 +4,7 @@
  * holds no cluster state: it reads and mutates the SimClusterState it is given.
  *
  * Order of checks, as AWS applies them: signed request → known operation →
+ * authorised (IAM, when the composition root gives `authorize`) →
  * throttling (`aws-throttle` fault, targeted by service name: `opsworks`,
  * `ec2`, `cloudwatch`, `stepfunctions`, `secretsmanager`) → a service-side failure (`aws-5xx`,
  * targeted the same way: the protocol's own HTTP 500, and nothing changes) →
@@ -50,6 +51,11 @@ export interface AwsRouterOptions {
    * theirs is UnknownOperationException.
    */
   services?: Partial<Record<AwsService, Readonly<Record<string, ServiceOperation>>>>;
+  /**
+   * IAM (sim/aws/iam-authorizer.ts): asked once a request names a known operation, before
+   * throttling and the operation; the refusal it returns is the answer.
+   */
+  authorize?: (accessKeyId: string, target: AwsTarget, request: WireRequest) => Promise<SimAwsError | undefined>;
 }
 
 const JSON_OPERATIONS: Partial<Record<AwsService, Readonly<Record<string, ServiceOperation>>>> = {
@@ -70,7 +76,8 @@ export function createAwsRouter(state: SimClusterState, options: AwsRouterOption
     try {
       if (auth.kind === 'missing') throw missingAuthentication(target.protocol);
       if (auth.kind === 'malformed') throw malformedAuthentication(target.protocol);
-      return await answer(state, tableOf, request, target, requestId);
+      const authorize = options.authorize ? (t: AwsTarget) => options.authorize!(auth.scope.accessKeyId, t, request) : undefined;
+      return await answer(state, tableOf, request, target, requestId, authorize);
     } catch (error) {
       // A model bug must not look like a valid AWS answer: it becomes AWS's own 500.
       const refusal = error instanceof SimAwsError ? error : internalFailure(target.protocol);
@@ -85,16 +92,19 @@ async function answer(
   request: WireRequest,
   target: AwsTarget,
   requestId: string,
+  authorize?: (target: AwsTarget) => Promise<SimAwsError | undefined>,
 ): Promise<WireResponse> {
   if (target.protocol === 'ec2') {
     const operation = lookup(ec2Operations, target.operation);
     if (!operation) throw unknownOperation(target);
+    if (authorize) await refuseDenied(authorize, target);
     checkThrottle(state, target);
     return ec2Result(target.operation, requestId, operation(state, target.params));
   }
   const table = target.protocol === 'query' ? undefined : tableOf(target.service);
   const operation = table ? lookup(table, target.operation) : undefined;
   if (!operation) throw unknownOperation(target);
+  if (authorize) await refuseDenied(authorize, target);
   checkThrottle(state, target);
   return jsonResult(target.protocol, requestId, await operation(state, parseJsonBody(request.body)));
 }
@@ -102,6 +112,12 @@ async function answer(
 /** Own keys only, so an operation named `constructor` or `toString` is unknown, not Object's. */
 function lookup<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
   return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
+/** Awaited only when IAM is on, so a run without it keeps its order of events. */
+async function refuseDenied(authorize: (target: AwsTarget) => Promise<SimAwsError | undefined>, target: AwsTarget): Promise<void> {
+  const refusal = await authorize(target);
+  if (refusal) throw refusal;
 }
 
 function checkThrottle(state: SimClusterState, target: AwsTarget): void {
