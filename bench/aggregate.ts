@@ -4,6 +4,7 @@
  * the cheapest setting that keeps the service on the tuning seeds.
  */
 import type { BillingMode } from '../core/types';
+import type { Churn } from './churn';
 import type { RunResult } from './runs';
 
 interface Stat {
@@ -36,6 +37,14 @@ export interface Row {
   floorViolationMinutes: number;
   failedExecutions: number;
   realSeconds: number;
+  /** Churn per run (bench/churn.ts): mean and spread over the seeds, one value per seed in `churnBySeed`. */
+  flaps: Stat;
+  drains: Stat;
+  backInService: Stat;
+  skipped: Stat;
+  transitions: Stat;
+  transitionsUsdPerMonth: Stat;
+  churnBySeed: Array<{ seed: number } & Churn>;
 }
 
 function stat(values: readonly number[]): Stat {
@@ -79,6 +88,13 @@ export function rowsOf(results: readonly RunResult[]): Row[] {
       floorViolationMinutes: o.reduce((n, x) => n + x.floorViolationMinutes, 0),
       failedExecutions: rs.reduce((n, r) => n + r.failedExecutions, 0),
       realSeconds: rs.reduce((n, r) => n + r.realSeconds, 0),
+      flaps: stat(rs.map((r) => r.churn.flaps)),
+      drains: stat(rs.map((r) => r.churn.drains)),
+      backInService: stat(rs.map((r) => r.churn.backInService)),
+      skipped: stat(rs.map((r) => r.churn.skipped)),
+      transitions: stat(rs.map((r) => r.churn.transitions)),
+      transitionsUsdPerMonth: stat(rs.map((r) => r.churn.transitionsUsdPerMonth)),
+      churnBySeed: rs.map((r) => ({ seed: r.spec.seed, ...r.churn })),
     };
   });
 }

@@ -66,7 +66,7 @@ export function tradeOffSvg(data: BenchData, week: string): string {
     if (!line.length && !point) continue;
     if (line.length) {
       parts.push(`<path d="${line.map((r, i) => `${i ? 'L' : 'M'}${X(r.turnaroundP95.mean).toFixed(1)},${Y(r.billed.mean).toFixed(1)}`).join('')}" fill="none" stroke="${color}" stroke-width="${family.id === NEW_DEFAULT ? 2.5 : 1.2}"/>`);
-      for (const r of line) parts.push(dot(r, X, Y, color, 3, false), text(X(r.turnaroundP95.mean) + 5, Y(r.billed.mean) - 4, String(r.value), `font-size="9" fill="${color}"`));
+      for (const r of line) parts.push(dot(r, X, Y, color, 3, false), text(X(r.turnaroundP95.mean) + 5, Y(r.billed.mean) - 4, `${r.value}${flapLabel(r)}`, `font-size="9" fill="${color}"`));
     }
     if (point) parts.push(dot(point, X, Y, color, 6, true));
     const ly = top + legend * 20;
@@ -77,15 +77,21 @@ export function tradeOffSvg(data: BenchData, week: string): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     '<rect width="100%" height="100%" fill="#fff"/>',
-    text(10, 22, `${week} week: cost against p95 turnaround (lower left is better)`, 'font-size="15" font-weight="bold"'),
+    text(10, 22, `${week} week: cost against p95 turnaround (lower left is better); labels: setting, flaps a week`, 'font-size="15" font-weight="bold"'),
     ...parts,
     '</svg>',
     '',
   ].join('\n');
 }
 
+/** A sweep point's churn: flaps a week (mean over seeds), when the run counted them. */
+function flapLabel(r: Row): string {
+  return r.flaps ? ` (${r.flaps.mean.toFixed(0)} flaps)` : '';
+}
+
 function dot(r: Row, X: (v: number) => number, Y: (v: number) => number, color: string, radius: number, ring: boolean): string {
-  const title = `${r.family}=${r.value}: ${r.billed.mean.toFixed(1)} h, p95 ${r.turnaroundP95.mean.toFixed(1)} min, ${r.deadlineMisses} late (seeds ${r.seeds.join(', ')})`;
+  const churn = r.flaps ? `, ${r.starts.mean.toFixed(0)} starts, ${r.flaps.mean.toFixed(0)} flaps, ${r.backInService.mean.toFixed(0)} of ${r.drains.mean.toFixed(0)} drains BackInService, ${r.transitions.mean.toFixed(0)} transitions` : '';
+  const title = `${r.family}=${r.value}: ${r.billed.mean.toFixed(1)} h, p95 ${r.turnaroundP95.mean.toFixed(1)} min, ${r.deadlineMisses} late${churn} (seeds ${r.seeds.join(', ')})`;
   return `<circle cx="${X(r.turnaroundP95.mean).toFixed(1)}" cy="${Y(r.billed.mean).toFixed(1)}" r="${radius}" fill="${ring ? '#fff' : color}" stroke="${color}" stroke-width="${ring ? 3 : 1}"><title>${esc(title)}</title></circle>`;
 }
 

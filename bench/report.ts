@@ -7,7 +7,7 @@
 import type { Row } from './aggregate';
 import { undominated } from './aggregate';
 import type { WeekId } from './matrix';
-import { WEEKS } from './matrix';
+import { INDEPENDENT, VARIANTS, WEEKS } from './matrix';
 import { familyOf, REFERENCE } from './policies';
 
 /** One deadline-aware LP bound (bench/bounds-run.ts solves them). */
@@ -32,6 +32,8 @@ export interface BenchData {
   picks: Array<{ week: WeekId; family: string; value: number; untuned?: boolean }>;
   bounds: BoundRow[];
   runtimeSeconds: number;
+  /** The lecture week's settings on its independent workload variant (bench/matrix.ts), same seeds; never tuned on. */
+  independent?: Row[];
 }
 
 /** The policy proposed as the shipped default. */
@@ -71,6 +73,24 @@ function weekTable(data: BenchData, week: WeekId): string[] {
     const bound = boundAboveFloor(data, r);
     lines.push(
       `| ${r.family === NEW_DEFAULT ? `**${family.label}**` : family.label} | ${r.value}${tags ? ` (${tags})` : ''} | ${spread(r.billed)} | ${ref ? f2(r.billed.mean / ref.billed.mean) : '-'} | ${f1(r.aboveFloor.mean)} | ${bound !== undefined ? `${f2(r.aboveFloor.mean / Math.max(bound, 1e-9))} (bound ${f1(bound)})` : '-'} | ${f1(r.turnaroundP50.mean)} / ${f1(r.turnaroundP95.mean)} / ${f1(r.turnaroundMax.mean)} (max ${f1(r.turnaroundMax.max)}) | ${r.deadlineMisses} | ${f1(r.waitP95.mean)} / ${f1(r.waitP99.mean)} / ${r.waitMax.mean.toFixed(0)} | ${r.starts.mean.toFixed(0)} | ${r.interrupted} | ${r.floorViolationMinutes} |`,
+    );
+  }
+  return lines;
+}
+
+/** Churn (bench/churn.ts) of every scored row: mean (min..max) over the seeds, flaps seed by seed. */
+function churnTable(data: BenchData, week: WeekId): string[] {
+  const rows = data.scoring.filter((r) => r.week === week && r.churnBySeed).sort((a, b) => a.family.localeCompare(b.family) || a.value - b.value);
+  if (!rows.length) return [];
+  const header = ['policy', 'setting', 'starts', 'flaps (started, stopped within 1 h)', 'flaps by seed', 'drains', 'BackInService (% of drains)', 'KeptForDemand', 'Skipped* executions', 'state transitions', 'USD / month (Standard)'];
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`];
+  const f0 = (x: number) => x.toFixed(0);
+  for (const r of rows) {
+    const family = familyOf(r.family);
+    const kept = r.churnBySeed.reduce((n, c) => n + c.keptForDemand, 0) / r.churnBySeed.length;
+    const share = r.drains.mean > 0 ? ` (${f0((100 * r.backInService.mean) / r.drains.mean)} %)` : '';
+    lines.push(
+      `| ${r.family === NEW_DEFAULT ? `**${family.label}**` : family.label} | ${r.value} | ${spread(r.starts, f0)} | ${spread(r.flaps, f0)} | ${r.churnBySeed.map((c) => `${c.seed}: ${c.flaps}`).join(', ')} | ${spread(r.drains, f0)} | ${f0(r.backInService.mean)}${share} | ${f0(kept)} | ${spread(r.skipped, f0)} | ${spread(r.transitions, f0)} | ${f2(r.transitionsUsdPerMonth.mean)} |`,
     );
   }
   return lines;
@@ -145,10 +165,23 @@ export function benchReport(data: BenchData): string {
     const spec = WEEKS.find((w) => w.id === week)!;
     out.push(`## ${week}: ${spec.note}`, '', `Scoring seeds ${spec.scoring.join(', ')}; tuning seeds ${spec.tuning.join(', ')}.`, '');
     out.push(...weekTable(data, week), '');
+    const churn = churnTable(data, week);
+    if (churn.length) out.push('Churn per run (a week and its 3-hour tail), mean (min..max) over the scoring seeds; transitions priced at USD 0.025 per 1,000 (Standard workflows, https://aws.amazon.com/step-functions/pricing/), free tier not deducted:', '', ...churn, '');
     const b = boundsTable(data, week);
     if (b.length) out.push('Deadline-aware LP bound (bench/lp-bound.ts), mean over the scoring seeds:', '', ...b, '');
     const t = targets(data, week);
     if (t.length) out.push(`Targets for ${NEW_DEFAULT}:`, '', '| target | measured | met |', '| --- | --- | --- |', ...t.map((x) => `| ${x.target} | ${x.measured} | ${x.met ? 'yes' : 'no'} |`), '');
+  }
+  if (data.independent?.length) {
+    const seeds = [...new Set(data.independent.flatMap((r) => r.seeds))];
+    out.push(
+      `## lecture, independent workload: ${VARIANTS.find((v) => v.id === INDEPENDENT)!.note}`,
+      '',
+      `Every setting scored on the lecture week, on the same seeds (${seeds.join(', ')}), with jobs the policies did not write; nothing is tuned on this family ("tuned" marks the lecture week's picks).`,
+      '',
+      ...weekTable({ ...data, scoring: data.independent, bounds: [] }, 'lecture'),
+      '',
+    );
   }
   out.push('## Tuning picks', '', '| week | policy | setting | how |', '| --- | --- | --- | --- |');
   for (const p of data.picks) out.push(`| ${p.week} | ${p.family} | ${p.value} | ${p.untuned ? 'not tuned on this week: shipped setting' : 'cheapest keeping 0 misses and p95 within the slack on the tuning seeds'} |`);

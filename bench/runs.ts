@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BillingMode } from '../core/types';
 import { scenarioTrace } from '../sim/model/create';
+import { churnOf, type Churn } from './churn';
 import { minutePeaks, neededWorkers, unconstrainedSchedule } from './bounds';
 import { evaluate } from './evaluator/evaluate';
 import type { MemoryMode } from './evaluator/plan-step';
@@ -39,6 +40,7 @@ export interface RunResult {
   failedExecutions: number;
   coldStarts: number;
   maxMemoryBytes: number;
+  churn: Churn;
 }
 
 const contexts = new Map<string, FamilyContext>();
@@ -82,13 +84,14 @@ export async function runOne(spec: RunSpec): Promise<RunResult> {
     failedExecutions: r.failedExecutions.length,
     coldStarts: r.plan.coldStarts,
     maxMemoryBytes: r.plan.maxMemoryBytes,
+    churn: churnOf(r.workflows, r.data.billingRuns, { start: r.start, end: r.end }, r.data.counters.starts),
   };
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** What a run's figures depend on. */
 const SOURCE_DIRS = ['core', 'machines', 'activities', 'scaler', 'sim/model', 'sim/opencast', 'infra/workflows', 'bench/evaluator', 'bench/configs', 'scenarios'];
-const SOURCE_FILES = ['bench/service.ts', 'bench/matrix.ts', 'bench/policies.ts', 'bench/runs.ts', 'bench/lp-bound.ts'];
+const SOURCE_FILES = ['bench/service.ts', 'bench/matrix.ts', 'bench/policies.ts', 'bench/runs.ts', 'bench/lp-bound.ts', 'bench/churn.ts'];
 
 let sourceHash: string | undefined;
 

@@ -23,7 +23,7 @@ import { scenarioEnd, type Scenario } from '../../sim/model/scenario';
 import { createSimCluster } from '../../sim/model/create';
 import { modelPorts } from './model-ports';
 import { createPlanStep, type MemoryMode, type PlanStepStats } from './plan-step';
-import { FastWorkflows, type TaskHandler, type Timeline } from './workflows';
+import { FastWorkflows, type TaskHandler, type Timeline, type WorkflowTally } from './workflows';
 
 export interface EvaluateOptions {
   scenario: Scenario;
@@ -48,6 +48,8 @@ export interface EvaluateResult {
   cycles: number;
   failedExecutions: Array<{ workflow: string; name: string; error: string }>;
   plan: PlanStepStats;
+  /** State transitions and executions by end state (bench/churn.ts reads them). */
+  workflows: WorkflowTally;
   realMs: number;
 }
 
@@ -199,6 +201,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     cycles,
     failedExecutions: workflows.failures,
     plan: planStats,
+    workflows: workflows.tally,
     realMs: performance.now() - began,
   };
 }

@@ -15,6 +15,12 @@ import type { ExecutionStatus, ExecutionSummary, JsonObject, JsonValue, ListFilt
 
 export type TaskHandler = (input: JsonValue) => Promise<JsonValue>;
 
+export interface WorkflowTally {
+  transitions: number;
+  /** Executions ended per `workflow:State` (the state it succeeded or failed in). */
+  ends: Record<string, number>;
+}
+
 /** Virtual time, owned by the evaluator's driver. */
 export interface Timeline {
   now(): number;
@@ -64,6 +70,12 @@ export class FastWorkflows {
   private finishedSinceCompact = 0;
   /** Executions by outcome, for the run summary. */
   readonly failures: Array<{ workflow: string; name: string; error: string }> = [];
+  /**
+   * What Standard workflows bill and operators read as churn: state transitions (every state
+   * entered, Map iterations' states and Task retries included, as the Step Functions pricing page
+   * counts them) and how many executions ended in each state (`workflow:State`).
+   */
+  readonly tally: WorkflowTally = { transitions: 0, ends: {} };
 
   constructor(
     private readonly time: Timeline,
@@ -111,14 +123,17 @@ export class FastWorkflows {
     this.executions.push(e);
     this.byName.set(key, e);
     this.time.busy();
-    void this.run(machine, input, e)
+    const last = { state: machine.StartAt };
+    void this.run(machine, input, e, last)
       .then(
         (output) => {
           e.status = 'SUCCEEDED';
           e.output = output;
+          this.countEnd(workflow, last.state);
         },
         (error: unknown) => {
           e.status = 'FAILED';
+          this.countEnd(workflow, last.state);
           this.failures.push({ workflow, name, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
         },
       )
@@ -147,17 +162,25 @@ export class FastWorkflows {
     this.executions.push(...keep);
   }
 
-  private async run(machine: StateMachine, input: JsonValue, e: Execution): Promise<JsonValue> {
-    const context = { Execution: { Name: e.name, StartTime: new Date(e.startedAt).toISOString() } };
-    return this.runStates(machine, input, context);
+  private countEnd(workflow: string, state: string): void {
+    const key = `${workflow}:${state}`;
+    this.tally.ends[key] = (this.tally.ends[key] ?? 0) + 1;
   }
 
-  private async runStates(machine: StateMachine, input: JsonValue, context: JsonObject): Promise<JsonValue> {
+  private async run(machine: StateMachine, input: JsonValue, e: Execution, last: { state: string }): Promise<JsonValue> {
+    const context = { Execution: { Name: e.name, StartTime: new Date(e.startedAt).toISOString() } };
+    return this.runStates(machine, input, context, last);
+  }
+
+  /** `last` (top level only) follows the state being run, so the execution's end state is known. */
+  private async runStates(machine: StateMachine, input: JsonValue, context: JsonObject, last?: { state: string }): Promise<JsonValue> {
     let name = machine.StartAt;
     let data = input;
     for (;;) {
       const state = machine.States[name];
       if (!state) throw new StatesError('States.Runtime', `no state ${name}`);
+      if (last) last.state = name;
+      this.tally.transitions += 1;
       const step = await this.runState(state, data, context);
       if (step.end) return step.output;
       data = step.output;
@@ -226,6 +249,8 @@ export class FastWorkflows {
           const attempts = retriers[retry]!;
           if (attempts < Number(r.MaxAttempts ?? 3)) {
             retriers[retry] = attempts + 1;
+            // A retry is billed as a transition too.
+            this.tally.transitions += 1;
             const interval = Number(r.IntervalSeconds ?? 1) * Number(r.BackoffRate ?? 2) ** attempts;
             await this.sleep(Math.min(interval, Number(r.MaxDelaySeconds ?? Infinity)) * 1000);
             continue;
