@@ -29,6 +29,8 @@ import { SIM_ACCOUNT_ID } from '../sim/aws/opsworks';
 import { secretsManagerOperations, SimSecrets } from '../sim/aws/secrets-manager';
 import { stepFunctionsOperations } from '../sim/aws/step-functions';
 import type { SimCluster } from '../sim/model/cluster';
+import { faultWindows } from '../sim/model/create';
+import { passwordRotations, rotatedPassword } from '../sim/model/faults';
 import type { Scenario } from '../sim/model/scenario';
 import { createOpencastRouter } from '../sim/opencast/router';
 import { createSdkRequestHandler } from '../sim/wire/sdk-request-handler';
@@ -81,6 +83,10 @@ export function createSimDeployment(options: SimDeploymentOptions): SimDeploymen
 
   const secrets = new SimSecrets(region);
   const secretArn = secrets.put(`${SIM_RESOURCE_PREFIX}opencast`, JSON.stringify({ user: settings.opencast.user, password: settings.opencast.password }), cluster.now());
+  // `password-rotated`: the secret changes with Opencast's password (sim/model/faults.ts).
+  passwordRotations(faultWindows(scenario)).forEach((at, i) =>
+    secrets.rotate(secretArn, JSON.stringify({ user: settings.opencast.user, password: rotatedPassword(settings.opencast.password, i + 1) }), at),
+  );
 
   const files = workflowFiles(WORKFLOW_DIR);
   const arns = Object.fromEntries(Object.keys(files).map((w) => [w, stateMachineArn(scope, `${SIM_RESOURCE_PREFIX}${w}`)]));

@@ -20,6 +20,12 @@ export interface SimSecret {
   value: string;
   versionId: string;
   createdMs: number;
+  /**
+   * Versions a rotation made, in order: each becomes AWSCURRENT at `fromMs` (the previous one AWSPREVIOUS),
+   * as rotation's finishSecret step moves the label
+   * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html).
+   */
+  rotations: { value: string; versionId: string; fromMs: number }[];
 }
 
 /** The secrets of the simulated account. */
@@ -32,8 +38,17 @@ export class SimSecrets {
   put(name: string, value: string, createdMs: number): string {
     const suffix = sixCharacters(name);
     const arn = `arn:aws:secretsmanager:${this.region}:${SIM_ACCOUNT_ID}:secret:${name}-${suffix}`;
-    this.secrets.set(arn, { arn, name, value, versionId: `00000000-0000-4000-8000-${suffix.padStart(12, '0')}`, createdMs });
+    this.secrets.set(arn, { arn, name, value, versionId: `00000000-0000-4000-8000-${suffix.padStart(12, '0')}`, createdMs, rotations: [] });
     return arn;
+  }
+
+  /** A rotation of the secret (by ARN or name) that makes `value` current at `fromMs` (virtual). */
+  rotate(id: string, value: string, fromMs: number): void {
+    const secret = this.find(id);
+    if (!secret) throw new Error(`no secret ${id} to rotate`);
+    const n = secret.rotations.length + 1;
+    secret.rotations.push({ value, versionId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, fromMs });
+    secret.rotations.sort((a, b) => a.fromMs - b.fromMs);
   }
 
   /** By ARN or by name, as GetSecretValue's SecretId is. */
@@ -44,15 +59,18 @@ export class SimSecrets {
 
 export function secretsManagerOperations(secrets: SimSecrets): Readonly<Record<string, JsonOperation>> {
   return {
-    GetSecretValue(_state, input) {
+    GetSecretValue(state, input) {
       const id = requiredString(input, 'SecretId', 'InvalidParameterException');
       const secret = secrets.find(id);
       if (!secret) throw new SimAwsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+      // Without VersionId or VersionStage the answer is the AWSCURRENT version: the latest rotation made current.
+      const now = state.now();
+      const current = secret.rotations.filter((r) => r.fromMs <= now).at(-1);
       return {
         ARN: secret.arn,
         Name: secret.name,
-        VersionId: secret.versionId,
-        SecretString: secret.value,
+        VersionId: current?.versionId ?? secret.versionId,
+        SecretString: current?.value ?? secret.value,
         VersionStages: ['AWSCURRENT'],
         CreatedDate: secret.createdMs / 1000,
       };

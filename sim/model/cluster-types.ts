@@ -9,7 +9,7 @@ import type { FaultWindow } from './faults';
 import type { OpsworksStatus, SimOpencastSettings } from './types';
 import type { SimRecording, WorkloadCounters } from './workload';
 
-export type InstanceRole = 'worker' | 'admin' | 'engage' | 'monitoring';
+export type InstanceRole = 'worker' | 'admin' | 'engage' | 'ingest' | 'monitoring';
 
 /**
  * How a node's `org.opencastproject.server.url` is written, as real installs
@@ -146,6 +146,8 @@ export interface AddInstanceSpec {
   baseUrl?: BaseUrlForm | string;
   /** Tag the instance with this key = its base_url (the scaler's explicit match for unusual setups). */
   baseUrlTag?: string;
+  /** Tagged for another cluster: registered in this Opencast, not this scaler's (left out of runData's workers). */
+  outsideCluster?: boolean;
 }
 
 export interface TimelineSample {

@@ -20,7 +20,7 @@ import {
   type SimTimings,
   type TimelineSample,
 } from './cluster-types';
-import { isFaultActive, type FaultWindow } from './faults';
+import { isFaultActive, passwordRotations, rotatedPassword, type FaultWindow } from './faults';
 import type { JobSpec } from './job-catalog';
 import { vcpuOf } from './instance-types';
 import { MetricStore, type Dimension } from './metrics';
@@ -47,6 +47,12 @@ import { InternalError } from '../../core/errors';
 export * from './cluster-types';
 
 interface InstanceRecord extends WorkHost {
+  /** Its Opencast `org.opencastproject.server.url`; `host-moved` changes it. */
+  baseUrl: string;
+  /** The URL it was configured with (where `host-moved` moves it back to). */
+  readonly homeUrl: string;
+  /** Another cluster's node: not this cluster's worker. */
+  readonly outside: boolean;
   readonly inst: SimInstance;
   readonly role: InstanceRole;
   readonly cores: number;
@@ -65,6 +71,7 @@ const ROLE_LAYERS: Record<InstanceRole, { name: string; shortname: string }> = {
   worker: { name: 'Workers', shortname: 'workers' },
   admin: { name: 'Admin', shortname: 'admin' },
   engage: { name: 'Engage', shortname: 'engage' },
+  ingest: { name: 'Ingest', shortname: 'ingest' },
   monitoring: { name: 'Monitoring', shortname: 'monitoring' },
 };
 
@@ -75,7 +82,7 @@ const EC2_RUNNING: readonly OpsworksStatus[] = ['booting', 'running_setup', 'onl
 
 export class SimCluster implements SimClusterState {
   readonly stack: SimStack;
-  readonly opencast: SimOpencastSettings;
+  private readonly opencastSettings: SimOpencastSettings;
   readonly timings: Readonly<SimTimings>;
   readonly billing = new BillingLedger();
   readonly start: number;
@@ -88,7 +95,12 @@ export class SimCluster implements SimClusterState {
   private readonly hostList: SimHost[] = [];
   private readonly byOpsworks = new Map<string, InstanceRecord>();
   private readonly byEc2 = new Map<string, InstanceRecord>();
+  /** Opencast's host table: one row per base_url, for ever (ServiceRegistryJpaImpl keys HostRegistration by it). */
+  private readonly rows = new Map<string, SimHost>();
+  /** The node whose Opencast last registered each base_url (the one a shared row's dispatches reach). */
   private readonly byUrl = new Map<string, InstanceRecord>();
+  /** When the system account's password was rotated (`password-rotated`), in order. */
+  private readonly rotations: number[];
   private readonly byAlias = new Map<string, InstanceRecord>();
   private readonly metrics = new MetricStore();
   private readonly samples: TimelineSample[] = [];
@@ -108,23 +120,40 @@ export class SimCluster implements SimClusterState {
     this.sched = new EventScheduler(options.start);
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
     this.faults = options.faults ?? [];
-    this.opencast = options.opencast;
+    this.opencastSettings = options.opencast;
+    this.rotations = passwordRotations(this.faults);
     this.publishers = { ...DEFAULT_PUBLISHERS, ...options.publishers };
     this.rng = mulberry32(hashString(options.stackName) ^ (options.seed ?? 0));
     this.stack = { id: uuid(this.rng), name: options.stackName, region: options.region ?? 'us-east-1' };
     this.workload = new Workload(this.sched, this.timings.dispatchIntervalMs, {
-      candidates: () => this.records.filter((r) => r.role === 'worker' && isDispatchable(r.host)),
+      // One row is one dispatch target: nodes sharing a base_url (every node at localhost) get the work as one, on
+      // the node that registered it last.
+      candidates: () => this.records.filter((r) => r.role === 'worker' && isDispatchable(r.host) && this.byUrl.get(r.baseUrl) === r),
+      missed: (spec) => spec.scheduled !== undefined && isFaultActive(this.faults, 'capture-missed', spec.scheduled.start, [spec.scheduled.agent]),
       paused: () => this.opencastDown(),
       createdHost: () => this.adminUrl(),
       ...(options.cpuPerLoad !== undefined ? { cpuPerLoad: options.cpuPerLoad } : {}),
     });
     // A dispatcher paused by an Opencast outage resumes when it ends.
     for (const f of this.faults) if (f.kind === 'opencast-down') this.sched.schedule(f.until, () => this.workload.requestDispatch());
+    for (const f of this.faults) {
+      if (f.kind !== 'host-moved') continue;
+      this.sched.schedule(f.from, () => this.moveHosts(f.target, true));
+      this.sched.schedule(f.until, () => this.moveHosts(f.target, false));
+    }
     const period = this.timings.sampleIntervalMs;
     this.scheduleSample(Math.ceil(options.start / period) * period);
   }
 
   // ---- SimClusterState -------------------------------------------------
+
+  /** Opencast's settings now: the system account's password as rotated by `password-rotated` so far. */
+  get opencast(): SimOpencastSettings {
+    const now = this.now();
+    let n = 0;
+    while (n < this.rotations.length && this.rotations[n]! <= now) n++;
+    return n === 0 ? this.opencastSettings : { ...this.opencastSettings, password: rotatedPassword(this.opencastSettings.password, n) };
+  }
 
   now(): number {
     return Math.max(this.clock.now(), this.sched.time);
@@ -209,12 +238,13 @@ export class SimCluster implements SimClusterState {
     this.after(r, this.timings.shutdownMs, () => this.ec2Stop(r));
   }
 
+  /** setMaintenanceStatus flips the row's flag, whoever registered it (a stale row too). */
   setMaintenance(baseUrl: string, on: boolean): boolean {
     this.sync();
-    const r = this.byUrl.get(baseUrl);
-    if (!r?.host) return false;
-    if (r.host.maintenance !== on) r.maintenanceSince = on ? this.sched.time : undefined;
-    r.host.maintenance = on;
+    const row = this.rows.get(baseUrl);
+    if (!row) return false;
+    if (row.maintenance !== on) for (const r of this.sharing(row)) r.maintenanceSince = on ? this.sched.time : undefined;
+    row.maintenance = on;
     if (!on) this.workload.requestDispatch();
     return true;
   }
@@ -337,17 +367,31 @@ export class SimCluster implements SimClusterState {
       cores,
       maxLoad: spec.maxLoad ?? cores,
       baseUrl: inst.baseUrl,
+      homeUrl: inst.baseUrl,
+      outside: spec.outsideCluster === true,
       load: 0,
       running: new Set<ModelJob>(),
       gen: 0,
     };
     this.records.push(r);
     this.byOpsworks.set(inst.opsworksId, r);
-    // Opencast keys hosts by base_url: a second node with the same URL would be the same host (refused by the scenario).
     if (!this.byUrl.has(r.baseUrl)) this.byUrl.set(r.baseUrl, r);
     for (const alias of [inst.hostname, inst.opsworksId, inst.privateDns, r.baseUrl]) if (!this.byAlias.has(alias)) this.byAlias.set(alias, r);
     this.placeAtStart(r, spec);
     return inst;
+  }
+
+  /**
+   * A host row of a node that no longer exists (a terminated instance's, a renamed node's): listed by
+   * hosts.json as Opencast keeps it, offline unless the node died without unregistering.
+   */
+  addStaleHost(row: { baseUrl: string; maxLoad: number; online: boolean; maintenance: boolean }): SimHost {
+    const existing = this.rows.get(row.baseUrl);
+    if (existing) return existing;
+    const host: SimHost = { baseUrl: row.baseUrl, online: row.online, active: true, maintenance: row.maintenance, maxLoad: row.maxLoad, cores: Math.max(1, Math.round(row.maxLoad)) };
+    this.rows.set(host.baseUrl, host);
+    this.hostList.push(host);
+    return host;
   }
 
   /** Schedule recordings (a trace) to arrive. */
@@ -363,7 +407,7 @@ export class SimCluster implements SimClusterState {
   /** A job already running on a registered, online worker at the model's start. */
   addRunningJob(hostname: string, spec: JobSpec, startedAt = this.sched.time): SimJob {
     const r = this.byAlias.get(hostname);
-    // Scenarios are validated so that only online, registered workers start with jobs.
+    // Scenarios are validated so that only online, registered nodes start with jobs.
     if (!r?.host?.online) throw new InternalError(`addRunningJob: ${hostname} is not an online Opencast host`);
     return this.workload.addRunningJob(spec, r, startedAt);
   }
@@ -415,7 +459,7 @@ export class SimCluster implements SimClusterState {
   /** Every stretch of a worker billing without Opencast listing it online: finished ones, then those still going (no `to`). */
   unservedStretches(): { hostname: string; from: number; to?: number }[] {
     this.sync();
-    const going = this.records.filter((r) => r.role === 'worker' && r.unservedSince !== undefined).map((r) => ({ hostname: r.inst.hostname, from: r.unservedSince! }));
+    const going = this.records.filter((r) => r.role === 'worker' && !r.outside && r.unservedSince !== undefined).map((r) => ({ hostname: r.inst.hostname, from: r.unservedSince! }));
     return [...this.unserved, ...going];
   }
 
@@ -430,7 +474,7 @@ export class SimCluster implements SimClusterState {
       recordings: this.workload.recordings(),
       timeline: this.samples,
       workers: this.records
-        .filter((r) => r.role === 'worker')
+        .filter((r) => r.role === 'worker' && !r.outside)
         .map((r) => ({
           hostname: r.inst.hostname,
           opsworksId: r.inst.opsworksId,
@@ -519,33 +563,78 @@ export class SimCluster implements SimClusterState {
     });
   }
 
-  /** Opencast registers the host; a returning host keeps its maintenance flag. */
+  /**
+   * Opencast registers the host (ServiceRegistryJpaImpl.registerHost): a row with this base_url already there
+   * (the node's own from an earlier run, a terminated instance's, or another node's at the same URL) is updated
+   * (address, node name, cores, max load, online) and keeps its maintenance flag; else a new row is added.
+   */
   private register(r: InstanceRecord): void {
-    r.hostOnlineSince = this.sched.time;
-    if (r.host) {
-      r.host.online = true;
-    } else {
-      r.host = {
-        baseUrl: r.baseUrl,
-        address: addressOf(r.baseUrl, r.inst),
-        online: true,
-        active: true,
-        maintenance: false,
-        maxLoad: r.maxLoad,
-        cores: r.cores,
-        nodeName: r.inst.hostname,
-      };
-      this.hostList.push(r.host);
+    let row = this.rows.get(r.baseUrl);
+    if (!row) {
+      row = { baseUrl: r.baseUrl, online: true, active: true, maintenance: false, maxLoad: r.maxLoad, cores: r.cores };
+      this.rows.set(row.baseUrl, row);
+      this.hostList.push(row);
     }
-    this.endUnserved(r);
+    const address = addressOf(r.baseUrl, r.inst);
+    if (address !== undefined) row.address = address;
+    row.maxLoad = r.maxLoad;
+    row.cores = r.cores;
+    row.nodeName = r.inst.hostname;
+    r.host = row;
+    this.byUrl.set(r.baseUrl, r);
+    r.hostOnlineSince = this.sched.time;
+    for (const other of this.sharing(row)) {
+      if (!row.online) other.hostOnlineSince = this.sched.time;
+      this.endUnserved(other);
+    }
+    row.online = true;
+    if (row.maintenance) r.maintenanceSince ??= this.sched.time;
     this.workload.requestDispatch();
   }
 
-  /** Graceful Opencast shutdown: host offline, its running jobs to RESTART. */
+  /**
+   * Graceful Opencast shutdown (unregisterHost by base_url): the row goes offline, for every node that shares it,
+   * and the jobs running there go to RESTART.
+   */
   private unregister(r: InstanceRecord): void {
-    if (r.host) r.host.online = false;
+    const row = r.host;
+    if (row) {
+      row.online = false;
+      for (const other of this.sharing(row)) {
+        if (other.inst.ec2State === 'running') other.unservedSince ??= this.sched.time;
+        if (other !== r && other.running.size > 0) this.workload.hostLost(other);
+      }
+    }
     if (r.inst.ec2State === 'running') r.unservedSince ??= this.sched.time;
     if (r.running.size > 0) this.workload.hostLost(r);
+  }
+
+  /** The nodes whose Opencast registered this row (more than one when they share a base_url). */
+  private sharing(row: SimHost): InstanceRecord[] {
+    return this.records.filter((r) => r.host === row);
+  }
+
+  /**
+   * `host-moved`: the node's org.opencastproject.server.url changes (or changes back) and its Opencast restarts:
+   * the old row goes offline with its jobs (deactivate → unregisterHost), the node registers under the new URL
+   * after Opencast's start-up (registerMs). Untargeted: every worker.
+   */
+  private moveHosts(target: string | undefined, away: boolean): void {
+    const targets = target === undefined ? this.records.filter((r) => r.role === 'worker') : this.records.filter((r) => this.aliasesOf(r.inst.hostname).includes(target) || r.inst.opsworksId === target || r.inst.ec2Id === target);
+    for (const r of targets) {
+      if (r.role === 'monitoring') continue;
+      const url = away ? movedUrl(r.homeUrl, r.inst) : r.homeUrl;
+      if (url === r.baseUrl) continue;
+      const serving = r.host?.online === true && r.inst.status === 'online';
+      if (r.host) this.unregister(r);
+      r.host = undefined;
+      if (this.byUrl.get(r.baseUrl) === r) this.byUrl.delete(r.baseUrl);
+      r.baseUrl = url;
+      r.inst.baseUrl = url;
+      if (!this.byAlias.has(url)) this.byAlias.set(url, r);
+      // Registered again once Opencast is up, unless the instance was stopped or started meanwhile (after() checks).
+      if (serving && !r.noOpencast) this.after(r, this.timings.registerMs, () => r.baseUrl === url && !r.host && this.register(r));
+    }
   }
 
   private placeAtStart(r: InstanceRecord, spec: AddInstanceSpec): void {
@@ -562,9 +651,14 @@ export class SimCluster implements SimClusterState {
     }
     if (status === 'terminated') r.inst.ec2State = 'terminated';
     const registered = spec.registered ?? (status === 'online' && r.role !== 'monitoring');
-    if (registered) {
+    const up = status === 'online' || status === 'connection_lost';
+    const shared = this.rows.get(r.baseUrl);
+    if (registered && !up && shared?.online) {
+      // Registered in an earlier run; a node sharing its base_url registered the row since (and holds it).
+      r.host = shared;
+    } else if (registered) {
       this.register(r);
-      r.host!.online = status === 'online' || status === 'connection_lost';
+      r.host!.online = up;
       if (spec.maintenance) {
         r.host!.maintenance = true;
         r.maintenanceSince = t;
@@ -596,7 +690,7 @@ export class SimCluster implements SimClusterState {
   /** A stretch of billing without serving ends (the host came online, or billing stopped). */
   private endUnserved(r: InstanceRecord): void {
     if (r.unservedSince === undefined) return;
-    if (r.role === 'worker') this.unserved.push({ hostname: r.inst.hostname, from: r.unservedSince, to: this.sched.time });
+    if (r.role === 'worker' && !r.outside) this.unserved.push({ hostname: r.inst.hostname, from: r.unservedSince, to: this.sched.time });
     r.unservedSince = undefined;
   }
 
@@ -643,7 +737,7 @@ export class SimCluster implements SimClusterState {
     for (const r of this.records) {
       const ec2Running = r.inst.ec2State === 'running';
       if (ec2Running) s.runningInstances++;
-      if (r.role !== 'worker') continue;
+      if (r.role !== 'worker' || r.outside) continue;
       if (ec2Running) s.billedWorkers++;
       if (r.inst.status === 'online') s.onlineWorkers++;
       if (PENDING.includes(r.inst.status)) s.pendingWorkers++;
@@ -794,6 +888,12 @@ function addressOf(baseUrl: string, inst: SimInstance): string | undefined {
   if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':')) return host;
   if (inst.publicDns && host === inst.publicDns) return inst.publicIp;
   return inst.privateIp;
+}
+
+/** Where `host-moved` moves a node: its IP form when it was at its private DNS name, else its private DNS name. */
+function movedUrl(home: string, inst: SimInstance): string {
+  const dns = baseUrlFor('private-dns', inst);
+  return home === dns ? baseUrlFor('ip-port', inst) : dns;
 }
 
 function isDispatchable(host: SimHost | undefined): boolean {

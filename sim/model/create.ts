@@ -48,11 +48,11 @@ export function scenarioTrace(scenario: Scenario): Trace {
  * role and hostname tags (the default keys); protection is a tag for both providers.
  * Ec2 instances keep the `opsworks:*` tags, as instances moved out of a stack do.
  */
-function tagsFor(scenario: Scenario, role: InstanceRole, hostname: string, isProtected: boolean): Record<string, string> {
+function tagsFor(scenario: Scenario, role: InstanceRole, hostname: string, isProtected: boolean, cluster = scenario.cluster): Record<string, string> {
   return {
     ...(scenario.provider === 'ec2'
       ? {
-          [DEFAULT_EC2_TAG_KEYS.cluster]: scenario.cluster,
+          [DEFAULT_EC2_TAG_KEYS.cluster]: cluster,
           [DEFAULT_EC2_TAG_KEYS.role]: role,
           [DEFAULT_EC2_TAG_KEYS.hostname]: hostname,
         }
@@ -110,11 +110,15 @@ export function createSimCluster(scenario: Scenario, clock?: VirtualClock): SimC
       instanceType: o.instanceType,
       status: 'online',
       uptimeMs: o.uptimeMinutes * MIN,
-      tags: tagsFor(scenario, o.layer, o.hostname, false),
+      tags: tagsFor(scenario, o.layer, o.hostname, false, o.cluster),
       ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}),
+      ...(o.maxLoad !== undefined ? { maxLoad: o.maxLoad } : {}),
+      ...(o.cluster !== undefined && o.cluster !== scenario.cluster ? { outsideCluster: true } : {}),
     });
     instances.set(inst.hostname, inst);
+    addNodeJobs(cluster, inst.opsworksId, o.layer, o.runningJobs, o.maxLoad ?? vcpuOf(o.instanceType), start);
   }
+  for (const row of scenario.opencast.staleHosts) cluster.addStaleHost(row);
   layers.push(cluster.layerFor('worker'));
   for (const w of scenario.workers) {
     for (const hostname of expandHostnames(w)) {
@@ -134,8 +138,9 @@ export function createSimCluster(scenario: Scenario, clock?: VirtualClock): SimC
         ...(w.baseUrl ? { baseUrl: w.baseUrl } : {}),
         ...(w.baseUrlTag ? { baseUrlTag: DEFAULT_HOST_URL_TAG } : {}),
       });
-      instances.set(hostname, inst);
-      addRunningJobs(cluster, hostname, w.runningJobs, w.maxLoad ?? vcpuOf(w.instanceType), start);
+      // Two instances may share a Name tag (an ec2 world): the first named is the one a metric's `hostname` means.
+      if (!instances.has(hostname)) instances.set(hostname, inst);
+      addRunningJobs(cluster, inst.opsworksId, w.runningJobs, w.maxLoad ?? vcpuOf(w.instanceType), start);
     }
   }
 
@@ -161,6 +166,27 @@ export function createSimCluster(scenario: Scenario, clock?: VirtualClock): SimC
  * that does not fit) finishing 5, 10, 15 ... minutes in, so a busy worker
  * drains in a predictable order.
  */
+/**
+ * Jobs an admin, engage or ingest node (or a worker outside the cluster) runs at `start`, 30, 60, 90 ...
+ * minutes long: workflow jobs on the admin, distribution on engage, ingest on an ingest node, at the
+ * services' default loads (0.1 unless configured: reference/opencast-api.md section 4).
+ */
+function addNodeJobs(cluster: SimCluster, id: string, layer: InstanceRole, n: number, maxLoad: number, start: number): void {
+  const kind = NODE_JOBS[layer];
+  if (!kind) return;
+  for (let i = 0; i < n; i++) {
+    const spec = { ...kind, workflowOperation: kind.workflowOperation, load: Math.min(kind.load, maxLoad / n), durationMs: 30 * (i + 1) * MIN };
+    cluster.addRunningJob(id, spec, start);
+  }
+}
+
+const NODE_JOBS: Partial<Record<InstanceRole, { type: string; operation: string; workflowOperation: string; load: number }>> = {
+  admin: { type: 'org.opencastproject.workflow', operation: 'START_WORKFLOW', workflowOperation: 'schedule', load: 0.1 },
+  engage: { type: 'org.opencastproject.distribution.download', operation: 'Distribute', workflowOperation: 'publish-engage', load: 0.1 },
+  ingest: { type: 'org.opencastproject.ingest', operation: 'Ingest', workflowOperation: 'ingest', load: 0.2 },
+  worker: { type: 'org.opencastproject.composer', operation: 'Encode', workflowOperation: 'encode', load: 1.5 },
+};
+
 function addRunningJobs(cluster: SimCluster, hostname: string, n: number, maxLoad: number, start: number): void {
   if (n === 0) return;
   const load = Math.min(1.5, maxLoad / n);

@@ -29,3 +29,13 @@ export function isFaultActive(
       (f.target === undefined || targets.includes(f.target)),
   );
 }
+
+/** When `password-rotated` windows rotate the system account's password (their starts), in order. */
+export function passwordRotations(faults: readonly FaultWindow[]): number[] {
+  return faults.filter((f) => f.kind === 'password-rotated').map((f) => f.from).sort((a, b) => a - b);
+}
+
+/** The password after `n` rotations of `base` (the secret and Opencast get the same). */
+export function rotatedPassword(base: string, n: number): string {
+  return n === 0 ? base : `${base}-rotated-${n}`;
+}

@@ -66,6 +66,24 @@ export const FAULT_KINDS = [
   'never-registers',
   'metrics-missing',
   'kill-scaler',
+  // A node's org.opencastproject.server.url changes and its Opencast restarts: the old host row goes offline
+  // (ServiceRegistryJpaImpl.unregisterHost on deactivate: its running jobs RESTART), a row under the new URL
+  // registers (registerHost); at the window's end it moves back, and registerHost finds the old row, maintenance
+  // flag and all. Target: one node (default every worker).
+  'host-moved',
+  // A capture agent offline: the captures scheduled to start in the window never arrive. The event keeps no
+  // workflow and no recording state, so Event.updateEventStatus (opencast elasticsearch-index Event.java) leaves
+  // it EVENTS.EVENTS.STATUS.SCHEDULED for ever. Target: one capture agent (room), default all.
+  'capture-missed',
+  // The system account's password is rotated at the window's start: Opencast's (org.opencastproject.security.digest.pass)
+  // and the secret's AWSCURRENT version change at that instant
+  // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html).
+  'password-rotated',
+  // Someone starts a boot or drain of the target worker by hand in the Step Functions console, which names an
+  // execution with a UUID by default (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html:
+  // "If you don't provide a name for the execution, Step Functions automatically generates a universally unique
+  // identifier (UUID)"). Honoured by the soak's runner (reliability/run-day.ts), which starts it.
+  'console-execution',
 ] as const;
 
 /** Fault kinds that break a boot (the scaler can still act while they last). */
@@ -141,10 +159,38 @@ const WorkerSchema = z.strictObject({
 
 const OtherSchema = z.strictObject({
   hostname: z.string().min(1),
-  layer: anyCaseEnum(['admin', 'engage', 'monitoring'] as const).describe('admin, engage or monitoring, any case (OpsWorks writes Admin)'),
+  layer: anyCaseEnum(['admin', 'engage', 'ingest', 'monitoring', 'worker'] as const).describe(
+    'admin, engage, ingest or monitoring, any case (OpsWorks writes Admin); worker only for a node outside the cluster (with `cluster`)',
+  ),
   instanceType: InstanceType.default('m5.xlarge'),
   uptimeMinutes: z.number().nonnegative().default(10_080),
   baseUrl: BaseUrl.optional(),
+  // Opencast registers every node with org.opencastproject.server.maxload, default its cores (ServiceRegistryJpaImpl.activate).
+  maxLoad: z.number().positive().optional().describe("Extra: its Opencast max load; default the type's vCPU"),
+  runningJobs: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(1000)
+    .default(0)
+    .describe('Extra: jobs running on it at `start` (workflow jobs on admin, ingest on ingest, distribution on engage), 30, 60, 90 ... minutes long'),
+  cluster: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Extra (provider ec2): its opencast:cluster tag; another cluster's name puts it outside this cluster while it stays registered in this Opencast"),
+});
+
+/**
+ * A host row left behind by an instance that no longer exists (terminated, or a node renamed): Opencast keeps a
+ * row per base_url for ever; unregisterHost only sets it offline (ServiceRegistryJpaImpl.unregisterHost), and a
+ * crashed node's row stays online (reference/opencast-api.md section 3).
+ */
+const StaleHostSchema = z.strictObject({
+  baseUrl: z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'expected an http(s) URL').describe('Its base_url'),
+  maxLoad: z.number().positive().default(36),
+  online: z.boolean().default(false).describe('true: a node that died without unregistering'),
+  maintenance: z.boolean().default(false),
 });
 
 const QueueSchema = z
@@ -171,6 +217,7 @@ const OpencastSchema = z
     user: z.string().min(1).optional().describe('Default: matterhorn_system_account (< 2.1) or opencast_system_account'),
     password: z.string().default('CHANGE_ME'),
     queuedJobCountEndpoint: z.boolean().default(false).describe("Extra: DCE fork's /workflow/queuedJobCount"),
+    staleHosts: z.array(StaleHostSchema).max(MAX_WORKERS).default([]).describe('Extra: host rows of instances that no longer exist'),
   })
   .transform((o) => ({ ...o, user: o.user ?? defaultOpencastUser(o.version) }))
   .prefault({});
@@ -349,17 +396,33 @@ function checkScenario(s: z.output<typeof BaseScenarioSchema>, ctx: Ctx): void {
     return;
   }
   const seen = new Map<string, string>();
+  // EC2 does not keep Name tags unique (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html):
+  // in an ec2 world two worker instances may share one; OpsWorks hostnames are unique in a stack.
+  const sharedNames = s.provider === 'ec2';
   const claim = (hostname: string, path: (string | number)[]) => {
     const where = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').slice(1);
     const first = seen.get(hostname);
-    if (first) ctx.addIssue({ code: 'custom', path, message: `hostname ${hostname} is already used by ${first}` });
-    else seen.set(hostname, where);
+    if (first && !(sharedNames && first.startsWith('workers') && path[0] === 'workers')) {
+      ctx.addIssue({ code: 'custom', path, message: `hostname ${hostname} is already used by ${first}${sharedNames ? '' : ' (only an ec2 world may give two workers one Name tag)'}` });
+    } else if (!first) seen.set(hostname, where);
   };
   s.others.forEach((o, i) => claim(o.hostname, ['others', i, 'hostname']));
-  // Opencast keys its hosts by base_url: two nodes with one URL would be one host.
+  s.others.forEach((o, i) => {
+    if (o.layer === 'worker' && (o.cluster === undefined || o.cluster === s.cluster)) {
+      ctx.addIssue({ code: 'custom', path: ['others', i, 'layer'], message: 'a worker of this cluster goes in workers; here only with another `cluster`' });
+    }
+    if (o.cluster !== undefined && s.provider !== 'ec2') {
+      ctx.addIssue({ code: 'custom', path: ['others', i, 'cluster'], message: 'only with provider ec2 (the cluster is a tag)' });
+    }
+    if (o.runningJobs > 0 && o.layer === 'monitoring') {
+      ctx.addIssue({ code: 'custom', path: ['others', i, 'runningJobs'], message: 'a monitoring node runs no Opencast' });
+    }
+  });
+  // Opencast keys its hosts by base_url: two nodes with one URL are one host row. Only Opencast's default
+  // (localhost, what every node has when the key is unset) is accepted twice: it is how clusters get that way.
   const urls = new Map<string, string>();
   const claimUrl = (hostname: string, form: string | undefined, path: (string | number)[]) => {
-    if (form === undefined || form === 'private-dns' || form === 'ip-port') return;
+    if (form === undefined || form === 'private-dns' || form === 'ip-port' || form === 'localhost') return;
     const url = baseUrlFor(form, { hostname, privateDns: '' }).toLowerCase();
     const first = urls.get(url);
     if (first) ctx.addIssue({ code: 'custom', path, message: `base_url ${url} is also ${first}'s: Opencast would register both as one host` });

@@ -38,7 +38,11 @@ export type FaultKind =
   | 'connection-lost'
   | 'never-registers'
   | 'metrics-missing'
-  | 'kill-scaler';
+  | 'kill-scaler'
+  | 'host-moved'
+  | 'capture-missed'
+  | 'password-rotated'
+  | 'console-execution';
 
 export interface SimStack {
   id: string;
@@ -121,6 +125,8 @@ export interface SimScheduledEvent {
   ingestedAt?: number;
   /** When its processing finished. */
   completedAt?: number;
+  /** The capture never arrived (its agent was offline): no recording state was ever reported for it. */
+  missed?: boolean;
 }
 
 export interface SimDatapoint {

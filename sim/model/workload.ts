@@ -71,6 +71,8 @@ export interface WorkloadDeps {
    * its cores runs them all slower in proportion (processor sharing); unset, a job takes its duration.
    */
   cpuPerLoad?: number;
+  /** A scheduled capture that never arrives (`capture-missed`): no recording, its event stays scheduled. */
+  missed?(spec: RecordingSpec): boolean;
 }
 
 const EPSILON = 1e-9;
@@ -83,7 +85,7 @@ export class Workload {
   private readonly queue = new DispatchQueue();
   private readonly recs: SimRecording[] = [];
   /** Recordings with a scheduled capture, by scheduled start. */
-  private readonly scheduledRecs: Array<{ spec: RecordingSpec; view: SimRecording }> = [];
+  private readonly scheduledRecs: Array<{ spec: RecordingSpec; view: SimRecording; missed?: boolean }> = [];
   /** Job id → its recording, kept off the job objects routers read. */
   private readonly recordingOf = new Map<number, RecordingState>();
   private runningJobs = 0;
@@ -139,13 +141,14 @@ export class Workload {
     const now = this.sched.time;
     const out: SimScheduledEvent[] = [];
     for (let i = lo; i < list.length && list[i]!.spec.scheduled!.start < to; i++) {
-      const { spec, view } = list[i]!;
+      const { spec, view, missed } = list[i]!;
       const c = spec.scheduled!;
       out.push({
         id: `event-${spec.id}`,
         agent: c.agent,
         start: c.start,
         end: c.end,
+        ...(missed ? { missed } : {}),
         ...(view.stage >= 0 && view.arrivalAt <= now ? { ingestedAt: view.arrivalAt } : {}),
         ...(view.completedAt !== undefined ? { completedAt: view.completedAt } : {}),
       });
@@ -165,6 +168,11 @@ export class Workload {
         jobs: spec.stages.reduce((n, s) => n + s.jobs.length, 0),
         stage: -1,
       };
+      if (spec.scheduled && this.deps.missed?.(spec)) {
+        // Never captured: nothing arrives and nothing is processed; only the scheduler's event remains.
+        this.scheduledRecs.push({ spec, view, missed: true });
+        continue;
+      }
       this.recs.push(view);
       if (spec.scheduled) this.scheduledRecs.push({ spec, view });
       const state: RecordingState = { view, spec, remaining: 0 };

@@ -51,8 +51,13 @@ export function javaIso(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
-/** Event status words (Event.java): scheduled, recording (capturing and uploading), processing, processed. */
+/**
+ * Event status words (Event.java): scheduled, recording (capturing and uploading), processing, processed.
+ * Event.updateEventStatus takes the workflow's state, else the capture agent's recording state, else SCHEDULED
+ * for a scheduled event: a capture whose agent never reported (`missed`) stays SCHEDULED after its end.
+ */
 export function statusOf(e: SimScheduledEvent, at: number): string {
+  if (e.missed) return 'EVENTS.EVENTS.STATUS.SCHEDULED';
   if (e.completedAt !== undefined && e.completedAt <= at) return 'EVENTS.EVENTS.STATUS.PROCESSED';
   if (e.ingestedAt !== undefined && e.ingestedAt <= at) return 'EVENTS.EVENTS.STATUS.PROCESSING';
   if (at >= e.end) return 'EVENTS.EVENTS.STATUS.INGESTING';

@@ -97,7 +97,8 @@ describe('parseScenario', () => {
     [{ ...minimal, workers: [{ hostname: 'worker1', state: 'runing' }] }, 'workers[0].state'],
     [{ ...minimal, workers: [{ hostname: 'worker1', state: 'stopped', runningJobs: 2 }] }, 'workers[0].runningJobs'],
     [{ ...minimal, workers: [{ hostname: 'worker1', state: 'stopped', maintenance: true }] }, 'workers[0].maintenance'],
-    [{ ...minimal, workers: [{ hostname: 'worker1' }, { hostname: 'worker1' }] }, 'workers[1].hostname'],
+    [{ ...minimal, provider: 'opsworks', workers: [{ hostname: 'worker1' }, { hostname: 'worker1' }] }, 'workers[1].hostname'],
+    [{ ...minimal, workers: [{ hostname: 'worker1' }], others: [{ hostname: 'admin1', layer: 'admin' }, { hostname: 'worker1', layer: 'engage' }] }, 'workers[0].hostname'],
     [{ ...minimal, workers: [{ hostname: 'worker', count: 3 }] }, 'workers[0].hostname'],
     [{ ...minimal, others: [{ hostname: 'engage1', layer: 'engage' }] }, 'others'],
     [{ ...minimal, queue: { queued: 1, queuedHighLoad: 2 } }, 'queue.queuedHighLoad'],
@@ -109,7 +110,7 @@ describe('parseScenario', () => {
     [{ ...minimal, trace: { jobs: [{ at: '+1m' }] } }, 'trace.jobs[0].durationMinutes'],
     [{ ...minimal, others: [{ hostname: 'admin1', layer: 'Adminx' }] }, 'others[0].layer'],
     [{ ...minimal, workers: [{ hostname: 'worker1', baseUrl: 'worker1:8080' }] }, 'workers[0].baseUrl'],
-    [{ ...minimal, workers: [{ hostname: 'worker1', baseUrl: 'localhost' }, { hostname: 'worker2', baseUrl: 'localhost' }] }, 'workers[1].baseUrl'],
+    [{ ...minimal, workers: [{ hostname: 'worker1', baseUrl: 'http://shared:8080' }, { hostname: 'worker2', baseUrl: 'http://shared:8080' }] }, 'workers[1].baseUrl'],
     [{ ...minimal, workers: [{ hostname: 'Worker 1', baseUrl: 'fqdn' }, { hostname: 'worker-1', baseUrl: 'fqdn' }] }, 'workers[1].baseUrl'],
     [
       {
