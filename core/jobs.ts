@@ -48,8 +48,35 @@ function jobOperationsFor(operations: readonly string[]): Set<string> {
   return out;
 }
 
+/** A workflow's own job (its operations' dispatcher): it runs on the admin node and takes no worker slot. */
+export function isWorkflowJob(job: OpencastJob): boolean {
+  return job.type === WORKFLOW_JOB_TYPE;
+}
+
+/**
+ * Services of the admin and presentation nodes, not of workers (Opencast's multi-server layout:
+ * https://docs.opencast.org/develop/admin/installation/multiple-servers/): a job of one waits for no
+ * worker, so it is no demand for one. A service not listed here counts (fail toward keeping capacity).
+ */
+const NOT_WORKER_SERVICES = [
+  'org.opencastproject.distribution.',
+  'org.opencastproject.search',
+  'org.opencastproject.ingest',
+  'org.opencastproject.scheduler',
+  'org.opencastproject.publication.',
+  'org.opencastproject.assetmanager',
+  'org.opencastproject.archive',
+  'org.opencastproject.oaipmh',
+  'org.opencastproject.series',
+];
+
+/** A job a worker would run: not a workflow's own job, nor one of an admin or presentation service. */
+export function isWorkerJob(job: OpencastJob): boolean {
+  return !isWorkflowJob(job) && !NOT_WORKER_SERVICES.some((s) => job.type.startsWith(s));
+}
+
 export function isBacklog(job: OpencastJob): boolean {
-  return (job.status === 'QUEUED' || job.status === 'RESTART') && job.type !== WORKFLOW_JOB_TYPE;
+  return (job.status === 'QUEUED' || job.status === 'RESTART') && !isWorkflowJob(job);
 }
 
 /**

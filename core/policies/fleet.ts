@@ -6,7 +6,8 @@
  */
 import { activeWorkers } from '../cluster';
 import type { Decision, ReasonCode, WorkerVerdict } from '../decision';
-import { isBacklog } from '../jobs';
+import { vcpuOfType } from '../instance-vcpu';
+import { isBacklog, isWorkerJob } from '../jobs';
 import { failedStartsOf, failedStartsReason, rankForStart, startDetail } from '../ranking';
 import type { Worker } from '../types';
 import type { PolicyInput } from './types';
@@ -27,9 +28,11 @@ export interface Fleet {
   /** Online workers not being drained (what the floor counts). */
   online: Worker[];
   draining: ReadonlySet<string>;
-  /** Slots (Opencast max load) of a worker: its host's, else the typical one. */
+  /** Slots (Opencast max load) of a worker: its host's, else its instance type's vCPUs, else the typical one. */
   slotsOf(w: Worker): number;
+  /** Slots of a worker to plan with: the median of the workers' own hosts, else of their types' vCPUs, else the setting, else 4. */
   typicalSlots: number;
+  /** Running job load on worker hosts (admin and engage run their own jobs, which no worker takes over). */
   runningLoad: number;
   queuedLoad: number;
   queuedJobs: number;
@@ -37,26 +40,34 @@ export interface Fleet {
   loadByHost: ReadonlyMap<string, number>;
 }
 
-export function fleetOf(input: PolicyInput, slotsPerWorker?: number): Fleet {
+/** What a fleet is built from: a policy's input, or a drain's check (core/policies/index.ts `keepsWorker`). */
+type FleetInput = Pick<PolicyInput, 'view' | 'jobs' | 'booting'> & { scaleDown: Pick<PolicyInput['scaleDown'], 'draining'> };
+
+export function fleetOf(input: FleetInput, slotsPerWorker?: number): Fleet {
   const { view } = input;
   const draining = new Set(input.scaleDown.draining ?? []);
   const booting = new Set(input.booting ?? []);
   const hosts = view.opencast.up ? view.opencast.hosts : [];
   const maxLoadOf = new Map(hosts.filter((h) => h.maxLoad !== undefined).map((h) => [h.baseUrl, h.maxLoad!]));
-  const known = [...maxLoadOf.values()].sort((a, b) => a - b);
-  const typicalSlots = slotsPerWorker ?? known[Math.floor(known.length / 2)] ?? 4;
+  // Slots come from the workers themselves: admin and engage hosts (often smaller) say nothing about a worker.
+  const workerHosts = new Set(view.workers.flatMap((w) => (w.hostUrl ? [w.hostUrl] : [])));
+  const hostSlots = [...workerHosts].flatMap((url) => (maxLoadOf.has(url) ? [maxLoadOf.get(url)!] : []));
+  const typeSlots = view.workers.flatMap((w) => (vcpuOfType(w.instanceType) !== undefined ? [vcpuOfType(w.instanceType)!] : []));
+  const typicalSlots = median(hostSlots) ?? median(typeSlots) ?? slotsPerWorker ?? 4;
   const loadByHost = new Map<string, number>();
   let runningLoad = 0;
   let queuedLoad = 0;
   let queuedJobs = 0;
   for (const job of input.jobs ?? []) {
     const load = job.jobLoad ?? DEFAULT_JOB_LOAD;
+    // Demand for workers is what workers run: a queued distribution or a workflow's own job waits for none.
+    if (!isWorkerJob(job)) continue;
     if (isBacklog(job)) {
       queuedLoad += load;
       queuedJobs += 1;
     } else if (LOAD_STATUSES.has(job.status) && job.processingHost) {
-      runningLoad += load;
       loadByHost.set(job.processingHost, (loadByHost.get(job.processingHost) ?? 0) + load);
+      if (workerHosts.has(job.processingHost)) runningLoad += load;
     }
   }
   // A stopped worker's host stays in Opencast's registry, offline, with its maintenance flag.
@@ -72,13 +83,29 @@ export function fleetOf(input: PolicyInput, slotsPerWorker?: number): Fleet {
     ),
     online,
     draining,
-    slotsOf: (w) => (w.hostUrl ? maxLoadOf.get(w.hostUrl) : undefined) ?? typicalSlots,
+    slotsOf: (w) => (w.hostUrl ? maxLoadOf.get(w.hostUrl) : undefined) ?? vcpuOfType(w.instanceType) ?? typicalSlots,
     typicalSlots,
     runningLoad,
     queuedLoad,
     queuedJobs,
     loadByHost,
   };
+}
+
+function median(values: readonly number[]): number | undefined {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * The queue a drain's check weighs when no policy speaks for the drain (a manual `scale down`): the queued
+ * load beyond the free slots of the workers left in service (the drained one and other drains excluded).
+ * Undefined when they absorb it, or when Opencast did not answer (nothing is known to be waiting).
+ */
+export function queueBeyondFreeSlots(fleet: Fleet): string | undefined {
+  const free = fleet.inService.reduce((sum, w) => sum + Math.max(0, fleet.slotsOf(w) - (w.hostUrl ? (fleet.loadByHost.get(w.hostUrl) ?? 0) : 0)), 0);
+  if (fleet.queuedLoad <= free) return undefined;
+  return `queued load ${round(fleet.queuedLoad)} (${fleet.queuedJobs} job(s)) exceeds the ${round(free)} free slot(s) of the ${fleet.inService.length} worker(s) left in service`;
 }
 
 const verdict = (w: Worker, chosen: boolean, reason: ReasonCode, detail: string): WorkerVerdict => ({

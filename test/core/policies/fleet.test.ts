@@ -1,8 +1,58 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parseAutoscaleConfig } from '../../../core/autoscale-config';
+import { decidePolicy } from '../../../core/policies';
 import { byHourBoundary, byLeastLoad, drainWorkers, fleetOf, minutesToHourBoundary } from '../../../core/policies/fleet';
-import { configOf, inputOf } from './helpers';
+import { configOf, inputOf, NOW } from './helpers';
 
 const config = configOf({ name: 'static-peak', workers: 1 });
+
+describe('fleetOf slots and load from the workers (issue 23.3)', () => {
+  /** One c5.9xlarge worker online (floor 1), four stopped; admin and engage register 4 slots each and run their own jobs. */
+  function smallNodesCluster(queued: number[]) {
+    const workers = [
+      { hostname: 'worker1', uptimeMinutes: 30, type: 'c5.9xlarge' },
+      ...[2, 3, 4, 5].map((n) => ({ hostname: `worker${n}`, status: 'stopped', type: 'c5.9xlarge' })),
+    ];
+    const input = inputOf(config, { workers, queued });
+    if (!input.view.opencast.up) throw new Error('fixture: Opencast up');
+    input.view.opencast.hosts.push(
+      { baseUrl: 'http://admin1.internal', online: true, active: true, maintenance: false, maxLoad: 4 },
+      { baseUrl: 'http://engage1.internal', online: true, active: true, maintenance: false, maxLoad: 4 },
+    );
+    // worker1's own host registered its 36 cores; admin runs a workflow job and a distribution.
+    input.jobs = [
+      ...(input.jobs ?? []),
+      { id: 'wf', type: 'org.opencastproject.workflow', status: 'RUNNING', operation: 'START_WORKFLOW', processingHost: 'http://admin1.internal', jobLoad: 0 },
+      { id: 'd1', type: 'org.opencastproject.distribution.download', status: 'RUNNING', operation: 'distribute', processingHost: 'http://admin1.internal', jobLoad: 2 },
+      { id: 'd2', type: 'org.opencastproject.distribution.download', status: 'QUEUED', operation: 'distribute', jobLoad: 5 },
+    ];
+    return input;
+  }
+
+  it('plans with the workers\' own slots, not the median over admin and engage', () => {
+    const fleet = fleetOf(smallNodesCluster([]));
+    expect(fleet.typicalSlots).toBe(36);
+    expect(fleet.runningLoad).toBe(0);
+    expect(fleet.queuedLoad).toBe(0);
+  });
+
+  it('takes the instance type\'s vCPUs when no worker host reports a max load, then the setting', () => {
+    const input = smallNodesCluster([]);
+    if (input.view.opencast.up) input.view.opencast.hosts = input.view.opencast.hosts.map((h) => ({ ...h, maxLoad: h.baseUrl.includes('worker') ? undefined : 4 }));
+    expect(fleetOf(input).typicalSlots).toBe(36);
+    const untyped = { ...input, view: { ...input.view, workers: input.view.workers.map(({ instanceType: _t, ...w }) => w) } };
+    expect(fleetOf(untyped, 12).typicalSlots).toBe(12);
+  });
+
+  it('does not start four more for a queue one c5.9xlarge absorbs (the shipped policy, scale auto)', () => {
+    const shipped = parseAutoscaleConfig(JSON.parse(readFileSync('config/autoscale.example.json', 'utf8')), 'example');
+    const input = { ...smallNodesCluster([4, 4, 4, 4, 2]), config: shipped, schedule: { up: true as const, from: NOW.toISOString(), to: NOW.toISOString(), events: [] } };
+    const decision = decidePolicy(input);
+    expect(decision.chosen).toEqual([]);
+    expect(decision.target?.workers).toBe(1);
+  });
+});
 
 describe('fleetOf', () => {
   it('adds up running and queued job load and counts capacity by state', () => {
