@@ -30,7 +30,7 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
     ]);
     const others = running.filter((e) => e.ref.name !== executionName);
     const { view } = await observe(deps);
-    const worker = findWorker(view, request.hostname);
+    const worker = findWorker(view, request.hostname, request.instanceId);
     const base = { hostname: worker.hostname, id: worker.id, ...(worker.hostUrl ? { hostUrl: worker.hostUrl } : {}) };
     const minWorkers = request.minWorkers ?? deps.settings.minWorkers;
     const persisted = createPersistedWorker({
@@ -40,9 +40,9 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
       thresholdMinutes: deps.settings.idleUptimeThreshold,
       protected: worker.protected,
     });
-    const [duplicate] = await actingOn(deps.executions, others, worker.hostname);
+    const [duplicate] = await actingOn(deps.executions, others, worker);
     // A worker still booting looks idle (online, not yet registered): a drain now would fight its boot.
-    const [booting] = await actingOn(deps.executions, boots, worker.hostname);
+    const [booting] = await actingOn(deps.executions, boots, worker);
     if (duplicate || booting) {
       const adopted = advance({ ...base, persisted }, adoptionEvents(worker, at));
       const message = duplicate

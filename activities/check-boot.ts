@@ -31,7 +31,7 @@ export function createCheckBootHandler(deps: ActivityDeps): ActivityHandler<unkn
     const now = deps.now();
     const at = now.toISOString();
     const { view } = await observe(deps);
-    const worker = findWorker(view, slot.hostname);
+    const worker = findWorker(view, slot.hostname, slot.id);
     const events: WorkerLifecycleEvent[] = [];
     if (FAILED.has(worker.state)) {
       events.push({ type: 'start.failed', at, error: `OpsWorks reports ${worker.state}` });

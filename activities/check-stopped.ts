@@ -11,7 +11,7 @@ export function createCheckStoppedHandler(deps: ActivityDeps): ActivityHandler<u
     const { worker: slot } = parseDrainState(event, 'check-stopped');
     const now = deps.now();
     const { view } = await observe(deps);
-    const worker = findWorker(view, slot.hostname);
+    const worker = findWorker(view, slot.hostname, slot.id);
     if (worker.statusClass === 'stopped') return advance(slot, [{ type: 'stop.confirmed', at: now.toISOString() }]);
     if (slot.deadline !== undefined && Date.parse(slot.deadline) <= now.getTime()) {
       return advance(slot, [{ type: 'stop.failed', at: now.toISOString(), error: `still ${worker.state} at the deadline` }]);

@@ -9,9 +9,9 @@ import { cycleFigures, type CycleFigures } from '../core/cycle-figures';
 import { decisionRecord, type DecisionRecord, type MetricGap, type NoActionCode, type PauseState } from '../core/decision';
 import { decidePolicy, mayRemember, needsVotes, scheduleWindow, type PolicyDecision } from '../core/policies';
 import { ConfigError } from '../core/errors';
-import { BOOT_WORKFLOW, DRAIN_WORKFLOW, stamp, workerExecutionName } from '../core/execution-names';
+import { AUTOSCALE_WORKFLOW, BOOT_WORKFLOW, DRAIN_WORKFLOW, sharedHostnames, stamp, workerExecutionName } from '../core/execution-names';
 import { metricGaps } from '../core/strategies';
-import { UNSERVED_STOP_SECONDS, unservingWorkers } from '../core/serving';
+import { UNSERVED_STOP_SECONDS, unprovableWorkers, unservingWorkers } from '../core/serving';
 import type { ClusterView } from '../core/types';
 import { observeSchedule } from '../scaler/observe';
 import { collectVotes } from '../scaler/scale';
@@ -106,16 +106,18 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     if (!config) throw new ConfigError('AUTOSCALE_CONFIG', 'the autoscale workflow needs an autoscale config');
     const now = deps.now();
     const policy = config.policy?.name ?? 'original';
-    const [observation, lastBoots, runningBoots, drains, failedBoots, remembered] = await Promise.all([
+    const [observation, lastBoots, runningBoots, drains, failedBoots, remembered, cycles] = await Promise.all([
       observe(deps),
       deps.executions.list({ workflow: BOOT_WORKFLOW, maxResults: 1 }),
       deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'RUNNING' }),
       deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' }),
       deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'FAILED', maxResults: FAILED_BOOTS_LOOKED_AT }),
       mayRemember(config.policy) ? readMemory(deps.executions, policy, now, input.everySeconds) : undefined,
+      wrapped.success ? deps.executions.list({ workflow: AUTOSCALE_WORKFLOW, status: 'RUNNING' }) : [],
     ]);
     const { view } = observation;
-    const hostnames = view.workers.map((w) => w.hostname);
+    // Workers with their instance ids: an execution keyed by instance (two instances of one name) is attributed too.
+    const hostnames = view.workers;
     const actedOn = async (running: typeof drains) => (await workersActedOn(deps.executions, running, hostnames)).filter((h): h is string => h !== undefined);
     const [draining, booting] = await Promise.all([actedOn(drains), actedOn(runningBoots)]);
     // A boot that failed lately (no EC2 capacity for the type, a start or setup that failed): its worker is
@@ -163,8 +165,13 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     // A plan that itself ran late (throttled, retried) past that moment releases nothing: the next cycle decides.
     const cycleStart = wrapped.success ? Date.parse(wrapped.data.cycleStartedAt) : now.getTime();
     const notAfter = cycleStart + Math.max(1, input.everySeconds - RELEASE_MARGIN_SECONDS) * 1000;
+    // At most one cycle acts at a time: a plan that ran late, or while an older cycle still runs (its plan
+    // retried, its actions under way), starts no boot or drain either; the next cycle decides afresh.
+    const older = cycles.find((e) => Date.parse(e.startedAt) < cycleStart - 1000);
+    const late = now.getTime() > notAfter;
+    const idle = late || older !== undefined;
     const actions: PlannedAction[] =
-      now.getTime() > notAfter
+      idle
         ? []
         : stranded.map((hostname) => ({
             kind: 'release',
@@ -172,18 +179,22 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
             reason: 'in maintenance with no drain under way: back in service',
             notAfter: new Date(notAfter).toISOString(),
           }));
-    for (const chosen of decision.chosen) {
+    // Two instances of one name: their executions are keyed by instance; every input names the instance it is for.
+    const shared = sharedHostnames(view.workers);
+    const nameOf = (kind: 'boot' | 'drain', w: { hostname: string; id: string }) => workerExecutionName(kind, w.hostname, now, shared.has(w.hostname) ? w.id : undefined);
+    for (const chosen of idle ? [] : decision.chosen) {
       if (stranded.includes(chosen.hostname)) continue;
       const kind = decision.action === 'start' ? 'boot' : 'drain';
       actions.push({
         kind,
         hostname: chosen.hostname,
-        executionName: workerExecutionName(kind, chosen.hostname, now),
+        executionName: nameOf(kind, chosen),
         input:
           kind === 'boot'
-            ? { hostname: chosen.hostname, requestedBy: 'autoscale', reason: chosen.detail }
+            ? { hostname: chosen.hostname, instanceId: chosen.id, requestedBy: 'autoscale', reason: chosen.detail }
             : {
                 hostname: chosen.hostname,
+                instanceId: chosen.id,
                 requestedBy: 'autoscale',
                 respectBillingWindow: decision.drain?.respectBillingWindow ?? true,
                 ...(decision.drain?.maxDrainMinutes ? { maxDrainMinutes: decision.drain.maxDrainMinutes } : {}),
@@ -195,12 +206,12 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     }
     // Running past the boot timeout without serving, and nothing acting on it: stopped through a drain (begin-drain re-checks).
     const acting = new Set([...draining, ...booting, ...stranded, ...actions.map((a) => a.hostname)]);
-    for (const { worker, detail } of unservingWorkers(view, { now, timeoutSeconds: UNSERVED_STOP_SECONDS, exclude: acting })) {
+    for (const { worker, detail } of idle ? [] : unservingWorkers(view, { now, timeoutSeconds: UNSERVED_STOP_SECONDS, exclude: acting })) {
       actions.push({
         kind: 'drain',
         hostname: worker.hostname,
-        executionName: workerExecutionName('drain', worker.hostname, now),
-        input: { hostname: worker.hostname, requestedBy: 'autoscale', respectBillingWindow: false, minWorkers, reason: `${detail}: stopping it` },
+        executionName: nameOf('drain', worker),
+        input: { hostname: worker.hostname, instanceId: worker.id, requestedBy: 'autoscale', respectBillingWindow: false, minWorkers, reason: `${detail}: stopping it` },
         reason: `${detail}: stopping it`,
       });
     }
@@ -214,6 +225,9 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       ...decision.reasons,
       ...(remembered?.unreadable ? [`policy memory unreadable (${remembered.unreadable}): decided without it`] : []),
       ...(deferred > 0 ? [`${deferred} more action(s) left for the next cycle (at most ${MAX_ACTIONS_PER_CYCLE} a cycle)`] : []),
+      ...(late ? [`plan ran ${Math.round((now.getTime() - cycleStart) / 1000)} s after its cycle started, past the next cycle's start: it starts nothing, the next cycle decides`] : []),
+      ...(older && !late ? [`an older cycle (${older.ref.name}) still runs: this one starts nothing, at most one cycle acts at a time`] : []),
+      ...unprovableWorkers(view, { now, timeoutSeconds: UNSERVED_STOP_SECONDS }),
     ];
     const acted = actions.slice(0, MAX_ACTIONS_PER_CYCLE);
     return {

@@ -27,7 +27,7 @@ export function createStartWorkerHandler(deps: ActivityDeps): ActivityHandler<un
       deps.executions.list({ status: 'RUNNING', workflow: DRAIN_WORKFLOW }),
     ]);
     const { view } = await observe(deps);
-    const worker = findWorker(view, request.hostname);
+    const worker = findWorker(view, request.hostname, request.instanceId);
     const base = {
       hostname: worker.hostname,
       id: worker.id,
@@ -35,9 +35,9 @@ export function createStartWorkerHandler(deps: ActivityDeps): ActivityHandler<un
       persisted: createPersistedWorker({ hostname: worker.hostname, protected: worker.protected }),
       deadline: new Date(now.getTime() + request.maxBootMinutes * 60_000).toISOString(),
     };
-    const [duplicate] = await actingOn(deps.executions, running.filter((e) => e.ref.name !== executionName), worker.hostname);
+    const [duplicate] = await actingOn(deps.executions, running.filter((e) => e.ref.name !== executionName), worker);
     // A drain still confirming its stop owns the worker until it ends: a start now would fight it.
-    const [draining] = await actingOn(deps.executions, drains, worker.hostname);
+    const [draining] = await actingOn(deps.executions, drains, worker);
     if (duplicate || draining) {
       const message = duplicate
         ? `${worker.hostname} is already being started by ${duplicate.ref.name}: nothing to do`

@@ -8,7 +8,7 @@
  * instead of the hostname rules: after OpsWorks, names are no longer guaranteed.
  */
 import { billedMinutes, uptimeSeconds } from './billing';
-import { WorkerNotFoundError } from './errors';
+import { ScalingError, WorkerNotFoundError } from './errors';
 import { matchHosts, mayBe, type HostClaim, type HostMatchOptions } from './host-match';
 import type {
   ClusterCounts,
@@ -152,9 +152,9 @@ function toWorker(instance: FleetInstance, input: BuildViewInput, index: HostInd
   const claim = index.claims.get(instance.id);
   const host = claim?.host;
   const hostUrl = host?.baseUrl;
-  // Without an online host of its own, a host no single instance owns may be this worker: its jobs and
-  // serving are then unknown, not zero (a drain would otherwise stop a busy worker).
-  const unsure = host?.online ? [] : index.doubtful.filter((d) => d.mayBe(instance)).map((d) => d.host.baseUrl);
+  // Running without an online host of its own, a host no single instance owns may be this worker: its jobs
+  // and serving are then unknown, not zero (a drain would otherwise stop a busy worker).
+  const unsure = host?.online || cls === 'stopped' ? [] : index.doubtful.filter((d) => d.mayBe(instance)).map((d) => d.host.baseUrl);
   const runningJobs = index.up && unsure.length === 0 ? (hostUrl ? (index.runningByHost[hostUrl] ?? 0) : 0) : null;
   const tag = input.protectTag;
   const isProtected = index.protectedHostnames.has(instance.hostname) || (tag !== undefined && instance.tags?.[tag.key] === tag.value);
@@ -188,10 +188,23 @@ export function activeWorkers(view: ClusterView): Worker[] {
   return view.workers.filter((w) => w.statusClass === 'online' || w.statusClass === 'pending');
 }
 
-export function findWorker(view: ClusterView, hostname: string): Worker {
-  const worker = view.workers.find((w) => w.hostname === hostname);
-  if (!worker) throw new WorkerNotFoundError(hostname);
-  return worker;
+/**
+ * The worker a workflow acts on: the instance `id` when given (a drain checks and stops the instance it
+ * began with, never another of the same name), else the one worker of that hostname. Two instances of one
+ * name and no id: refused, since acting on whichever comes first may stop the wrong one.
+ */
+export function findWorker(view: ClusterView, hostname: string, id?: string): Worker {
+  if (id !== undefined) {
+    const worker = view.workers.find((w) => w.id === id);
+    if (!worker) throw Object.assign(new WorkerNotFoundError(hostname), { message: `no worker named "${hostname}" with instance id ${id} in the cluster` });
+    return worker;
+  }
+  const named = view.workers.filter((w) => w.hostname === hostname);
+  if (named.length === 0) throw new WorkerNotFoundError(hostname);
+  if (named.length > 1) {
+    throw new ScalingError(`${named.length} instances are named ${hostname} (${named.map((w) => w.id).join(', ')}): not acting on one by name; give the instance id, or give each its own Name tag`);
+  }
+  return named[0]!;
 }
 
 /**

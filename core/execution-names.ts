@@ -13,6 +13,12 @@
  * ListExecutions gives names, not inputs, so which worker an execution acts on
  * comes from an exact parse of its name (kind, key, stamp) compared with the
  * key of each worker: never from a prefix (`worker-1` is a prefix of `worker-1-b`).
+ *
+ * Two instances can share a hostname (an EC2 `Name` tag copied by a launch
+ * template). Their executions are keyed by instance then: a slug, `__` and the
+ * instance id (`worker1__i-0abc...`), so a drain of one is not taken for a drain
+ * of the other. A hashed key ends in hex only and an id holds a `-`, so the two
+ * forms never meet.
  */
 export const BOOT_WORKFLOW = 'boot-worker';
 export const DRAIN_WORKFLOW = 'drain-worker';
@@ -41,18 +47,44 @@ const KEPT_KEY = /^[0-9A-Za-z_-]+$/;
 /** The name part that stands for a worker: unique per hostname, at most 57 characters. */
 export function workerKey(hostname: string): string {
   if (hostname.length <= MAX_KEY && KEPT_KEY.test(hostname) && !hostname.includes('__')) return hostname;
-  const slug = hostname
+  return `${slugOf(hostname, MAX_KEY - 2 - HASH_LENGTH)}__${fnv1a64(hostname).slice(0, HASH_LENGTH)}`;
+}
+
+function slugOf(hostname: string, max: number): string {
+  return hostname
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^0-9A-Za-z]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, MAX_KEY - 2 - HASH_LENGTH)
+    .slice(0, max)
     .replace(/-+$/, '');
-  return `${slug}__${fnv1a64(hostname).slice(0, HASH_LENGTH)}`;
 }
 
-export function workerExecutionName(kind: WorkerExecutionKind, hostname: string, at: Date): string {
-  return `${kind}-${workerKey(hostname)}-${stamp(at)}`;
+/** The key of one instance among others of its hostname: slug, `__`, the instance id (hashed when too long). */
+function instanceKey(hostname: string, instanceId: string): string {
+  const id = instanceId.replace(/[^0-9A-Za-z-]+/g, '-');
+  const tail = id.length <= 40 && id.includes('-') ? id : `id-${fnv1a64(instanceId).slice(0, HASH_LENGTH)}`;
+  const slug = slugOf(hostname, MAX_KEY - 2 - tail.length);
+  return `${slug}__${tail}`;
+}
+
+/** A worker as executions name it: its hostname, and its instance id when another instance has the same name. */
+export interface WorkerIdentity {
+  hostname: string;
+  id: string;
+}
+
+/** Hostnames held by more than one of `workers`: their executions are keyed by instance. */
+export function sharedHostnames(workers: readonly WorkerIdentity[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const w of workers) (seen.has(w.hostname) ? shared : seen).add(w.hostname);
+  return shared;
+}
+
+/** `instanceId` is given for a worker whose hostname another instance shares ({@link sharedHostnames}). */
+export function workerExecutionName(kind: WorkerExecutionKind, hostname: string, at: Date, instanceId?: string): string {
+  return `${kind}-${instanceId === undefined ? workerKey(hostname) : instanceKey(hostname, instanceId)}-${stamp(at)}`;
 }
 
 export function autoscaleExecutionName(at: Date): string {
@@ -92,11 +124,18 @@ export function actsOn(name: string, kind: WorkerExecutionKind, hostname: string
   return parsed !== undefined && parsed.kind === kind && parsed.key === workerKey(hostname);
 }
 
-/** The worker (of those given) an execution acts on. */
-export function workerOfExecution(name: string, hostnames: Iterable<string>): string | undefined {
+/**
+ * The worker (of those given) an execution acts on. Given with its instance id, a worker also owns the
+ * executions keyed by that instance; an execution keyed by a shared hostname alone may act on any of its
+ * instances, so it counts for each (fail closed: no second actor on either).
+ */
+export function workerOfExecution(name: string, workers: Iterable<string | WorkerIdentity>): string | undefined {
   const parsed = parseWorkerExecutionName(name);
   if (!parsed) return undefined;
-  for (const hostname of hostnames) if (workerKey(hostname) === parsed.key) return hostname;
+  for (const w of workers) {
+    const hostname = typeof w === 'string' ? w : w.hostname;
+    if (workerKey(hostname) === parsed.key || (typeof w !== 'string' && instanceKey(hostname, w.id) === parsed.key)) return hostname;
+  }
   return undefined;
 }
 

@@ -27,6 +27,8 @@ export const hostnameSchema = z
 export const drainRequestSchema = z
   .object({
     hostname: hostnameSchema,
+    /** The instance (provider id) to drain: set by the plans, so a drain acts on this one even when another has the same name. */
+    instanceId: z.string().min(1).max(100).optional(),
     /** Ignore the minimum and the billing window; a busy worker is stopped only at the drain deadline. */
     force: z.boolean().default(false),
     /** `scale auto` waits for the billing window; a manual `scale down` does not (as the original). */
@@ -46,6 +48,8 @@ export type DrainRequest = z.infer<typeof drainRequestSchema>;
 export const bootRequestSchema = z
   .object({
     hostname: hostnameSchema,
+    /** The instance (provider id) to start, as for a drain. */
+    instanceId: z.string().min(1).max(100).optional(),
     /** Give up (start failed) when the worker is not online and registered by then. */
     maxBootMinutes: z.number().int().min(1).max(MAX_BOOT_MINUTES).default(30),
     requestedBy: z.string().max(200).default('manual'),

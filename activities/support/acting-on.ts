@@ -3,7 +3,7 @@
  * are named by core/execution-names.ts and read back by an exact parse; one
  * started by hand (the console names executions freely) is asked for its input.
  */
-import { parseWorkerExecutionName, workerOfExecution } from '../../core/execution-names';
+import { parseWorkerExecutionName, workerOfExecution, type WorkerIdentity } from '../../core/execution-names';
 import type { ExecutionRef, ExecutionSummary, JsonValue } from '../../engine/types';
 
 export interface ExecutionInputs {
@@ -13,21 +13,32 @@ export interface ExecutionInputs {
   output?(ref: ExecutionRef): Promise<JsonValue | undefined>;
 }
 
-/** The hostname (of those given) each execution acts on, in order; undefined where none. */
-export async function workersActedOn(port: ExecutionInputs, executions: readonly ExecutionSummary[], hostnames: readonly string[]): Promise<(string | undefined)[]> {
+/**
+ * The hostname (of those given) each execution acts on, in order; undefined where none. Workers given with
+ * their instance id also own executions keyed by instance (two instances of one name, core/execution-names.ts).
+ */
+export async function workersActedOn(
+  port: ExecutionInputs,
+  executions: readonly ExecutionSummary[],
+  workers: readonly (string | WorkerIdentity)[],
+): Promise<(string | undefined)[]> {
   return Promise.all(
     executions.map(async (e) => {
       // One of ours names its worker exactly: asked of the input only when the name is not ours.
-      if (parseWorkerExecutionName(e.ref.name) || !port.input) return workerOfExecution(e.ref.name, hostnames);
+      if (parseWorkerExecutionName(e.ref.name) || !port.input) return workerOfExecution(e.ref.name, workers);
       const input = await port.input(e.ref);
-      const hostname = input !== null && typeof input === 'object' && !Array.isArray(input) ? input.hostname : undefined;
-      return typeof hostname === 'string' && hostnames.includes(hostname) ? hostname : undefined;
+      const fields = input !== null && typeof input === 'object' && !Array.isArray(input) ? input : {};
+      const { hostname, instanceId } = fields as { hostname?: unknown; instanceId?: unknown };
+      // An input naming another instance of the hostname does not act on this one.
+      const match = workers.find((w) => (typeof w === 'string' ? w === hostname : w.hostname === hostname && (typeof instanceId !== 'string' || instanceId === w.id)));
+      return match === undefined ? undefined : typeof match === 'string' ? match : match.hostname;
     }),
   );
 }
 
-/** The executions of those given that act on this worker. */
-export async function actingOn(port: ExecutionInputs, executions: readonly ExecutionSummary[], hostname: string): Promise<ExecutionSummary[]> {
-  const workers = await workersActedOn(port, executions, [hostname]);
-  return executions.filter((_, i) => workers[i] === hostname);
+/** The executions of those given that act on this worker (this instance, when its id is given). */
+export async function actingOn(port: ExecutionInputs, executions: readonly ExecutionSummary[], worker: string | WorkerIdentity): Promise<ExecutionSummary[]> {
+  const hostname = typeof worker === 'string' ? worker : worker.hostname;
+  const acted = await workersActedOn(port, executions, [worker]);
+  return executions.filter((_, i) => acted[i] === hostname);
 }

@@ -18,7 +18,8 @@ export async function checkDrainingWorker(deps: ActivityDeps, request: DrainRequ
   const now = deps.now();
   const at = now.toISOString();
   const { view } = await observe(deps);
-  const worker = findWorker(view, slot.hostname);
+  // The instance this drain began with (its id), never another of the same name.
+  const worker = findWorker(view, slot.hostname, slot.id);
   if (worker.statusClass !== 'online') return { settled: advance(slot, [{ type: 'instance.stopped', at, status: worker.state }]) };
   if (!request.force && hasDemandReturned(view)) return { settled: advance(slot, [{ type: 'demand.returned', at }]) };
   const facts = factsOf(view, worker, request.minWorkers ?? deps.settings.minWorkers, 0);

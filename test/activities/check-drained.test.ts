@@ -93,6 +93,22 @@ describe('check-drained', () => {
     expect(w.effects()).toEqual([]);
   });
 
+  it('checks the instance it began with when another instance shares its name, and stops only that one (issue 23.4)', async () => {
+    // Prepare: worker1 is drained; then a second instance named worker1 appears first in the listing, idle.
+    const w = new World(SPECS);
+    const state = await drainUntilDraining(w, { hostname: 'worker1', requestedBy: 'autoscale' });
+    w.runJobs('worker1', 2);
+    const twin = { ...w.fleet.instances.find((i) => i.hostname === 'worker1')!, id: 'ow-worker1-b', ec2Id: 'i-0000000b', privateDns: 'worker1b.internal' };
+    w.fleet.instances.unshift(twin);
+    w.forgetCalls();
+    w.wait(30);
+    // Act
+    const worker = await createCheckDrainedHandler(w.deps)(state);
+    // Assess: still draining the busy instance it began with, not sent to the stop by the idle twin.
+    expect({ id: worker.id, state: worker.state, code: worker.reason.code }).toEqual({ id: 'ow-worker1', state: 'draining', code: 'Busy' });
+    expect(w.effects()).toEqual([]);
+  });
+
   it.each([
     ['the worker is gone from the cluster', (w: World) => w.remove('worker1'), 'WorkerNotFoundError', /no worker named "worker1"/],
     ['the state has no request', undefined, 'ConfigError', /check-drained input request/],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPlanCycleHandler, type CyclePlan } from '../../activities/plan-cycle';
 import { parseAutoscaleConfig, type AutoscaleConfig } from '../../core/autoscale-config';
-import { ThrottledError } from '../../core/errors';
+import { AuthError, ThrottledError } from '../../core/errors';
 import { AUTOSCALE_WORKFLOW, BOOT_WORKFLOW, DRAIN_WORKFLOW, workerExecutionName } from '../../core/execution-names';
 import { World } from '../helpers/activity-world';
 import { NOW, type WorkerSpec } from '../helpers/views';
@@ -23,6 +23,9 @@ const LOAD_CONFIG = parseAutoscaleConfig(
   { strategies: [{ method: 'cloudwatch', name: 'load', settings: { metric: 'load_1', namespace: 'AWS/OpsWorks', up_threshold: 8, down_threshold: 2, layer_name: 'Workers' } }] },
   'test',
 );
+const refuse = (message: string) => async (): Promise<never> => {
+  throw new AuthError(message);
+};
 /** A policy that remembers (its idle timers) between cycles. */
 const IDLE_TIMER = parseAutoscaleConfig({ strategies: [], policy: { name: 'idle-timer', idle_minutes: 5 } }, 'test');
 const LOW_LOAD = [1, 2, 3].map((m) => ({ timestamp: at(m * 60), value: 0.5 }));
@@ -31,14 +34,14 @@ const boot = (hostname: string) => ({
   kind: 'boot',
   hostname,
   executionName: workerExecutionName('boot', hostname, NOW),
-  input: { hostname, requestedBy: 'autoscale', reason: expect.any(String) },
+  input: { hostname, instanceId: `ow-${hostname}`, requestedBy: 'autoscale', reason: expect.any(String) },
   reason: expect.any(String),
 });
 const drain = (hostname: string, minWorkers = 1) => ({
   kind: 'drain',
   hostname,
   executionName: workerExecutionName('drain', hostname, NOW),
-  input: { hostname, requestedBy: 'autoscale', respectBillingWindow: true, minWorkers, reason: expect.any(String) },
+  input: { hostname, instanceId: `ow-${hostname}`, requestedBy: 'autoscale', respectBillingWindow: true, minWorkers, reason: expect.any(String) },
   reason: expect.any(String),
 });
 // A release holds until 5 s before the next cycle (60 s by default): then that cycle decides.
@@ -190,6 +193,48 @@ describe('plan-cycle', () => {
     expect(w.effects()).toEqual([]);
   });
 
+  describe('at most one cycle acts at a time (issue 23.4)', () => {
+    const wrapped = (startedSecondsAgo: number) => ({ input: {}, cycleStartedAt: at(startedSecondsAgo) });
+
+    it('starts nothing when its plan ran past the next cycle\'s start (retried for minutes)', async () => {
+      const w = new World(SPECS, { autoscaleConfig: queueConfig() });
+      w.queue(6);
+      const plan = await createPlanCycleHandler(w.deps)(wrapped(180));
+      expect(plan.action).toBe('start');
+      expect(plan.actions).toEqual([]);
+      expect(plan.reason).toMatch(/plan ran 180 s after its cycle started, past the next cycle's start: it starts nothing/);
+    });
+
+    it('starts nothing while an older cycle still runs, and acts when it is alone', async () => {
+      const w = new World(SPECS, { autoscaleConfig: queueConfig() });
+      w.queue(6);
+      w.executions.add({ workflow: AUTOSCALE_WORKFLOW, name: 'autoscale-now', input: {}, startedAt: at(0) });
+      expect((await createPlanCycleHandler(w.deps)(wrapped(0))).actions).toEqual([boot('worker3')]);
+      w.executions.add({ workflow: AUTOSCALE_WORKFLOW, name: 'autoscale-before', input: {}, startedAt: at(60) });
+      const plan = await createPlanCycleHandler(w.deps)(wrapped(0));
+      expect(plan.actions).toEqual([]);
+      expect(plan.reason).toMatch(/an older cycle \(autoscale-before\) still runs: this one starts nothing/);
+    });
+  });
+
+  it('keys the executions of two instances of one name by instance, and names the instance in the input (issue 23.4)', async () => {
+    const w = new World(SPECS, { autoscaleConfig: queueConfig() });
+    const twin = { ...w.fleet.instances.find((i) => i.hostname === 'worker3')!, id: 'ow-worker3-b', ec2Id: 'i-0000000b', privateDns: 'worker3b.internal' };
+    w.fleet.instances.push(twin);
+    w.queue(6);
+    const plan = await createPlanCycleHandler(w.deps)({});
+    expect(plan.actions).toEqual([
+      {
+        kind: 'boot',
+        hostname: 'worker3',
+        executionName: workerExecutionName('boot', 'worker3', NOW, 'ow-worker3-b'),
+        input: { hostname: 'worker3', instanceId: 'ow-worker3-b', requestedBy: 'autoscale', reason: expect.any(String) },
+        reason: expect.any(String),
+      },
+    ]);
+    expect(plan.actions[0]).toMatchObject({ executionName: 'boot-worker3__ow-worker3-b-20261123T120000Z' });
+  });
+
   it('asks CloudWatch once per cycle for a cloudwatch strategy, and not at all for a queue strategy', async () => {
     const load = new World(SPECS, { autoscaleConfig: LOAD_CONFIG });
     load.metrics.datapoints = LOW_LOAD;
@@ -214,6 +259,22 @@ describe('plan-cycle', () => {
     expect(plan.action).toBe('none');
     expect(plan.reason).toMatch(/policy memory unreadable \(stepfunctions: DescribeExecution: Rate exceeded\): decided without it/);
     expect(plan.memory).toMatchObject({ policy: 'idle-timer', at: NOW.toISOString() });
+    expect(w.effects()).toEqual([]);
+  });
+
+  it.each([
+    ['the credentials check (401)', (w: World) => (w.opencast.checkCredentials = refuse('GET /info/me.json: Opencast refused the credentials of "u" (401)'))],
+    ['the schedule alone (403: the account may not read events)', (w: World) => Object.assign(w.opencast, { scheduledEvents: refuse('GET /api/events: "u" is not allowed to do this (403)') })],
+  ])('fails the cycle with a configuration error naming the account when Opencast refuses %s', async (_, given) => {
+    const w = new World(SPECS, { autoscaleConfig: parseAutoscaleConfig({ strategies: [], policy: { name: 'schedule-aware' } }, 'test') });
+    w.queue(20);
+    given(w);
+    await expect(createPlanCycleHandler(w.deps)({})).rejects.toMatchObject({
+      name: 'ConfigError',
+      field: 'MATTERHORN_USER/MATTERHORN_PASS',
+      message: expect.stringMatching(/Opencast refused the account "u" \(opencast: GET \/\S+: .*\(40[13]\)\)/),
+      cause: expect.objectContaining({ name: 'AuthError' }),
+    });
     expect(w.effects()).toEqual([]);
   });
 

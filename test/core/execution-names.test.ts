@@ -8,6 +8,7 @@ import {
   workerExecutionName,
   workerKey,
   workerOfExecution,
+  sharedHostnames,
 } from '../../core/execution-names';
 
 const AT = new Date('2025-10-13T04:05:06.789Z');
@@ -91,4 +92,20 @@ describe('execution names', () => {
       expect(workerOfExecution(name, ['worker1', 'bad name'])).toBeUndefined();
     },
   );
+
+  it('keys two instances of one name apart, and counts an execution keyed by the name alone for both (issue 23.4)', () => {
+    const a = { hostname: 'worker1', id: 'i-0123456789abcdef0' };
+    const b = { hostname: 'worker1', id: 'i-0fedcba9876543210' };
+    expect([...sharedHostnames([a, b, { hostname: 'worker2', id: 'i-2' }])]).toEqual(['worker1']);
+    const ofA = workerExecutionName('drain', 'worker1', AT, a.id);
+    expect(ofA).toBe('drain-worker1__i-0123456789abcdef0-20251013T040506Z');
+    expect(parseWorkerExecutionName(ofA)).toMatchObject({ kind: 'drain', key: 'worker1__i-0123456789abcdef0' });
+    expect(workerOfExecution(ofA, [a])).toBe('worker1');
+    expect(workerOfExecution(ofA, [b])).toBeUndefined();
+    const byName = workerExecutionName('drain', 'worker1', AT);
+    expect([workerOfExecution(byName, [a]), workerOfExecution(byName, [b])]).toEqual(['worker1', 'worker1']);
+    // A long name and an OpsWorks UUID still fit 80 characters.
+    const long = workerExecutionName('drain', 'x'.repeat(200), AT, '4c9b2e1a-8f3d-4e5b-9a7c-1d2e3f4a5b6c');
+    expect(isValidExecutionName(long)).toBe(true);
+  });
 });
