@@ -8,12 +8,12 @@ import { z } from 'zod';
 import { cycleFigures, type CycleFigures } from '../core/cycle-figures';
 import { decisionRecord, type DecisionRecord, type MetricGap, type NoActionCode, type PauseState } from '../core/decision';
 import { decidePolicy, mayRemember, needsVotes, scheduleWindow, type PolicyDecision } from '../core/policies';
-import { ConfigError } from '../core/errors';
+import { AuthError, ConfigError } from '../core/errors';
 import { AUTOSCALE_WORKFLOW, BOOT_WORKFLOW, DRAIN_WORKFLOW, sharedHostnames, stamp, workerExecutionName } from '../core/execution-names';
 import { metricGaps } from '../core/strategies';
 import { UNSERVED_STOP_SECONDS, unprovableWorkers, unservingWorkers } from '../core/serving';
 import type { ClusterView } from '../core/types';
-import { observeSchedule } from '../scaler/observe';
+import { credentialsRefusedError, observeSchedule, refuseWithoutCredentials } from '../scaler/observe';
 import { collectVotes } from '../scaler/scale';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { workersActedOn } from './support/acting-on';
@@ -97,6 +97,13 @@ async function readMemory(
   }
 }
 
+/** Rethrows a refusal of our credentials (the schedule's 401 or 403) as the configuration error it is. */
+const credentialsRefused =
+  (user: string) =>
+  (error: unknown): never => {
+    throw error instanceof AuthError ? credentialsRefusedError(user, error) : error;
+  };
+
 export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unknown, CyclePlan> {
   // No state between invocations: a policy's memory comes from the last cycle's output (policy-memory.ts).
   return async (event) => {
@@ -115,6 +122,8 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       mayRemember(config.policy) ? readMemory(deps.executions, policy, now, input.everySeconds) : undefined,
       wrapped.success ? deps.executions.list({ workflow: AUTOSCALE_WORKFLOW, status: 'RUNNING' }) : [],
     ]);
+    // Opencast refused our credentials: a configuration error that fails the cycle (and its alarm), not a cycle without Opencast.
+    refuseWithoutCredentials(observation, deps.settings.opencast.user);
     const { view } = observation;
     // Workers with their instance ids: an execution keyed by instance (two instances of one name) is attributed too.
     const hostnames = view.workers;
@@ -137,7 +146,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     const pause = pauseFromLastBoot(lastBootAt, now, config.pause_cycles, input.everySeconds);
     // Only a policy that plans with the schedule reads it (one External API call); it fails soft.
     const window = scheduleWindow(config.policy);
-    const schedule = window ? await observeSchedule(observation, now, window) : undefined;
+    const schedule = window ? await observeSchedule(observation, now, window).catch(credentialsRefused(deps.settings.opencast.user)) : undefined;
     const decision = decidePolicy({
       view,
       ...(observation.jobs ? { jobs: observation.jobs } : {}),

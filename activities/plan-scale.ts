@@ -17,6 +17,7 @@ import { createPlanCycleHandler, type PlannedAction } from './plan-cycle';
 import { workersActedOn } from './support/acting-on';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { observe } from './support/observe';
+import { refuseWithoutCredentials } from '../scaler/observe';
 import { parseEvent } from './support/parse-event';
 
 export interface ScalePlan {
@@ -57,7 +58,10 @@ export function createPlanScaleHandler(deps: ActivityDeps): ActivityHandler<unkn
 }
 
 async function decide(deps: ActivityDeps, request: ScaleRequest): Promise<Decision> {
-  const { view } = await observe(deps);
+  const observation = await observe(deps);
+  // Opencast refused our credentials: nothing is planned (a start would be paid for and never serve).
+  refuseWithoutCredentials(observation, deps.settings.opencast.user);
+  const { view } = observation;
   const hostnames = view.workers.map((w) => w.hostname);
   const running = await deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' });
   const draining = (await workersActedOn(deps.executions, running, hostnames)).filter((h): h is string => h !== undefined);

@@ -5,7 +5,7 @@
  * scale-down rule fails closed on it.
  */
 import { adminOf, adminUrlOf, buildClusterView, needsEc2Details } from '../core/cluster';
-import { AuthError } from '../core/errors';
+import { AuthError, ConfigError } from '../core/errors';
 import { countBacklog, HIGH_LOAD_OPERATIONS, queueCounts, runningByHost } from '../core/jobs';
 import type { FleetPort, OpencastPort } from '../core/ports';
 import type { Settings } from '../core/settings';
@@ -40,6 +40,30 @@ export interface Observation {
   jobs?: OpencastJob[];
   /** Scheduled captures around now, when a policy asked for them (see observeSchedule). */
   schedule?: ScheduleObservation;
+  /** Opencast's refusal of our credentials, when it refused them (see refuseWithoutCredentials). */
+  refused?: AuthError;
+}
+
+/** Where the Opencast account is configured: the CLI's variables; deployed, the secret holding the same two values. */
+const OPENCAST_ACCOUNT = 'MATTERHORN_USER/MATTERHORN_PASS';
+
+/**
+ * Opencast refused our credentials (401, 403, a login redirect, no ROLE_ADMIN): ours to fix, not an outage, so
+ * a configuration error before any side effect, naming the account. The AuthError is its cause (the Lambda
+ * runtime reads the secret again on it).
+ */
+export function credentialsRefusedError(user: string, refusal: AuthError): ConfigError {
+  return new ConfigError(
+    OPENCAST_ACCOUNT,
+    `Opencast refused the account "${user}" (${refusal.message}); fix its password or roles ` +
+      `(in the environment or .env; deployed: in the secret MOSCALER_OPENCAST_SECRET_ARN names). Nothing was done`,
+    { cause: refusal },
+  );
+}
+
+/** Throws credentialsRefusedError when this observation's Opencast refused our credentials. */
+export function refuseWithoutCredentials(observation: Observation, user: string): void {
+  if (observation.refused) throw credentialsRefusedError(user, observation.refused);
 }
 
 export async function observeCluster(deps: ObserveDeps): Promise<Observation> {
@@ -53,6 +77,7 @@ export async function observeCluster(deps: ObserveDeps): Promise<Observation> {
   const opencast = url ? deps.opencastAt(url) : undefined;
   let observed: OpencastObservation;
   let jobs: OpencastJob[] | undefined;
+  let refused: AuthError | undefined;
   if (!opencast) {
     observed = { up: false, error: 'no admin node found (and no --opencast-url given)' };
   } else {
@@ -64,6 +89,7 @@ export async function observeCluster(deps: ObserveDeps): Promise<Observation> {
       observed = result.observation;
       jobs = result.jobs;
     } catch (error) {
+      if (error instanceof AuthError) refused = error;
       observed = { up: false, error: (error as Error).message, ...(error instanceof AuthError ? { credentialsRefused: true as const } : {}) };
     }
   }
@@ -80,7 +106,7 @@ export async function observeCluster(deps: ObserveDeps): Promise<Observation> {
       ...(deps.settings.hostUrlTag ? { hostUrlTag: deps.settings.hostUrlTag } : {}),
     },
   });
-  return { view, ...(opencast ? { opencast } : {}), ...(jobs ? { jobs } : {}) };
+  return { view, ...(opencast ? { opencast } : {}), ...(jobs ? { jobs } : {}), ...(refused ? { refused } : {}) };
 }
 
 async function observeOpencast(
@@ -123,6 +149,8 @@ export interface ScheduleWindow {
  * The scheduled captures whose start is in [now − back, now + ahead), for a policy that plans with them.
  * Fails soft: no Opencast client, a port without a schedule (or an Opencast before 6.0), or any error
  * gives `{up: false}` with the reason, and the policy falls back to what it does without a schedule.
+ * Except a refusal of our credentials (401, or 403: the account may not read events): that is no missing
+ * schedule, and the AuthError is thrown for the caller to report as a configuration error (credentialsRefusedError).
  */
 export async function observeSchedule(observation: Observation, now: Date, window: ScheduleWindow): Promise<ScheduleObservation> {
   const client = observation.opencast;
@@ -134,6 +162,7 @@ export async function observeSchedule(observation: Observation, now: Date, windo
     const events = await client.scheduledEvents(from, to);
     return { up: true, from: from.toISOString(), to: to.toISOString(), events };
   } catch (error) {
+    if (error instanceof AuthError) throw error;
     return { up: false, error: (error as Error).message };
   }
 }

@@ -12,7 +12,7 @@ import type { Settings } from '../core/settings';
 import { metricWindow, vote } from '../core/strategies';
 import type { ClusterView, Worker } from '../core/types';
 import type { ActionRecord, Actuator } from './actuator';
-import { queuedFor, type Observation } from './observe';
+import { queuedFor, refuseWithoutCredentials, type Observation } from './observe';
 import type { PauseStore } from './pause-store';
 
 export interface Logger {
@@ -71,6 +71,8 @@ function downOptions(deps: ScalerDeps, scaleAvailable: boolean, checkUptime: boo
 async function begin(deps: ScalerDeps, command: string): Promise<Observation> {
   const observation = await deps.observe();
   deps.logger.info({ event: 'before', command, cluster: observation.view.cluster, ...summarize(observation.view) }, 'cluster status before');
+  // Refused credentials are a configuration error: nothing is started or stopped on them.
+  refuseWithoutCredentials(observation, deps.settings.opencast.user);
   if (!observation.view.opencast.up) {
     deps.logger.warn({ event: 'opencast-unavailable', error: observation.view.opencast.error }, 'Opencast unavailable: no worker will be stopped');
   }

@@ -133,11 +133,16 @@ export function lambdaHandler<I, O>(factory: (deps: ActivityDeps) => ActivityHan
     try {
       return await current.handler(event);
     } catch (error) {
-      if (error instanceof AuthError && built === attempt) {
+      if (refusedCredentials(error) && built === attempt) {
         built = undefined;
         await current.lambda.runtime.close().catch(() => undefined);
       }
       throw typedError(error);
     }
   };
+}
+
+/** An AuthError, or the configuration error an activity made of one (scaler/observe.ts credentialsRefusedError). */
+function refusedCredentials(error: unknown): boolean {
+  return error instanceof AuthError || (error instanceof ConfigError && error.cause instanceof AuthError);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AuthError } from '../../core/errors';
 import type { OpencastPort } from '../../core/ports';
 import { observeSchedule, type Observation } from '../../scaler/observe';
 import { viewOf } from '../helpers/views';
@@ -50,5 +51,18 @@ describe('observeSchedule', () => {
 
     expect(result.up).toBe(false);
     expect(!result.up && result.error).toMatch(why);
+  });
+
+  it.each([
+    ['refused (401)', 'GET /api/events: Opencast refused the credentials of "opencast_system_account" (401)'],
+    ['forbidden (403)', 'GET /api/events: "opencast_system_account" is not allowed to do this (403)'],
+  ])('does not read credentials %s as no schedule: the AuthError goes to the caller', async (_, message) => {
+    const refused = observation(
+      port(async () => {
+        throw new AuthError(message);
+      }),
+    );
+
+    await expect(observeSchedule(refused, NOW, WINDOW)).rejects.toMatchObject({ name: 'AuthError', message: `opencast: ${message}` });
   });
 });
