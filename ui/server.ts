@@ -54,7 +54,18 @@ const TYPES: Record<string, string> = {
   svg: 'image/svg+xml; charset=utf-8',
   json: 'application/json; charset=utf-8',
 };
-const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/**
+ * A worker's name is its EC2 Name tag (or OpsWorks hostname): up to 256 Unicode characters of anything
+ * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions). The API only
+ * compares it with names it knows, so it needs no narrower shape; control characters are no one's name.
+ */
+const MAX_WORKER_NAME = 256;
+const CONTROL = /\p{Cc}/u;
+
+function isWorkerName(name: string): boolean {
+  const length = [...name].length;
+  return length >= 1 && length <= MAX_WORKER_NAME && !CONTROL.test(name);
+}
 const MAX_BODY = 4096;
 
 const SECURITY_HEADERS = {
@@ -138,7 +149,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     if (path === '/api/timeline') return send(res, 200, 'json', JSON.stringify(options.view.timeline()));
     if (path === '/api/history') {
       const worker = url.searchParams.get('worker') ?? '';
-      if (!HOSTNAME.test(worker)) throw new HttpError(400, 'worker must be a hostname');
+      if (!isWorkerName(worker)) throw new HttpError(400, `worker must be a Name tag: 1 to ${MAX_WORKER_NAME} characters, no control characters`);
       return send(res, 200, 'json', JSON.stringify(await options.view.workerHistory(worker)));
     }
     const diagram = /^\/api\/diagram\/([a-z-]+)\.svg$/.exec(path);

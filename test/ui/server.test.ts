@@ -6,11 +6,13 @@ import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildClusterView } from '../../core/cluster';
+import { workerExecutionName } from '../../core/execution-names';
 import type { ExecutionSummary, HistoryEvent, WorkflowEngine } from '../../engine/types';
 import { ExecutionIndex } from '../../ui/execution-index';
 import { LiveView } from '../../ui/live-view';
 import { startUiServer, type SimulationControls, type UiServer } from '../../ui/server';
-import { viewOf } from '../helpers/views';
+import { instanceOf, viewOf } from '../helpers/views';
 
 const DRAIN = 'drain-worker2-20261123T115900Z';
 
@@ -108,7 +110,53 @@ describe('ui server', () => {
     expect(history.executions[0]).toMatchObject({ name: DRAIN, requestReason: 'load low', workerState: 'draining' });
     const timeline = JSON.parse((await call(server.port, '/api/timeline')).body);
     expect(timeline.items.map((i: { title: string }) => i.title)).toEqual(['worker2: maintenance → draining', `${DRAIN}: in MaintenanceOn`]);
-    expect((await call(server.port, '/api/history?worker=../etc')).status).toBe(400);
+    // Any Name tag is a name (`../etc` too): it is only compared, never a path.
+    expect(JSON.parse((await call(server.port, '/api/history?worker=../etc')).body)).toMatchObject({ hostname: '../etc', transitions: [], executions: [] });
+  });
+
+  it("answers the history of a worker named by any EC2 Name tag: long, spaced, non-ASCII (scenarios/lecture-week-ec2.json's styles)", async () => {
+    // A Name tag is up to 256 characters of anything (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions).
+    const names = ['opencast transcode worker 21', 'ip-10-0-7-36.opencast-processing.us-east-1.compute.internal.media.example.edu', 'Transkodierer für Vorlesungen № 3', 'x'.repeat(256)];
+    const at = '2026-11-23T11:59:00.000Z';
+    const summaries: ExecutionSummary[] = names.map((hostname) => {
+      const name = workerExecutionName('drain', hostname, new Date(at));
+      return { ref: { workflow: 'drain-worker', name, executionArn: `arn:local:${name}` }, status: 'SUCCEEDED', startedAt: at };
+    });
+    const engine: WorkflowEngine = {
+      ...fakeEngine(),
+      list: async () => summaries,
+      history: async (ref) => {
+        const hostname = names[summaries.findIndex((s) => s.ref.name === ref.name)]!;
+        return [{ execution: ref.name!, workflow: 'drain-worker', type: 'ExecutionStarted', at, input: { hostname, requestedBy: 'autoscale', reason: 'load low' } }];
+      },
+    };
+    // As the ec2 provider reports them: its role tag, not the name, says which instances are workers.
+    const view = buildClusterView({
+      cluster: { name: 'lecture-week-ec2', id: 'ec2' },
+      layers: [],
+      instances: names.map((hostname, i) => ({ ...instanceOf({ hostname, uptimeMinutes: 30 }, i), layerNames: [], layerIds: [], role: 'worker' as const })),
+      opencast: { up: false, error: 'not asked' },
+      now: new Date(at),
+      protectedHostnames: [],
+      protectTag: { key: 'opencast:protected', value: 'true' },
+    });
+    const live = new LiveView({ mode: 'cluster', engine: 'local', observe: async () => ({ view }), index: new ExecutionIndex(engine) });
+    await live.refresh();
+    server = await startUiServer({ view: live, port: 0, diagrams: {} });
+    for (const [i, hostname] of names.entries()) {
+      const reply = await call(server.port, `/api/history?worker=${encodeURIComponent(hostname)}`);
+      expect(reply.status).toBe(200);
+      const history = JSON.parse(reply.body);
+      expect(history.hostname).toBe(hostname);
+      expect(history.worker).toMatchObject({ hostname });
+      expect(history.executions.map((e: { name: string }) => e.name)).toEqual([summaries[i]!.ref.name]);
+    }
+    // Not a Name tag: empty, longer than 256 characters, or with control characters.
+    for (const bad of ['', 'x'.repeat(257), 'worker\n1']) {
+      const reply = await call(server.port, `/api/history?worker=${encodeURIComponent(bad)}`);
+      expect(reply.status).toBe(400);
+      expect(JSON.parse(reply.body).error).toMatch(/worker must be a Name tag: 1 to 256 characters, no control characters/);
+    }
   });
 
   it('serves the diagrams, and no chart for a real cluster', async () => {
