@@ -125,9 +125,10 @@ describe('ui server', () => {
     const engine: WorkflowEngine = {
       ...fakeEngine(),
       list: async () => summaries,
-      history: async (ref) => {
-        const hostname = names[summaries.findIndex((s) => s.ref.name === ref.name)]!;
-        return [{ execution: ref.name!, workflow: 'drain-worker', type: 'ExecutionStarted', at, input: { hostname, requestedBy: 'autoscale', reason: 'load low' } }];
+      history: async (target) => {
+        const summary = summaries.find((s) => 'executionArn' in target && s.ref.executionArn === target.executionArn)!;
+        const hostname = names[summaries.indexOf(summary)]!;
+        return [{ execution: summary.ref.name, workflow: 'drain-worker', type: 'ExecutionStarted', at, input: { hostname, requestedBy: 'autoscale', reason: 'load low' } }];
       },
     };
     // As the ec2 provider reports them: its role tag, not the name, says which instances are workers.
