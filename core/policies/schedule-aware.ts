@@ -22,6 +22,7 @@ import { policyConfigSchema } from './config';
 import { byLeastLoad, fleetOf, round } from './fleet';
 import { headroomPolicy } from './headroom';
 import { loadAt, loadProfile, type LoadSegment } from './recording-load';
+import { breakEvenMinutes, holdDownMinutes, holdScaleIn, meanAndMax, recentValues } from './hold-down';
 import { steerTo } from './steer';
 import type { Policy, PolicyDecision, PolicyMemory } from './types';
 
@@ -36,6 +37,11 @@ interface Projected {
   ingested: boolean;
 }
 
+/** A capture not ingested this long past its expected arrival is no longer expected: one more ingest lag, at least one cycle. */
+function overdueMinutes(config: PolicyConfigOf<'schedule-aware'>): number {
+  return Math.max(1, config.ingest_lag_minutes);
+}
+
 /** The schedule window a cycle reads for this policy (scaler/observe.ts observeSchedule). */
 export function scheduleWindowOf(config: PolicyConfigOf<'schedule-aware'>): { backMinutes: number; aheadMinutes: number } {
   return { backMinutes: config.lookback_minutes, aheadMinutes: config.lookahead_minutes };
@@ -45,63 +51,103 @@ export function scheduleAwarePolicy(config: PolicyConfigOf<'schedule-aware'>): P
   const fallback = headroomPolicy(policyConfigSchema.parse({ name: 'headroom', spare_workers: config.fallback_spare_workers, ...(config.slots_per_worker ? { slots_per_worker: config.slots_per_worker } : {}) }) as PolicyConfigOf<'headroom'>);
   return (input) => {
     const schedule = input.schedule;
+    const now = input.now.getTime();
     if (!schedule?.up) {
       const why = schedule ? `no schedule (${schedule.error})` : 'no schedule read';
       const d = fallback(input);
-      return { ...d, policy: 'schedule-aware', reasons: [`${why}: the headroom fallback decides`, ...d.reasons] } satisfies PolicyDecision;
+      // Keep both memories: one failed read must not lose every recording's real arrival.
+      const memory: PolicyMemory = { ...(d.memory ?? {}), ingestedAt: keptArrivals(input.memory?.ingestedAt, now - config.lookback_minutes * MIN) };
+      return { ...d, memory, policy: 'schedule-aware', reasons: [`${why}: the headroom fallback decides`, ...d.reasons] } satisfies PolicyDecision;
     }
     const fleet = fleetOf(input, config.slots_per_worker);
     const slots = fleet.typicalSlots;
-    const now = input.now.getTime();
     const seenBefore = (input.memory?.ingestedAt ?? {}) as Record<string, unknown>;
     const ingestedAt: Record<string, number> = {};
     const projected: Projected[] = [];
+    let expired = 0;
     for (const e of schedule.events) {
       const p = project(e, now, config, seenBefore, ingestedAt);
-      if (p) projected.push(p);
+      if (p === 'expired') expired += 1;
+      else if (p) projected.push(p);
     }
     const planned = (t: number) => projected.reduce((sum, p) => sum + loadAt(p.profile, t - p.arrival), 0);
     const load = fleet.runningLoad + fleet.queuedLoad;
+    const hold = holdDownMinutes(config.boot_minutes);
     // What runs now that no capture explains: uploads, recordings held up in the queue, events the schedule lacks.
-    const unexplained = Math.max(0, load - planned(now));
+    // One observation swings whenever a job runs early or late: smoothed over the hold-down.
+    const unscheduled = recentValues(input.memory?.unscheduled, Math.max(0, load - planned(now)), input.now, hold);
+    const { mean: unexplained, max: unexplainedMost } = meanAndMax(unscheduled);
     const lead = (config.boot_minutes + config.lead_minutes) * MIN;
+    const horizon = lead + breakEvenMinutes(input.scaleDown.billing, config.boot_minutes) * MIN;
     // Scheduled load is planned for at `utilisation` per slot (its slack to the deadline absorbs the queue);
     // unexplained load at one per slot: nothing tells how much slack an upload has (a 3-hour one has almost none).
-    const slotsFor = (scheduled: number) => scheduled / config.utilisation + unexplained;
     let peak = load;
     let peakAt = now;
-    let need = slotsFor(load - unexplained);
-    for (let t = now; t <= now + lead; t += MIN) {
+    let needOut = (load - Math.max(0, load - planned(now))) / config.utilisation + unexplained;
+    let needIn = needOut;
+    for (let t = now; t <= now + horizon; t += MIN) {
       const scheduled = planned(t);
-      if (scheduled + unexplained > peak) {
-        peak = scheduled + unexplained;
-        peakAt = t;
+      if (t <= now + lead) {
+        if (scheduled + unexplained > peak) {
+          peak = scheduled + unexplained;
+          peakAt = t;
+        }
+        needOut = Math.max(needOut, scheduled / config.utilisation + unexplained);
       }
-      need = Math.max(need, slotsFor(scheduled));
+      needIn = Math.max(needIn, scheduled / config.utilisation + unexplainedMost);
     }
-    const workers = Math.ceil(need / slots - 1e-9);
+    const workers = Math.ceil(needOut / slots - 1e-9);
+    const keep = Math.max(workers, Math.ceil(needIn / slots - 1e-9), input.scaleDown.minWorkers);
     const coming = projected.filter((p) => !p.ingested && p.arrival <= now + lead).length;
     const detail =
-      `load ${round(load)} now (${round(unexplained)} of it unscheduled), projected peak ${round(peak)} in ${Math.round((peakAt - now) / MIN)} min ` +
-      `from ${projected.length} scheduled recording(s) (${coming} arriving within ${Math.round(lead / MIN)} min); scheduled load at ${config.utilisation} per slot, unscheduled at 1, of ${slots}-slot workers`;
-    const memory: PolicyMemory = { ingestedAt };
-    return steerTo(input, fleet, { workers, detail }, 'schedule-aware', {
-      drain: { allowBusy: config.drain_busy, rank: byLeastLoad(fleet) },
+      `load ${round(load)} now (${round(unexplained)} of it unscheduled, mean of ${Object.keys(unscheduled).length} cycle(s)), projected peak ${round(peak)} in ${Math.round((peakAt - now) / MIN)} min ` +
+      `from ${projected.length} scheduled recording(s) (${coming} arriving within ${Math.round(lead / MIN)} min${expired ? `; ${expired} overdue capture(s) no longer expected` : ''}); scheduled load at ${config.utilisation} per slot, unscheduled at 1, of ${slots}-slot workers`;
+    const current = fleet.inService.length + fleet.starting.length;
+    const verdict = workers > current ? {} : holdScaleIn(input.memory?.surplus, input.now, current, keep, hold);
+    const memory: PolicyMemory = { ingestedAt, unscheduled, ...(verdict.surplus ? { surplus: verdict.surplus } : {}) };
+    const target =
+      workers > current
+        ? { workers, detail }
+        : { workers: verdict.drainTo ?? Math.min(current, keep), detail: `${detail}; kept: ${keep} needed within ${Math.round(horizon / MIN)} min (the boot lead and a restart's cost)` };
+    const servedMs = (config.boot_minutes + hold) * MIN;
+    return steerTo(input, fleet, target, 'schedule-aware', {
+      drain: {
+        allowBusy: config.drain_busy,
+        rank: byLeastLoad(fleet),
+        // Started for a need, its boot paid: it serves the hold-down before it may go.
+        refuse: (w) =>
+          w.uptimeSeconds * 1000 < servedMs
+            ? { reason: 'BelowBillingWindow', detail: `up ${Math.floor(w.uptimeSeconds / 60)} min: a started worker serves ${hold} min after its ${config.boot_minutes}-minute boot before a drain` }
+            : undefined,
+      },
       drainOptions: { respectBillingWindow: input.scaleDown.billing === 'hourly' },
       maxStart: config.max_start_per_cycle,
       memory,
+      ...(verdict.holding ? { holdDrain: verdict.holding } : {}),
     });
   };
 }
 
-/** One event as projected load, or undefined when it is done (or will not come). */
+/** Remembered arrivals still inside the schedule window (older ones can no longer be read back). */
+function keptArrivals(before: PolicyMemory[string] | undefined, oldest: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (before && typeof before === 'object') for (const [id, at] of Object.entries(before)) if (typeof at === 'number' && at >= oldest) out[id] = at;
+  return out;
+}
+
+/**
+ * One event as projected load; undefined when it is done (or will not come); `expired` when a capture
+ * not ingested is overdue by another ingest lag past its expected arrival (a capture agent that never
+ * uploads would otherwise be projected as arriving now until it leaves the schedule window). If it
+ * does come later, its jobs count as unscheduled load, then it is projected again once seen ingested.
+ */
 function project(
   e: ScheduledEvent,
   now: number,
   config: PolicyConfigOf<'schedule-aware'>,
   seenBefore: Record<string, unknown>,
   ingestedAt: Record<string, number>,
-): Projected | undefined {
+): Projected | 'expired' | undefined {
   if (e.status && DONE.has(e.status)) return undefined;
   const start = Date.parse(e.start);
   const end = Date.parse(e.end);
@@ -116,6 +162,7 @@ function project(
     arrival = typeof remembered === 'number' ? remembered : Math.min(now, expected);
     ingestedAt[e.id] = arrival;
   } else {
+    if (now > expected + overdueMinutes(config) * MIN) return 'expired';
     // Not ingested yet: it cannot arrive before now.
     arrival = Math.max(now, expected);
   }

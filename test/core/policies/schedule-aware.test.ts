@@ -55,8 +55,9 @@ describe('schedule-aware policy', () => {
     expect(decidePolicy(input).action).toBe('none');
   });
 
-  it('lets workers go when no projected load needs them, busy ones included', () => {
-    const input = { ...inputOf(config, { workers: running(5, 1), minWorkers: 2 }), schedule: up([]) };
+  it('lets workers go when no projected load needs them, busy ones included, once the surplus has lasted the hold-down', () => {
+    const surplus = { since: minutesLater(-6).toISOString(), most: 2 };
+    const input = { ...inputOf(config, { workers: running(5, 1), minWorkers: 2, memory: { surplus } }), schedule: up([]) };
 
     const decision = decidePolicy(input);
 
@@ -93,7 +94,7 @@ describe('schedule-aware policy', () => {
 
     const decision = decidePolicy({ ...inputOf(config, { workers: running(2), minWorkers: 2, memory: { ingestedAt: { [ingested[0]!.id]: seen } } }), schedule: up([...ingested, ...done]) });
 
-    expect(decision.memory).toEqual({ ingestedAt: { [ingested[0]!.id]: seen } });
+    expect(decision.memory?.ingestedAt).toEqual({ [ingested[0]!.id]: seen });
     expect(JSON.parse(JSON.stringify(decision.memory))).toEqual(decision.memory);
     expect(decision.reasons[0]).toMatch(/from 1 scheduled recording/);
   });
