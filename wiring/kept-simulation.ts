@@ -24,12 +24,19 @@ const KeptSchema = z.strictObject({
   actions: z.array(SimActionSchema).max(1_000_000),
 });
 
+/**
+ * Each command carries on a virtual second after the last one ended. Execution names are stamped to the
+ * second and never reused (core/execution-names.ts); a command refused at once (`scale up 3` with two
+ * stopped workers) moves no virtual time, so without the step its retry would get the refused one's name.
+ */
+const NEXT_COMMAND_MS = 1000;
+
 export interface KeptState {
   /** Where the cluster file and its executions live. */
   dir: string;
   file: string;
   fingerprint: string;
-  /** Absent the first time, or when the scenario changed (then `reset` says so). */
+  /** When this command starts: a second after the last one ended. Absent the first time, or when the scenario changed (then `reset` says so). */
   at?: number;
   actions: SimAction[];
   reset?: string;
@@ -64,7 +71,7 @@ export function loadKept(dir: string, scenario: Scenario): KeptState {
     rmSync(join(dir, 'executions'), { recursive: true, force: true });
     return { dir, file, fingerprint, actions: [], reset: 'the scenario changed since the kept cluster was saved' };
   }
-  return { dir, file, fingerprint, at: Date.parse(parsed.data.at), actions: parsed.data.actions };
+  return { dir, file, fingerprint, at: Date.parse(parsed.data.at) + NEXT_COMMAND_MS, actions: parsed.data.actions };
 }
 
 /** Writes the cluster's journal and time atomically (a crash leaves the old file or the new one). */

@@ -34,7 +34,7 @@ describe('moscaler --sim --sim-keep', () => {
 
     expect(await worker3()).toMatchObject({ opsworksState: 'online', registered: true });
     const again = await run(['status']);
-    expect(again.stderr).toMatch(/simulated cluster sim-small kept in \S+sim-small\.kept: continuing at virtual 2025-10-13T04:0\d:00\.000Z after 1 change\(s\)/);
+    expect(again.stderr).toMatch(/simulated cluster sim-small kept in \S+sim-small\.kept: continuing at virtual 2025-10-13T04:0\d:0\d\.000Z after 1 change\(s\)/);
 
     const history = await run(['history', 'worker3']);
     expect(history.stdout).toMatch(/boot-worker3-\S+ {2}StateEntered Booted/);
@@ -76,6 +76,24 @@ describe('moscaler --sim --sim-keep', () => {
 
     // A cluster started afresh has no past to show.
     expect((await run(['status'], false)).stdout).not.toMatch(/Last decision/);
+  });
+
+  it('retries a failed command at once: each command starts a virtual second after the last one ended', async () => {
+    const { run, worker3 } = session();
+    // small-quiet has two stopped workers: the rules refuse three, at once, without moving virtual time.
+    const refused = await run(['scale', 'up', '3']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout + refused.stderr).toMatch(/scale-up-20251013T040000Z/);
+
+    const retried = await run(['scale', 'up', '1']);
+    expect(retried.stderr).not.toMatch(/already exists/);
+    expect(retried.code).toBe(0);
+    expect(retried.stderr).toMatch(/continuing at virtual 2025-10-13T04:00:01\.000Z after 0 change\(s\)/);
+    expect(retried.stdout + retried.stderr).toMatch(/scale-up-20251013T040001Z/);
+    expect(await worker3()).toMatchObject({ opsworksState: 'online' });
+    // The same command twice, as a dry run (which moves no time itself), is no dead end either.
+    expect((await run(['-n', 'scale', 'auto'])).code).toBe(0);
+    expect((await run(['-n', 'scale', 'auto'])).code).toBe(0);
   });
 
   it('starts afresh when the scenario changed, and refuses a damaged state file', async () => {
