@@ -31,6 +31,8 @@ export function unconstrainedSchedule(trace: Trace): LoadInterval[] {
   for (const rec of trace.recordings) {
     let t = rec.arrivalAt;
     for (const stage of rec.stages) {
+      // A hold (a person in the editor) delays the stage; nothing runs meanwhile.
+      t += stage.holdMs ?? 0;
       let longest = 0;
       for (const job of stage.jobs) {
         out.push({ start: t, end: t + job.durationMs, load: job.load });

@@ -72,7 +72,8 @@ interface Phase {
  */
 export function phasesOf(rec: RecordingSpec, deadlineMs: number, minWork = 10): Phase[] {
   const stages = rec.stages.filter((s) => s.jobs.length > 0);
-  const longest = stages.map((s) => Math.max(...s.jobs.map((j) => j.durationMs)));
+  // A stage's hold (nothing runs) is part of its length: its own window still opens before the hold (a relaxation, still a bound).
+  const longest = stages.map((s) => (s.holdMs ?? 0) + Math.max(...s.jobs.map((j) => j.durationMs)));
   const before = (k: number) => longest.slice(0, k).reduce((a, b) => a + b, 0);
   const after = (k: number) => longest.slice(k + 1).reduce((a, b) => a + b, 0);
   const out: Phase[] = [];

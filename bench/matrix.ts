@@ -95,6 +95,15 @@ function withRooms(s: Scenario, rooms: number): Scenario {
   return g ? { ...s, trace: { ...s.trace, generator: { ...g, rooms } } } : s;
 }
 
+/** The lecture week on the workload family the policies did not write (reported as its own table; never tuned on). */
+export const INDEPENDENT = 'independent';
+
+function withIndependentWorkload(s: Scenario): Scenario {
+  const g = s.trace.generator;
+  if (!g) throw new Error('the independent workload needs a trace generator');
+  return { ...s, trace: { ...s.trace, generator: { ...g, workload: { family: 'independent' } } } };
+}
+
 export const VARIANTS: readonly Variant[] = [
   {
     id: 'slots-4',
@@ -105,6 +114,11 @@ export const VARIANTS: readonly Variant[] = [
   { id: 'rooms-400', note: '400 rooms, 80 workers available', apply: (s) => withWorkers(withRooms(s, 400), 80) },
   { id: 'boot-90s', note: 'a worker serves 90 s after its start', apply: (s) => ({ ...s, timings: { ...s.timings, ...bootIn(90) } }) },
   { id: 'boot-15min', note: 'a worker serves 15 min after its start', apply: (s) => ({ ...s, timings: { ...s.timings, ...bootIn(900) } }) },
+  {
+    id: INDEPENDENT,
+    note: "the independent workload family (sim/model/independent-workload.ts): each recording's pace (lognormal, median 1, sigma 0.25) and workflow shape (standard, fast, long editor, a failed encode run again) drawn apart from the policy's table, plus unscheduled uploads of half the scheduled count",
+    apply: withIndependentWorkload,
+  },
 ];
 
 export interface WeekRun {

@@ -1,9 +1,12 @@
 /**
  * `npm run bench` / `npm run bench:full` (`npx tsx bench/run.ts [--full] [--weeks lecture,exam]
- * [--families a,b] [--workers 2] [--no-cache] [--out dir]`): every policy family swept over its
- * main setting on full weeks, tuned on the tuning seeds and scored on the scoring seeds, through
- * the fast evaluator (bench/evaluator); then the LP bounds, the tables, JSON and one SVG per week.
- * `--full` adds hourly billing, the variants and the Lambda lifecycle. What it measures: docs/benchmark.md.
+ * [--families a,b] [--workers 2] [--no-cache] [--out dir] [--scoring-seeds N] [--no-independent]`):
+ * every policy family swept over its main setting on full weeks, tuned on the tuning seeds and scored
+ * on the scoring seeds, through the fast evaluator (bench/evaluator); every setting scored on the
+ * lecture week also runs on its independent workload variant (bench/matrix.ts, never tuned on); then
+ * the LP bounds, the tables, JSON and one SVG per week. `--full` adds hourly billing, the variants and
+ * the Lambda lifecycle. `--quick`: the lecture week only, shipped settings, its first scoring seed, no
+ * LP bounds. What it measures: docs/benchmark.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { rowsOf, tuned, type Row, type ServiceGate } from './aggregate';
-import { WEEKS, VARIANTS, type WeekId } from './matrix';
+import { INDEPENDENT, WEEKS, VARIANTS, type WeekId } from './matrix';
 import { runAll } from './pool';
 import { FAMILIES, REFERENCE } from './policies';
 import { contextOf, type RunResult, type RunSpec } from './runs';
@@ -33,9 +36,16 @@ const { values } = parseArgs({
     'tune-weeks': { type: 'string' },
     /** Use only the first N tuning seeds of each week. */
     'tuning-seeds': { type: 'string' },
+    /** Use only the first N scoring seeds of each week (a reduced run). */
+    'scoring-seeds': { type: 'string' },
+    /** Skip the lecture week's independent workload variant. */
+    'no-independent': { type: 'boolean', default: false },
+    /** A first look in minutes: the lecture week, shipped settings, one scoring seed, no LP bounds. */
+    quick: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
 });
+if (values.quick) Object.assign(values, { weeks: values.weeks ?? 'lecture', 'tune-weeks': values['tune-weeks'] ?? 'none', 'scoring-seeds': values['scoring-seeds'] ?? '1', 'no-bounds': true });
 const list = (s: string | undefined) => (s ? new Set(s.split(',')) : undefined);
 const onlyWeeks = list(values.weeks);
 const onlyFamilies = list(values.families);
@@ -51,6 +61,7 @@ async function main(): Promise<void> {
   const run = (specs: RunSpec[]) => runAll(specs, { useCache: !values['no-cache'], ...(values.workers ? { workers: Number(values.workers) } : {}), onResult: progress });
   const tuneWeeks = list(values['tune-weeks']);
   const tuningSeeds = (w: (typeof WEEKS)[number]) => w.tuning.slice(0, values['tuning-seeds'] ? Number(values['tuning-seeds']) : undefined);
+  const scoringSeeds = (w: (typeof WEEKS)[number]) => w.scoring.slice(0, values['scoring-seeds'] ? Number(values['scoring-seeds']) : undefined);
   const tuningSpecs: RunSpec[] = [];
   for (const week of weeks.filter((w) => !tuneWeeks || tuneWeeks.has(w.id))) {
     const ctx = contextOf(week.id);
@@ -73,11 +84,15 @@ async function main(): Promise<void> {
       else picks.push({ week: week.id, family: family.id, value: family.shipped ?? middle(family.values(ctx)), untuned: true });
       if (family.shipped !== undefined) chosen.add(family.shipped);
       else if (!p) chosen.add(middle(family.values(ctx)));
-      for (const value of chosen) for (const seed of week.scoring) scoringSpecs.push({ week: week.id, seed, billing: 'per-second', family: family.id, value });
+      for (const value of chosen) for (const seed of scoringSeeds(week)) scoringSpecs.push({ week: week.id, seed, billing: 'per-second', family: family.id, value });
     }
   }
   process.stderr.write(`scoring: ${scoringSpecs.length} runs\n`);
   const scoringResults = await run(scoringSpecs);
+  // Phase 3: every setting scored on the lecture week, on the same seeds, with the independent workload: nothing is tuned on it.
+  const independentSpecs = values['no-independent'] ? [] : scoringSpecs.filter((s) => s.week === 'lecture').map((s) => ({ ...s, variant: INDEPENDENT }));
+  process.stderr.write(`independent workload: ${independentSpecs.length} runs\n`);
+  const independentResults = await run(independentSpecs);
   const data: BenchData = {
     generatedAt: new Date().toISOString(),
     weeks: weeks.map((w) => w.id),
@@ -87,6 +102,7 @@ async function main(): Promise<void> {
     picks,
     bounds: [],
     runtimeSeconds: 0,
+    ...(independentSpecs.length ? { independent: rowsOf(independentResults) } : {}),
   };
   if (!values['no-bounds']) data.bounds = await deadlineBounds(data, scoringResults);
   data.runtimeSeconds = (performance.now() - began) / 1000;
@@ -107,7 +123,7 @@ function progress(r: RunResult, done: number, total: number, fromCache: boolean)
   if (fromCache) return;
   const o = r.outcome;
   process.stderr.write(
-    `[${done}/${total}] ${r.spec.week} s${r.spec.seed} ${r.spec.family}=${r.spec.value}: ${o.billed['per-second'].toFixed(1)} h, p95 ${o.turnaround.p95.toFixed(1)} min, max ${o.turnaround.max.toFixed(1)}, ${o.deadlineMisses} late (${r.realSeconds.toFixed(1)} s)\n`,
+    `[${done}/${total}] ${r.spec.week}${r.spec.variant ? `/${r.spec.variant}` : ''} s${r.spec.seed} ${r.spec.family}=${r.spec.value}: ${o.billed['per-second'].toFixed(1)} h, p95 ${o.turnaround.p95.toFixed(1)} min, max ${o.turnaround.max.toFixed(1)}, ${o.deadlineMisses} late (${r.realSeconds.toFixed(1)} s)\n`,
   );
 }
 

@@ -19,6 +19,8 @@ export interface JobSpec {
 export interface StageSpec {
   name: string;
   jobs: JobSpec[];
+  /** The workflow waits this long before the stage's jobs are created (a person in the editor); no job runs meanwhile. */
+  holdMs?: number;
 }
 
 interface OperationFacts {

@@ -269,6 +269,28 @@ const ExplicitJobSchema = z.strictObject({
   stage: z.number().int().nonnegative().optional(),
 });
 
+/** Whose table a generator's recordings take their jobs from (sim/model/independent-workload.ts). */
+const WorkloadSchema = z.discriminatedUnion('family', [
+  z.strictObject({ family: z.literal('catalog').describe("job-catalog.ts: the anchors' table, the one the schedule-aware policy projects with") }),
+  z.strictObject({
+    family: z.literal('independent').describe('Each recording drawn independently of the policy\'s table: pace spread, workflow shapes, unscheduled uploads'),
+    paceSigma: z.number().min(0).max(2).optional().describe('Sigma of ln(per-recording pace factor), median 1; default 0.25'),
+    stageSigma: z.number().min(0).max(2).optional().describe('Sigma of ln(per-stage factor), median 1; default 0.15'),
+    shapes: z
+      .strictObject({
+        standard: z.number().nonnegative().optional(),
+        fast: z.number().nonnegative().optional(),
+        'long-editor': z.number().nonnegative().optional(),
+        retry: z.number().nonnegative().optional(),
+      })
+      .refine((w) => !Object.values(w).every((v) => v === 0) || Object.keys(w).length < 4, 'at least one shape needs a weight > 0')
+      .optional()
+      .describe('Relative weights of the workflow shapes; default standard 0.55, fast 0.15, long-editor 0.2, retry 0.1'),
+    unscheduledShare: z.number().min(0).max(10).optional().describe("Unscheduled uploads on top, as a share of each day's scheduled recordings; default 0.5"),
+    idleCapMinutes: z.number().positive().max(1440).optional().describe('Longest a recording takes on an idle cluster (slower draws are sped up to it); default 100'),
+  }),
+]);
+
 const generatorBase = {
   seed: z.number().int().default(1),
   rooms: z.number().int().min(1).max(10_000).default(150),
@@ -277,6 +299,7 @@ const generatorBase = {
   twoStreamShare: z.number().min(0).max(1).optional(),
   adhocShare: z.number().nonnegative().optional(),
   utcOffsetMinutes: z.number().int().min(-840).max(840).optional().describe('Local time = UTC + this'),
+  workload: WorkloadSchema.optional().describe('Extra: family of the recordings\' jobs; default catalog'),
 };
 
 const GeneratorSchema = z.discriminatedUnion('name', [

@@ -4,6 +4,7 @@
  * workflow does). Generators follow /work/shared/reference/workload-anchors.md
  * §6 and are deterministic per seed.
  */
+import { drawRecording, resolveIndependent, uploadMediaMs, uploadsIn, type IndependentWorkloadOptions, type WorkflowShape } from './independent-workload';
 import { jobsOf, oneStreamStages, twoStreamStages, type StageSpec } from './job-catalog';
 import { bernoulli, exponential, lognormal, mulberry32, uniform, type Random } from './prng';
 
@@ -19,6 +20,8 @@ export interface RecordingSpec {
   stages: StageSpec[];
   /** The capture Opencast's scheduler knew in advance (room = capture agent); absent for ad-hoc uploads. */
   scheduled?: ScheduledCapture;
+  /** Independent workload family only: the workflow shape drawn. */
+  shape?: WorkflowShape;
 }
 
 /** A scheduled capture: the event Opencast's scheduler holds (start, end, capture agent). */
@@ -59,7 +62,14 @@ export interface LectureWeekOptions {
   adhocShare?: number;
   /** Local time = UTC + this; blocks are at local times (default 0). */
   utcOffsetMinutes?: number;
+  /**
+   * Whose table the recordings' jobs come from: `catalog` (default) is job-catalog.ts, the anchors' table
+   * the schedule-aware policy also projects with; `independent` draws them (independent-workload.ts).
+   */
+  workload?: WorkloadFamily;
 }
+
+type WorkloadFamily = { family: 'catalog' } | ({ family: 'independent' } & IndependentWorkloadOptions);
 
 export interface ExamSpikeOptions extends LectureWeekOptions {
   /** Day of the spike, counted from the start's local day (default 2). */
@@ -78,6 +88,7 @@ interface Draft {
   mediaMs: number;
   stages: StageSpec[];
   scheduled?: ScheduledCapture;
+  shape?: WorkflowShape;
 }
 
 /** Lecture recording: 75 − U(0, 10) min; two-stream with the given share; scheduled as its block. */
@@ -162,10 +173,36 @@ function lectureDrafts(o: LectureWeekOptions, rng: Random): Draft[] {
   return drafts;
 }
 
+/**
+ * The independent family over a generator's drafts: every recording's stages drawn again (same arrivals and
+ * lengths: the same week, other jobs), plus unscheduled uploads over each local day's 08-23 h, `unscheduledShare`
+ * of that day's scheduled recordings. Its own random stream, so the catalog trace of a seed keeps its arrivals.
+ */
+function withWorkload(drafts: Draft[], o: LectureWeekOptions): Draft[] {
+  if (o.workload?.family !== 'independent') return drafts;
+  const options = resolveIndependent(o.workload);
+  const rng = mulberry32((o.seed ^ 0x5eed1d) >>> 0);
+  const offsetMs = (o.utcOffsetMinutes ?? 0) * MIN;
+  const redraw = (d: Draft, tracks: 1 | 2): Draft => {
+    const { shape, stages } = drawRecording(rng, d.mediaMs, tracks, options);
+    return { ...d, stages, shape };
+  };
+  const out = drafts.map((d) => redraw(d, d.kind === 'two-stream' ? 2 : 1));
+  for (const day of days(o.start, o.weeks, offsetMs)) {
+    const open = day.midnightUtc + 8 * HOUR;
+    const close = day.midnightUtc + 23 * HOUR;
+    const scheduled = drafts.filter((d) => d.scheduled && d.arrivalAt >= day.midnightUtc && d.arrivalAt < day.midnightUtc + DAY).length;
+    for (const upload of uploadsIn(rng, open, close, (options.unscheduledShare * scheduled) / 15)) {
+      out.push(redraw({ kind: 'adhoc', arrivalAt: upload.at, mediaMs: uploadMediaMs(rng), stages: [] }, upload.tracks));
+    }
+  }
+  return out;
+}
+
 /** A teaching week (or several): lecture blocks, two-stream share, ad-hoc uploads. */
 export function lectureWeek(o: LectureWeekOptions): Trace {
   const rng = mulberry32(o.seed);
-  return finish(lectureDrafts(o, rng), o.start, o.start + o.weeks * 7 * DAY);
+  return finish(withWorkload(lectureDrafts(o, rng), o), o.start, o.start + o.weeks * 7 * DAY);
 }
 
 /** A reading week: lecture-week at term multiplier 0.2 unless told otherwise. */
@@ -194,7 +231,7 @@ export function examSpike(o: ExamSpikeOptions): Trace {
     const scheduled = { start: arrival - 7 * MIN - BLOCK_MINUTES * MIN, end: arrival - 7 * MIN, agent: `room-${(i % o.rooms) + 1}` };
     base.push(lectureDraft(rng, arrival, o.twoStreamShare ?? 0.8, scheduled));
   }
-  return finish(base, o.start, o.start + o.weeks * 7 * DAY);
+  return finish(withWorkload(base, o), o.start, o.start + o.weeks * 7 * DAY);
 }
 
 export interface ExplicitJob {

@@ -331,9 +331,15 @@ export class Workload {
     this.requestDispatch();
   }
 
-  /** Create the next stage's jobs, or mark the recording processed after the last one. */
-  private nextStage(rec: RecordingState): void {
+  /** Create the next stage's jobs (after its hold, if it has one), or mark the recording processed after the last one. */
+  private nextStage(rec: RecordingState, held = false): void {
     for (;;) {
+      const holdMs = rec.spec.stages[rec.view.stage + 1]?.holdMs ?? 0;
+      if (holdMs > 0 && !held) {
+        this.sched.schedule(this.sched.time + holdMs, () => this.nextStage(rec, true));
+        return;
+      }
+      held = false;
       rec.view.stage++;
       const stage = rec.spec.stages[rec.view.stage];
       if (!stage) {
