@@ -16,8 +16,8 @@ import { shareable } from '../engine/activity';
 import { workflowFiles } from '../engine/definition';
 import { LocalEngine, type LocalEngineOptions } from '../engine/local-engine';
 import type { LambdaHandler } from '../engine/task-handlers';
-import type { ExecutionSummary, ListFilter } from '../engine/types';
-import { asListed } from '../sim/aws/list-lag';
+import type { ExecutionRef, ExecutionSummary, JsonValue, ListFilter } from '../engine/types';
+import { asDescribed, type ExecutionLag, listedAsAws, LISTING_MARGIN } from '../sim/aws/list-lag';
 import type { Runtime } from './runtime';
 
 export const WORKFLOW_DIR = fileURLToPath(new URL('../infra/workflows', import.meta.url));
@@ -35,8 +35,8 @@ export interface LocalWorkflowsOptions {
    * built afresh (cold starts). Without it each activity keeps one handler for the engine's life.
    */
   lambda?: EnvironmentOptions;
-  /** How far the activities' listing of executions trails the truth now (a simulated `list-lag`); 0 or absent: none. */
-  listLagMs?: () => number;
+  /** How far the activities' reads of executions trail the truth (a simulated world's); absent: they do not. */
+  listLagMs?: ExecutionLag;
 }
 
 export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngine {
@@ -48,9 +48,9 @@ export function createLocalWorkflows(options: LocalWorkflowsOptions): LocalEngin
     metrics: options.runtime.metrics,
     // The engine lists its own executions; built below, so reached lazily.
     executions: {
-      list: (filter) => (options.listLagMs ? laggingList(engine!, filter, options.listLagMs(), options.runtime.now().getTime()) : engine!.list(filter)),
+      list: (filter) => (options.listLagMs ? laggingList(engine!, filter, options.listLagMs, options.runtime.now().getTime()) : engine!.list(filter)),
       input: (ref) => engine!.input(ref),
-      output: (ref) => engine!.output(ref),
+      output: (ref) => (options.listLagMs ? laggingOutput(engine!, ref, options.listLagMs, options.runtime.now().getTime()) : engine!.output(ref)),
     },
     now: options.runtime.now,
     ...(options.autoscaleConfig ? { autoscaleConfig: options.autoscaleConfig } : {}),
@@ -84,20 +84,19 @@ function activityHandlers(deps: ActivityDeps, lambda: EnvironmentOptions | undef
 }
 
 /**
- * The engine's listing as a lagging ListExecutions gives it (sim/aws/list-lag.ts): executions begun in the
- * last moments are missing, and those that just ended are still RUNNING. What the activities see on AWS.
+ * The engine's listing as ListExecutions gives it (sim/aws/list-lag.ts): executions begun in the last moments
+ * are missing, those that just ended are still RUNNING, closed ones come by their stop. What the activities see on AWS.
  */
-async function laggingList(engine: LocalEngine, filter: ListFilter = {}, lag: number, now: number): Promise<ExecutionSummary[]> {
-  if (lag <= 0) return engine.list(filter);
+async function laggingList(engine: LocalEngine, filter: ListFilter = {}, lag: ExecutionLag, now: number): Promise<ExecutionSummary[]> {
   const { status, maxResults, ...rest } = filter;
-  // The newest of every status (a just-ended one may still list as RUNNING), and enough beyond the page.
-  const extra = maxResults === undefined ? {} : { maxResults: maxResults + 50 };
-  const candidates = [...(await engine.list({ ...rest, maxResults: (maxResults ?? 0) + 50 })), ...(status ? await engine.list({ ...rest, status, ...extra }) : [])];
-  const seen = new Set<string>();
-  return candidates
-    .filter((e) => !seen.has(e.ref.executionArn) && seen.add(e.ref.executionArn))
-    .map((e) => asListed(e, now, lag))
-    .filter((e): e is ExecutionSummary => e !== undefined && (!status || e.status === status))
-    .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))
-    .slice(0, maxResults);
+  // The newest of every status beyond the page by a margin, and every running one (listed by its start, however old).
+  const candidates = [...(await engine.list({ ...rest, maxResults: (maxResults ?? 0) + LISTING_MARGIN })), ...(await engine.list({ ...rest, status: 'RUNNING' }))];
+  return listedAsAws(candidates, (e) => e.ref.executionArn, status, now, lag).slice(0, maxResults);
+}
+
+/** DescribeExecution's output as a lagging read gives it: none while the end has not shown. */
+async function laggingOutput(engine: LocalEngine, ref: ExecutionRef, lag: ExecutionLag, now: number): Promise<JsonValue | undefined> {
+  const record = engine.store.get(ref.workflow, ref.name);
+  if (record && asDescribed(record, ref.executionArn, now, lag).status === 'RUNNING') return undefined;
+  return engine.output(ref);
 }

@@ -22,7 +22,7 @@ import { loadKept, saveKept, type KeptState } from './kept-simulation';
 import { createRuntime, type Runtime } from './runtime';
 import type { EnvironmentOptions, EnvironmentStats } from './lambda-environments';
 import { hashString } from '../sim/model/prng';
-import { LIST_LAG_MS } from '../sim/aws/list-lag';
+import { executionLag, type ExecutionLag } from '../sim/aws/list-lag';
 
 export interface SimRuntime {
   runtime: Runtime;
@@ -62,9 +62,9 @@ export function simLambda(scenario: Scenario, cluster: SimCluster, stats?: Envir
   };
 }
 
-/** The lag of the activities' executions listing while the scenario's `list-lag` fault is active. */
-export function simListLag(cluster: SimCluster): () => number {
-  return () => (cluster.faultActive('list-lag', 'stepfunctions') ? LIST_LAG_MS : 0);
+/** How far the activities' reads of executions trail the truth in this world (always some seconds; more under `list-lag`). */
+export function simListLag(cluster: SimCluster): ExecutionLag {
+  return executionLag(cluster);
 }
 
 /** Wires a runtime to an already-built simulated cluster. */

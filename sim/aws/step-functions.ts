@@ -13,12 +13,12 @@
  * - Timestamps are epoch seconds on the JSON wire; errors are
  *   `{"__type","message"}` with the model's shape names (ExecutionDoesNotExist,
  *   StateMachineDoesNotExist, InvalidArn, InvalidName, InvalidExecutionInput, InvalidToken).
- * - ListExecutions lists newest first, 100 per page by default (at most 1,000),
- *   and is eventually consistent: "The results are best effort and may not
- *   reflect very recent updates and changes" (API_ListExecutions). With the
- *   `list-lag` fault an execution appears LIST_LAG_MS after it starts and its
- *   status changes there LIST_LAG_MS after it changed. DescribeExecution and
- *   GetExecutionHistory of a known ARN are not lagged.
+ * - ListExecutions lists 100 per page by default (at most 1,000), running
+ *   executions by start and the others by stop, most recent first; it and
+ *   DescribeExecution are eventually consistent, always (list-lag.ts: an
+ *   execution is listed some seconds after it starts, its end shows some
+ *   seconds after it happened; the `list-lag` fault stretches both).
+ *   DescribeExecution finds a known ARN at once; GetExecutionHistory is not lagged.
  * - GetExecutionHistory gives the typed events (`TaskStateEntered`,
  *   `LambdaFunctionScheduled`/`Started`/`Succeeded`/`Failed`, `TaskSucceeded`
  *   for a service integration, `ExecutionSucceeded`, ...) with ids, and
@@ -39,7 +39,7 @@ import type { ExecutionStatus, HistoryEvent, JsonValue } from '../../engine/type
 import { SimAwsError } from '../model/types';
 import { type JsonObject, optionalNumber, optionalString, requiredString } from './json-input';
 import type { JsonOperation } from './opsworks';
-import { asListed, LIST_LAG_MS } from './list-lag';
+import { asDescribed, executionLag, listedAsAws, LISTING_MARGIN } from './list-lag';
 
 const MAX_INPUT_BYTES = 256 * 1024;
 const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
@@ -103,8 +103,8 @@ export function stepFunctionsOperations(options: SimStepFunctionsOptions): Reado
       }
     },
 
-    DescribeExecution(_state, input) {
-      const r = execution(input);
+    DescribeExecution(state, input) {
+      const r = asDescribed(execution(input), requiredString(input, 'executionArn'), state.now(), executionLag(state));
       return {
         executionArn: r.executionArn,
         stateMachineArn: options.arns[r.workflow],
@@ -128,18 +128,10 @@ export function stepFunctionsOperations(options: SimStepFunctionsOptions): Reado
       }
       const size = pageSize(input);
       const from = offsetOf(input);
-      const lag = state.faultActive('list-lag', 'stepfunctions') ? LIST_LAG_MS : 0;
-      const now = state.now();
-      // Enough of the newest records for this page, lagging ones included (the store lists newest first).
-      const wanted = from + size + 1;
-      const candidates = engine.store.list({ workflow, ...(statusFilter && !lag ? { status: statusFilter as ExecutionStatus } : {}), newest: lag ? wanted + 50 : wanted });
-      if (lag && statusFilter === 'RUNNING') candidates.push(...engine.store.list({ workflow, status: 'RUNNING' }));
-      const seen = new Set<string>();
-      const shown = candidates
-        .filter((r) => !seen.has(r.name) && seen.add(r.name))
-        .map((r) => asListed(r, now, lag))
-        .filter((r): r is ExecutionRecord => r !== undefined && (!statusFilter || r.status === statusFilter))
-        .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+      // The newest records of any status (one that just ended may still list as RUNNING, one that just began not
+      // at all), beyond this page by a margin, and every running one (listed by start, however old).
+      const candidates = [...engine.store.list({ workflow, newest: from + size + 1 + LISTING_MARGIN }), ...engine.store.list({ workflow, status: 'RUNNING' })];
+      const shown = listedAsAws(candidates, (r) => r.executionArn, statusFilter as ExecutionStatus | undefined, state.now(), executionLag(state));
       const page = shown.slice(from, from + size);
       return {
         executions: page.map((r) => ({

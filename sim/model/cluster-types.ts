@@ -5,6 +5,7 @@
  */
 import type { BillingRun } from './billing';
 import type { VirtualClock } from './clock';
+import type { Consistency } from './consistency';
 import type { FaultWindow } from './faults';
 import type { OpsworksStatus, SimOpencastSettings } from './types';
 import type { SimRecording, WorkloadCounters } from './workload';
@@ -104,6 +105,8 @@ export interface SimClusterOptions {
   publishers?: Partial<MetricPublishers>;
   /** CPU per unit of job load: past a host's cores its jobs slow down (processor sharing). Unset: never. */
   cpuPerLoad?: number;
+  /** How far the AWS reads trail the model (consistency.ts); default: the documented lags, seeded by `seed`. */
+  consistency?: Consistency;
 }
 
 /**

@@ -20,6 +20,8 @@ import {
   type SimTimings,
   type TimelineSample,
 } from './cluster-types';
+import { defaultConsistency, type Consistency } from './consistency';
+import { watchEc2State } from './ec2-visibility';
 import { isFaultActive, passwordRotations, rotatedPassword, type FaultWindow } from './faults';
 import type { JobSpec } from './job-catalog';
 import { vcpuOf } from './instance-types';
@@ -85,6 +87,7 @@ export class SimCluster implements SimClusterState {
   private readonly opencastSettings: SimOpencastSettings;
   readonly timings: Readonly<SimTimings>;
   readonly billing = new BillingLedger();
+  readonly consistency: Consistency;
   readonly start: number;
   private readonly clock: VirtualClock;
   private readonly sched: EventScheduler;
@@ -120,6 +123,7 @@ export class SimCluster implements SimClusterState {
     this.sched = new EventScheduler(options.start);
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
     this.faults = options.faults ?? [];
+    this.consistency = options.consistency ?? defaultConsistency(options.seed ?? 0);
     this.opencastSettings = options.opencast;
     this.rotations = passwordRotations(this.faults);
     this.publishers = { ...DEFAULT_PUBLISHERS, ...options.publishers };
@@ -378,6 +382,8 @@ export class SimCluster implements SimClusterState {
     if (!this.byUrl.has(r.baseUrl)) this.byUrl.set(r.baseUrl, r);
     for (const alias of [inst.hostname, inst.opsworksId, inst.privateDns, r.baseUrl]) if (!this.byAlias.has(alias)) this.byAlias.set(alias, r);
     this.placeAtStart(r, spec);
+    // Changes from here on reach DescribeInstances after their lag; the starting state is seen at once.
+    watchEc2State(inst, () => this.sched.time);
     return inst;
   }
 

@@ -10,6 +10,7 @@ import { SimCluster, type InstanceRole } from './cluster';
 import { vcpuOf } from './instance-types';
 import type { FaultWindow } from './faults';
 import { jobsOf } from './job-catalog';
+import { hashString } from './prng';
 import type { Scenario } from './scenario';
 import { expandHostnames, resolveAt } from './scenario';
 import { examSpike, explicitTrace, lectureWeek, mergeTraces, quietWeek, type Trace } from './traces';
@@ -96,6 +97,7 @@ export function createSimCluster(scenario: Scenario, clock?: VirtualClock): SimC
       ec2Delay: scenario.cloudwatch.ec2Delay,
     },
     seed: scenario.seed,
+    consistency: { seed: hashString(`consistency:${scenario.seed}`), ...scenario.consistency },
     ...(scenario.cpuPerLoad !== undefined ? { cpuPerLoad: scenario.cpuPerLoad } : {}),
   });
 

@@ -12,6 +12,7 @@ import { parseJsonText } from '../../core/json-text';
 import { SPAN, spanMs } from '../../core/duration';
 import { DEFAULT_HOST_URL_TAG } from '../../core/settings';
 import { BASE_URL_FORMS, baseUrlFor } from './cluster-types';
+import { DEFAULT_LAGS } from './consistency';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const OFFSET = new RegExp(`^[+-]${SPAN.source.slice(1)}`);
@@ -340,6 +341,27 @@ const LambdaSchema = z.strictObject({
   environments: z.number().int().min(1).max(10).default(1).describe('Environments alive per function, taking turns at random'),
 });
 
+/** A lag longer than AWS's advice to retry for "up to a few minutes" is not consistency but an outage. */
+const MAX_LAG_MS = 10 * 60_000;
+
+const LagRangeSchema = z
+  .strictObject({
+    minMs: z.number().nonnegative().max(MAX_LAG_MS),
+    // No world is perfectly consistent: a range of zero is refused.
+    maxMs: z.number().positive().max(MAX_LAG_MS),
+  })
+  .refine((r) => r.minMs <= r.maxMs, { message: 'minMs cannot exceed maxMs', path: ['minMs'] });
+
+/** Eventual consistency of AWS reads, always on (sim/model/consistency.ts cites the AWS pages). */
+const ConsistencySchema = z
+  .strictObject({
+    stepFunctions: LagRangeSchema.default({ ...DEFAULT_LAGS.stepFunctions }).describe(
+      'ms after an execution starts or ends that ListExecutions and DescribeExecution show it (each change its own seeded draw)',
+    ),
+    ec2: LagRangeSchema.default({ ...DEFAULT_LAGS.ec2 }).describe('ms after an instance changes state that DescribeInstances shows it'),
+  })
+  .prefault({});
+
 const TimingsSchema = z.strictObject({
   requestedMs: z.number().nonnegative().optional(),
   pendingMs: z.number().nonnegative().optional(),
@@ -395,6 +417,7 @@ const BaseScenarioSchema = z.strictObject({
   cloudwatch: CloudWatchSchema.describe('Extra: what publishes CloudWatch metrics in this world (a metric nobody publishes has no datapoints)'),
   trace: TraceSchema,
   faults: z.array(FaultSchema).default([]),
+  consistency: ConsistencySchema.describe("Extra: how far AWS's eventually consistent reads trail the truth; a list-lag fault stretches every lag by 5 s"),
   lambda: LambdaSchema.optional().describe('Extra: how the functions\' execution environments live (cold starts)'),
   prices: z.record(z.string(), z.number().nonnegative()).optional().describe('Extra: $/h by instance type'),
   timings: TimingsSchema.optional().describe('Extra: model step durations (ms)'),

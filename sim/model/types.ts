@@ -5,6 +5,8 @@
  * holds state of its own and a scenario drives every protocol at once.
  */
 
+import type { Consistency } from './consistency';
+
 /** OpsWorks instance status words (the ones the simulator uses). */
 export type OpsworksStatus =
   | 'requested'
@@ -181,6 +183,8 @@ export interface SimClusterState {
   readonly opencast: SimOpencastSettings;
   /** Is a fault of this kind active now (optionally for this target host/instance)? */
   faultActive(kind: FaultKind, target?: string): boolean;
+  /** How far the simulated AWS reads trail the truth (consistency.ts); absent: the default lags, seed 0. */
+  readonly consistency?: Consistency;
   /** CloudWatch series derived from the model plus any scenario-given datapoints (those from `from` on, when given). */
   metricSeries(namespace: string, metric: string, dimension: { name: string; value: string }, from?: number): SimMetricSeries | undefined;
 

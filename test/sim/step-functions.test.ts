@@ -1,8 +1,8 @@
 /**
  * The simulated Step Functions through the real SFN client (awsJson1_0,
  * X-Amz-Target AWSStepFunctions.*): StartExecution's idempotency and
- * conflicts, DescribeExecution, ListExecutions (newest first, paged, lagging
- * under `list-lag`), GetExecutionHistory read back by the AWS engine as the
+ * conflicts, DescribeExecution, ListExecutions (running ones by start, the
+ * others by stop, paged), both lagging always and more under `list-lag`, GetExecutionHistory read back by the AWS engine as the
  * local engine records it, StopExecution, and the model's error shapes.
  */
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
@@ -16,8 +16,9 @@ import type { HistoryEvent, JsonValue } from '../../engine/types';
 import { VirtualTime } from '../../engine/virtual-time';
 import { createAwsRouter } from '../../sim/aws/router';
 import { SIM_ACCOUNT_ID } from '../../sim/aws/opsworks';
-import { LIST_LAG_MS } from '../../sim/aws/list-lag';
+import { FAULT_STRETCH_MS, type LagRange } from '../../sim/model/consistency';
 import { stepFunctionsOperations } from '../../sim/aws/step-functions';
+import { executionLag } from '../../sim/aws/list-lag';
 import { fromFakeTimers } from '../../sim/model/clock';
 import { createSimCluster } from '../../sim/model/create';
 import { parseScenario } from '../../sim/model/scenario';
@@ -36,9 +37,16 @@ afterEach(() => {
   cleanup = undefined;
 });
 
-function setup(faults: Array<{ at: string; kind: 'list-lag'; forMinutes: number }> = [], options: { drainedOnPoll?: number; throttleTimes?: number } = {}) {
+/** The default lags are seeded draws of 1-5 s: past this, every change has shown. */
+const SETTLED_MS = 5_000;
+
+function setup(
+  faults: Array<{ at: string; kind: 'list-lag'; forMinutes: number }> = [],
+  options: { drainedOnPoll?: number; throttleTimes?: number; lag?: LagRange } = {},
+) {
   const vt = VirtualTime.install({ start: START });
-  const cluster = createSimCluster(parseScenario({ cluster: 'c', start: START, others: [{ hostname: 'admin1', layer: 'admin' }], faults }), fromFakeTimers(vt.clock));
+  const consistency = options.lag ? { consistency: { stepFunctions: options.lag } } : {};
+  const cluster = createSimCluster(parseScenario({ cluster: 'c', start: START, others: [{ hostname: 'admin1', layer: 'admin' }], faults, ...consistency }), fromFakeTimers(vt.clock));
   const files = fixtureWorkflows();
   const definitions: Record<string, JsonValue> = Object.fromEntries(
     WORKFLOWS.map((w) => [w, substitute(w, readDefinitionFile(files[w]!), { CheckDrainedFunctionArn: `arn:aws:lambda:${SIM_REGION}:${SIM_ACCOUNT_ID}:function:${PREFIX}check-drained` })]),
@@ -62,10 +70,12 @@ describe('simulated Step Functions', () => {
     const started = await sim.client.send(new StartExecutionCommand({ stateMachineArn: arn('poll'), name: 'p1', input: '{"polls":0}' }));
     expect(started.executionArn).toBe(`arn:aws:states:${SIM_REGION}:${SIM_ACCOUNT_ID}:execution:${PREFIX}poll:p1`);
     expect(started.startDate?.toISOString()).toBe('2025-10-13T10:00:00.000Z');
+    // A known ARN is found at once, however new.
     const running = await sim.client.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
     expect(running).toMatchObject({ status: 'RUNNING', name: 'p1', stateMachineArn: arn('poll'), input: '{"polls":0}' });
     expect(running.stopDate).toBeUndefined();
     await sim.vt.run({ until: () => sim.service.activeCount === 0 });
+    await sim.vt.run({ deadline: Date.now() + SETTLED_MS });
     const done = await sim.client.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output!)).toMatchObject({ polls: 3, drained: true });
@@ -101,7 +111,7 @@ describe('simulated Step Functions', () => {
       await sim.vt.run({ deadline: Date.parse(START) + (name.charCodeAt(0) - 96) * 1000 });
     }
     await sim.client.send(new StartExecutionCommand({ stateMachineArn: arn('poll'), name: 'd', input: '{"polls":-100}' }));
-    await sim.vt.run({ deadline: Date.parse(START) + 10_000 });
+    await sim.vt.run({ deadline: Date.parse(START) + 3_000 + SETTLED_MS });
     const page1 = await sim.client.send(new ListExecutionsCommand({ stateMachineArn: arn('poll'), maxResults: 2 }));
     expect(page1.executions?.map((e) => e.name)).toEqual(['d', 'c']);
     const page2 = await sim.client.send(new ListExecutionsCommand({ stateMachineArn: arn('poll'), maxResults: 2, nextToken: page1.nextToken }));
@@ -111,28 +121,63 @@ describe('simulated Step Functions', () => {
     expect(running.executions?.map((e) => [e.name, e.status])).toEqual([['d', 'RUNNING']]);
   });
 
-  it(`lags ${LIST_LAG_MS / 1000} s behind under list-lag: a new execution is missing, a finished one still RUNNING; DescribeExecution does not lag`, async () => {
-    const sim = setup([{ at: '+0m', kind: 'list-lag', forMinutes: 60 }], { drainedOnPoll: 1 });
+  it('orders as AWS does: running executions by start, the others by stop, most recent first (maxResults 1 gets the last to end)', async () => {
+    const sim = setup([], { drainedOnPoll: 2 });
+    // `long` begins first and ends last (4 one-minute polls), `short` begins 10 s later and ends after one.
+    await sim.client.send(new StartExecutionCommand({ stateMachineArn: arn('poll'), name: 'long', input: '{"polls":-3}' }));
+    await sim.vt.run({ deadline: Date.parse(START) + 10_000 });
+    await sim.client.send(new StartExecutionCommand({ stateMachineArn: arn('poll'), name: 'short', input: '{"polls":0}' }));
+    await sim.vt.run({ deadline: Date.parse(START) + 4.5 * 60_000 });
+    await sim.client.send(new StartExecutionCommand({ stateMachineArn: arn('poll'), name: 'later', input: '{"polls":-100}' }));
+    await sim.vt.run({ deadline: Date.parse(START) + 4.5 * 60_000 + SETTLED_MS });
+    const list = async (input: { statusFilter?: 'SUCCEEDED'; maxResults?: number } = {}) =>
+      (await sim.client.send(new ListExecutionsCommand({ stateMachineArn: arn('poll'), ...input }))).executions?.map((e) => `${e.name}:${e.status}`);
+    expect(await list()).toEqual(['later:RUNNING', 'long:SUCCEEDED', 'short:SUCCEEDED']);
+    expect(await list({ statusFilter: 'SUCCEEDED', maxResults: 1 })).toEqual(['long:SUCCEEDED']);
+    // The AWS engine reads the same page: its newest closed boot, say, is the one that ended last.
+    expect((await sim.engine.list({ workflow: 'poll', status: 'SUCCEEDED', maxResults: 1 })).map((e) => e.ref.name)).toEqual(['long']);
+  });
+
+  it('lags always: a new execution is listed, and its end shown, only after its own seeded lag; DescribeExecution trails the end too', async () => {
+    const sim = setup([], { drainedOnPoll: 2, lag: { minMs: 3_000, maxMs: 3_000 } });
     const started = await sim.client.send(new StartExecutionCommand({ stateMachineArn: arn('poll'), name: 'fresh' }));
+    const listed = async () => (await sim.client.send(new ListExecutionsCommand({ stateMachineArn: arn('poll') }))).executions?.map((e) => `${e.name}:${e.status}`);
+    const described = async () => (await sim.client.send(new DescribeExecutionCommand({ executionArn: started.executionArn }))).status;
+    await sim.vt.run({ deadline: Date.parse(START) + 2_999 });
+    expect(await listed()).toEqual([]);
+    await sim.vt.run({ deadline: Date.parse(START) + 3_000 });
+    expect(await listed()).toEqual(['fresh:RUNNING']);
+    await sim.vt.run({ until: () => sim.service.activeCount === 0 });
+    // Ended 60 s after it began (one Wait): RUNNING to both reads for 3 s more.
+    await sim.vt.run({ deadline: Date.parse(START) + 62_999 });
+    expect(await listed()).toEqual(['fresh:RUNNING']);
+    expect(await described()).toBe('RUNNING');
+    await sim.vt.run({ deadline: Date.parse(START) + 63_000 });
+    expect(await listed()).toEqual(['fresh:SUCCEEDED']);
+    expect(await described()).toBe('SUCCEEDED');
+  });
+
+  it(`lags ${FAULT_STRETCH_MS / 1000} s longer under list-lag`, async () => {
+    const sim = setup([{ at: '+0m', kind: 'list-lag', forMinutes: 60 }], { drainedOnPoll: 1, lag: { minMs: 1_000, maxMs: 1_000 } });
+    await sim.client.send(new StartExecutionCommand({ stateMachineArn: arn('poll'), name: 'fresh' }));
     const listed = async (statusFilter?: 'RUNNING' | 'SUCCEEDED') =>
       (await sim.client.send(new ListExecutionsCommand({ stateMachineArn: arn('poll'), ...(statusFilter ? { statusFilter } : {}) }))).executions?.map((e) => `${e.name}:${e.status}`);
+    await sim.vt.run({ deadline: Date.parse(START) + 1_000 + FAULT_STRETCH_MS - 1 });
     expect(await listed()).toEqual([]);
-    expect((await sim.client.send(new DescribeExecutionCommand({ executionArn: started.executionArn }))).status).toBe('RUNNING');
-    await sim.vt.run({ until: () => sim.service.activeCount === 0 });
-    expect((await sim.client.send(new DescribeExecutionCommand({ executionArn: started.executionArn }))).status).toBe('SUCCEEDED');
-    expect(await listed()).toEqual([]);
-    await sim.vt.run({ deadline: Date.parse(START) + LIST_LAG_MS });
+    await sim.vt.run({ deadline: Date.parse(START) + 1_000 + FAULT_STRETCH_MS });
     expect(await listed('RUNNING')).toEqual([]);
     expect(await listed('SUCCEEDED')).toEqual(['fresh:SUCCEEDED']);
   });
 
-  it('shows a finished execution RUNNING for a moment under list-lag', async () => {
-    const sim = setup([{ at: '+0m', kind: 'list-lag', forMinutes: 60 }], { drainedOnPoll: 2 });
-    await sim.client.send(new StartExecutionCommand({ stateMachineArn: arn('poll'), name: 'slow' }));
-    await sim.vt.run({ until: () => sim.service.activeCount === 0 });
-    // It ended 60 s after it started (one Wait): listed for 55 s, and still RUNNING there until 5 s after its end.
-    const list = await sim.client.send(new ListExecutionsCommand({ stateMachineArn: arn('poll') }));
-    expect(list.executions?.map((e) => [e.name, e.status, e.stopDate])).toEqual([['slow', 'RUNNING', undefined]]);
+  it('draws each lag from the seed: the same world lags the same way, another seed otherwise', () => {
+    const lags = (seed: number) => {
+      const lag = executionLag(createSimCluster(parseScenario({ cluster: 'c', start: START, seed })));
+      return ['a', 'b', 'c', 'd'].map((n) => lag(`${arn('poll')}:${n}`, START, 'start'));
+    };
+    const once = lags(1);
+    expect(lags(1)).toEqual(once);
+    expect(lags(2)).not.toEqual(once);
+    expect(once.every((ms) => ms >= 1_000 && ms <= 5_000)).toBe(true);
   });
 
   it.each([
@@ -157,6 +202,7 @@ describe('simulated Step Functions', () => {
     await sim.vt.run({ deadline: Date.parse(START) + 30_000 });
     const stopped = await sim.client.send(new StopExecutionCommand({ executionArn: ref.executionArn, error: 'Killed', cause: 'test' }));
     expect(stopped.stopDate?.toISOString()).toBe('2025-10-13T10:00:30.000Z');
-    expect(await sim.engine.wait(ref)).toMatchObject({ status: 'ABORTED', error: 'Killed', cause: 'test' });
+    // DescribeExecution shows the end after its lag: the engine polls until it does.
+    expect(await sim.vt.drive(sim.engine.wait(ref))).toMatchObject({ status: 'ABORTED', error: 'Killed', cause: 'test' });
   });
 });
