@@ -8,7 +8,7 @@
  * that forbids the request throws ScalingError, a bad input ConfigError naming
  * the field: both before anything is started. Reads only.
  */
-import { decisionRecord, type Decision, type DecisionRecord } from '../core/decision';
+import { decisionRecord, noAction, type Decision, type DecisionRecord } from '../core/decision';
 import { ConfigError } from '../core/errors';
 import { DRAIN_WORKFLOW, workerExecutionName } from '../core/execution-names';
 import { planScaleDown, planScaleTo, planScaleUp, type ScaleDownOptions } from '../core/scale';
@@ -76,7 +76,7 @@ async function decide(deps: ActivityDeps, request: ScaleRequest): Promise<Decisi
   };
   switch (request.command) {
     case 'up':
-      return planScaleUp(view, request.count ?? 1, { scaleAvailable: request.scaleAvailable });
+      return withoutRefused(planScaleUp(view, request.count ?? 1, { scaleAvailable: request.scaleAvailable, failedBoots: request.capacityRefused ?? [] }), request.capacityRefused);
     case 'down':
       return planScaleDown(view, request.count ?? 1, down);
     case 'to':
@@ -84,6 +84,24 @@ async function decide(deps: ActivityDeps, request: ScaleRequest): Promise<Decisi
     default:
       throw new ConfigError('scale input command', `unknown command ${request.command}`);
   }
+}
+
+/**
+ * A scale-up retried after EC2 refused some starts for capacity (the CLI's next round of one request): those
+ * workers are not chosen again (their types already rank last); with none left to try, nothing is started.
+ */
+function withoutRefused(decision: Decision, refused: readonly string[] | undefined): Decision {
+  if (!refused || refused.length === 0) return decision;
+  const again = decision.chosen.filter((c) => refused.includes(c.hostname));
+  if (again.length === 0) return decision;
+  const chosen = decision.chosen.filter((c) => !refused.includes(c.hostname));
+  const rejected = [
+    ...again.map((c) => ({ ...c, chosen: false, reason: 'NotNeeded' as const, detail: 'EC2 refused its start for capacity earlier in this request: not tried again' })),
+    ...decision.rejected,
+  ];
+  const reasons = [...decision.reasons, `${again.map((c) => c.hostname).join(', ')}: EC2 refused the start for capacity earlier in this request, and no other stopped worker is left to try instead`];
+  if (chosen.length > 0) return { ...decision, chosen, rejected, reasons };
+  return noAction('up', 'NoStoppedWorker', reasons.join('; '), { rejected, warnings: decision.warnings });
 }
 
 function actionFor(deps: ActivityDeps, request: ScaleRequest, action: 'start' | 'stop', hostname: string, reason: string, now: Date): PlannedAction {

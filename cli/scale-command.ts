@@ -6,6 +6,7 @@
 import type { AutoscaleConfig } from '../core/autoscale-config';
 import type { Decision } from '../core/decision';
 import { ConfigError, ScalingError } from '../core/errors';
+import { BOOT_WORKFLOW } from '../core/execution-names';
 import { autoscale, scaleDown, scaleTo, scaleUp, type ScaleResult } from '../scaler/scale';
 import { decisionText, resultText, statusJson, statusTable } from './format';
 import type { CommandScope, Context } from './context';
@@ -32,10 +33,67 @@ export async function scaleCommand(ctx: Context, request: ScaleKind, opts: { sca
       return;
     }
     const options = { scaleAvailable: available, force: Boolean(scope.globals.force), dryRun: Boolean(scope.globals.dryRun) };
-    const result = await scaleViaWorkflows(scope.openEngine(), request, options, scope.runtime.now());
+    const engine = scope.openEngine();
+    const result = await scaleViaWorkflows(engine, request, options, scope.runtime.now());
     logDecision(scope, result.decision, result.dryRun);
-    await printWorkflowResult(ctx, scope, result.decision, result.executions, result, result.wouldStart);
+    const retried = await retryForCapacity(scope, engine, result, options);
+    await printWorkflowResult(ctx, scope, retried.decision, retried.executions, retried, retried.wouldStart, retried.replaced);
   });
+}
+
+/** A boot that ended because EC2 had no capacity for its instance type (boot-worker's NoCapacity). */
+const hadNoCapacity = (e: ExecutionOutcome) => e.workflow === BOOT_WORKFLOW && e.status === 'FAILED' && /^InsufficientCapacity\b/.test(e.error ?? '');
+
+/**
+ * EC2 refused a start for capacity: the same request tries the next stopped worker (another instance type first,
+ * core/ranking.ts) in another scale execution, until the workers asked for started or none is left to try, and
+ * says so. The refused boots are then `replaced`: not a failure of the request.
+ */
+async function retryForCapacity(
+  scope: CommandScope,
+  engine: ReturnType<CommandScope['openEngine']>,
+  first: WorkflowScaleResult,
+  options: { scaleAvailable: boolean; force: boolean; dryRun: boolean },
+): Promise<WorkflowScaleResult & { replaced: string[]; capacityRetries?: Array<{ refused: string; instanceType?: string; tried: string[] }> }> {
+  const executions = [...first.executions];
+  const refused: string[] = [];
+  const replaced: string[] = [];
+  const retries: Array<{ refused: string; instanceType?: string; tried: string[] }> = [];
+  const notes: string[] = [];
+  let decision = first.decision;
+  let last = first;
+  let at = scope.runtime.now().getTime();
+  for (;;) {
+    const failed = last.executions.filter((e) => hadNoCapacity(e) && e.hostname && !refused.includes(e.hostname));
+    if (failed.length === 0 || options.dryRun) break;
+    refused.push(...failed.map((e) => e.hostname!));
+    // Scale executions are named by the second: the next one is at least a second later.
+    at = Math.max(scope.runtime.now().getTime(), at + 1000);
+    const next = await scaleViaWorkflows(engine, { kind: 'up', n: failed.length }, { ...options, capacityRefused: refused }, new Date(at));
+    logDecision(scope, next.decision, false);
+    const tried = next.decision.chosen.map((c) => c.hostname);
+    const { view } = await scope.deps.observe();
+    const typeOf = (hostname: string) => view.workers.find((w) => w.hostname === hostname)?.instanceType;
+    const named = (hostname: string) => `${hostname}${typeOf(hostname) ? ` (${typeOf(hostname)})` : ''}`;
+    for (const [i, e] of failed.entries()) {
+      const instead = tried[i];
+      const instanceType = typeOf(e.hostname!);
+      retries.push({ refused: e.hostname!, ...(instanceType ? { instanceType } : {}), tried: instead ? [instead] : [] });
+      if (instead) replaced.push(e.name);
+      const line = `${named(e.hostname!)}: EC2 has no capacity for its instance type: ${instead ? `trying ${named(instead)} instead` : 'no other stopped worker to try'}`;
+      scope.deps.logger.warn({ event: 'capacity-retry', refused: e.hostname, ...(instead ? { next: instead } : {}) }, line);
+      notes.push(line);
+    }
+    executions.push(...next.executions);
+    decision = {
+      ...decision,
+      chosen: [...decision.chosen.filter((c) => !refused.includes(c.hostname)), ...next.decision.chosen],
+      reasons: [...decision.reasons, ...notes.splice(0), ...next.decision.reasons.filter((r) => !decision.reasons.includes(r))],
+    };
+    last = next;
+    if (tried.length === 0) break;
+  }
+  return { ...first, decision, executions, replaced, ...(retries.length > 0 ? { capacityRetries: retries } : {}) };
 }
 
 /** `config` is undefined only with the deployed stack (`--engine aws` without `--sim`): its functions have their own. */
@@ -65,13 +123,15 @@ async function printWorkflowResult(
   executions: ExecutionOutcome[],
   json: unknown,
   wouldStart?: WorkflowScaleResult['wouldStart'],
+  /** Executions that failed for capacity and whose worker another start replaced: not a failure of the request. */
+  replaced: readonly string[] = [],
 ): Promise<void> {
   if (scope.globals.output === 'json') ctx.io.stdout.write(`${JSON.stringify(await withStatusAfter(scope, json), null, 2)}\n`);
   else {
     ctx.io.stdout.write(decisionText(decision, Boolean(scope.globals.debug)) + (wouldStart ? wouldStartText(wouldStart) : outcomesText(executions)));
     await printStatusAfter(ctx, scope);
   }
-  if (executions.some((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT' || e.status === 'ABORTED')) {
+  if (executions.some((e) => !replaced.includes(e.name) && (e.status === 'FAILED' || e.status === 'TIMED_OUT' || e.status === 'ABORTED'))) {
     throw new ScalingError('an execution did not succeed; see `moscaler history` for every step');
   }
 }

@@ -41,6 +41,8 @@ export interface ScaleOptions {
   scaleAvailable: boolean;
   force: boolean;
   dryRun: boolean;
+  /** A retry of `up` in the same request: workers whose start EC2 refused for capacity (cli/scale-command.ts). */
+  capacityRefused?: string[];
 }
 
 /** The last recorded reason of an execution (its final activity's). */
@@ -141,6 +143,7 @@ export async function scaleViaWorkflows(opened: OpenedEngine, request: ScaleKind
     force: options.force,
     dryRun: options.dryRun,
     requestedBy: 'cli',
+    ...(options.capacityRefused?.length ? { capacityRefused: options.capacityRefused } : {}),
   };
   const run = await runScale(opened, input, now);
   return {

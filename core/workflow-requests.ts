@@ -75,9 +75,12 @@ export const scaleRequestSchema = z
     minWorkers: z.number().int().min(0).max(10_000).optional(),
     everySeconds: z.number().int().min(10).max(86_400).optional(),
     requestedBy: z.string().max(200).default('console'),
+    /** Workers whose start EC2 refused for capacity earlier in this request: not tried again, their types last. */
+    capacityRefused: z.array(z.string().min(1).max(256)).max(1000).optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
+    if (r.capacityRefused !== undefined && r.command !== 'up') ctx.addIssue({ code: 'custom', path: ['capacityRefused'], message: 'only scale up retries after a capacity error' });
     if (r.command === 'to' && r.count === undefined) ctx.addIssue({ code: 'custom', path: ['count'], message: 'scale to needs the target count' });
     if ((r.command === 'up' || r.command === 'down') && r.count === 0) ctx.addIssue({ code: 'custom', path: ['count'], message: `scale ${r.command} needs a count of at least 1` });
     if (r.command === 'auto' && r.count !== undefined) ctx.addIssue({ code: 'custom', path: ['count'], message: 'scale auto takes no count: the policy decides' });

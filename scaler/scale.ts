@@ -5,8 +5,9 @@
 import type { AutoscaleConfig, StrategyConfig } from '../core/autoscale-config';
 import { decideAutoscale } from '../core/autoscale';
 import { noAction, type Decision, type StrategyVote } from '../core/decision';
-import { DependencyError, ScalingError } from '../core/errors';
+import { DependencyError, InsufficientCapacityError, ScalingError } from '../core/errors';
 import type { MetricAnswer, MetricQuery, MetricsPort } from '../core/ports';
+import { failedStartsOf, rankForStart, startDetail } from '../core/ranking';
 import { planScaleDown, planScaleTo, planScaleUp, type ScaleDownOptions } from '../core/scale';
 import type { Settings } from '../core/settings';
 import { metricWindow, vote } from '../core/strategies';
@@ -86,17 +87,46 @@ async function begin(deps: ScalerDeps, command: string): Promise<Observation> {
  * once: while it is stopped no job can go to it, and once back it must get
  * work. Without this a scaled-up cluster could sit idle behind a growing queue.
  */
-async function startAll(actuator: Actuator, decision: Decision, workers: readonly Worker[]): Promise<void> {
+async function startAll(actuator: Actuator, decision: Decision, workers: readonly Worker[], logger?: ScalerDeps['logger']): Promise<Decision> {
+  const refused: string[] = [];
+  const notes: string[] = [];
+  const chosen: Decision['chosen'] = [];
+  const taken = new Set(decision.chosen.map((c) => c.id));
   for (const verdict of decision.chosen) {
-    const worker = workers.find((w) => w.id === verdict.id);
-    if (!worker) continue;
-    await actuator.start(worker, verdict.detail);
-    if (worker.registered && worker.maintenance && worker.statusClass === 'stopped') {
-      // Recorded with its error if Opencast refuses; the start stands either way.
-      await actuator.setMaintenance(worker, false, 'started: back in service once online').catch(() => undefined);
+    let worker = workers.find((w) => w.id === verdict.id);
+    let reason = verdict.detail;
+    while (worker) {
+      try {
+        await actuator.start(worker, reason);
+      } catch (error) {
+        if (!(error instanceof InsufficientCapacityError)) throw error;
+        // EC2 has no capacity for this type now: the next stopped worker, another type first, within this request.
+        refused.push(worker.hostname);
+        const next = rankForStart(
+          workers.filter((w) => w.statusClass === 'stopped' && !taken.has(w.id)),
+          failedStartsOf(workers, refused),
+        )[0];
+        const note = `${named(worker)}: EC2 has no capacity for its instance type: ${next ? `trying ${named(next)} instead` : 'no other stopped worker to try'}`;
+        notes.push(note);
+        logger?.warn({ event: 'capacity-retry', refused: worker.hostname, ...(next ? { next: next.hostname } : {}) }, note);
+        if (!next) throw new InsufficientCapacityError(note, { cause: error });
+        taken.add(next.id);
+        worker = next;
+        reason = `instead of ${refused.at(-1)} (no EC2 capacity): ${startDetail(next, failedStartsOf(workers, refused))}`;
+        continue;
+      }
+      if (worker.registered && worker.maintenance && worker.statusClass === 'stopped') {
+        // Recorded with its error if Opencast refuses; the start stands either way.
+        await actuator.setMaintenance(worker, false, 'started: back in service once online').catch(() => undefined);
+      }
+      chosen.push(worker.id === verdict.id ? verdict : { ...verdict, hostname: worker.hostname, id: worker.id, detail: reason });
+      break;
     }
   }
+  return notes.length === 0 ? decision : { ...decision, chosen, reasons: [...decision.reasons, ...notes] };
 }
+
+const named = (w: Worker) => `${w.hostname}${w.instanceType ? ` (${w.instanceType})` : ''}`;
 
 /**
  * The original's scale-down: every registered online worker not already in
@@ -166,9 +196,9 @@ function finish(deps: ScalerDeps, result: ScaleResult): ScaleResult {
 
 export async function scaleUp(deps: ScalerDeps, n: number, scaleAvailable: boolean): Promise<ScaleResult> {
   const observation = await begin(deps, 'scale up');
-  const decision = planScaleUp(observation.view, n, { scaleAvailable });
+  const planned = planScaleUp(observation.view, n, { scaleAvailable });
   const actuator = deps.actuatorFor(observation);
-  await startAll(actuator, decision, observation.view.workers);
+  const decision = await startAll(actuator, planned, observation.view.workers, deps.logger);
   return finish(deps, { decision, actions: actuator.log, before: summarize(observation.view) });
 }
 
@@ -185,8 +215,8 @@ export async function scaleTo(deps: ScalerDeps, target: number, scaleAvailable: 
   const decision = planScaleTo(observation.view, target, options);
   if (decision.action === 'start') {
     const actuator = deps.actuatorFor(observation);
-    await startAll(actuator, decision, observation.view.workers);
-    return finish(deps, { decision, actions: actuator.log, before: summarize(observation.view) });
+    const started = await startAll(actuator, decision, observation.view.workers, deps.logger);
+    return finish(deps, { decision: started, actions: actuator.log, before: summarize(observation.view) });
   }
   const down = await scaleDownBracketed(deps, observation, (view) => planScaleTo(view, target, options));
   return finish(deps, { ...down, before: summarize(observation.view) });
@@ -281,8 +311,8 @@ export async function autoscale(deps: ScalerDeps, config: AutoscaleConfig): Prom
   let result: ScaleResult;
   if (decision.action === 'start') {
     const actuator = deps.actuatorFor(observation);
-    await startAll(actuator, decision, observation.view.workers);
-    result = { decision, actions: actuator.log, before: summarize(observation.view) };
+    const started = await startAll(actuator, decision, observation.view.workers, deps.logger);
+    result = { decision: started, actions: actuator.log, before: summarize(observation.view) };
   } else if (decision.action === 'stop') {
     // Re-decide on the fresh observation taken after maintenance went on; votes stay as they were.
     const down = await scaleDownBracketed(deps, observation, (view) => {
