@@ -12,8 +12,9 @@
  *   than a restart; never worse than twice the best choice in hindsight);
  * - a worker is not drained before it has served for the hold-down after its
  *   boot (it was started for a need; its boot is paid);
- * - load the projection does not explain is smoothed over the hold-down:
- *   scale-out plans for its mean, scale-in for its highest value.
+ * - load the projection does not explain swings from one cycle to the next
+ *   (a job runs early or late): scale-in plans for its highest value over the
+ *   hold-down, so a drain follows only a drop that lasted.
  *
  * Pure: time is an argument; the state rides in the policy's memory.
  */
@@ -48,10 +49,9 @@ export function recentValues(before: PolicyMemory[string] | undefined, value: nu
   return out;
 }
 
-/** Mean and highest of remembered values (at least this cycle's). */
-export function meanAndMax(values: Record<string, number>): { mean: number; max: number } {
-  const xs = Object.values(values);
-  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, max: Math.max(...xs) };
+/** The highest remembered value (at least this cycle's). */
+export function highestOf(values: Record<string, number>): number {
+  return Math.max(...Object.values(values));
 }
 
 /** Since when the scale-in target has stayed below the fleet, and the highest target seen since. */

@@ -22,7 +22,7 @@ import { policyConfigSchema } from './config';
 import { byLeastLoad, fleetOf, round } from './fleet';
 import { headroomPolicy } from './headroom';
 import { loadAt, loadProfile, type LoadSegment } from './recording-load';
-import { breakEvenMinutes, holdDownMinutes, holdScaleIn, meanAndMax, recentValues } from './hold-down';
+import { breakEvenMinutes, highestOf, holdDownMinutes, holdScaleIn, recentValues } from './hold-down';
 import { steerTo } from './steer';
 import type { Policy, PolicyDecision, PolicyMemory } from './types';
 
@@ -74,16 +74,19 @@ export function scheduleAwarePolicy(config: PolicyConfigOf<'schedule-aware'>): P
     const load = fleet.runningLoad + fleet.queuedLoad;
     const hold = holdDownMinutes(config.boot_minutes);
     // What runs now that no capture explains: uploads, recordings held up in the queue, events the schedule lacks.
-    // One observation swings whenever a job runs early or late: smoothed over the hold-down.
-    const unscheduled = recentValues(input.memory?.unscheduled, Math.max(0, load - planned(now)), input.now, hold);
-    const { mean: unexplained, max: unexplainedMost } = meanAndMax(unscheduled);
+    // One observation swings whenever a job runs early or late: scale-out plans for it as it is now (waiting
+    // for a mean delayed starts and cost p95 turnaround, docs/benchmark.md), scale-in for its highest value
+    // over the hold-down, so one low reading drains nothing.
+    const unexplained = Math.max(0, load - planned(now));
+    const unscheduled = recentValues(input.memory?.unscheduled, unexplained, input.now, hold);
+    const unexplainedMost = highestOf(unscheduled);
     const lead = (config.boot_minutes + config.lead_minutes) * MIN;
     const horizon = lead + breakEvenMinutes(input.scaleDown.billing, config.boot_minutes) * MIN;
     // Scheduled load is planned for at `utilisation` per slot (its slack to the deadline absorbs the queue);
     // unexplained load at one per slot: nothing tells how much slack an upload has (a 3-hour one has almost none).
     let peak = load;
     let peakAt = now;
-    let needOut = (load - Math.max(0, load - planned(now))) / config.utilisation + unexplained;
+    let needOut = (load - unexplained) / config.utilisation + unexplained;
     let needIn = needOut;
     for (let t = now; t <= now + horizon; t += MIN) {
       const scheduled = planned(t);
@@ -100,7 +103,7 @@ export function scheduleAwarePolicy(config: PolicyConfigOf<'schedule-aware'>): P
     const keep = Math.max(workers, Math.ceil(needIn / slots - 1e-9), input.scaleDown.minWorkers);
     const coming = projected.filter((p) => !p.ingested && p.arrival <= now + lead).length;
     const detail =
-      `load ${round(load)} now (${round(unexplained)} of it unscheduled, mean of ${Object.keys(unscheduled).length} cycle(s)), projected peak ${round(peak)} in ${Math.round((peakAt - now) / MIN)} min ` +
+      `load ${round(load)} now (${round(unexplained)} of it unscheduled, at most ${round(unexplainedMost)} over ${Object.keys(unscheduled).length} cycle(s)), projected peak ${round(peak)} in ${Math.round((peakAt - now) / MIN)} min ` +
       `from ${projected.length} scheduled recording(s) (${coming} arriving within ${Math.round(lead / MIN)} min${expired ? `; ${expired} overdue capture(s) no longer expected` : ''}); scheduled load at ${config.utilisation} per slot, unscheduled at 1, of ${slots}-slot workers`;
     const current = fleet.inService.length + fleet.starting.length;
     const verdict = workers > current ? {} : holdScaleIn(input.memory?.surplus, input.now, current, keep, hold);

@@ -117,8 +117,11 @@ describe('schedule-aware scale-in: fresh workers and smoothing', () => {
     expect(chosen(old)).toHaveLength(2);
   });
 
-  it('still starts at once for unscheduled load now: scale-out does not wait for the smoothing', () => {
-    const decision = decide({ workers: [...running(2, 36), { hostname: 'worker3', status: 'stopped' }, { hostname: 'worker4', status: 'stopped' }], queued: [7, 7, 7, 7], minWorkers: 2 });
+  it('still starts at once for unscheduled load now: scale-out does not wait for earlier low readings', () => {
+    const quiet = { unscheduled: { [minutesLater(-2).toISOString()]: 0, [minutesLater(-1).toISOString()]: 0 } };
+    const workers = [...running(2, 36), { hostname: 'worker3', status: 'stopped' }, { hostname: 'worker4', status: 'stopped' }];
+
+    const decision = decide({ workers, queued: [7, 7, 7, 7], minWorkers: 2, memory: quiet });
 
     expect(decision.action).toBe('start');
     expect(decision.target!.workers).toBe(3);
