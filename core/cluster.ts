@@ -219,11 +219,6 @@ export function servingWorkers(view: ClusterView): Worker[] {
   return view.workers.filter((w) => w.statusClass === 'online' && w.hostUrl !== undefined && online.has(w.hostUrl));
 }
 
-/** Demand is back when Opencast has a backlog: the worker is needed after all (fail closed when unknown). */
-export function hasDemandReturned(view: ClusterView): boolean {
-  return view.opencast.up && view.opencast.queue.queued > 0;
-}
-
 const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 /** Hostnames as people read them: worker2 before worker10 (ties broken by code point, so the order is total). */

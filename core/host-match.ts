@@ -12,8 +12,8 @@
  * instance's URL tag) naming the exact base_url; the URL's host equal to one of
  * the instance's names or addresses; Opencast's own name for the node
  * (`node_name`, 8.0+, `org.opencastproject.server.nodename`) equal to its
- * hostname, which beats an address claim from another instance and holds even
- * for a `localhost` URL; the host's `address` equal to one of its IPs; the URL
+ * hostname, which beats an address claim from another instance (not for a
+ * loopback URL: every node left at `localhost` shares that one row); the host's `address` equal to one of its IPs; the URL
  * host's first label equal to its hostname (`https://worker1.example.edu`).
  * Two instances with equally strong claims on one host get neither: the host
  * is ambiguous and, like a host no instance claims, may be any of them
@@ -88,9 +88,9 @@ export function claimOf(instance: FleetInstance, host: OpencastHost, options: Ho
   const name = hostOfUrl(host.baseUrl);
   const names = [instance.privateDns, instance.publicDns, instance.privateIp, instance.publicIp, instance.hostname].map(lower);
   if (name !== undefined && !isLoopback(name) && names.includes(name)) return 'name';
+  if (name === undefined || isLoopback(name)) return undefined;
   const node = lower(host.nodeName);
   if (node && (node === lower(instance.hostname) || node === lower(instance.privateDns))) return 'node-name';
-  if (name === undefined || isLoopback(name)) return undefined;
   const address = lower(host.address);
   if (address && !isLoopback(address) && (address === lower(instance.privateIp) || address === lower(instance.publicIp))) return 'address';
   const label = name.split('.')[0];
@@ -168,7 +168,8 @@ function ownersOf(host: OpencastHost, index: Index): { instance: FleetInstance; 
     setting: url,
     tag: url,
     name: name !== undefined && !isLoopback(name) ? name : undefined,
-    'node-name': lower(host.nodeName),
+    // A loopback row may be several nodes at once (all at localhost share it): its node name is the last one's.
+    'node-name': name !== undefined && !isLoopback(name) ? lower(host.nodeName) : undefined,
     address: name !== undefined && !isLoopback(name) && address && !isLoopback(address) ? address : undefined,
     'short-name': name !== undefined && !isLoopback(name) && name.includes('.') ? label : undefined,
   };

@@ -49,7 +49,7 @@ function jobOperationsFor(operations: readonly string[]): Set<string> {
 }
 
 /** A workflow's own job (its operations' dispatcher): it runs on the admin node and takes no worker slot. */
-export function isWorkflowJob(job: OpencastJob): boolean {
+function isWorkflowJob(job: OpencastJob): boolean {
   return job.type === WORKFLOW_JOB_TYPE;
 }
 

@@ -59,7 +59,7 @@ function unsureText(worker: Worker): string {
   return `Opencast lists host(s) no single instance matches (${list(worker.unsureHosts ?? [], 5)}) that may be ${worker.hostname}: ${HOW_TO_CLAIM}`;
 }
 
-const HOW_TO_CLAIM = 'map it with MOSCALER_HOST_URLS or the host URL tag, or set the node\'s org.opencastproject.server.url (or its node name) to a name of the instance (docs/host-matching.md)';
+const HOW_TO_CLAIM = 'map it with MOSCALER_HOST_URLS or the host URL tag, or set the node\'s org.opencastproject.server.url to a name of the instance (docs/host-matching.md)';
 
 export interface UnservingWorker {
   worker: Worker;

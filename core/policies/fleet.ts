@@ -41,7 +41,7 @@ export interface Fleet {
 }
 
 /** What a fleet is built from: a policy's input, or a drain's check (core/policies/index.ts `keepsWorker`). */
-type FleetInput = Pick<PolicyInput, 'view' | 'jobs' | 'booting'> & { scaleDown: Pick<PolicyInput['scaleDown'], 'draining'> };
+export type FleetInput = Pick<PolicyInput, 'view' | 'jobs' | 'booting'> & { scaleDown: Pick<PolicyInput['scaleDown'], 'draining'> };
 
 export function fleetOf(input: FleetInput, slotsPerWorker?: number): Fleet {
   const { view } = input;

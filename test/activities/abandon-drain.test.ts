@@ -47,7 +47,8 @@ const rows: Row[] = [
     does: 'switches maintenance off again when switching it off failed',
     reach: async (w) => {
       const draining = await drainUntilDraining(w, { hostname: 'worker1' });
-      w.queue(1);
+      // More queued load than worker2's 4 free slots take: wanted after all.
+      w.queue(8);
       return { ...draining, worker: await createCheckDrainedHandler(w.deps)(draining) };
     },
     expected: { from: 'returningToService', state: 'online', code: 'MaintenanceOff', effect: 'maintenance-off http://worker1.internal' },

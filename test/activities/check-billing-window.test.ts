@@ -37,7 +37,8 @@ const rows: Row[] = [
     waited: 10,
     expected: { state: 'awaitingBillingWindow', code: 'BelowBillingWindow', waitSeconds: 60 },
   },
-  { does: 'keeps the worker serving when demand returned during the wait', given: (w) => w.queue(3), expected: { state: 'online', code: 'DemandReturned' } },
+  // More queued load than the 8 free slots of worker1 and worker4 (c5.xlarge) take.
+  { does: 'keeps the worker serving when demand returned during the wait', given: (w) => w.queue(12), expected: { state: 'online', code: 'DemandReturned' } },
   { does: 'keeps the worker serving when it became protected during the wait', given: (w) => w.protect('worker2'), expected: { state: 'online', code: 'Protected' } },
   {
     does: 'keeps the worker serving when the other workers stopped and the minimum is reached',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCheckDrainedHandler } from '../../activities/check-drained';
 import type { WorkerState } from '../../machines/worker-lifecycle';
+import { parseAutoscaleConfig } from '../../core/autoscale-config';
 import { drainUntilDraining, World } from '../helpers/activity-world';
 import type { WorkerSpec } from '../helpers/views';
 
@@ -31,8 +32,19 @@ const rows: Row[] = [
     given: (w) => (w.opencast.down = true),
     expected: { state: 'draining', code: 'OpencastUnavailable', waitSeconds: 60 },
   },
-  { does: 'returns the worker to service when demand returned mid-drain', given: (w) => w.queue(2), expected: { state: 'returningToService', code: 'DemandReturned', waitSeconds: 30 } },
-  { does: 'goes on to the stop despite demand when the drain is forced', force: true, given: (w) => w.queue(2), expected: { state: 'stopping', code: 'JobsDrained', waitSeconds: 30 } },
+  // worker2, left in service, is a c5.xlarge: 4 free slots.
+  {
+    does: 'returns the worker to service when more is queued than the workers left in service take (a manual drain), saying so',
+    given: (w) => w.queue(8),
+    expected: { state: 'returningToService', code: 'DemandReturned', waitSeconds: 30 },
+    message: /^demand returned \(queue rule\): queued load 8 \(8 job\(s\)\) exceeds the 4 free slot\(s\) of the 1 worker\(s\) left in service: back to service$/,
+  },
+  {
+    does: 'goes on to the stop when the queue fits the free slots of the workers left in service (issue 23.1)',
+    given: (w) => w.queue(2),
+    expected: { state: 'stopping', code: 'JobsDrained', waitSeconds: 30 },
+  },
+  { does: 'goes on to the stop despite demand when the drain is forced', force: true, given: (w) => w.queue(8), expected: { state: 'stopping', code: 'JobsDrained', waitSeconds: 30 } },
   {
     does: 'returns a busy worker to service when the drain deadline passed',
     waited: PAST_DEADLINE,
@@ -90,6 +102,44 @@ describe('check-drained', () => {
     // Assess
     expect({ state: worker.state, code: worker.reason.code, waitSeconds: worker.waitSeconds }).toEqual(row.expected);
     if (row.message) expect(worker.reason.message).toMatch(row.message);
+    expect(w.effects()).toEqual([]);
+  });
+
+  describe('one demand rule with the policy (issue 23.1)', () => {
+    const policy = (workers: number) => parseAutoscaleConfig({ policy: { name: 'static-peak', workers } }, 'test');
+
+    it.each([
+      ['goes on to the stop despite a queue when the policy would not keep the worker', 1, 'stopping', 'JobsDrained', /^no running job/],
+      ['returns the worker to service when the policy would keep it now, saying which rule', 2, 'returningToService', 'DemandReturned', /^demand returned \(policy rule\): the static-peak policy would keep worker1: target 2 worker/],
+    ] as const)('%s', async (_, workers, state, code, message) => {
+      // Prepare: an autoscale drain; then more is queued than worker2 takes (the queue rule alone would keep worker1).
+      const w = new World(SPECS, { autoscaleConfig: policy(workers) });
+      const draining = await drainUntilDraining(w, { hostname: 'worker1', requestedBy: 'autoscale' });
+      w.forgetCalls();
+      w.wait(30);
+      w.queue(8);
+      // Act
+      const worker = await createCheckDrainedHandler(w.deps)(draining);
+      // Assess
+      expect({ state: worker.state, code: worker.reason.code }).toEqual({ state, code });
+      expect(worker.reason.message).toMatch(message);
+      expect(w.effects()).toEqual([]);
+    });
+  });
+
+  it('counts the jobs on the base_url the drain recorded when the match is lost to a second instance of its name (issue 23.2)', async () => {
+    // Prepare: worker1 drains with 2 jobs; a second instance named worker1 appears whose private DNS is also worker1.internal.
+    const w = new World(SPECS);
+    const state = await drainUntilDraining(w, { hostname: 'worker1', requestedBy: 'autoscale' });
+    w.runJobs('worker1', 2);
+    const twin = { ...w.fleet.instances.find((i) => i.hostname === 'worker1')!, id: 'ow-worker1-b', ec2Id: 'i-0000000b' };
+    w.fleet.instances.push(twin);
+    w.forgetCalls();
+    w.wait(30);
+    // Act
+    const worker = await createCheckDrainedHandler(w.deps)(state);
+    // Assess: the host is ambiguous now, but the drain counts the 2 jobs on the URL it recorded: still draining.
+    expect({ state: worker.state, code: worker.reason.code }).toEqual({ state: 'draining', code: 'Busy' });
     expect(w.effects()).toEqual([]);
   });
 

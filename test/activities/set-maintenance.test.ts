@@ -44,7 +44,8 @@ const rows: Row[] = [
     reach: async (w) => {
       const draining = await drainUntilDraining(w, { hostname: 'worker1' });
       w.wait(30);
-      w.queue(2);
+      // More queued load than worker2's 4 free slots take: wanted after all.
+      w.queue(8);
       const worker = await createCheckDrainedHandler(w.deps)(draining);
       return { on: false, worker, request: draining.request };
     },

@@ -91,12 +91,14 @@ describe('matchHosts', () => {
     expect(tie.ambiguous).toEqual(['https://worker1.example.edu']);
   });
 
-  it("takes Opencast's own name for a node over another instance's address claim, even at localhost", () => {
+  it("takes Opencast's own name for a node over another instance's address claim, never for a localhost row (shared by every node left there)", () => {
     // worker9's IP is what the URL resolves to, but Opencast calls the node worker1 (issue 23.5).
     const m = matchHosts([worker(1), worker(9, { privateIp: '10.9.9.9' })], [host('http://oc.example.edu:8080', { address: '10.9.9.9', nodeName: 'worker1' })]);
     expect(m.byInstance.get('i-1')).toMatchObject({ by: 'node-name' });
     expect(m.byInstance.has('i-9')).toBe(false);
-    expect(claimOf(worker(1), host('http://localhost:8080', { address: '127.0.0.1', nodeName: 'Worker1' }))).toBe('node-name');
+    expect(claimOf(worker(1), host('http://oc-7.example.edu', { nodeName: 'Worker1' }))).toBe('node-name');
+    expect(claimOf(worker(1), host('http://localhost:8080', { address: '127.0.0.1', nodeName: 'worker1' }))).toBeUndefined();
+    expect(matchHosts([worker(1)], [host('http://localhost:8080', { nodeName: 'worker1' })]).unclaimed).toEqual(['http://localhost:8080']);
   });
 
   it('names the instances that claim an ambiguous host equally', () => {
