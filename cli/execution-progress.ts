@@ -9,8 +9,15 @@ import type { HistoryEvent } from '../engine/types';
 
 export function executionProgress(out: { write(chunk: string): unknown }): (event: HistoryEvent) => void {
   const lastReason = new Map<string, string>();
+  const lastError = new Map<string, string>();
   return (e) => {
     if (e.workflow === 'autoscale') return;
+    if (e.type === 'StateFailed' && e.error) lastError.set(e.execution, e.error);
+    // Every retry is said (a repeated failure is printed once): a workflow waiting out its Retry is never silent.
+    if (e.type === 'Retried') {
+      out.write(`  ${e.at}  ${e.execution}  ${e.state}: retrying after ${lastError.get(e.execution) ?? 'a failure'} (retry ${e.attempt ?? '?'})\n`);
+      return;
+    }
     const text = e.type === 'TaskSucceeded' ? e.reason : e.type === 'StateFailed' ? failureText(e.error, e.cause) : undefined;
     if (text === undefined || lastReason.get(e.execution) === text) return;
     lastReason.set(e.execution, text);

@@ -8,7 +8,7 @@ import type { SimCluster } from '../sim/model/cluster';
 import type { Scenario } from '../sim/model/scenario';
 import type { VirtualTime } from '../engine/virtual-time';
 import type { GlobalOptions } from './options';
-import { createRuntime, type Runtime } from '../wiring/runtime';
+import { checkAwsSetup, createRuntime, type Runtime } from '../wiring/runtime';
 
 export interface CommandRuntime {
   runtime: Runtime;
@@ -40,5 +40,12 @@ export async function runtimeForGlobals(globals: GlobalOptions, env: Record<stri
     };
   }
   const settings = resolveSettings(globals, env);
-  return { runtime: createRuntime(settings), settings };
+  const runtime = createRuntime(settings);
+  try {
+    await checkAwsSetup(runtime, settings);
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+  return { runtime, settings };
 }

@@ -5,13 +5,15 @@
  */
 import type { Dispatcher } from 'undici';
 import type { HttpHandler } from '@smithy/protocol-http';
-import { createAwsClients, destroyAwsClients, type AwsClientOptions, type AwsClients } from '../adapters/aws/clients';
+import { createAwsClients, destroyAwsClients, resolveCredentials, resolveRegion, sharedProfiles, type AwsClientOptions, type AwsClients } from '../adapters/aws/clients';
+import { mapAwsError } from '../adapters/aws/errors';
 import { CloudWatchMetrics } from '../adapters/aws/cloudwatch-metrics';
 import { Ec2Fleet } from '../adapters/aws/ec2-fleet';
 import { OpsWorksFleet } from '../adapters/aws/opsworks-fleet';
 import { readCaBundle } from '../adapters/opencast/ca-bundle';
 import { OpencastClient } from '../adapters/opencast/opencast-client';
 import type { FleetPort, MetricsPort, OpencastPort } from '../core/ports';
+import { ConfigError } from '../core/errors';
 import type { Settings } from '../core/settings';
 
 export interface Runtime {
@@ -82,4 +84,40 @@ export function createRuntime(settings: Settings, transports: Transports = {}): 
       await transports.onClose?.();
     },
   };
+}
+
+/**
+ * The AWS setup, checked before a command does anything: a missing region, an unknown profile or no
+ * credentials is the operator's to fix (exit 2, saying how), not an outage for a workflow to retry.
+ * Left alone, the SDK reports them at the first call ("Region is missing", "Could not load credentials
+ * from any providers"), which the scale commands' workflows retried for a minute, and it never names
+ * a profile that does not exist.
+ */
+export async function checkAwsSetup(runtime: Runtime, settings: Settings): Promise<void> {
+  const { profile } = settings.aws;
+  const shared = sharedProfiles();
+  if (profile && !shared.names.has(profile)) {
+    const known = shared.names.size ? `; profiles there: ${[...shared.names].sort().join(', ')}` : '';
+    throw new ConfigError(
+      '--profile/AWS_PROFILE',
+      `no profile "${profile}" in ${shared.files.join(' or ')}${known}. Create it (\`aws configure --profile ${profile}\`) or name another`,
+    );
+  }
+  try {
+    await resolveRegion(runtime.aws);
+  } catch (error) {
+    throw new ConfigError(
+      '--region/AWS_REGION',
+      `no AWS region: pass --region, set AWS_REGION, or set \`region\` in the ${profile ? `profile "${profile}"` : 'default profile'} of ${shared.files[0]}`,
+      { cause: error },
+    );
+  }
+  try {
+    await resolveCredentials(runtime.aws);
+  } catch (error) {
+    const mapped = mapAwsError(error, { system: 'ec2', operation: 'resolving credentials' });
+    if (!(mapped instanceof ConfigError)) throw mapped;
+    const source = profile ? `the profile "${profile}" has none usable: \`aws configure --profile ${profile}\` (keys) or \`aws sso login --profile ${profile}\`` : 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile, or run `aws configure`';
+    throw new ConfigError('credentials', `no usable AWS credentials (${(error as Error).message}): ${source}`, { cause: error });
+  }
 }

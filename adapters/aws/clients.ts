@@ -8,6 +8,9 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OpsWorksClient, type OpsWorksClientConfig } from '@aws-sdk/client-opsworks';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { HttpHandler } from '@smithy/protocol-http';
 
 export interface AwsClientOptions {
@@ -71,4 +74,48 @@ function clientConfig(options: AwsClientOptions) {
     ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   };
+}
+
+/** What the SDK resolves before its first request: its region and credentials (no AWS call unless a provider makes one, e.g. SSO). */
+export async function resolveRegion(clients: AwsClients): Promise<string> {
+  return clients.ec2.config.region();
+}
+
+export async function resolveCredentials(clients: AwsClients): Promise<void> {
+  await clients.ec2.config.credentials();
+}
+
+export interface SharedProfiles {
+  /** The files read (whether or not they exist): AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/config and ~/.aws/credentials. */
+  files: string[];
+  names: Set<string>;
+}
+
+/**
+ * The profiles the SDK can find, from the section headers of the shared files: `[default]` and
+ * `[profile NAME]` in config, `[NAME]` in credentials
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/file-format.html). The SDK reads process.env for
+ * the paths, so this does too.
+ */
+export function sharedProfiles(env: Record<string, string | undefined> = process.env): SharedProfiles {
+  const config = env.AWS_CONFIG_FILE || join(homedir(), '.aws', 'config');
+  const credentials = env.AWS_SHARED_CREDENTIALS_FILE || join(homedir(), '.aws', 'credentials');
+  const names = new Set<string>();
+  for (const [file, header] of [
+    [config, /^\s*\[\s*(?:profile\s+)?([^\]\s][^\]]*?)\s*\]/],
+    [credentials, /^\s*\[\s*([^\]\s][^\]]*?)\s*\]/],
+  ] as const) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue; // A missing file has no profiles; the SDK treats it the same way.
+    }
+    for (const line of text.split(/\r?\n/)) {
+      const name = header.exec(line)?.[1];
+      // In config, other section kinds (`[sso-session x]`, `[services x]`) are not profiles.
+      if (name && !(file === config && /^(sso-session|services)\s/.test(name))) names.add(name);
+    }
+  }
+  return { files: [config, credentials], names };
 }

@@ -27,4 +27,19 @@ describe('executionProgress', () => {
     progress({ execution: 'drain-w-x', workflow: 'drain-worker', type: 'StateFailed', state: 'StopInstance', at: at(1), error: 'ThrottledError', cause: '{"errorType":"ThrottledError","errorMessage":"ec2: Rate exceeded"}' });
     expect(out).toBe('  2025-10-13T04:01:00.000Z  drain-w-x  StopInstance: ThrottledError: ec2: Rate exceeded\n');
   });
+
+  it('says every retry, also of a failure it printed once', () => {
+    let out = '';
+    const progress = executionProgress({ write: (s: string) => (out += s) });
+    const failed: HistoryEvent = { execution: 'scale-up-x', workflow: 'scale', type: 'StateFailed', state: 'Plan', at: at(0), error: 'DependencyError', cause: 'opsworks: DescribeInstances failed' };
+    for (const attempt of [1, 2]) {
+      progress({ ...failed, at: at(attempt - 1) });
+      progress({ execution: 'scale-up-x', workflow: 'scale', type: 'Retried', state: 'Plan', at: at(attempt - 1), attempt });
+    }
+    expect(out.trimEnd().split('\n')).toEqual([
+      '  2025-10-13T04:00:00.000Z  scale-up-x  Plan: DependencyError: opsworks: DescribeInstances failed',
+      '  2025-10-13T04:00:00.000Z  scale-up-x  Plan: retrying after DependencyError (retry 1)',
+      '  2025-10-13T04:01:00.000Z  scale-up-x  Plan: retrying after DependencyError (retry 2)',
+    ]);
+  });
 });
