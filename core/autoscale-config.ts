@@ -102,6 +102,42 @@ export function parseAutoscaleConfig(value: unknown, where: string): AutoscaleCo
 
 export { parseJsonText } from './json-text';
 
+/**
+ * EC2's default (basic, free) monitoring publishes its AWS/EC2 metrics by InstanceId (and AutoScalingGroupName for
+ * instances in a group) at 5-minute periods; the InstanceType and ImageId roll-ups and 1-minute periods need
+ * detailed monitoring. "List the available CloudWatch metrics for your instances":
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html
+ */
+const EC2_BASIC_DIMENSIONS = ['InstanceId', 'AutoScalingGroupName'];
+const EC2_DETAILED_DIMENSIONS = ['InstanceType', 'ImageId'];
+const EC2_BASIC_PERIOD_SECONDS = 300;
+
+/**
+ * One warning per `cloudwatch` strategy on AWS/EC2 that asks for a dimension or a period basic monitoring does not
+ * publish: such a strategy never votes there, so the original's all-down never holds and nothing is scaled down.
+ * Warnings, not errors: with detailed monitoring on the workers the same config works.
+ */
+export function basicMonitoringWarnings(config: AutoscaleConfig): string[] {
+  return config.strategies.flatMap((strategy, i) => {
+    if (strategy.method !== 'cloudwatch' || strategy.settings.namespace !== 'AWS/EC2') return [];
+    const { settings } = strategy;
+    // The dimension the strategy queries (scaler/scale.ts): as given, InstanceId of instance_name, LayerId, else StackId.
+    const dimension = settings.dimension?.name ?? (settings.instance_name ? 'InstanceId' : settings.layer_name || settings.layer_id ? 'LayerId' : 'StackId');
+    const problems: string[] = [];
+    if (EC2_DETAILED_DIMENSIONS.includes(dimension)) problems.push(`EC2 publishes ${settings.metric} by ${dimension} only with detailed monitoring`);
+    else if (!EC2_BASIC_DIMENSIONS.includes(dimension)) problems.push(`EC2 publishes no ${dimension} dimension`);
+    if (settings.sample_period < EC2_BASIC_PERIOD_SECONDS) {
+      problems.push(`sample_period ${settings.sample_period} s: basic monitoring publishes one datapoint per ${EC2_BASIC_PERIOD_SECONDS} s`);
+    }
+    if (problems.length === 0) return [];
+    return [
+      `strategies[${i}] "${strategy.name}": ${problems.join('; ')}. With basic monitoring (EC2's default) it never votes, ` +
+        `so nothing is scaled down: enable detailed monitoring on the workers, or read a dimension and period basic monitoring publishes ` +
+        `(InstanceId via instance_name, sample_period 300)`,
+    ];
+  });
+}
+
 const LEGACY_TYPES = ['LayerLoad', 'LayerLoadPlusOnlineWorkers', 'HighLoadJobs'] as const;
 
 /**
