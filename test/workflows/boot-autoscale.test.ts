@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../engine/types';
-import { ENGINES, simWorkflows, type EngineKind } from './helpers';
+import { ENGINES, SETTLE_MS, simWorkflows, type EngineKind } from './helpers';
 
 const START = '2025-10-13T10:00:00Z';
 const online = (hostname: string, extra: Record<string, unknown> = {}) => ({ hostname, instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 55, ...extra });
@@ -64,6 +64,7 @@ describe('autoscale workflow', () => {
     const ref = await sim.engine.start('autoscale', {}, { name: 'autoscale-up' });
     await sim.vt.drive(sim.engine.wait(ref));
     await sim.vt.run({ until: () => sim.idle() });
+    await sim.vt.run({ deadline: Date.now() + SETTLE_MS });
     const boots = await sim.engine.list({ workflow: 'boot-worker' });
     expect(boots.map((b) => b.ref.name)).toEqual([expect.stringMatching(/^boot-worker\d-20251013T100000Z$/)]);
     expect(boots[0]?.status).toBe('SUCCEEDED');
@@ -92,6 +93,7 @@ describe('autoscale workflow', () => {
     const ref = await sim.engine.start('autoscale', {}, { name: 'autoscale-down' });
     await sim.vt.drive(sim.engine.wait(ref));
     await sim.vt.run({ until: () => sim.idle() });
+    await sim.vt.run({ deadline: Date.now() + SETTLE_MS });
     const drains = await sim.engine.list({ workflow: 'drain-worker' });
     expect(drains.map((d) => [d.ref.name, d.status])).toEqual([['drain-worker1-20251013T100000Z', 'SUCCEEDED']]);
     expect(sim.cluster.instances.find((i) => i.hostname === 'worker1')?.status).toBe('stopped');

@@ -22,11 +22,15 @@ import { runtimeOnCluster, scenarioEnv, simLambda, simListLag } from '../../wiri
 import { fromFakeTimers } from '../../sim/model/clock';
 import { parseScenario, type ScenarioInput } from '../../sim/model/scenario';
 import { createSimCluster } from '../../sim/model/create';
+import { DEFAULT_LAGS } from '../../sim/model/consistency';
 
 export const QUEUE_CONFIG = parseAutoscaleConfig(
   { strategies: [{ method: 'queued_jobs', name: 'queue', settings: { up_threshold: 3, down_threshold: 1 } }], up_increment: 1, down_increment: 1, pause_cycles: 1 },
   'test',
 );
+
+/** Past this after a change, every read of a default world shows it (AWS reads are eventually consistent: sim/model/consistency.ts). */
+export const SETTLE_MS = Math.max(DEFAULT_LAGS.stepFunctions.maxMs, DEFAULT_LAGS.ec2.maxMs);
 
 export type EngineKind = 'local' | 'aws';
 export const ENGINES: readonly EngineKind[] = ['local', 'aws'];

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../engine/types';
-import { simWorkflows } from './helpers';
+import { SETTLE_MS, simWorkflows } from './helpers';
 
 const START = '2025-10-13T10:00:00Z';
 const entered = (history: HistoryEvent[]) => history.filter((e) => e.type === 'StateEntered').map((e) => e.state);
@@ -56,6 +56,8 @@ describe('workflows with Opencast base_urls as configured', () => {
     await sim.vt.run({ until: () => sim.cluster.hosts.some((h) => h.baseUrl === url) });
     for (const h of sim.cluster.hosts) if (h.baseUrl === url) delete h.address;
     expect((await sim.vt.drive(sim.engine.wait(boot))).status).toBe('SUCCEEDED');
+    // A drain begun the moment the boot ended would still see it running (ListExecutions lags) and rightly skip.
+    await sim.vt.run({ deadline: Date.now() + SETTLE_MS });
     const drain = await sim.engine.start('drain-worker', { hostname: 'worker2', respectBillingWindow: false, minWorkers: 1 }, { name: 'drain-worker2-map' });
     expect((await sim.vt.drive(sim.engine.wait(drain))).status).toBe('SUCCEEDED');
     expect(sim.cluster.instances.find((i) => i.hostname === 'worker2')?.status).toBe('stopped');

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONSOLE_REFUSALS } from '../../infra/stack';
 import type { ExecutionResult, HistoryEvent, JsonValue } from '../../engine/types';
-import { ENGINES, simWorkflows, type SimWorkflows } from './helpers';
+import { ENGINES, SETTLE_MS, simWorkflows, type SimWorkflows } from './helpers';
 
 const START = '2025-10-13T10:00:00Z';
 const online = (hostname: string, extra: Record<string, unknown> = {}) => ({ hostname, instanceType: 'c5.9xlarge', state: 'online', uptimeMinutes: 55, ...extra });
@@ -28,6 +28,7 @@ describe.each(ENGINES)('scale workflow (engine %s)', (kind) => {
     const { result } = await scale(sim, { command: 'up', count: 1 }, 'scale-up-1');
     expect(result.status).toBe('SUCCEEDED');
     await sim.vt.run({ until: () => sim.idle() });
+    await sim.vt.run({ deadline: Date.now() + SETTLE_MS });
     const boots = await sim.engine.list({ workflow: 'boot-worker' });
     expect(boots.map((b) => [b.ref.name, b.status])).toEqual([['boot-worker2-20251013T100000Z', 'SUCCEEDED']]);
     expect(sim.cluster.instances.find((i) => i.hostname === 'worker2')?.status).toBe('online');
