@@ -12,7 +12,7 @@ import { AuthError, ConfigError } from '../core/errors';
 import { AUTOSCALE_WORKFLOW, BOOT_WORKFLOW, DRAIN_WORKFLOW, sharedHostnames, stamp, workerExecutionName } from '../core/execution-names';
 import { metricGaps } from '../core/strategies';
 import { UNSERVED_STOP_SECONDS, unprovableWorkers, unservingWorkers } from '../core/serving';
-import type { ClusterView } from '../core/types';
+import type { ClusterView, Worker } from '../core/types';
 import { credentialsRefusedError, observeSchedule, refuseWithoutCredentials } from '../scaler/observe';
 import { collectVotes } from '../scaler/scale';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
@@ -34,7 +34,7 @@ const eventSchema = z
 const wrappedSchema = z.object({ input: z.unknown(), cycleStartedAt: z.iso.datetime({ offset: true }) });
 
 export type PlannedAction =
-  | { kind: 'release'; hostname: string; reason: string; notAfter: string }
+  | { kind: 'release'; hostname: string; instanceId: string; reason: string; notAfter: string }
   | { kind: 'boot' | 'drain'; hostname: string; executionName: string; input: Record<string, unknown>; reason: string };
 
 export interface CyclePlan {
@@ -74,9 +74,11 @@ export function pauseFromLastBoot(lastBootAt: string | undefined, now: Date, cyc
 
 /** A protected worker's maintenance is an operator's hold (put on by hand), not a crashed drain's: it is left alone. */
 export function strandedWorkers(view: ClusterView, busy: ReadonlySet<string>): string[] {
-  return view.workers
-    .filter((w) => w.statusClass === 'online' && w.registered && w.maintenance && !w.protected && !busy.has(w.hostname))
-    .map((w) => w.hostname);
+  return strandedOf(view, busy).map((w) => w.hostname);
+}
+
+function strandedOf(view: ClusterView, busy: ReadonlySet<string>): Worker[] {
+  return view.workers.filter((w) => w.statusClass === 'online' && w.registered && w.maintenance && !w.protected && !busy.has(w.hostname));
 }
 
 /**
@@ -168,7 +170,8 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       ...(schedule ? { schedule } : {}),
     });
     const cycle = stamp(now);
-    const stranded = strandedWorkers(view, new Set([...draining, ...booting]));
+    const strandedHere = strandedOf(view, new Set([...draining, ...booting]));
+    const stranded = strandedHere.map((w) => w.hostname);
     // A release holds until the next cycle starts: that one plans afresh, and may start a drain of the worker that a
     // lagging ListExecutions hides from this plan and from the release's own re-check (activities/release-maintenance.ts).
     // A plan that itself ran late (throttled, retried) past that moment releases nothing: the next cycle decides.
@@ -182,9 +185,10 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     const actions: PlannedAction[] =
       idle
         ? []
-        : stranded.map((hostname) => ({
+        : strandedHere.map(({ hostname, id }) => ({
             kind: 'release',
             hostname,
+            instanceId: id,
             reason: 'in maintenance with no drain under way: back in service',
             notAfter: new Date(notAfter).toISOString(),
           }));

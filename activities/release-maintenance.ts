@@ -16,6 +16,8 @@ import { parseEvent } from './support/parse-event';
 const eventSchema = z
   .object({
     hostname: hostnameSchema,
+    /** The instance the plan saw stranded (two instances may share a hostname). */
+    instanceId: z.string().min(1).max(100).optional(),
     /** Until when the cycle's plan holds: the next cycle plans afresh (activities/plan-cycle.ts). */
     notAfter: z.iso.datetime({ offset: true }).optional(),
   })
@@ -29,18 +31,18 @@ export interface ReleaseResult {
 
 export function createReleaseMaintenanceHandler(deps: ActivityDeps): ActivityHandler<unknown, ReleaseResult> {
   return async (event) => {
-    const { hostname, notAfter } = parseEvent(eventSchema, event, 'release-maintenance');
+    const { hostname, instanceId, notAfter } = parseEvent(eventSchema, event, 'release-maintenance');
     // Held back (throttling, retries) past the next cycle's start: that cycle decides about this worker now, and a
     // drain it started may not be listed yet (ListExecutions is eventually consistent).
     if (notAfter !== undefined && deps.now().getTime() > Date.parse(notAfter)) {
       return { hostname, released: false, reason: `the cycle's plan expired at ${notAfter}, before the release ran: left for the next cycle to decide` };
     }
     const drains = await deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' });
-    if ((await actingOn(deps.executions, drains, hostname)).length > 0) {
+    if ((await actingOn(deps.executions, drains, instanceId ? { hostname, id: instanceId } : hostname)).length > 0) {
       return { hostname, released: false, reason: 'a drain started meanwhile: left in maintenance' };
     }
     const { view, opencast } = await observe(deps);
-    const worker = findWorker(view, hostname);
+    const worker = findWorker(view, hostname, instanceId);
     // The plan's condition (online, in maintenance), re-checked: a worker being stopped keeps its flag, or Opencast
     // could dispatch a job to it that starts over elsewhere when the host goes down (reference/opencast-api.md §5).
     if (worker.statusClass !== 'online') {

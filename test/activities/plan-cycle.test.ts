@@ -45,7 +45,7 @@ const drain = (hostname: string, minWorkers = 1) => ({
   reason: expect.any(String),
 });
 // A release holds until 5 s before the next cycle (60 s by default): then that cycle decides.
-const release = (hostname: string) => ({ kind: 'release', hostname, reason: 'in maintenance with no drain under way: back in service', notAfter: new Date(NOW.getTime() + 55_000).toISOString() });
+const release = (hostname: string) => ({ kind: 'release', hostname, instanceId: `ow-${hostname}`, reason: 'in maintenance with no drain under way: back in service', notAfter: new Date(NOW.getTime() + 55_000).toISOString() });
 
 interface Row {
   does: string;

@@ -68,6 +68,20 @@ const rows: Row[] = [
   },
   // Throttled past the next cycle's start: that cycle may have started a drain a lagging ListExecutions hides.
   { does: 'leaves the worker alone when the plan expired before the release ran', late: 56, expected: { released: false, reason: /the cycle's plan expired at 2026-11-23T12:00:55.000Z/ } },
+  // Two instances named worker2 (issue 23.4): the release acts on the one the plan saw, and sees a drain keyed by it.
+  {
+    does: 'releases the instance the plan saw when another of its name appears first in the listing',
+    given: (w) => w.fleet.instances.unshift({ ...w.fleet.instances.find((i) => i.hostname === 'worker2')!, id: 'ow-worker2-b', ec2Id: 'i-0000000b', privateDns: 'worker2b.internal' }),
+    expected: { released: true, reason: /back in service/ },
+  },
+  {
+    does: 'leaves the instance in maintenance when a drain keyed by that instance started meanwhile',
+    given: (w) => {
+      w.fleet.instances.push({ ...w.fleet.instances.find((i) => i.hostname === 'worker2')!, id: 'ow-worker2-b', ec2Id: 'i-0000000b', privateDns: 'worker2b.internal' });
+      w.executions.add({ workflow: DRAIN_WORKFLOW, name: workerExecutionName('drain', 'worker2', SOON_AFTER, 'ow-worker2'), input: { hostname: 'worker2', instanceId: 'ow-worker2' } });
+    },
+    expected: { released: false, reason: /a drain started meanwhile/ },
+  },
   {
     does: 'does nothing when the cluster has no admin node to reach Opencast at',
     given: (w) => w.remove('admin1'),
