@@ -95,6 +95,8 @@ export interface DaySpec {
   bursts: Burst[];
   faults: FaultSpec[];
   kills: KillSpec[];
+  /** Whose jobs the day's generated recordings carry: `independent` (sim/model/independent-workload.ts) on a third of the days; absent: the catalog. */
+  workload?: 'catalog' | 'independent';
   names: NameStyle;
 }
 
@@ -177,6 +179,7 @@ export function dayArbitrary(options: DayArbitraryOptions = {}): fc.Arbitrary<Da
   return fc.integer({ min: minWorkerCount, max: maxWorkers }).chain((n) =>
     fc.record({
       names: fc.constantFrom<NameStyle>(...NAME_STYLES),
+      workload: fc.constantFrom<'catalog' | 'independent'>('catalog', 'catalog', 'independent'),
       seed: fc.nat({ max: 1_000_000 }),
       hours: fc.constant(hours),
       tailMinutes: fc.constant(tailMinutes),
@@ -226,6 +229,16 @@ export function hostnameOf(index: number, style: NameStyle = 'plain', provider: 
   }
 }
 
+/**
+ * An independent-workload day: its lecture-week recordings (six rooms when the day has none) drawn from the
+ * family the policies did not write, with unscheduled uploads on top (sim/model/independent-workload.ts).
+ */
+function withDayWorkload(input: ScenarioInput, day: DaySpec): ScenarioInput {
+  if (day.workload !== 'independent') return input;
+  const generator = input.trace?.generator ?? { name: 'lecture-week' as const, rooms: 6, seed: day.seed, utcOffsetMinutes: 0 };
+  return { ...input, trace: { ...input.trace, generator: { ...generator, workload: { family: 'independent' } } } };
+}
+
 /** The scenario a day runs on (validated like any scenario file). */
 export function dayScenario(day: DaySpec, opencast: { user?: string; password?: string } = {}): Scenario {
   const input: ScenarioInput = {
@@ -262,7 +275,7 @@ export function dayScenario(day: DaySpec, opencast: { user?: string; password?: 
       return { at: `+${f.atMinute}m`, kind: f.kind, forMinutes: f.forMinutes, ...(target ? { target } : {}) };
     }),
   };
-  return parseScenario(input, 'generated day');
+  return parseScenario(withDayWorkload(input, day), 'generated day');
 }
 
 /**

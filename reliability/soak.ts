@@ -51,6 +51,8 @@ export interface SoakTotals {
   maintenanceOn: number;
   maintenanceOff: number;
   retries: number;
+  /** Days whose recordings came from the independent workload family (day.ts). */
+  independentDays: number;
   jobsCreated: number;
   jobsCompleted: number;
   interruptions: number;
@@ -77,6 +79,7 @@ export function emptyTotals(): SoakTotals {
     maintenanceOn: 0,
     maintenanceOff: 0,
     retries: 0,
+    independentDays: 0,
     jobsCreated: 0,
     jobsCompleted: 0,
     interruptions: 0,
@@ -112,6 +115,7 @@ export function addDay(totals: SoakTotals, day: DaySpec, counts: DayCounts, real
   totals.maintenanceOn += counts.maintenanceOn;
   totals.maintenanceOff += counts.maintenanceOff;
   totals.retries += counts.retries;
+  if (day.workload === 'independent') totals.independentDays += 1;
   totals.jobsCreated += counts.jobsCreated;
   totals.jobsCompleted += counts.jobsCompleted;
   totals.interruptions += counts.interruptions;
@@ -123,7 +127,7 @@ export function mergeTotals(into: SoakTotals, from: SoakTotals): void {
   into.days += from.days;
   into.realMs = Math.max(into.realMs, from.realMs);
   into.slowestDayMs = Math.max(into.slowestDayMs, from.slowestDayMs);
-  for (const key of ['dayMs', 'virtualHours', 'cycles', 'skippedCycles', 'failedCycles', 'starts', 'stops', 'maintenanceOn', 'maintenanceOff', 'retries', 'jobsCreated', 'jobsCompleted', 'interruptions', 'workers'] as const) {
+  for (const key of ['dayMs', 'virtualHours', 'cycles', 'skippedCycles', 'failedCycles', 'starts', 'stops', 'maintenanceOn', 'maintenanceOff', 'retries', 'independentDays', 'jobsCreated', 'jobsCompleted', 'interruptions', 'workers'] as const) {
     into[key] += from[key];
   }
   for (const [workflow, statuses] of Object.entries(from.executions)) {
@@ -202,6 +206,7 @@ export function totalsText(t: SoakTotals, meta: { seed: number; hours: number; j
   lines.push(`  scaler killed mid-workflow: ${t.kills.step + t.kills.effect} times (${t.kills.step} at a random step, ${t.kills.effect} right after a call reached the cluster) on ${t.kills.daysWithKills} days`);
   lines.push(`  calls that changed the cluster: ${t.starts} starts, ${t.stops} stops, ${t.maintenanceOn} maintenance on, ${t.maintenanceOff} maintenance off; ${t.retries} retried steps`);
   lines.push(`  jobs: ${t.jobsCreated} created, ${t.jobsCompleted} completed, ${t.interruptions} interrupted`);
+  lines.push(`  workload: ${t.independentDays} days (${pct(t.independentDays, t.days)}) drew their recordings from the independent family (sim/model/independent-workload.ts), the rest from the catalog`);
   lines.push('  invariants (violations):');
   for (const [name, text] of Object.entries(INVARIANTS)) {
     lines.push(`    ${String(t.violations[name as InvariantName]).padStart(4)}  ${name}: ${text}`);
