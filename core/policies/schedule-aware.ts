@@ -113,7 +113,7 @@ export function scheduleAwarePolicy(config: PolicyConfigOf<'schedule-aware'>): P
         ? { workers, detail }
         : { workers: verdict.drainTo ?? Math.min(current, keep), detail: `${detail}; kept: ${keep} needed within ${Math.round(horizon / MIN)} min (the boot lead and a restart's cost)` };
     const servedMs = (config.boot_minutes + hold) * MIN;
-    return steerTo(input, fleet, target, 'schedule-aware', {
+    const decision = steerTo(input, fleet, target, 'schedule-aware', {
       drain: {
         allowBusy: config.drain_busy,
         rank: byLeastLoad(fleet),
@@ -128,6 +128,9 @@ export function scheduleAwarePolicy(config: PolicyConfigOf<'schedule-aware'>): P
       memory,
       ...(verdict.holding ? { holdDrain: verdict.holding } : {}),
     });
+    // A worker being drained that the look-ahead needs back is worth keeping (core/policies keepsWorker gives the
+    // drain up): say so in the target, though nothing is started before the scale-out lead.
+    return workers <= current && keep > current && decision.target ? { ...decision, target: { ...decision.target, workers: keep } } : decision;
   };
 }
 

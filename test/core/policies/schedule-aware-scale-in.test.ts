@@ -1,6 +1,6 @@
 /** Scale-in that looks ahead and holds (issue 24 item 1): break-even horizon, hold-down, fresh workers, smoothing. */
 import { describe, expect, it } from 'vitest';
-import { decidePolicy, type PolicyInput } from '../../../core/policies';
+import { decidePolicy, keepsWorker, type PolicyInput } from '../../../core/policies';
 import type { ScheduledEvent, ScheduleObservation } from '../../../core/types';
 import { chosen, configOf, inputOf, minutesLater, NOW, reasonOf, type InputSpec } from './helpers';
 
@@ -125,5 +125,25 @@ describe('schedule-aware scale-in: fresh workers and smoothing', () => {
 
     expect(decision.action).toBe('start');
     expect(decision.target!.workers).toBe(3);
+  });
+});
+
+describe('schedule-aware scale-in and the drain’s one demand rule', () => {
+  it('keeps a worker under drain that the look-ahead needs back, though it starts none before the scale-out lead', () => {
+    // worker4 is being drained; 80 captures land in 12 minutes and need four workers then.
+    const spec = { workers: running(4, 1), minWorkers: 2, draining: ['worker4'] };
+    const input = { ...inputOf(config, spec), schedule: up(arriving(80, 12)) };
+
+    const decision = decidePolicy(input);
+
+    expect(decision.action).toBe('none');
+    expect(decision.target).toMatchObject({ workers: 4, current: 3 });
+    expect(keepsWorker(input, 'worker4')).toMatchObject({ rule: 'policy' });
+  });
+
+  it('lets the drain go on when the look-ahead does not need the worker', () => {
+    const input = { ...inputOf(config, { workers: running(4, 1), minWorkers: 2, draining: ['worker4'] }), schedule: up(arriving(80, 25)) };
+
+    expect(keepsWorker(input, 'worker4')).toBeUndefined();
   });
 });
