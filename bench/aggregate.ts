@@ -37,14 +37,14 @@ export interface Row {
   floorViolationMinutes: number;
   failedExecutions: number;
   realSeconds: number;
-  /** Churn per run (bench/churn.ts): mean and spread over the seeds, one value per seed in `churnBySeed`. */
+  /** Churn per run (bench/churn.ts): mean and spread over the seeds; each seed's churn, cost and service in `churnBySeed`. */
   flaps: Stat;
   drains: Stat;
   backInService: Stat;
   skipped: Stat;
   transitions: Stat;
   transitionsUsdPerMonth: Stat;
-  churnBySeed: Array<{ seed: number } & Churn>;
+  churnBySeed: Array<{ seed: number; billed: number; turnaroundP95: number; deadlineMisses: number } & Churn>;
 }
 
 function stat(values: readonly number[]): Stat {
@@ -94,7 +94,7 @@ export function rowsOf(results: readonly RunResult[]): Row[] {
       skipped: stat(rs.map((r) => r.churn.skipped)),
       transitions: stat(rs.map((r) => r.churn.transitions)),
       transitionsUsdPerMonth: stat(rs.map((r) => r.churn.transitionsUsdPerMonth)),
-      churnBySeed: rs.map((r) => ({ seed: r.spec.seed, ...r.churn })),
+      churnBySeed: rs.map((r) => ({ seed: r.spec.seed, billed: r.outcome.billed[s.billing], turnaroundP95: r.outcome.turnaround.p95, deadlineMisses: r.outcome.deadlineMisses, ...r.churn })),
     };
   });
 }
