@@ -173,12 +173,13 @@ export function buildProgram(ctx: Omit<Context, 'globals'>): Command {
 
   program
     .command('history')
-    .description('the audit trail: every state entered, with time and reason')
-    .argument('[target]', 'a worker hostname or an execution name (default: everything)')
-    .option('--limit <n>', 'show the last n events', '200')
-    .action(async (target: string | undefined, opts: { limit: string }) => {
+    .description('what the workflows did: one line per execution (worker, start, outcome, duration, why) and a worker\'s lifecycle transitions')
+    .argument('[target]', 'a worker (its exact name) or an execution name (default: everything)')
+    .option('--events', 'every event of the executions instead, in time order, parents first')
+    .option('--limit <n>', 'print the last n lines of each list', '200')
+    .action(async (target: string | undefined, opts: { limit: string; events?: boolean }) => {
       const limit = positiveInt('--limit', 1)(opts.limit);
-      await (await import('./history-command')).historyCommand(context, target, limit);
+      await (await import('./history-command')).historyCommand(context, target, { limit, events: Boolean(opts.events) });
     });
 
   program

@@ -9,7 +9,6 @@
  * one-minute cycles would otherwise leave a million files in the state directory.
  */
 import type { AutoscaleConfig } from '../core/autoscale-config';
-import type { HistoryEvent, WorkflowEngine } from '../engine/types';
 import { autoscaleExecutionName } from '../core/execution-names';
 import { failureText } from '../engine/failure-text';
 import { autoscaleConfigFor } from './autoscale-config-input';
@@ -84,13 +83,4 @@ export async function runLoop(ctx: Pick<Context, 'io'>, scope: CommandScope, con
       await engine.stop(running.ref, { error: 'Stopped', cause: 'moscaler run stopped; the next cycle reconciles this worker' }).catch(() => undefined);
     }
   }
-}
-
-/** History of a worker (every execution named after it), of one execution, or of everything. */
-export async function historyFor(engine: WorkflowEngine, target: string | undefined): Promise<HistoryEvent[]> {
-  if (!target) return engine.history({});
-  const executions = await engine.list({});
-  const exact = executions.find((e) => e.ref.name === target);
-  if (exact) return engine.history(exact.ref);
-  return engine.history({ nameContains: `-${target}-` });
 }

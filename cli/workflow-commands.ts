@@ -9,7 +9,7 @@
 import { decisionFromRecord, type Decision, type DecisionRecord } from '../core/decision';
 import { ConfigError, DependencyError, MoScalerError, ScalingError } from '../core/errors';
 import { failureText } from '../engine/failure-text';
-import type { ExecutionRef, ExecutionResult, HistoryEvent, JsonValue, WorkflowEngine } from '../engine/types';
+import type { ExecutionRef, ExecutionResult, JsonValue, WorkflowEngine } from '../engine/types';
 import { scaleExecutionName, SCALE_WORKFLOW, workflowOfKind } from '../core/execution-names';
 import type { OpenedEngine } from '../wiring/engines';
 import type { PlannedAction } from '../activities/plan-cycle';
@@ -189,15 +189,4 @@ export function outcomesText(executions: ExecutionOutcome[]): string {
       `  ${e.name}: ${e.status}${e.reason ? ` (${e.reason})` : ''}${e.error ? ` error ${e.error}` : ''}${e.consoleUrl ? `\n    ${e.consoleUrl}` : ''}`,
   );
   return `executions:\n${lines.join('\n')}\n`;
-}
-
-export function historyText(events: HistoryEvent[]): string {
-  const lines = events
-    .filter((e) => e.type !== 'StateExited')
-    .map((e) => {
-      const what = e.state ? `${e.type} ${e.state}` : e.type;
-      const extra = e.reason ? ` — ${e.reason}` : e.error ? ` — ${failureText(e.error, e.cause).slice(0, 300)}` : '';
-      return `${e.at}  ${e.execution}  ${what}${extra}`;
-    });
-  return lines.length ? `${lines.join('\n')}\n` : 'no history\n';
 }

@@ -51,7 +51,7 @@ describe('moscaler --sim through the workflows', () => {
     ]);
     expect(result.after.workers.find((w: { hostname: string }) => w.hostname === stoppedHost).opsworksState).toBe('stopped');
 
-    const history = await moscaler(['--sim', scenario, 'history', stoppedHost], dir);
+    const history = await moscaler(['--sim', scenario, 'history', '--events', stoppedHost], dir);
     expect(history.code).toBe(0);
     for (const state of ['BeginDrain', 'MaintenanceOn', 'CheckDrained', 'StopInstance', 'CheckStopped', 'Stopped']) {
       expect(history.stdout).toContain(`StateEntered ${state}`);

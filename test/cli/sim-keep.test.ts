@@ -37,7 +37,7 @@ describe('moscaler --sim --sim-keep', () => {
     expect(again.stderr).toMatch(/simulated cluster sim-small kept in \S+sim-small\.kept: continuing at virtual 2025-10-13T04:0\d:0\d\.000Z after 1 change\(s\)/);
 
     const history = await run(['history', 'worker3']);
-    expect(history.stdout).toMatch(/boot-worker3-\S+ {2}StateEntered Booted/);
+    expect(history.stdout).toMatch(/boot-worker3-\S+ +worker3 +\S+ +offline → online \(Booted\)/);
 
     // Time goes on from where the last command left it: a second worker boots later than the first.
     const second = await run(['--output', 'json', 'scale', 'up', '1']);
