@@ -6,7 +6,8 @@
  * and to come, plus what the cluster runs now that no capture explains
  * (uploads, late or unknown recordings), is the demand; workers are started
  * one boot time before it lands and drained when no projected load needs them
- * (busy ones included: maintenance lets their jobs finish). `utilisation` > 1
+ * within the break-even horizon, once that has lasted the hold-down
+ * (hold-down.ts; busy ones included: maintenance lets their jobs finish). `utilisation` > 1
  * plans for less than the scheduled peak: the queue absorbs it inside the
  * recordings' slack to their deadline. Unscheduled load is always planned for
  * in full: its slack is unknown. Without a schedule (Opencast before 6.0, the
@@ -14,7 +15,9 @@
  *
  * Memory (JSON): the first time each event was seen ingested, so its
  * projection starts at its real arrival; lost after a cold start without a
- * restored memory, it falls back to scheduled end + lag.
+ * restored memory, it falls back to scheduled end + lag. Also the unscheduled
+ * load of the last minutes and since when a surplus lasts (hold-down.ts);
+ * while the headroom fallback decides, the arrivals are kept beside its memory.
  */
 import type { ScheduledEvent } from '../types';
 import type { PolicyConfigOf } from './config';
