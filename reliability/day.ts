@@ -74,6 +74,33 @@ interface KillSpec {
   ordinal: number;
 }
 
+/**
+ * Opencast's registry as real clusters have it (issue 22 item 3): nodes besides the workers with their own max
+ * load and jobs, stale rows of terminated instances, every node at Opencast's default URL, a node outside the
+ * cluster tag, two instances with one Name tag, and a schedule of captures (which `capture-missed` empties).
+ */
+interface RegistrySpec {
+  /** The admin's max load and running (workflow) jobs. */
+  adminMaxLoad: number;
+  adminJobs: number;
+  /** An engage and an ingest node, with this max load and jobs each. */
+  engage: boolean;
+  ingest: boolean;
+  nodeMaxLoad: number;
+  nodeJobs: number;
+  /** Host rows of terminated instances: offline, the last `staleOnline` of them online (died without unregistering). */
+  staleHosts: number;
+  staleOnline: number;
+  /** Every node at http://localhost:8080 (org.opencastproject.server.url unset). */
+  localhost: boolean;
+  /** An ec2 day: a worker of another cluster registered in this Opencast, with these jobs (-1: none). */
+  outsideJobs: number;
+  /** An ec2 day with 2+ workers: the second has the first's Name tag. */
+  sharedName: boolean;
+  /** Rooms with scheduled captures (a lecture-week generator), 0: none. */
+  rooms: number;
+}
+
 /** The original's strategies three ways, or the shipped default (config/autoscale.example.json: the schedule-aware policy). */
 type Policy = 'queue' | 'queue+load' | 'metrics' | 'shipped';
 
@@ -98,6 +125,8 @@ export interface DaySpec {
   /** Whose jobs the day's generated recordings carry: `independent` (sim/model/independent-workload.ts) on a third of the days; absent: the catalog. */
   workload?: 'catalog' | 'independent';
   names: NameStyle;
+  /** Absent: the registry of the first soaks (one admin, a monitoring node, one URL each). */
+  registry?: RegistrySpec;
 }
 
 export interface DayArbitraryOptions {
@@ -105,6 +134,10 @@ export interface DayArbitraryOptions {
   tailMinutes?: number;
   minWorkers?: number;
   maxWorkers?: number;
+  /** Fault kinds left out (e.g. one whose finding is still open, in the fast test of `npm test`). */
+  withoutFaults?: readonly DayFaultKind[];
+  /** Registry ingredients (default true); false gives the first soaks' registry. */
+  registry?: boolean;
 }
 
 const workerArb: fc.Arbitrary<WorkerInit> = fc
@@ -139,17 +172,19 @@ const workerArb: fc.Arbitrary<WorkerInit> = fc
 const AWS_TARGETS = [undefined, undefined, 'opsworks', 'ec2', 'cloudwatch'] as const;
 const METRIC_TARGETS = [undefined, 'load_1', 'MatterhornJobsQueued'] as const;
 
-function faultArb(windowMinutes: number, workers: number): fc.Arbitrary<FaultSpec> {
+function faultArb(windowMinutes: number, workers: number, without: readonly DayFaultKind[] = []): fc.Arbitrary<FaultSpec> {
   return fc
     .record({
-      kind: fc.constantFrom(...DAY_FAULT_KINDS),
+      kind: fc.constantFrom(...DAY_FAULT_KINDS.filter((k) => !without.includes(k))),
       atMinute: fc.integer({ min: 0, max: Math.max(0, windowMinutes - 1) }),
       forMinutes: fc.integer({ min: 1, max: 30 }),
       pick: fc.nat({ max: 99 }),
     })
     .map(({ kind, atMinute, forMinutes, pick }) => {
       // A boot fault only shows when a boot falls in its window: those last up to two hours, so that boots meet them.
-      const wanted = kind === 'kill-scaler' ? Math.min(12, forMinutes) : BOOT_FAULTS.has(kind) ? forMinutes * 4 : forMinutes;
+      // A console execution is an instant; a capture agent stays offline for hours (the whole schedule of the window).
+      const wanted =
+        kind === 'kill-scaler' ? Math.min(12, forMinutes) : kind === 'console-execution' ? 1 : BOOT_FAULTS.has(kind) || kind === 'capture-missed' ? forMinutes * 4 : forMinutes;
       const length = Math.max(1, Math.min(wanted, windowMinutes - atMinute));
       const target =
         kind === 'aws-throttle' || kind === 'aws-5xx'
@@ -161,8 +196,9 @@ function faultArb(windowMinutes: number, workers: number): fc.Arbitrary<FaultSpe
                 [undefined, 'c5.9xlarge', 'c5.xlarge', undefined][pick % 4]
               : undefined;
       const aimed =
+        kind === 'console-execution' ||
         (kind === 'insufficient-capacity' && pick % 4 === 3) ||
-        ((kind === 'start-failure' || kind === 'setup-failed' || kind === 'connection-lost' || kind === 'never-registers') && pick % 2 === 1);
+        ((kind === 'start-failure' || kind === 'setup-failed' || kind === 'connection-lost' || kind === 'never-registers' || kind === 'host-moved') && pick % 2 === 1);
       const worker = aimed ? pick % workers : undefined;
       return { kind, atMinute, forMinutes: length, ...(target ? { target } : {}), ...(worker !== undefined ? { worker } : {}) };
     });
@@ -202,17 +238,40 @@ export function dayArbitrary(options: DayArbitraryOptions = {}): fc.Arbitrary<Da
         }),
         { maxLength: 6 },
       ),
-      faults: fc.array(faultArb(window, n), { maxLength: 6 }),
+      faults: fc.array(faultArb(window, n, options.withoutFaults), { maxLength: 6 }),
       kills: fc.array(fc.oneof(
         fc.record({ at: fc.constant<'step'>('step'), ordinal: fc.integer({ min: 1, max: 600 }) }),
         fc.record({ at: fc.constant<'effect'>('effect'), ordinal: fc.integer({ min: 1, max: 25 }) }),
       ), { maxLength: 3 }),
+      registry: options.registry === false ? fc.constant(undefined) : registryArb,
     }),
   );
 }
 
+/** Each ingredient on some of the days; shrinks towards the first soaks' registry. */
+const registryArb: fc.Arbitrary<RegistrySpec> = fc.record({
+  adminMaxLoad: fc.constantFrom(4, 4, 2, 8, 16),
+  adminJobs: fc.integer({ min: 0, max: 3 }),
+  engage: fc.boolean(),
+  ingest: fc.boolean(),
+  nodeMaxLoad: fc.constantFrom(4, 2, 8),
+  nodeJobs: fc.integer({ min: 0, max: 2 }),
+  staleHosts: fc.constantFrom(0, 0, 1, 2, 3),
+  staleOnline: fc.constantFrom(0, 0, 0, 1),
+  localhost: fc.integer({ min: 0, max: 7 }).map((n) => n === 7),
+  outsideJobs: fc.constantFrom(-1, -1, -1, 0, 1, 2),
+  sharedName: fc.integer({ min: 0, max: 4 }).map((n) => n === 4),
+  rooms: fc.constantFrom(0, 0, 1, 3, 6),
+});
+
+/** The day with each worker's Name: the second takes the first's when the day shares one (ec2 only). */
+export function workerNames(day: Pick<DaySpec, 'workers' | 'names' | 'provider' | 'registry'>): string[] {
+  const shared = day.registry?.sharedName === true && day.provider === 'ec2' && day.workers.length >= 2;
+  return day.workers.map((_, i) => hostnameOf(shared && i === 1 ? 0 : i, day.names, day.provider));
+}
+
 /** The hostname of the day's worker `index` in a name style (an OpsWorks day keeps the styles OpsWorks allows). */
-export function hostnameOf(index: number, style: NameStyle = 'plain', provider: DaySpec['provider'] = 'ec2'): string {
+function hostnameOf(index: number, style: NameStyle = 'plain', provider: DaySpec['provider'] = 'ec2'): string {
   const n = index + 1;
   const chosen = provider === 'opsworks' && !OPSWORKS_NAME_STYLES.includes(style) ? 'hyphen-pairs' : style;
   const own = chosen === 'mixed' ? (provider === 'opsworks' ? OPSWORKS_NAME_STYLES : NAME_STYLES.slice(0, -1))[index % (provider === 'opsworks' ? 2 : 4)]! : chosen;
@@ -241,6 +300,34 @@ function withDayWorkload(input: ScenarioInput, day: DaySpec): ScenarioInput {
 
 /** The scenario a day runs on (validated like any scenario file). */
 export function dayScenario(day: DaySpec, opencast: { user?: string; password?: string } = {}): Scenario {
+  const names = workerNames(day);
+  const reg = day.registry;
+  const local = reg?.localhost === true;
+  const node = (hostname: string, layer: string, maxLoad: number, runningJobs: number) => ({
+    hostname,
+    layer,
+    maxLoad,
+    ...(runningJobs > 0 ? { runningJobs } : {}),
+    ...(local ? { baseUrl: 'localhost' } : {}),
+  });
+  const others = reg
+    ? [
+        node('admin1', 'admin', reg.adminMaxLoad, reg.adminJobs),
+        ...(reg.engage ? [node('engage1', 'engage', reg.nodeMaxLoad, reg.nodeJobs)] : []),
+        ...(reg.ingest ? [node('ingest1', 'ingest', reg.nodeMaxLoad, reg.nodeJobs)] : []),
+        { hostname: 'monitoring1', layer: 'monitoring' },
+        ...(reg.outsideJobs >= 0 && day.provider === 'ec2'
+          ? [{ hostname: 'elsewhere-worker1', layer: 'worker', cluster: 'elsewhere', instanceType: 'c5.xlarge', ...(reg.outsideJobs > 0 ? { runningJobs: reg.outsideJobs } : {}) }]
+          : []),
+      ]
+    : [
+        { hostname: 'admin1', layer: 'admin' },
+        { hostname: 'monitoring1', layer: 'monitoring' },
+      ];
+  const staleHosts = Array.from({ length: reg?.staleHosts ?? 0 }, (_, i) => ({
+    baseUrl: `http://ip-10-0-99-${10 + i}.ec2.internal`,
+    ...(i >= (reg?.staleHosts ?? 0) - (reg?.staleOnline ?? 0) ? { online: true } : {}),
+  }));
   const input: ScenarioInput = {
     description: 'reliability day',
     cluster: 'reliability',
@@ -251,7 +338,7 @@ export function dayScenario(day: DaySpec, opencast: { user?: string; password?: 
     seed: day.seed,
     minWorkers: day.minWorkers,
     workers: day.workers.map((w, i) => ({
-      hostname: hostnameOf(i, day.names, day.provider),
+      hostname: names[i]!,
       instanceType: w.instanceType,
       state: w.state,
       uptimeMinutes: w.uptimeMinutes,
@@ -259,19 +346,23 @@ export function dayScenario(day: DaySpec, opencast: { user?: string; password?: 
       maintenance: w.maintenance,
       ...(w.registered ? { registered: true } : {}),
       ...(w.protected ? { protected: true } : {}),
-      ...(w.baseUrl && w.baseUrl !== 'private-dns' ? { baseUrl: w.baseUrl } : {}),
+      // Two workers with one Name share their name-derived URL forms: the second keeps its private DNS one.
+      ...(local ? { baseUrl: 'localhost' } : w.baseUrl && w.baseUrl !== 'private-dns' && !(i > 0 && names[i] === names[0]) ? { baseUrl: w.baseUrl } : {}),
     })),
-    others: [
-      { hostname: 'admin1', layer: 'admin' },
-      { hostname: 'monitoring1', layer: 'monitoring' },
-    ],
+    others,
     queue: { queued: day.queued, queuedHighLoad: Math.floor(day.queued / 2) },
-    opencast: { version: '15.0', ...(opencast.user ? { user: opencast.user } : {}), ...(opencast.password ? { password: opencast.password } : {}) },
+    opencast: {
+      version: '15.0',
+      ...(opencast.user ? { user: opencast.user } : {}),
+      ...(opencast.password ? { password: opencast.password } : {}),
+      ...(staleHosts.length > 0 ? { staleHosts } : {}),
+    },
     trace: {
       jobs: day.bursts.map((b) => ({ at: `+${b.atMinute}m`, workflowOperation: b.operation, durationMinutes: b.durationMinutes, count: b.count })),
+      ...(reg && reg.rooms > 0 ? { generator: { name: 'lecture-week' as const, rooms: reg.rooms, seed: day.seed, utcOffsetMinutes: 0 } } : {}),
     },
     faults: day.faults.map((f) => {
-      const target = f.worker !== undefined ? hostnameOf(f.worker, day.names, day.provider) : f.target;
+      const target = f.worker !== undefined ? names[f.worker % names.length] : f.target;
       return { at: `+${f.atMinute}m`, kind: f.kind, forMinutes: f.forMinutes, ...(target ? { target } : {}) };
     }),
   };
@@ -311,5 +402,19 @@ export function describeDay(day: DaySpec): string {
     .join(',');
   const faults = day.faults.map((f) => `${f.kind}@${f.atMinute}+${f.forMinutes}${f.target ? `:${f.target}` : f.worker !== undefined ? `:#${f.worker}` : ''}`).join(' ');
   const kills = day.kills.map((k) => `${k.at}#${k.ordinal}`).join(' ');
-  return `${day.provider}/${day.billing} names=${day.names} min=${day.minWorkers} ${day.policy} [${states}] faults: ${faults || '-'} kills: ${kills || '-'}`;
+  return `${day.provider}/${day.billing} names=${day.names} min=${day.minWorkers} ${day.policy} [${states}] registry: ${registryText(day)} faults: ${faults || '-'} kills: ${kills || '-'}`;
+}
+
+/** The day's registry ingredients in a few words. */
+function registryText(day: DaySpec): string {
+  const r = day.registry;
+  if (!r) return '-';
+  const parts = [`admin ${r.adminMaxLoad}/${r.adminJobs}j`];
+  if (r.engage || r.ingest) parts.push(`${[r.engage && 'engage', r.ingest && 'ingest'].filter(Boolean).join('+')} ${r.nodeMaxLoad}/${r.nodeJobs}j`);
+  if (r.staleHosts > 0) parts.push(`${r.staleHosts} stale (${Math.min(r.staleOnline, r.staleHosts)} online)`);
+  if (r.localhost) parts.push('all at localhost');
+  if (r.outsideJobs >= 0 && day.provider === 'ec2') parts.push(`outside node ${r.outsideJobs}j`);
+  if (r.sharedName && day.provider === 'ec2' && day.workers.length >= 2) parts.push('shared Name');
+  if (r.rooms > 0) parts.push(`${r.rooms} rooms`);
+  return parts.join(', ');
 }

@@ -19,6 +19,8 @@ export const INVARIANTS = {
   'executions-end': 'every boot and drain execution ends',
   'cycles-succeed': 'an autoscale cycle that meets no fault succeeds',
   'no-unserved-billing': 'no worker instance bills without serving (Opencast listing it online) for longer than the boot timeout plus one cycle, counted from the later of its start and the end of the last fault that kept the scaler from acting; protected workers excepted',
+  'no-stop-with-listed-job': 'no instance is stopped while Opencast lists a job running on the host it registered, whatever its Name tag says',
+  'one-actor-per-instance': 'no two boot or drain executions act on one instance at once (by instance id: two instances may share a name)',
 } as const;
 
 export type InvariantName = keyof typeof INVARIANTS;
@@ -45,6 +47,10 @@ export interface EffectRecord {
   otherOnline: number;
   /** Opencast listed the worker's host online just before the call (absent: taken as serving). */
   serving?: boolean;
+  /** The instance the call reached (its OpsWorks id in the model), whatever its name. */
+  instanceId?: string;
+  /** RUNNING jobs Opencast listed on the host row this instance registered, just before the call. */
+  listedJobs?: number;
 }
 
 /** A stretch of time an instance billed without Opencast listing it online. */
@@ -66,6 +72,8 @@ export interface ExecutionFacts {
   stoppedAt?: number;
   /** It found another execution acting on its worker and did nothing. */
   duplicate: boolean;
+  /** The instance(s) it decided to act on (the worker id its first step resolved), when known. */
+  instances?: readonly string[];
 }
 
 /** Error names a history may show: what the activities throw by design and the workflows' own Fail states. */
@@ -128,6 +136,9 @@ export class InvariantChecker {
   /** Checked the instant a call reaches the cluster. */
   onEffect(effect: EffectRecord): void {
     if (effect.op !== 'stop' || !effect.changed) return;
+    if ((effect.listedJobs ?? 0) > 0) {
+      this.report('no-stop-with-listed-job', effect.at, `${effect.hostname} (${effect.instanceId ?? '?'}) stopped while Opencast listed ${effect.listedJobs} job(s) running on it`);
+    }
     if (effect.runningJobs > 0) {
       this.report('no-interrupted-job', effect.at, `${effect.hostname} stopped with ${effect.runningJobs} running job(s)`);
     }
@@ -202,7 +213,8 @@ export class InvariantChecker {
     cycles: readonly { name: string; status: string; startedAt: number; stoppedAt?: number; faulted: boolean }[];
   }): void {
     this.checkOverlaps(input.executions, input.history);
-    this.checkAudit(input.effects, input.executions, input.history);
+    const actedOn = this.checkAudit(input.effects, input.executions, input.history);
+    this.checkInstanceOverlaps(input.executions, actedOn);
     for (const e of input.history) {
       if ((e.type === 'StateFailed' || e.type === 'ExecutionFailed') && e.error !== undefined && !KNOWN_ERRORS.has(e.error)) {
         this.report('typed-errors', Date.parse(e.at), `${e.execution} ${e.state ?? ''}: ${e.error}: ${String(e.cause ?? '').slice(0, 300)}`);
@@ -247,7 +259,32 @@ export class InvariantChecker {
     }
   }
 
-  private checkAudit(effects: readonly EffectRecord[], executions: readonly ExecutionFacts[], history: readonly HistoryEvent[]): void {
+  /**
+   * By instance: an execution acts on the instance its first step resolved and on every instance its calls
+   * reached; two of them acting on one instance must not overlap (names may be shared, ids are not).
+   */
+  private checkInstanceOverlaps(executions: readonly ExecutionFacts[], actedOn: ReadonlyMap<string, ReadonlySet<string>>): void {
+    const byInstance = new Map<string, { name: string; from: number; to: number }[]>();
+    for (const e of executions) {
+      if (e.duplicate) continue;
+      const ids = new Set([...(e.instances ?? []), ...(actedOn.get(e.name) ?? [])]);
+      for (const id of ids) byInstance.set(id, [...(byInstance.get(id) ?? []), { name: e.name, from: e.startedAt, to: e.stoppedAt ?? Number.POSITIVE_INFINITY }]);
+    }
+    for (const [id, intervals] of byInstance) {
+      intervals.sort((a, b) => a.from - b.from);
+      for (let i = 0; i < intervals.length; i++) {
+        for (let j = i + 1; j < intervals.length; j++) {
+          const a = intervals[i]!;
+          const b = intervals[j]!;
+          if (overlaps(a, b)) this.report('one-actor-per-instance', Math.max(a.from, b.from), `instance ${id}: ${a.name} and ${b.name} act on it at once`);
+        }
+      }
+    }
+  }
+
+  /** Audits every call; returns, per execution, the instances its audited calls reached. */
+  private checkAudit(effects: readonly EffectRecord[], executions: readonly ExecutionFacts[], history: readonly HistoryEvent[]): Map<string, Set<string>> {
+    const actedOn = new Map<string, Set<string>>();
     const entered = new Map<string, HistoryEvent[]>();
     const released = new Map<string, HistoryEvent[]>();
     for (const e of history) {
@@ -262,7 +299,7 @@ export class InvariantChecker {
       const candidates = executions.filter(
         (x) => x.hostname === effect.hostname && x.startedAt <= effect.at && (x.stoppedAt === undefined || x.stoppedAt >= effect.at),
       );
-      let audited = candidates.some((x) => {
+      const makers = candidates.filter((x) => {
         const events = entered.get(x.name) ?? [];
         return events.some((ev, i) => {
           if (!states.includes(ev.state ?? '') || Date.parse(ev.at) > effect.at) return false;
@@ -270,6 +307,12 @@ export class InvariantChecker {
           return (next === undefined || Date.parse(next.at) >= effect.at) && auditReason(ev) !== undefined;
         });
       });
+      let audited = makers.length > 0;
+      if (effect.instanceId !== undefined) {
+        // Two makers of one name: the call is the one's that resolved this instance, if either did.
+        const own = makers.filter((x) => x.instances?.includes(effect.instanceId!));
+        for (const x of own.length > 0 ? own : makers) actedOn.set(x.name, (actedOn.get(x.name) ?? new Set()).add(effect.instanceId));
+      }
       if (!audited && effect.op === 'maintenance-off') {
         audited = (released.get(effect.hostname) ?? []).some((ev) => Date.parse(ev.at) === effect.at && auditReason(ev) !== undefined);
       }
@@ -277,6 +320,7 @@ export class InvariantChecker {
         this.report('audited', effect.at, `${effect.op} of ${effect.hostname} (call #${effect.seq}) has no step with a reason in the history`);
       }
     }
+    return actedOn;
   }
 }
 

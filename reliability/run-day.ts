@@ -25,7 +25,9 @@ import { BOOT_TIMEOUT_MINUTES } from '../core/serving';
 import { createOpencastRouter } from '../sim/opencast/router';
 import { createSdkRequestHandler } from '../sim/wire/sdk-request-handler';
 import { RouterDispatcher } from '../sim/wire/undici-dispatcher';
-import { dayConfig, dayScenario, DAY_FAULT_KINDS, hostnameOf, type DayFaultKind, type DaySpec } from './day';
+import { dayConfig, dayScenario, DAY_FAULT_KINDS, workerNames, type DayFaultKind, type DaySpec } from './day';
+import { createSimDeployment } from '../wiring/sim-deployment';
+import { hashString, mulberry32, uuid } from '../sim/model/prng';
 import { recordEffects } from './effects';
 import { InvariantChecker, type EffectRecord, type ExecutionFacts, type Violation } from './invariants';
 
@@ -62,6 +64,44 @@ export interface DayCounts {
   jobsCompleted: number;
   interruptions: number;
   virtualMs: number;
+  /** The day's Opencast registry ingredients, each 1 when the day has it (the soak sums them). */
+  registry: Record<RegistryIngredient, number>;
+}
+
+/** What the soak counts of a day's registry (issue 22 item 3). */
+export const REGISTRY_INGREDIENTS = [
+  'nodes with own max load and jobs',
+  'stopped workers registered',
+  'stopped workers not registered',
+  'stale host rows',
+  'every node at localhost',
+  'node outside the cluster',
+  'two instances, one Name',
+  'scheduled captures',
+  'deployed stack (secret read)',
+] as const;
+type RegistryIngredient = (typeof REGISTRY_INGREDIENTS)[number];
+
+/** A day with a rotated password runs on the simulated deployed stack: only there is the secret read (and re-read). */
+function runsDeployed(day: DaySpec): boolean {
+  return day.faults.some((f) => f.kind === 'password-rotated');
+}
+
+function registryCounts(day: DaySpec): Record<RegistryIngredient, number> {
+  const r = day.registry;
+  const stopped = day.workers.filter((w) => w.state === 'stopped');
+  const names = workerNames(day);
+  return {
+    'nodes with own max load and jobs': r && (r.engage || r.ingest || r.adminJobs > 0 || r.adminMaxLoad !== 4) ? 1 : 0,
+    'stopped workers registered': stopped.filter((w) => w.registered).length,
+    'stopped workers not registered': stopped.filter((w) => !w.registered).length,
+    'stale host rows': r?.staleHosts ?? 0,
+    'every node at localhost': r?.localhost ? 1 : 0,
+    'node outside the cluster': r && r.outsideJobs >= 0 && day.provider === 'ec2' ? 1 : 0,
+    'two instances, one Name': new Set(names).size < names.length ? 1 : 0,
+    'scheduled captures': r && r.rooms > 0 ? 1 : 0,
+    'deployed stack (secret read)': runsDeployed(day) ? 1 : 0,
+  };
 }
 
 export interface DayResult {
@@ -106,14 +146,19 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
   const settings = resolveSettings({}, { ...scenarioEnv(scenario), MOSCALER_MIN_WORKERS: String(day.minWorkers) });
   const windows = faultWindows(scenario);
   const windowsEnd = Math.max(start, ...windows.map((w) => w.until));
+  const names = workerNames(day);
 
-  const vt = VirtualTime.install({ start });
+  const deployed = runsDeployed(day);
+  // A function's first invocation builds its environment (and the stack's IAM policies) in real time.
+  const vt = VirtualTime.install({ start, ...(deployed ? { stallMs: 180_000 } : {}) });
   const clock = fromFakeTimers(vt.clock);
   const cluster = createSimCluster(scenario, clock);
-  const runtime = runtimeFor(cluster, settings, clock, credentials);
+  const deployment = deployed ? createSimDeployment({ cluster, scenario, settings, autoscaleConfig: config, hooks: vt.hooks }) : undefined;
+  const runtime = deployment?.runtime ?? runtimeFor(cluster, settings, clock, credentials);
   const killTimes: number[] = [];
   // What keeps the scaler from acting: its own faults and kills, not the boot faults (their effect is what it must clean up).
-  const blocking = windows.filter((w) => !BOOT_FAULTS.has(w.kind) && w.kind !== 'metrics-missing');
+  // (A console execution and a missed capture do not keep it from acting either.)
+  const blocking = windows.filter((w) => !BOOT_FAULTS.has(w.kind) && w.kind !== 'metrics-missing' && w.kind !== 'console-execution' && w.kind !== 'capture-missed');
   const checker = new InvariantChecker({
     minWorkers: day.minWorkers,
     everyMs: every,
@@ -121,7 +166,7 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
     bootTimeoutMs: BOOT_TIMEOUT_MINUTES * 60_000,
     // The scaler starts with the day: what an instance billed before is not its doing.
     blockedWindows: () => [{ from: start, until: start }, ...blocking, ...killTimes.map((k) => ({ from: k, until: k }))],
-    exempt: new Set(day.workers.flatMap((w, i) => (w.protected ? [hostnameOf(i, day.names, day.provider)] : []))),
+    exempt: new Set(day.workers.flatMap((w, i) => (w.protected ? [names[i]!] : []))),
   });
   const effects: EffectRecord[] = [];
   const stepKills = new Set(day.kills.filter((k) => k.at === 'step').map((k) => k.ordinal));
@@ -145,7 +190,7 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
     checker.onEffect(effect);
     if (effectKills.has(effect.seq)) kill('effect', `scaler killed right after call #${effect.seq} (${effect.op} ${effect.hostname})`);
   });
-  engine = createLocalWorkflows({
+  engine = deployment?.service ?? createLocalWorkflows({
     runtime,
     settings,
     autoscaleConfig: config,
@@ -168,6 +213,9 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
       .history(record.workflow, record.name)
       .find((e) => e.type === 'TaskSucceeded' && (e.state === 'BeginDrain' || e.state === 'StartInstance'));
     const output = first?.output as Record<string, JsonValue> | undefined;
+    // The worker id its first step resolved (an EC2 or OpsWorks id), as the model's instance key.
+    const id = typeof output?.id === 'string' ? output.id : undefined;
+    const instance = id === undefined ? undefined : cluster.instances.find((i) => i.opsworksId === id || i.ec2Id === id)?.opsworksId;
     const value: ExecutionFacts = {
       workflow: record.workflow,
       name: record.name,
@@ -176,11 +224,24 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
       startedAt: Date.parse(record.startedAt),
       ...(record.stoppedAt ? { stoppedAt: Date.parse(record.stoppedAt) } : {}),
       duplicate: output?.duplicate === true,
+      ...(instance ? { instances: [instance] } : {}),
     };
     facts.set(record.name, value);
     return value;
   };
   const workerExecutions = () => [...WORKER_WORKFLOWS].flatMap((workflow) => running.store.list({ workflow })).map(factsOf);
+
+  // `console-execution`: someone starts a boot (of a stopped worker) or a drain (of a running one) by hand, named
+  // as the console names it by default: a UUID.
+  const consoleRng = mulberry32(hashString(`console:${day.seed}`));
+  const consoleStarts = windows.filter((w) => w.kind === 'console-execution').sort((a, b) => a.from - b.from);
+  const startByHand = async (target: string | undefined): Promise<void> => {
+    const instance = cluster.instances.find((i) => i.hostname === (target ?? names[0]));
+    if (!instance) return;
+    const workflow = instance.status === 'stopped' || instance.status === 'start_failed' ? 'boot-worker' : 'drain-worker';
+    const input = { hostname: instance.hostname, requestedBy: 'console', reason: 'started by hand in the Step Functions console' };
+    await running.start(workflow, input, { name: uuid(consoleRng) }).catch(() => undefined);
+  };
 
   let cycles = 0;
   let skippedCycles = 0;
@@ -197,6 +258,11 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
         cycles += 1;
         checker.cycleStarted(t);
         await running.start('autoscale', { everySeconds: day.everySeconds }, { name: autoscaleExecutionName(new Date(t)) });
+      }
+      while (consoleStarts.length > 0 && consoleStarts[0]!.from < t + every) {
+        const w = consoleStarts.shift()!;
+        await vt.run({ deadline: Math.max(t, w.from) });
+        await startByHand(w.target);
       }
       await vt.run({ deadline: t + every });
       const data = cluster.runData();
@@ -260,6 +326,7 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
       jobsCompleted: data.counters.jobsCompleted,
       interruptions: data.counters.interruptions,
       virtualMs: vt.clock.now - start,
+      registry: registryCounts(day),
     };
     return {
       day,

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { dayArbitrary, describeDay, DAY_FAULT_KINDS, type DaySpec } from './day';
 import { INVARIANTS, type InvariantName, type Violation } from './invariants';
-import { runDay, type DayCounts } from './run-day';
+import { REGISTRY_INGREDIENTS, runDay, type DayCounts } from './run-day';
 
 export interface SoakOptions {
   days: number;
@@ -57,6 +57,8 @@ export interface SoakTotals {
   jobsCompleted: number;
   interruptions: number;
   workers: number;
+  /** Registry ingredients (run-day.ts REGISTRY_INGREDIENTS): how many there were, and on how many days. */
+  registry: Record<string, { count: number; days: number }>;
   violations: Record<InvariantName, number>;
   failures: SoakFailure[];
 }
@@ -84,6 +86,7 @@ export function emptyTotals(): SoakTotals {
     jobsCompleted: 0,
     interruptions: 0,
     workers: 0,
+    registry: Object.fromEntries(REGISTRY_INGREDIENTS.map((k) => [k, { count: 0, days: 0 }])),
     violations: Object.fromEntries(Object.keys(INVARIANTS).map((k) => [k, 0])) as Record<InvariantName, number>,
     failures: [],
   };
@@ -120,6 +123,11 @@ export function addDay(totals: SoakTotals, day: DaySpec, counts: DayCounts, real
   totals.jobsCompleted += counts.jobsCompleted;
   totals.interruptions += counts.interruptions;
   totals.workers += day.workers.length;
+  for (const [kind, n] of Object.entries(counts.registry ?? {})) {
+    const r = (totals.registry[kind] ??= { count: 0, days: 0 });
+    r.count += n;
+    if (n > 0) r.days += 1;
+  }
   for (const v of violations) totals.violations[v.invariant] += 1;
 }
 
@@ -133,6 +141,11 @@ export function mergeTotals(into: SoakTotals, from: SoakTotals): void {
   for (const [workflow, statuses] of Object.entries(from.executions)) {
     const target = (into.executions[workflow] ??= {});
     for (const [status, n] of Object.entries(statuses)) target[status] = (target[status] ?? 0) + n;
+  }
+  for (const [kind, r] of Object.entries(from.registry ?? {})) {
+    const t = (into.registry[kind] ??= { count: 0, days: 0 });
+    t.count += r.count;
+    t.days += r.days;
   }
   for (const [kind, f] of Object.entries(from.faults)) {
     const t = (into.faults[kind] ??= { windows: 0, minutes: 0, days: 0 });
@@ -201,7 +214,11 @@ export function totalsText(t: SoakTotals, meta: { seed: number; hours: number; j
   }
   lines.push('  faults injected (windows / minutes / days with one):');
   for (const [kind, f] of Object.entries(t.faults)) {
-    lines.push(`    ${kind.padEnd(17)} ${String(f.windows).padStart(6)} / ${String(f.minutes).padStart(7)} / ${String(f.days).padStart(5)} (${pct(f.days, t.days)})`);
+    lines.push(`    ${kind.padEnd(21)} ${String(f.windows).padStart(6)} / ${String(f.minutes).padStart(7)} / ${String(f.days).padStart(5)} (${pct(f.days, t.days)})`);
+  }
+  lines.push('  Opencast registry (how many / days with one):');
+  for (const [kind, r] of Object.entries(t.registry ?? {})) {
+    lines.push(`    ${kind.padEnd(31)} ${String(r.count).padStart(6)} / ${String(r.days).padStart(5)} (${pct(r.days, t.days)})`);
   }
   lines.push(`  scaler killed mid-workflow: ${t.kills.step + t.kills.effect} times (${t.kills.step} at a random step, ${t.kills.effect} right after a call reached the cluster) on ${t.kills.daysWithKills} days`);
   lines.push(`  calls that changed the cluster: ${t.starts} starts, ${t.stops} stops, ${t.maintenanceOn} maintenance on, ${t.maintenanceOff} maintenance off; ${t.retries} retried steps`);

@@ -602,17 +602,17 @@ export class SimCluster implements SimClusterState {
    * Graceful Opencast shutdown (unregisterHost by base_url): the row goes offline, for every node that shares it,
    * and the jobs running there go to RESTART.
    */
-  private unregister(r: InstanceRecord): void {
+  private unregister(r: InstanceRecord, counted = true): void {
     const row = r.host;
     if (row) {
       row.online = false;
       for (const other of this.sharing(row)) {
         if (other.inst.ec2State === 'running') other.unservedSince ??= this.sched.time;
-        if (other !== r && other.running.size > 0) this.workload.hostLost(other);
+        if (other !== r && other.running.size > 0) this.workload.hostLost(other, counted);
       }
     }
     if (r.inst.ec2State === 'running') r.unservedSince ??= this.sched.time;
-    if (r.running.size > 0) this.workload.hostLost(r);
+    if (r.running.size > 0) this.workload.hostLost(r, counted);
   }
 
   /** The nodes whose Opencast registered this row (more than one when they share a base_url). */
@@ -632,7 +632,7 @@ export class SimCluster implements SimClusterState {
       const url = away ? movedUrl(r.homeUrl, r.inst) : r.homeUrl;
       if (url === r.baseUrl) continue;
       const serving = r.host?.online === true && r.inst.status === 'online';
-      if (r.host) this.unregister(r);
+      if (r.host) this.unregister(r, false);
       r.host = undefined;
       if (this.byUrl.get(r.baseUrl) === r) this.byUrl.delete(r.baseUrl);
       r.baseUrl = url;

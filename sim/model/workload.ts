@@ -196,12 +196,18 @@ export class Workload {
     return job;
   }
 
-  /** The host went away (graceful stop or unregister): its running jobs restart from scratch elsewhere. */
-  hostLost(host: WorkHost): void {
+  /**
+   * The host went away (graceful stop or unregister): its running jobs restart from scratch elsewhere. Counted as
+   * interruptions unless `counted` is false (a node's Opencast restarting under a new URL, `host-moved`: the fault's
+   * doing, not a scale-down's).
+   */
+  hostLost(host: WorkHost, counted = true): void {
     const now = this.sched.time;
     for (const job of host.running) {
-      this.counters.interruptions++;
-      this.counters.interruptedWorkMs += now - (job.startedAt ?? now);
+      if (counted) {
+        this.counters.interruptions++;
+        this.counters.interruptedWorkMs += now - (job.startedAt ?? now);
+      }
       this.runningJobs--;
       this.runningLoadSum -= job.load;
       job.status = 'RESTART';

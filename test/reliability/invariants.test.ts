@@ -120,6 +120,34 @@ describe('InvariantChecker', () => {
     expect(c.violations.map((v) => v.invariant)).toEqual(['one-workflow-per-worker']);
   });
 
+  it('flags a stop of an instance while Opencast lists a job running on its host, whatever its name', () => {
+    const c = checker();
+    // The name's other instance was idle (runningJobs by name 0), but this one had a listed job.
+    c.onEffect(effect({ op: 'stop', hostname: 'worker1', at: at(5), instanceId: 'ow-b', listedJobs: 1 }));
+    c.onEffect(effect({ op: 'stop', hostname: 'worker1', at: at(6), instanceId: 'ow-a', listedJobs: 0 }));
+    // A stop that changes nothing (already stopping) is not judged.
+    c.onEffect(effect({ op: 'stop', hostname: 'worker2', at: at(7), instanceId: 'ow-c', listedJobs: 3, changed: false }));
+    expect(c.violations.map((v) => [v.invariant, v.detail])).toEqual([['no-stop-with-listed-job', 'worker1 (ow-b) stopped while Opencast listed 1 job(s) running on it']]);
+  });
+
+  it('flags two executions acting on one instance at once, by instance id even when their names differ or match', () => {
+    // Two instances named worker1: a drain of each at once is fine; a drain that stops the other's instance is not.
+    const drainA = execution({ name: 'drain-a', hostname: 'worker1', startedAt: at(0), stoppedAt: at(10), instances: ['ow-a'] });
+    const drainB = execution({ name: 'drain-b', hostname: 'worker1', startedAt: at(2), stoppedAt: at(12), instances: ['ow-b'] });
+    const history = [
+      entered('drain-a', 'StopInstance', 8, slot('no running job')),
+      entered('drain-a', 'WaitForStop', 9, {}),
+    ];
+    const stopOf = (instanceId: string) => [effect({ op: 'stop', hostname: 'worker1', at: at(8), instanceId })];
+    expect(finish(checker(), { executions: [drainA, drainB], history, effects: stopOf('ow-a') }).filter((n) => n === 'one-actor-per-instance')).toEqual([]);
+    expect(finish(checker(), { executions: [drainA, drainB], history, effects: stopOf('ow-b') }).filter((n) => n === 'one-actor-per-instance')).toEqual(['one-actor-per-instance']);
+    // A boot and a drain under different names resolved to one instance.
+    const boot = execution({ name: 'boot-x', hostname: 'worker-x', startedAt: at(1), stoppedAt: at(4), instances: ['ow-a'] });
+    expect(finish(checker(), { executions: [drainA, boot] })).toContain('one-actor-per-instance');
+    // One that found the other acting and did nothing is not acting; one after the other is fine.
+    expect(finish(checker(), { executions: [drainA, { ...boot, duplicate: true }, { ...boot, name: 'boot-y', startedAt: at(10), stoppedAt: at(14) }] })).toEqual([]);
+  });
+
   it('flags a release of maintenance in the middle of a drain of the same worker', () => {
     const drain = execution({ name: 'drain-worker1-a', hostname: 'worker1', startedAt: at(0), stoppedAt: at(10) });
     const release: HistoryEvent = {
