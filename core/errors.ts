@@ -125,6 +125,41 @@ export class PermissionError extends MoScalerError {
   }
 }
 
+/** IAM's service prefix of each system, to name the permission when AWS's message does not. */
+const IAM_PREFIX: Readonly<Record<DependencyError['system'], string>> = {
+  opsworks: 'opsworks',
+  ec2: 'ec2',
+  cloudwatch: 'cloudwatch',
+  stepfunctions: 'states',
+  secretsmanager: 'secretsmanager',
+  opencast: 'opencast',
+  sim: 'sim',
+};
+
+/**
+ * The action and resource AWS names in a denial, "User: arn:… is not authorized to perform:
+ * states:DescribeExecution on resource: arn:… because no identity-based policy allows …"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
+ */
+const DENIAL = /not authorized to perform:?\s+([a-z0-9-]+:[A-Za-z0-9*]+)(?:\s+on resource:?\s+(\S+))?/;
+
+/**
+ * The PermissionError for a denial AWS answered (`code`, its `message`) to `operation`: the missing
+ * permission as AWS names it, else `<service prefix>:<operation>` (EC2 may encode its message).
+ */
+export function permissionDenied(system: DependencyError['system'], operation: string, code: string, message: string, options?: { cause?: unknown }): PermissionError {
+  const match = DENIAL.exec(message);
+  const action = match?.[1];
+  const resource = match?.[2]?.replace(/[.,;]+$/, '');
+  const missing = action ? `${action}${resource ? ` on ${resource}` : ''}` : `${IAM_PREFIX[system]}:${operation.split(' ')[0]}`;
+  return new PermissionError(
+    system,
+    `${operation} denied (${code}): the caller's IAM role or user lacks ${missing} (a deployed function: its role in infra/permissions.ts)`,
+    { ...(action ? { action } : {}), ...(resource ? { resource } : {}) },
+    options,
+  );
+}
+
 /**
  * A broken invariant of our own code (a bug), or an outside failure no adapter mapped: the Lambda entry wraps
  * whatever else leaves a handler in one, so it still has a name the workflows' Retry and Catch know.

@@ -13,7 +13,7 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { DependencyError, ThrottledError } from '../core/errors';
+import { DependencyError, permissionDenied, ThrottledError } from '../core/errors';
 import { consoleUrl, EXECUTION_NAME, executionArn, stateMachineArn, type ArnScope } from './arn';
 import { fromAwsHistory, parse } from './aws-history';
 import { ExecutionAlreadyExistsError, ExecutionAlreadyRunningError, ExecutionNotFoundError, InvalidExecutionNameError, UnknownWorkflowError } from './errors';
@@ -209,5 +209,7 @@ function sfnError(error: unknown, what: string): Error {
   const name = nameOf(error);
   const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
   if (name === 'ThrottlingException') return new ThrottledError('stepfunctions', message, { cause: error });
+  // A missing permission is permanent: named, never retried (adapters/aws/errors.ts maps the other services alike).
+  if (name === 'AccessDeniedException') return permissionDenied('stepfunctions', what, name, message, { cause: error });
   return new DependencyError('stepfunctions', message, { cause: error });
 }

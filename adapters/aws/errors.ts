@@ -9,7 +9,7 @@ import {
   DependencyError,
   InsufficientCapacityError,
   MoScalerError,
-  PermissionError,
+  permissionDenied,
   ScalingError,
   ThrottledError,
 } from '../../core/errors';
@@ -72,16 +72,6 @@ const CREDENTIALS_REFUSED = new Set([
  */
 const PERMISSION_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
 
-/** IAM's service prefix of each system, to name the permission when AWS's message does not. */
-const IAM_PREFIX: Readonly<Record<AwsSystem, string>> = { opsworks: 'opsworks', ec2: 'ec2', cloudwatch: 'cloudwatch', stepfunctions: 'states', secretsmanager: 'secretsmanager' };
-
-/**
- * The action and resource AWS names in a denial, "User: arn:… is not authorized to perform:
- * states:DescribeExecution on resource: arn:… because no identity-based policy allows …"
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
- */
-const DENIAL = /not authorized to perform:?\s+([a-z0-9-]+:[A-Za-z0-9*]+)(?:\s+on resource:?\s+(\S+))?/;
-
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE']);
 
 interface SdkErrorFields {
@@ -108,7 +98,7 @@ export function mapAwsError(error: unknown, context: AwsCallContext): MoScalerEr
     // No usable credentials is a setup problem (profile, env, role), not an AWS failure.
     return new ConfigError('credentials', `no usable AWS credentials: ${detail}`, options);
   }
-  if (PERMISSION_DENIED.has(code)) return permissionError(context, code, detail, options);
+  if (PERMISSION_DENIED.has(code)) return permissionDenied(context.system, context.operation, code, detail, options);
   if (CREDENTIALS_REFUSED.has(code)) {
     return new DependencyError(context.system, `${what} refused the credentials (${code}): ${detail}`, options);
   }
@@ -135,18 +125,6 @@ export async function callAws<T>(context: AwsCallContext, call: () => Promise<T>
   } catch (error) {
     throw mapAwsError(error, context);
   }
-}
-
-function permissionError(context: AwsCallContext, code: string, detail: string, options: { cause: unknown }): PermissionError {
-  const match = DENIAL.exec(detail);
-  const action = match?.[1];
-  const resource = match?.[2]?.replace(/[.,;]+$/, '');
-  // Without AWS's words (EC2 may encode them), the call itself says which permission: <service>:<operation>.
-  const missing = action ? `${action}${resource ? ` on ${resource}` : ''}` : `${IAM_PREFIX[context.system]}:${context.operation}`;
-  return new PermissionError(context.system, `${context.operation} denied (${code}): the caller's IAM role or user lacks ${missing} (a deployed function: its role in infra/permissions.ts)`, {
-    ...(action ? { action } : {}),
-    ...(resource ? { resource } : {}),
-  }, options);
 }
 
 function errorCode(fields: SdkErrorFields): string {
