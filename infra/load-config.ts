@@ -14,6 +14,8 @@ import { parseStackConfig, type StackConfig } from './props';
 /** Context keys that may override the file; `-c` values arrive as strings. */
 const STRING_KEYS = ['cluster', 'region', 'account', 'provider', 'opsworksStackId', 'opencastUrl', 'opencastSecretArn', 'opencastUser', 'billing', 'alarmTopicArn', 'resourcePrefix', 'autoscaleFile', 'vpcId', 'opencastCaFile'];
 const NUMBER_KEYS = ['minWorkers', 'idleUptimeThreshold', 'logRetentionDays'];
+/** Lists given with `-c key=a,b` (comma-separated; empty for none). */
+const LIST_KEYS = ['ebsKmsKeyArns'];
 
 export interface LoadedConfig {
   config: StackConfig;
@@ -37,6 +39,10 @@ export function loadConfig(context: (key: string) => unknown, root: string): Loa
     // `-c key=` (empty) removes a key the file sets, e.g. opsworksStackId when switching to provider ec2.
     if (v === '') delete merged[key];
     else if (typeof v === 'string') merged[key] = v;
+  }
+  for (const key of LIST_KEYS) {
+    const v = context(key);
+    if (typeof v === 'string') merged[key] = v.split(',').map((s) => s.trim()).filter(Boolean);
   }
   for (const key of NUMBER_KEYS) {
     const v = context(key);

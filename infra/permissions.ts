@@ -21,8 +21,13 @@ export type Capability =
   | 'metrics-read'
   /** The Opencast admin API: needs the credentials in the secret. */
   | 'opencast'
-  /** Running boot/drain executions (one per worker at a time). */
+  /**
+   * Running boot/drain executions (one per worker at a time), and the input of one not named by us
+   * (started from the console: a UUID name), to know which worker it acts on (activities/support/acting-on.ts).
+   */
   | 'list-executions'
+  /** Running autoscale executions: at most one cycle acts at a time. */
+  | 'cycle-list'
   /**
    * The newest finished autoscale execution and its output, where a policy's memory is kept
    * (activities/support/policy-memory.ts). Granted only when the stack's policy may remember.
@@ -41,16 +46,18 @@ export type Capability =
  * needs it until that read is made lazy.
  */
 const ACTIVITY_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
-  'plan-cycle': ['fleet-read', 'metrics-read', 'opencast', 'list-executions', 'cycle-memory'],
+  'plan-cycle': ['fleet-read', 'metrics-read', 'opencast', 'list-executions', 'cycle-list', 'cycle-memory'],
   // The scale workflow's decision: the CLI's rules, or the autoscale cycle's plan for `auto`.
   'plan-scale': ['fleet-read', 'metrics-read', 'opencast', 'list-executions', 'cycle-memory'],
   'release-maintenance': ['fleet-read', 'opencast', 'list-executions'],
   'start-worker': ['fleet-read', 'fleet-start', 'opencast', 'list-executions'],
   'check-boot': ['fleet-read', 'opencast'],
   'begin-drain': ['fleet-read', 'opencast', 'list-executions'],
-  'check-billing-window': ['fleet-read', 'opencast'],
+  // A drain in progress asks the policy whether it would keep the worker now (activities/support/drain-demand.ts):
+  // the running executions, its memory, and (checking the drain) the metrics its strategies vote on.
+  'check-billing-window': ['fleet-read', 'opencast', 'list-executions', 'cycle-memory'],
   'set-maintenance': ['fleet-read', 'opencast'],
-  'check-drained': ['fleet-read', 'opencast'],
+  'check-drained': ['fleet-read', 'metrics-read', 'opencast', 'list-executions', 'cycle-memory'],
   'stop-worker': ['fleet-stop', 'opencast'],
   'check-stopped': ['fleet-read', 'opencast'],
   'abandon-drain': ['fleet-read', 'opencast'],
@@ -73,6 +80,10 @@ export interface PermissionScope {
   ec2InstanceArns?: string;
   secretArn: string;
   childStateMachineArns: readonly string[];
+  /** `arn:aws:states:<region>:<account>:execution:<prefix><child>:*`, one per child state machine. */
+  childExecutionArns?: readonly string[];
+  /** Customer-managed KMS keys of the workers' EBS volumes: StartInstances needs grants on them (provider ec2). */
+  ebsKmsKeyArns?: readonly string[];
   /** The autoscale state machine, whose executions' output carries the policy memory. */
   autoscaleStateMachineArn?: string;
   /** `arn:aws:states:<region>:<account>:execution:<prefix>autoscale:*` */
@@ -121,11 +132,16 @@ export function grantsFor(capabilities: readonly Capability[], scope: Permission
   }
   if (has('metrics-read')) unscoped.push('cloudwatch:GetMetricData');
   if (has('opencast')) statements.push(allow(['secretsmanager:GetSecretValue'], [scope.secretArn]));
+  if (has('fleet-start') && !opsworks && scope.ebsKmsKeyArns && scope.ebsKmsKeyArns.length > 0) statements.push(...ebsKeyGrants(scope.ebsKmsKeyArns));
   if (has('list-executions') && scope.childStateMachineArns.length > 0) {
     statements.push(allow(['states:ListExecutions'], [...scope.childStateMachineArns]));
+    // An execution we did not name (a console start) is asked for its input: which worker it acts on.
+    statements.push(allow(['states:DescribeExecution'], [...required(scope.childExecutionArns, 'childExecutionArns')]));
+  }
+  if (has('cycle-list') || has('cycle-memory')) {
+    statements.push(allow(['states:ListExecutions'], [required(scope.autoscaleStateMachineArn, 'autoscaleStateMachineArn')]));
   }
   if (has('cycle-memory')) {
-    statements.push(allow(['states:ListExecutions'], [required(scope.autoscaleStateMachineArn, 'autoscaleStateMachineArn')]));
     statements.push(allow(['states:DescribeExecution'], [required(scope.autoscaleExecutionArns, 'autoscaleExecutionArns')]));
   }
   if (unscoped.length > 0) statements.unshift(allow(unscoped.sort(), ['*']));
@@ -148,6 +164,16 @@ export function grantsFor(capabilities: readonly Capability[], scope: Permission
         'DescribeExecution is limited to the executions of the autoscale state machine, which carry no credentials.',
     });
   }
+  if (has('list-executions') && scope.childExecutionArns) {
+    for (const resource of scope.childExecutionArns) {
+      wildcards.push({
+        resource,
+        reason:
+          'A boot or drain execution started by hand (from the console, named freely) is described to read which worker its input names; ' +
+          'its name is known only at run time. DescribeExecution is limited to the executions of the boot and drain state machines.',
+      });
+    }
+  }
   if (instances) {
     wildcards.push({
       resource: instances,
@@ -157,11 +183,27 @@ export function grantsFor(capabilities: readonly Capability[], scope: Permission
   return { statements, wildcards };
 }
 
+/**
+ * StartInstances on an instance whose EBS volumes are encrypted with a customer-managed key: EC2 decrypts the
+ * volumes' data keys through a grant the caller creates, so the caller needs kms:CreateGrant (only for grants an
+ * AWS service makes on its behalf, kms:GrantIsForAWSResource), kms:Decrypt and kms:DescribeKey on the key; without
+ * them the instance goes pending → stopped with Client.InternalError, and StartInstances itself succeeds.
+ * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption-permissions,
+ * https://repost.aws/knowledge-center/kms-iam-ec2-permission. The key policy must let the account's IAM policies
+ * grant it (the default key policy does).
+ */
+function ebsKeyGrants(keys: readonly string[]): PolicyStatement[] {
+  return [
+    new PolicyStatement({ actions: ['kms:CreateGrant'], resources: [...keys], conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } }),
+    allow(['kms:Decrypt', 'kms:DescribeKey'], [...keys]),
+  ];
+}
+
 function allow(actions: string[], resources: string[]): PolicyStatement {
   return new PolicyStatement({ actions, resources });
 }
 
-function required(value: string | undefined, what: string): string {
+function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new ConfigError(what, 'is required for this provider (permissions are scoped by it)');
   return value;
 }

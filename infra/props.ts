@@ -118,6 +118,12 @@ const stackConfigSchema = z
      * is a private one: bundled with the functions and trusted for Opencast only.
      */
     opencastCaFile: z.string().min(1).optional(),
+    /**
+     * Customer-managed KMS keys (key ARNs, not aliases: IAM authorises a key's use by its key ARN) that
+     * encrypt the workers' EBS volumes (provider ec2). The start function is granted what StartInstances
+     * needs on them (infra/permissions.ts); without it such an instance goes pending → stopped. docs/deploy.md.
+     */
+    ebsKmsKeyArns: z.array(arn('kms').regex(/:key\/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})$/, 'must be a KMS key ARN (…:key/<key id>), not an alias')).default([]),
     /** Prefix of every named resource (functions, state machines); default `moscaler-<cluster>-`. */
     resourcePrefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, - and _ (at most 40)').optional(),
   })
@@ -160,6 +166,8 @@ export interface StackConfig {
   network?: NetworkConfig;
   /** The CA bundle to package with the functions: its path at synth. */
   opencastCaFile?: string;
+  /** Customer-managed KMS keys of the workers' EBS volumes (provider ec2). */
+  ebsKmsKeyArns?: string[];
 }
 
 /** Validates raw config (parsed JSON or context values); throws ConfigError naming the field under `where`. */
@@ -172,6 +180,9 @@ export function parseStackConfig(raw: unknown, where = 'config'): StackConfig {
   }
   if (c.provider === 'ec2' && c.opsworksStackId) {
     throw new ConfigError(`${where}.opsworksStackId`, 'only meaningful for provider opsworks');
+  }
+  if (c.provider !== 'ec2' && c.ebsKmsKeyArns.length > 0) {
+    throw new ConfigError(`${where}.ebsKmsKeyArns`, 'only meaningful for provider ec2 (OpsWorks starts instances with its own service role)');
   }
   if (c.autoscale === undefined) throw new ConfigError(`${where}.autoscale`, 'required: the autoscale config (see config/autoscale.example.json)');
   const network = networkOf(c, where);
@@ -212,6 +223,7 @@ export function parseStackConfig(raw: unknown, where = 'config'): StackConfig {
     resourcePrefix: c.resourcePrefix ?? defaultPrefix(settings.cluster),
     ...(network ? { network } : {}),
     ...(c.opencastCaFile ? { opencastCaFile: c.opencastCaFile } : {}),
+    ...(c.ebsKmsKeyArns.length > 0 ? { ebsKmsKeyArns: c.ebsKmsKeyArns } : {}),
   };
 }
 

@@ -88,7 +88,8 @@ export class MoScalerStack extends Stack {
       POWERTOOLS_SERVICE_NAME: config.cluster,
       MOSCALER_OPENCAST_SECRET_ARN: this.secret.secretArn,
       ...Object.fromEntries(children.map((w) => [`MOSCALER_${w.toUpperCase().replace(/-/g, '_')}_STATE_MACHINE_ARN`, stateMachineArns[w]!])),
-      ...(remembers ? { MOSCALER_AUTOSCALE_STATE_MACHINE_ARN: stateMachineArns[SCHEDULED_WORKFLOW]! } : {}),
+      // The plan step lists running cycles (and, for a policy that remembers, reads the last one's output).
+      ...(SCHEDULED_WORKFLOW in stateMachineArns ? { MOSCALER_AUTOSCALE_STATE_MACHINE_ARN: stateMachineArns[SCHEDULED_WORKFLOW]! } : {}),
       // The SDK's Node-version support warning at each cold start: nothing to act on inside Lambda.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       NODE_OPTIONS: '--enable-source-maps',
@@ -104,9 +105,11 @@ export class MoScalerStack extends Stack {
       ...(config.provider === 'ec2' ? { ec2InstanceArns: `arn:${Aws.PARTITION}:ec2:${this.region}:${Aws.ACCOUNT_ID}:instance/*` } : {}),
       secretArn: this.secret.secretArn,
       childStateMachineArns: children.map((w) => stateMachineArns[w]!),
+      childExecutionArns: children.map((w) => this.formatArn({ service: 'states', resource: 'execution', resourceName: `${prefix}${w}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+      ...(config.ebsKmsKeyArns ? { ebsKmsKeyArns: config.ebsKmsKeyArns } : {}),
+      ...(SCHEDULED_WORKFLOW in stateMachineArns ? { autoscaleStateMachineArn: stateMachineArns[SCHEDULED_WORKFLOW]! } : {}),
       ...(remembers
         ? {
-            autoscaleStateMachineArn: stateMachineArns[SCHEDULED_WORKFLOW]!,
             autoscaleExecutionArns: this.formatArn({ service: 'states', resource: 'execution', resourceName: `${prefix}${SCHEDULED_WORKFLOW}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
           }
         : {}),

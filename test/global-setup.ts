@@ -4,7 +4,11 @@
  * build of the sources under test (esbuild, about a second).
  */
 import { buildCli } from '../scripts/build';
+import { SIM_RESOURCE_PREFIX } from '../wiring/sim-deployment';
+import { warmSimIam } from '../wiring/sim-iam';
 
 export default async function setup(): Promise<void> {
   await buildCli();
+  // The simulated stack's roles, synthesised once for the whole run (the CDK takes seconds): IAM on the deployed path.
+  await warmSimIam(SIM_RESOURCE_PREFIX);
 }

@@ -42,10 +42,12 @@ import type { LambdaDeps } from './lambda-runtime';
 import { WORKFLOW_DIR } from './local-workflows';
 import { createRuntime, type Runtime, type Transports } from './runtime';
 import { simLambda } from './sim-runtime';
+import type { IamAuthorizer } from '../sim/aws/iam-authorizer';
+import { functionAccessKey, loadSimIam } from './sim-iam';
 import { workflowArnVariable } from './workflow-arns';
 
 /** The stack's default prefix for a cluster is longer; any prefix shows the names carry the wiring. */
-const SIM_RESOURCE_PREFIX = 'moscaler-';
+export const SIM_RESOURCE_PREFIX = 'moscaler-';
 
 export interface SimDeploymentOptions {
   cluster: SimCluster;
@@ -57,6 +59,8 @@ export interface SimDeploymentOptions {
   hooks?: EngineHooks;
   /** Counts function invocations and cold starts. */
   lambdaStats?: EnvironmentStats;
+  /** Authorise the functions' AWS calls against their roles as the stack synthesises them (wiring/sim-iam.ts). Default true. */
+  iam?: boolean;
 }
 
 export interface SimDeployment {
@@ -69,6 +73,8 @@ export interface SimDeployment {
   /** The service side: its executions (to know when all have ended). */
   service: LocalEngine;
   secretArn: string;
+  /** IAM as the functions meet it (its denials); undefined where it cannot be loaded (the packed command) or is off. */
+  iam: Promise<IamAuthorizer | undefined>;
   /** The environment of each function, by activity. */
   functions: Record<string, Record<string, string>>;
   close(): Promise<void>;
@@ -96,7 +102,25 @@ export function createSimDeployment(options: SimDeploymentOptions): SimDeploymen
   const activities = Object.keys(timeouts).sort();
 
   const services: NonNullable<Parameters<typeof createAwsRouter>[1]>['services'] = { secretsmanager: secretsManagerOperations(secrets) };
-  const requestHandler = createSdkRequestHandler(createAwsRouter(cluster, { services }));
+  const iam =
+    options.iam === false
+      ? Promise.resolve(undefined)
+      : loadSimIam({
+          settings,
+          ...(options.autoscaleConfig ? { autoscaleConfig: options.autoscaleConfig } : {}),
+          region,
+          account: SIM_ACCOUNT_ID,
+          prefix: SIM_RESOURCE_PREFIX,
+          secretArn,
+          opsworksStackId: cluster.stack.id,
+          activities,
+          secretArnOf: (id) => secrets.find(id)?.arn,
+        });
+  // Awaited by every call a function makes; a failure to load shows there (and in `iam`), never as an unhandled rejection.
+  iam.catch(() => undefined);
+  const authorize: NonNullable<Parameters<typeof createAwsRouter>[1]>['authorize'] = async (accessKeyId, target, request) =>
+    (await iam)?.authorize(accessKeyId, target, request.body, cluster);
+  const requestHandler = createSdkRequestHandler(createAwsRouter(cluster, { services, authorize }));
   const dispatcher = new RouterDispatcher(createOpencastRouter(cluster));
   // Shared by every function: an environment's close must not close them (no onClose here).
   const transports: Transports = { requestHandler, credentials: SIM_CREDENTIALS, maxAttempts: 1, dispatcher, now };
@@ -112,7 +136,9 @@ export function createSimDeployment(options: SimDeploymentOptions): SimDeploymen
   const environments = new ExecutionEnvironments<Environment>(
     (activity) => {
       const environment: Environment = { handler: async () => undefined };
-      environment.handler = createLambdaHandler(functions[activity]!, transports, (built) => (environment.built = built));
+      // Each function calls AWS with its own role's session credentials, so IAM knows the caller.
+      const credentials = { accessKeyId: functionAccessKey(activity), secretAccessKey: 'simulated-session-secret', sessionToken: 'simulated-session-token' };
+      environment.handler = createLambdaHandler(functions[activity]!, { ...transports, credentials }, (built) => (environment.built = built));
       return environment;
     },
     simLambda(scenario, cluster, options.lambdaStats),
@@ -155,6 +181,7 @@ export function createSimDeployment(options: SimDeploymentOptions): SimDeploymen
     env: Object.fromEntries(Object.entries(arns).map(([w, arn]) => [workflowArnVariable(w), arn])),
     service,
     secretArn,
+    iam,
     functions,
     close: () => runtime.close(),
   };

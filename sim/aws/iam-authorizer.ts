@@ -37,6 +37,8 @@ export interface IamEvaluation {
   resource: string;
   context: Record<string, string>;
   policies: readonly IamPolicy[];
+  /** The resource's own policy, where the service has one (a KMS key policy: without one allowing the account, IAM policies grant nothing). */
+  resourcePolicy?: unknown;
 }
 
 export type PolicyEvaluator = (question: IamEvaluation) => Promise<IamDecision>;
@@ -107,7 +109,7 @@ export class IamAuthorizer {
  *   https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CommonErrors.html);
  * - OpsWorks (JSON, like Step Functions) AccessDeniedException, 400.
  */
-export function accessDenied(target: AwsTarget, principalArn: string, action: string, resource: string, decision: Exclude<IamDecision, 'Allowed'>): SimAwsError {
+function accessDenied(target: AwsTarget, principalArn: string, action: string, resource: string, decision: Exclude<IamDecision, 'Allowed'>): SimAwsError {
   const why = decision === 'ExplicitlyDenied' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
   const message = `User: ${principalArn} is not authorized to perform: ${action}${resource === '*' ? '' : ` on resource: ${resource}`} ${why}`;
   if (target.protocol === 'ec2') return new SimAwsError('UnauthorizedOperation', `You are not authorized to perform this operation. ${message}`, 403);

@@ -19,6 +19,7 @@ export async function evaluatePolicies(question: IamEvaluation): Promise<IamDeci
       identityPolicies: question.policies.map((p) => ({ name: p.name, policy: p.policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      ...(question.resourcePolicy !== undefined ? { resourcePolicy: question.resourcePolicy } : {}),
     },
     {},
   );

@@ -20,7 +20,7 @@ import { parseJsonBody, type JsonObject } from './json-input';
 import { SIM_ACCOUNT_ID } from './opsworks';
 import type { AwsService, AwsTarget } from './protocols';
 
-export interface IamResource {
+interface IamResource {
   arn: string;
   /** Condition keys of the request context for this resource. */
   context: Record<string, string>;

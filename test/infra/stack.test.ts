@@ -119,6 +119,8 @@ describe('functions', () => {
           'AUTOSCALE_CONFIG',
           'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
           'MOSCALER_ACTIVITY',
+          // The plan step lists running cycles, whatever the policy.
+          'MOSCALER_AUTOSCALE_STATE_MACHINE_ARN',
           'MOSCALER_BILLING',
           'MOSCALER_BOOT_WORKER_STATE_MACHINE_ARN',
           'MOSCALER_CLUSTER',
@@ -136,6 +138,7 @@ describe('functions', () => {
       expect(JSON.parse(String(env.AUTOSCALE_CONFIG))).toEqual(s.config.autoscale);
       expect(evaluate(env.MOSCALER_BOOT_WORKER_STATE_MACHINE_ARN, s, SCOPE)).toBe(smArn('boot-worker'));
       expect(evaluate(env.MOSCALER_DRAIN_WORKER_STATE_MACHINE_ARN, s, SCOPE)).toBe(smArn('drain-worker'));
+      expect(evaluate(env.MOSCALER_AUTOSCALE_STATE_MACHINE_ARN, s, SCOPE)).toBe(smArn('autoscale'));
       expect(env.MOSCALER_OPENCAST_SECRET_ARN).toEqual({ Ref: resourcesOf(s, 'AWS::SecretsManager::Secret')[0]![0] });
       // Lambda's limit for all variables together, with the ARNs as deployed.
       const size = Object.entries(env).reduce((n, [k, v]) => n + k.length + evaluate(v, s, SCOPE).length, 0);
