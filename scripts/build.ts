@@ -12,8 +12,9 @@
  * from the sources and from the bundle. The visualizer's static page is copied
  * beside them (ui/server.ts serves `./page/`), and the licences of the bundled
  * packages are written to `dist/THIRD_PARTY_NOTICES.txt` (scripts/third-party-notices.ts).
+ * The build is written beside `dist/` and swapped in when complete (swapIn).
  */
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { thirdPartyNotices } from './third-party-notices';
@@ -26,13 +27,47 @@ export interface BuildResult {
   outputs: Record<string, number>;
 }
 
+/**
+ * Puts the finished build in place of `dist/` by two renames, so a command already running from
+ * `dist/` (another test run's, on a shared checkout) never finds it half written or gone for the
+ * seconds a build takes. A concurrent build may swap in between: then try again.
+ */
+function swapIn(staging: string, outdir: string): void {
+  const old = `${outdir}.old-${process.pid}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      renameSync(outdir, old);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    try {
+      renameSync(staging, outdir);
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (attempt >= 5 || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw error;
+    }
+  }
+  rmSync(old, { recursive: true, force: true });
+}
+
 export async function buildCli(root = ROOT): Promise<BuildResult> {
   const outdir = `${root}dist`;
-  rmSync(outdir, { recursive: true, force: true });
+  const staging = `${outdir}.next-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    return await buildInto(root, staging, outdir);
+  } finally {
+    // A failed build leaves the last good dist/ where it was.
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+async function buildInto(root: string, staging: string, outdir: string): Promise<BuildResult> {
   const result = await build({
     absWorkingDir: root,
     entryPoints: { main: 'cli/main.ts' },
-    outdir,
+    outdir: staging,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -44,9 +79,11 @@ export async function buildCli(root = ROOT): Promise<BuildResult> {
     metafile: true,
     logLevel: 'warning',
   });
-  cpSync(`${root}ui/page`, `${outdir}/page`, { recursive: true });
-  writeFileSync(`${outdir}/THIRD_PARTY_NOTICES.txt`, thirdPartyNotices(result.metafile, root).text);
-  const outputs = Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, o]) => [file, o.bytes]));
+  cpSync(`${root}ui/page`, `${staging}/page`, { recursive: true });
+  writeFileSync(`${staging}/THIRD_PARTY_NOTICES.txt`, thirdPartyNotices(result.metafile, root).text);
+  swapIn(staging, outdir);
+  const prefix = `${staging.slice(root.length)}/`;
+  const outputs = Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, o]) => [`dist/${file.startsWith(prefix) ? file.slice(prefix.length) : file}`, o.bytes]));
   return { outdir, outputs };
 }
 

@@ -97,4 +97,15 @@ describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('moscaler ui in Chromium, worke
     await expect.poll(() => page.locator('[data-testid="detail-execution"]').first().textContent(), { timeout: 10_000 }).toMatch(/^boot-[0-9A-Za-z-]+__[0-9a-f]{10}-\d{8}T\d{6}Z/);
     expect(await page.locator('#error').isHidden()).toBe(true);
   }, 60_000);
+
+  it('says the server refused a request, not that it cannot be reached, when the history is refused', async () => {
+    await page.route('**/api/history?*', (route) => route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'refused for this test' }) }));
+    try {
+      await page.locator(`[data-testid="worker-row"][data-hostname="${NON_ASCII}"]`).click();
+      await expect.poll(() => page.locator('#error').textContent()).toMatch(/^The mo-scaler server refused a request: \/api\/history\?worker=\S+: 400 refused for this test$/);
+    } finally {
+      await page.unroute('**/api/history?*');
+    }
+    expect(errors).toEqual([]);
+  });
 });

@@ -41,10 +41,19 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+/** The server answered, and refused: not "cannot reach" (a refused worker name once read as an outage). */
+class RefusedError extends Error {}
+
 async function getJson(path) {
   const res = await fetch(path, { headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${(await res.json().catch(() => ({}))).error || ''}`);
+  if (!res.ok) throw new RefusedError(`${path}: ${res.status} ${(await res.json().catch(() => ({}))).error || ''}`);
   return res.json();
+}
+
+function showError(error) {
+  const banner = $('error');
+  banner.hidden = false;
+  banner.textContent = error instanceof RefusedError ? `The mo-scaler server refused a request: ${error.message}` : `Cannot reach the mo-scaler server: ${error.message}`;
 }
 
 async function getText(path) {
@@ -193,7 +202,7 @@ function renderWorkers(state) {
       el('td', {}, uptime(w.uptimeSeconds)),
       el('td', { title: e ? `${e.name}${e.reason ? `: ${e.reason}` : ''}` : '' }, e ? el('span', { class: `outcome-${e.outcome.kind}`, 'data-testid': 'worker-outcome' }, `${e.workflow}${e.outcome.kind === 'running' ? ' ' : ': '}${e.outcome.text}`) : ''),
     );
-    row.addEventListener('click', () => select(w.hostname));
+    row.addEventListener('click', () => select(w.hostname).catch(showError));
     return row;
   });
   $('worker-rows').replaceChildren(...rows);
@@ -318,9 +327,7 @@ async function loop() {
   try {
     await refresh();
   } catch (error) {
-    const banner = $('error');
-    banner.hidden = false;
-    banner.textContent = `Cannot reach the mo-scaler server: ${error.message}`;
+    showError(error);
   }
   setTimeout(loop, REFRESH_MS);
 }
