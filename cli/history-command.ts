@@ -20,8 +20,9 @@ export async function historyCommand(ctx: Context, target: string | undefined, o
   await withScaler(ctx, async (scope) => {
     const { engine } = scope.openEngine(undefined, true);
     const selected = selectExecutions(await engine.list({}), target);
-    // The default listing of everything reads only the executions it prints; a worker's transitions need all of its own.
-    const read = !options.events && selected.target.kind === 'all' ? selected.executions.slice(-options.limit) : selected.executions;
+    // The default listing reads only the executions it prints (on Step Functions each read is a GetExecutionHistory
+    // call); a worker's newest transitions are made by its newest executions.
+    const read = options.events ? selected.executions : selected.executions.slice(-options.limit);
     const events = await eventsOf(engine, read);
     const json = scope.globals.output === 'json';
     if (options.events) {
