@@ -12,7 +12,7 @@ import type { WorkerSnapshot } from '../sim/model/cluster-types';
 export const INVARIANTS = {
   'no-interrupted-job': 'no job is interrupted by a scale-down: a worker is stopped only with no running job',
   'min-workers': 'a scale-down never leaves fewer online workers than the minimum (stopping a worker Opencast does not list online removes no capacity)',
-  'maintenance-settles': 'after the faults end, no worker stays in maintenance for more than one autoscale cycle unless a drain (or its boot) is acting on it',
+  'maintenance-settles': 'after the faults end, no worker stays in maintenance for more than one autoscale cycle unless a drain (or its boot) is acting on it; a protected worker\'s maintenance is an operator\'s hold',
   'one-workflow-per-worker': 'no two workflows act on the same worker at once',
   'audited': 'every start, stop and maintenance change appears in the audit history, in the execution acting at that instant, with a reason',
   'typed-errors': 'every failure in a history is a typed error the workflows know (no TypeError, no engine error)',
@@ -21,6 +21,7 @@ export const INVARIANTS = {
   'no-unserved-billing': 'no worker instance bills without serving (Opencast listing it online) for longer than the boot timeout plus one cycle, counted from the later of its start and the end of the last fault that kept the scaler from acting; protected workers excepted',
   'no-stop-with-listed-job': 'no instance is stopped while Opencast lists a job running on the host it registered, whatever its Name tag says',
   'one-actor-per-instance': 'no two boot or drain executions act on one instance at once (by instance id: two instances may share a name)',
+  'no-access-denied': 'on the deployed path, IAM denies no call a function of the shipped stack makes (its role as synthesised, sim/aws/iam-authorizer.ts)',
 } as const;
 
 export type InvariantName = keyof typeof INVARIANTS;
@@ -104,7 +105,7 @@ export interface CheckerOptions {
   bootTimeoutMs?: number;
   /** Windows [from, until) in which the scaler could not act (its faults and kills; not the boot faults). */
   blockedWindows?: () => readonly { from: number; until: number }[];
-  /** Workers never stopped by the scaler (protected). */
+  /** Protected workers: never stopped by the scaler, and their maintenance is an operator's hold. */
   exempt?: ReadonlySet<string>;
 }
 
@@ -168,7 +169,8 @@ export class InvariantChecker {
     }
     const faultsEnd = this.options.faultsEnd();
     for (const w of state.workers) {
-      if (!w.hostOnline || !w.maintenance || acting.has(w.hostname)) continue;
+      // A protected worker's maintenance is an operator's hold, which the scaler leaves alone (issue 23 item 7).
+      if (!w.hostOnline || !w.maintenance || acting.has(w.hostname) || this.options.exempt?.has(w.hostname)) continue;
       const since = Math.max(w.maintenanceSince ?? 0, w.hostOnlineSince ?? 0, state.lastEnded.get(w.hostname) ?? 0, faultsEnd);
       const deadline = this.settleDeadline(since);
       if (deadline !== undefined && at >= deadline) {
@@ -204,6 +206,11 @@ export class InvariantChecker {
   }
 
   /** Once the day is over and every execution has ended (or the cap was reached). */
+  /** IAM's denials of the day (deployed days): each one is a permission the stack fails to grant. */
+  checkAccess(denials: readonly { at: number; caller: string; action: string; resource: string }[]): void {
+    for (const d of denials) this.report('no-access-denied', d.at, `${d.caller} denied ${d.action} on ${d.resource}`);
+  }
+
   finish(input: {
     at: number;
     effects: readonly EffectRecord[];

@@ -120,6 +120,16 @@ describe('InvariantChecker', () => {
     expect(c.violations.map((v) => v.invariant)).toEqual(['one-workflow-per-worker']);
   });
 
+  it("leaves a protected worker's maintenance alone: an operator's hold (issue 23 item 7)", () => {
+    const c = new InvariantChecker({ minWorkers: 1, everyMs: MIN, faultsEnd: () => T0, exempt: new Set(['worker1']) });
+    const held = [worker({ hostname: 'worker1', maintenance: true, maintenanceSince: at(0) }), worker({ hostname: 'worker2', maintenance: true, maintenanceSince: at(0) })];
+    for (let m = 0; m <= 3; m++) {
+      c.cycleStarted(at(m));
+      c.afterCycle(at(m + 1), { workers: held, interruptions: 0, running: [], lastEnded: new Map() });
+    }
+    expect(c.violations.map((v) => v.detail.split(' ')[0])).toEqual(['worker2']);
+  });
+
   it('flags a stop of an instance while Opencast lists a job running on its host, whatever its name', () => {
     const c = checker();
     // The name's other instance was idle (runningJobs by name 0), but this one had a listed job.
