@@ -64,6 +64,12 @@ export const MAX_ACTIONS_PER_CYCLE = 100;
 const FAILED_BOOT_MEMORY_MS = 60 * 60_000;
 /** Failed boots read per cycle (newest first): enough for a cycle's starts to have failed several times over. */
 const FAILED_BOOTS_LOOKED_AT = 20;
+/**
+ * Boots read to find the one begun last: ListExecutions lists closed ones by their stop, so the first is the one
+ * that ended last, which may have begun before others (API_ListExecutions). Only a boot that ran the whole time
+ * of a later one is listed before it: far fewer than this at once.
+ */
+const LAST_BOOTS_LOOKED_AT = 20;
 
 /** The original counted pause cycles in a file; here the last boot's start time says how many cycles ago it was. */
 export function pauseFromLastBoot(lastBootAt: string | undefined, now: Date, cycles: number, everySeconds: number): PauseState {
@@ -117,7 +123,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     const policy = config.policy?.name ?? 'original';
     const [observation, lastBoots, runningBoots, drains, failedBoots, remembered, cycles] = await Promise.all([
       observe(deps),
-      deps.executions.list({ workflow: BOOT_WORKFLOW, maxResults: 1 }),
+      deps.executions.list({ workflow: BOOT_WORKFLOW, maxResults: LAST_BOOTS_LOOKED_AT }),
       deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'RUNNING' }),
       deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' }),
       deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'FAILED', maxResults: FAILED_BOOTS_LOOKED_AT }),
@@ -140,7 +146,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
         hostnames,
       )
     ).filter((h): h is string => h !== undefined);
-    const lastBootAt = lastBoots[0]?.startedAt;
+    const lastBootAt = [...lastBoots, ...runningBoots].reduce<string | undefined>((last, e) => (last === undefined || e.startedAt > last ? e.startedAt : last), undefined);
     const minWorkers = input.minWorkers ?? deps.settings.minWorkers;
     const votes = needsVotes(config.policy)
       ? await collectVotes({ metrics: deps.metrics, now: deps.now, settings: deps.settings, logger: quietLogger }, config, observation)

@@ -84,6 +84,18 @@ const rows: Row[] = [
     expected: { action: 'start', actions: [boot('worker3')] },
   },
   {
+    // ListExecutions lists closed executions by stop: the boot listed first is the one that ended last, here one
+    // begun long before the last boot (issue 22: the pause used to count from the older boot and start at once).
+    does: 'counts the pause from the boot begun last, not the one that ended last',
+    config: queueConfig({ pause_cycles: 2 }),
+    given: (w) => {
+      w.queue(6);
+      w.executions.add({ workflow: BOOT_WORKFLOW, name: workerExecutionName('boot', 'worker2', ago(600)), input: { hostname: 'worker2' }, status: 'SUCCEEDED', startedAt: at(600), stoppedAt: at(30) });
+      w.executions.add({ workflow: BOOT_WORKFLOW, name: workerExecutionName('boot', 'worker1', ago(60)), input: { hostname: 'worker1' }, status: 'SUCCEEDED', startedAt: at(60), stoppedAt: at(45) });
+    },
+    expected: { action: 'none', outcome: 'Paused', actions: [] },
+  },
+  {
     does: "counts the pause in the cycle's own period (everySeconds)",
     config: queueConfig({ pause_cycles: 2 }),
     input: { everySeconds: 300 },

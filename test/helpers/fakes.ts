@@ -106,25 +106,29 @@ export class FakeMetrics implements MetricsPort {
 }
 
 /**
- * The executions an activity sees through `deps.executions`: filtered, newest
- * first, as ListExecutions answers; `input` answers as DescribeExecution does,
- * and fails for an execution that does not exist.
+ * The executions an activity sees through `deps.executions`: filtered, most
+ * recent first as ListExecutions answers (running ones by start, the others by
+ * stop: API_ListExecutions); `input` answers as DescribeExecution does, and
+ * fails for an execution that does not exist.
  */
 export class FakeExecutions {
   private runs: ExecutionSummary[] = [];
   private inputs = new Map<string, JsonValue>();
   /** Names of the executions whose input was asked for. */
   asked: string[] = [];
-  add(run: { workflow: string; name: string; input: JsonValue; status?: ExecutionStatus; startedAt?: string }): void {
+  add(run: { workflow: string; name: string; input: JsonValue; status?: ExecutionStatus; startedAt?: string; stoppedAt?: string }): void {
     const ref = { workflow: run.workflow, name: run.name, executionArn: `arn:local:${run.workflow}:${run.name}` };
-    this.runs.push({ ref, status: run.status ?? 'RUNNING', startedAt: run.startedAt ?? '2026-11-23T11:00:00.000Z' });
+    const startedAt = run.startedAt ?? '2026-11-23T11:00:00.000Z';
+    const status = run.status ?? 'RUNNING';
+    // A closed execution given no stop time ended where it began.
+    this.runs.push({ ref, status, startedAt, ...(status === 'RUNNING' ? {} : { stoppedAt: run.stoppedAt ?? startedAt }) });
     this.inputs.set(ref.executionArn, run.input);
   }
   async list(filter: ListFilter = {}): Promise<ExecutionSummary[]> {
     const found = this.runs
       .filter((r) => (filter.workflow === undefined || r.ref.workflow === filter.workflow) && (filter.status === undefined || r.status === filter.status))
       .filter((r) => filter.nameContains === undefined || r.ref.name.includes(filter.nameContains))
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+      .sort((a, b) => listedAt(b).localeCompare(listedAt(a)));
     return structuredClone(filter.maxResults === undefined ? found : found.slice(0, filter.maxResults));
   }
   async input(ref: ExecutionRef): Promise<JsonValue> {
@@ -133,4 +137,9 @@ export class FakeExecutions {
     if (input === undefined) throw new Error(`ExecutionDoesNotExist: ${ref.executionArn}`);
     return structuredClone(input);
   }
+}
+
+/** What ListExecutions orders an execution by: its start while it runs, else its stop. */
+function listedAt(e: ExecutionSummary): string {
+  return e.status === 'RUNNING' ? e.startedAt : (e.stoppedAt ?? e.startedAt);
 }
