@@ -182,7 +182,8 @@ describe('reliability regressions', () => {
       };
       const result = await runDay(day);
       expect(result.violations).toEqual([]);
-      expect(result.counts.maintenanceOff).toBe(1);
+      // worker2 is protected: its maintenance is an operator's hold, never released (issue 23 item 7).
+      expect(result.counts.maintenanceOff).toBe(0);
     });
   });
 
