@@ -182,6 +182,8 @@ export function benchReport(data: BenchData): string {
       ...weekTable({ ...data, scoring: data.independent, bounds: [] }, 'lecture'),
       '',
     );
+    const churn = churnTable({ ...data, scoring: data.independent }, 'lecture');
+    if (churn.length) out.push('Churn on the independent workload, as above:', '', ...churn, '');
   }
   out.push('## Tuning picks', '', '| week | policy | setting | how |', '| --- | --- | --- | --- |');
   for (const p of data.picks) out.push(`| ${p.week} | ${p.family} | ${p.value} | ${p.untuned ? 'not tuned on this week: shipped setting' : 'cheapest keeping 0 misses and p95 within the slack on the tuning seeds'} |`);
