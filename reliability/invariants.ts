@@ -163,8 +163,9 @@ export class InvariantChecker {
       acting.set(e.hostname, [...(acting.get(e.hostname) ?? []), e]);
     }
     for (const [hostname, executions] of acting) {
-      if (executions.length > 1) {
-        this.report('one-workflow-per-worker', at, `${hostname}: ${executions.map((e) => e.name).join(' and ')} run at once`);
+      const clash = executions.filter((e, i) => executions.some((o, j) => i !== j && sameWorker(e.instances, o.instances)));
+      if (clash.length > 1) {
+        this.report('one-workflow-per-worker', at, `${hostname}: ${clash.map((e) => e.name).join(' and ')} run at once`);
       }
     }
     const faultsEnd = this.options.faultsEnd();
@@ -239,12 +240,12 @@ export class InvariantChecker {
 
   /** Acting intervals [start, stop) of non-duplicate boots and drains, plus each release, never overlap per worker. */
   private checkOverlaps(executions: readonly ExecutionFacts[], history: readonly HistoryEvent[]): void {
-    const byHost = new Map<string, { name: string; from: number; to: number }[]>();
-    const add = (hostname: string, interval: { name: string; from: number; to: number }) =>
+    const byHost = new Map<string, { name: string; from: number; to: number; instances?: readonly string[] }[]>();
+    const add = (hostname: string, interval: { name: string; from: number; to: number; instances?: readonly string[] }) =>
       byHost.set(hostname, [...(byHost.get(hostname) ?? []), interval]);
     for (const e of executions) {
       if (!e.hostname || e.duplicate) continue;
-      add(e.hostname, { name: e.name, from: e.startedAt, to: e.stoppedAt ?? Number.POSITIVE_INFINITY });
+      add(e.hostname, { name: e.name, from: e.startedAt, to: e.stoppedAt ?? Number.POSITIVE_INFINITY, ...(e.instances ? { instances: e.instances } : {}) });
     }
     for (const e of history) {
       if (e.type !== 'TaskSucceeded' || e.state !== 'ReleaseMaintenance') continue;
@@ -260,7 +261,7 @@ export class InvariantChecker {
         for (let j = i + 1; j < intervals.length; j++) {
           const a = intervals[i]!;
           const b = intervals[j]!;
-          if (overlaps(a, b)) this.report('one-workflow-per-worker', Math.max(a.from, b.from), `${hostname}: ${a.name} and ${b.name} overlap`);
+          if (overlaps(a, b) && sameWorker(a.instances, b.instances)) this.report('one-workflow-per-worker', Math.max(a.from, b.from), `${hostname}: ${a.name} and ${b.name} overlap`);
         }
       }
     }
@@ -358,6 +359,14 @@ function auditReason(event: HistoryEvent): string | undefined {
     default:
       return text(asRecord(asRecord(input.worker)?.reason)?.message);
   }
+}
+
+/**
+ * Do two executions of one name act on one worker? Yes unless both resolved their instance and the instances
+ * differ (two instances may share a Name tag; one-actor-per-instance judges those by id).
+ */
+function sameWorker(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  return a === undefined || b === undefined || a.some((id) => b.includes(id));
 }
 
 /** Intervals are [from, to); one of length 0 is an instant, which conflicts only with an interval strictly around it. */

@@ -266,13 +266,17 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
       }
       await vt.run({ deadline: t + every });
       const data = cluster.runData();
+      const urls = cluster.instances.map((i) => i.baseUrl);
+      const sharedRows = new Set(urls.filter((u, i) => u !== undefined && urls.indexOf(u) !== i));
       const executions = workerExecutions();
       const lastEnded = new Map<string, number>();
       for (const e of executions) {
         if (e.hostname && !e.duplicate && e.stoppedAt !== undefined) lastEnded.set(e.hostname, Math.max(lastEnded.get(e.hostname) ?? 0, e.stoppedAt));
       }
       checker.afterCycle(t + every, {
-        workers: data.workers,
+        // A worker whose host row other nodes share (every node at localhost) is no worker's the scaler can
+        // settle: releasing that row's maintenance would act on every node at once. Issue 23 item 5 has it say so.
+        workers: data.workers.filter((w) => !sharedRows.has(w.baseUrl)),
         interruptions: data.counters.interruptions,
         running: executions.filter((e) => e.status === 'RUNNING'),
         lastEnded,
@@ -294,6 +298,7 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
       });
     const data = cluster.runData();
     checker.finish({ at: vt.clock.now, effects, executions: workerExecutions(), history, cycles: cycleFacts });
+    checker.checkAccess((await deployment?.iam)?.denials ?? []);
     // Every stretch, exactly; after the last cycle's minute no cycle runs, so time past it does not count.
     checker.checkUnserved(vt.clock.now, cluster.unservedStretches(), end);
 

@@ -151,6 +151,11 @@ describe('InvariantChecker', () => {
     const stopOf = (instanceId: string) => [effect({ op: 'stop', hostname: 'worker1', at: at(8), instanceId })];
     expect(finish(checker(), { executions: [drainA, drainB], history, effects: stopOf('ow-a') }).filter((n) => n === 'one-actor-per-instance')).toEqual([]);
     expect(finish(checker(), { executions: [drainA, drainB], history, effects: stopOf('ow-b') }).filter((n) => n === 'one-actor-per-instance')).toEqual(['one-actor-per-instance']);
+    // Two instances of one name acting at once are two workers, not a one-workflow-per-worker clash.
+    expect(finish(checker(), { executions: [drainA, drainB] })).toEqual([]);
+    const c = checker();
+    c.afterCycle(at(5), { workers: [], interruptions: 0, lastEnded: new Map(), running: [{ ...drainA, status: 'RUNNING' }, { ...drainB, status: 'RUNNING' }] });
+    expect(c.violations).toEqual([]);
     // A boot and a drain under different names resolved to one instance.
     const boot = execution({ name: 'boot-x', hostname: 'worker-x', startedAt: at(1), stoppedAt: at(4), instances: ['ow-a'] });
     expect(finish(checker(), { executions: [drainA, boot] })).toContain('one-actor-per-instance');
