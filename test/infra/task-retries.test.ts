@@ -4,7 +4,7 @@
  * (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html),
  * the throttling and dependency errors our handlers throw, and a function's own
  * timeout (Sandbox.Timedout: every activity observes before it acts, so a retry
- * is safe). Errors a retry cannot fix (ConfigError, ScalingError, InternalError)
+ * is safe). Errors a retry cannot fix (ConfigError, ScalingError, InternalError, PermissionError)
  * are left to the Catch, or fail the cycle.
  */
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ClientExecutionTimeoutException',
 ];
 const OURS_RETRIED = ['ThrottledError', 'DependencyError', 'ProtocolError', 'Sandbox.Timedout', 'States.Timeout'];
-const NEVER_RETRIED = ['ConfigError', 'WorkerNotFoundError', 'ScalingError', 'InternalError', 'States.ALL'];
+const NEVER_RETRIED = ['ConfigError', 'WorkerNotFoundError', 'ScalingError', 'InternalError', 'PermissionError', 'States.ALL'];
 
 const lambdaTasks = Object.entries(workflowFiles(INFRA_DIR)).flatMap(([workflow, file]) => {
   const tasks: Array<[string, string[]]> = [];
