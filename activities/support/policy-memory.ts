@@ -3,8 +3,8 @@
  * survives Lambda: in the autoscale execution's own output. The plan step
  * returns it as `memory`, the autoscale ASL carries it to the execution output
  * (`$.plan.memory`), and the next plan step reads it back from the newest
- * SUCCEEDED autoscale execution (ListExecutions newest first, then
- * DescribeExecution). Nothing lives in the handler, so a cold start or two
+ * SUCCEEDED autoscale execution (the one begun last among the last few to end
+ * in ListExecutions, then DescribeExecution). Nothing lives in the handler, so a cold start or two
  * execution environments taking turns decide exactly as one warm one would.
  * docs/workflows.md explains the choice.
  *
@@ -30,6 +30,8 @@ export interface RecordedMemory {
 const MAX_AGE_CYCLES = 10;
 /** ... and never less than this (a short schedule still tolerates a few minutes without a cycle). */
 export const MIN_MAX_AGE_MS = 10 * 60_000;
+/** Finished cycles looked at: the newest few by their end, of which the one begun last is read first. */
+const CYCLES_LOOKED_AT = 3;
 
 export function recordMemory(policy: string, now: Date, value: PolicyMemory | undefined): RecordedMemory {
   return { at: now.toISOString(), policy, value: value ?? {} };
@@ -52,9 +54,16 @@ export async function lastCycleMemory(
   everySeconds: number,
 ): Promise<RecordedMemory | undefined> {
   if (!executions.output) return undefined;
-  const [last] = await executions.list({ workflow: AUTOSCALE_WORKFLOW, status: 'SUCCEEDED', maxResults: 1 });
-  if (!last) return undefined;
-  const recorded = memoryOfOutput(await executions.output(last.ref), policy);
+  // ListExecutions lists finished cycles by their end (API_ListExecutions): a slow cycle that ended last may have
+  // planned before the one begun after it, so the one begun last is read first. DescribeExecution may not show a
+  // cycle's end yet (eventually consistent): with no output there, the one before it is read.
+  const finished = await executions.list({ workflow: AUTOSCALE_WORKFLOW, status: 'SUCCEEDED', maxResults: CYCLES_LOOKED_AT });
+  let output: JsonValue | undefined;
+  for (const cycle of [...finished].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))) {
+    output = await executions.output(cycle.ref);
+    if (output !== undefined) break;
+  }
+  const recorded = memoryOfOutput(output, policy);
   if (!recorded) return undefined;
   const age = now.getTime() - Date.parse(recorded.at);
   return age >= 0 && age <= Math.max(MIN_MAX_AGE_MS, MAX_AGE_CYCLES * everySeconds * 1000) ? recorded : undefined;

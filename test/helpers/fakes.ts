@@ -114,15 +114,18 @@ export class FakeMetrics implements MetricsPort {
 export class FakeExecutions {
   private runs: ExecutionSummary[] = [];
   private inputs = new Map<string, JsonValue>();
+  private outputs = new Map<string, JsonValue>();
   /** Names of the executions whose input was asked for. */
   asked: string[] = [];
-  add(run: { workflow: string; name: string; input: JsonValue; status?: ExecutionStatus; startedAt?: string; stoppedAt?: string }): void {
+  /** `output`: what DescribeExecution gives of a SUCCEEDED one (absent: none yet, as a lagging read shows it). */
+  add(run: { workflow: string; name: string; input: JsonValue; status?: ExecutionStatus; startedAt?: string; stoppedAt?: string; output?: JsonValue }): void {
     const ref = { workflow: run.workflow, name: run.name, executionArn: `arn:local:${run.workflow}:${run.name}` };
     const startedAt = run.startedAt ?? '2026-11-23T11:00:00.000Z';
     const status = run.status ?? 'RUNNING';
     // A closed execution given no stop time ended where it began.
     this.runs.push({ ref, status, startedAt, ...(status === 'RUNNING' ? {} : { stoppedAt: run.stoppedAt ?? startedAt }) });
     this.inputs.set(ref.executionArn, run.input);
+    if (run.output !== undefined) this.outputs.set(ref.executionArn, run.output);
   }
   async list(filter: ListFilter = {}): Promise<ExecutionSummary[]> {
     const found = this.runs
@@ -136,6 +139,10 @@ export class FakeExecutions {
     const input = this.inputs.get(ref.executionArn);
     if (input === undefined) throw new Error(`ExecutionDoesNotExist: ${ref.executionArn}`);
     return structuredClone(input);
+  }
+  async output(ref: ExecutionRef): Promise<JsonValue | undefined> {
+    const output = this.outputs.get(ref.executionArn);
+    return output === undefined ? undefined : structuredClone(output);
   }
 }
 
