@@ -53,8 +53,8 @@ export const FAULT_KINDS = [
   'opencast-garbage',
   'aws-throttle',
   'aws-5xx',
-  // Step Functions' ListExecutions is eventually consistent ("may not reflect very recent updates and changes",
-  // API_ListExecutions): in the window an execution is listed 5 s after it starts, its status 5 s after it changes.
+  // AWS reads are eventually consistent, always (`consistency`, sim/model/consistency.ts); in the window every lag
+  // is 5 s longer (target `stepfunctions` or `ec2` for one service's reads; none for both).
   'list-lag',
   // Lambda reuses an execution environment, then shuts it down; the next invocation initialises a fresh one
   // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html). In the window every
