@@ -83,6 +83,9 @@ function openSimWorkflows(input: ScenarioInput, env: Record<string, string>, con
       done: async () => {
         await deployment.close();
         vt.uninstall();
+        // The shipped stack's roles must allow every call its functions made (a denial an activity caught shows only here).
+        const denials = (await deployment.iam)?.denials ?? [];
+        if (denials.length > 0) throw new Error(`IAM denied ${denials.map((d) => `${d.caller} ${d.action} on ${d.resource}`).join('; ')}`);
       },
     };
   }
