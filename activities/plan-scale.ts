@@ -15,6 +15,7 @@ import { planScaleDown, planScaleTo, planScaleUp, type ScaleDownOptions } from '
 import { scaleRequestSchema, type ScaleRequest } from '../core/workflow-requests';
 import { createPlanCycleHandler, type PlannedAction } from './plan-cycle';
 import { workersActedOn } from './support/acting-on';
+import { recentlyFailedBoots } from './support/failed-boots';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { observe } from './support/observe';
 import { refuseWithoutCredentials } from '../scaler/observe';
@@ -75,8 +76,11 @@ async function decide(deps: ActivityDeps, request: ScaleRequest): Promise<Decisi
     draining,
   };
   switch (request.command) {
-    case 'up':
-      return withoutRefused(planScaleUp(view, request.count ?? 1, { scaleAvailable: request.scaleAvailable, failedBoots: request.capacityRefused ?? [] }), request.capacityRefused);
+    case 'up': {
+      // Refused earlier in this request (the CLI's retry) first, then boots that failed lately.
+      const failedBoots = [...(request.capacityRefused ?? []), ...(await recentlyFailedBoots(deps, deps.now(), hostnames))];
+      return withoutRefused(planScaleUp(view, request.count ?? 1, { scaleAvailable: request.scaleAvailable, failedBoots }), request.capacityRefused);
+    }
     case 'down':
       return planScaleDown(view, request.count ?? 1, down);
     case 'to':
