@@ -7,11 +7,10 @@
  * Functions state transitions every cycle, boot and drain cost. Pure: reads a
  * run's billing runs and the workflows' tally.
  */
+import { isFlap } from '../core/flaps';
 import type { BillingRun } from '../sim/model/billing';
 import type { WorkflowTally } from './evaluator/workflows';
 
-/** A worker stopped within this long of its start is a flap. */
-const FLAP_MS = 60 * 60_000;
 /**
  * Standard workflows: USD 0.025 per 1,000 state transitions (US East; the first 4,000 a month are
  * free, not deducted here). https://aws.amazon.com/step-functions/pricing/
@@ -34,9 +33,9 @@ export interface Churn {
   transitionsUsdPerMonth: number;
 }
 
-/** Worker billing runs begun inside the window and ended within FLAP_MS of their start. */
+/** Worker billing runs begun inside the window that flapped (core/flaps.ts, the definition the simulator's summary and the live view use too). */
 export function flapsOf(runs: readonly BillingRun[], windowStart: number): number {
-  return runs.filter((r) => r.role === 'worker' && r.start >= windowStart && r.end !== undefined && r.end - r.start < FLAP_MS).length;
+  return runs.filter((r) => r.role === 'worker' && isFlap(r, windowStart)).length;
 }
 
 export function churnOf(tally: WorkflowTally, runs: readonly BillingRun[], window: { start: number; end: number }, starts: number): Churn {

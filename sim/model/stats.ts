@@ -5,6 +5,7 @@
  * timeline as CSV or JSON. Pure: it reads `SimCluster#runData()`.
  */
 import type { BillingMode } from '../../core/types';
+import { flapsByWorker, FLAP_WINDOW_MS } from '../../core/flaps';
 import { summarizeBilling, type BillingSummary } from './billing';
 import type { SimRunData, TimelineSample } from './cluster';
 import { ANCHOR_PRICES } from './instance-types';
@@ -142,7 +143,7 @@ export function computeStats(data: SimRunData, options: StatsOptions = {}): SimS
     minWorkers,
     minWorkerViolationMinutes: data.timeline.filter((s) => s.onlineWorkers < minWorkers).length,
     minInServiceViolationMinutes: data.timeline.filter((s) => s.inServiceWorkers < minWorkers).length,
-    flapping: flapStats(data, options.flapWindowMs ?? 3_600_000),
+    flapping: flapStats(data, options.flapWindowMs ?? FLAP_WINDOW_MS),
     strandedInMaintenance: data.workers
       .filter((w) => w.hostOnline && w.maintenance && w.maintenanceSince !== undefined && now - w.maintenanceSince > strandedAfterMs)
       .map((w) => ({ hostname: w.hostname, sinceMs: now - w.maintenanceSince!, runningJobs: w.runningJobs })),
@@ -157,15 +158,10 @@ export function computeStats(data: SimRunData, options: StatsOptions = {}): SimS
 
 /**
  * From the billing ledger: an EC2 run of a worker that began during the run (not
- * one already running at its start) and ended within the window.
+ * one already running at its start) and ended within the window (core/flaps.ts).
  */
 function flapStats(data: Pick<SimRunData, 'start' | 'billingRuns'>, windowMs: number): FlapStats {
-  const counts = new Map<string, number>();
-  for (const run of data.billingRuns) {
-    if (run.role !== 'worker' || run.start < data.start || run.end === undefined || run.end - run.start > windowMs) continue;
-    counts.set(run.hostname, (counts.get(run.hostname) ?? 0) + 1);
-  }
-  const byWorker = [...counts].map(([hostname, times]) => ({ hostname, times })).sort((a, b) => b.times - a.times || a.hostname.localeCompare(b.hostname, 'en', { numeric: true }));
+  const byWorker = flapsByWorker(data.billingRuns.filter((run) => run.role === 'worker'), data.start, windowMs);
   return { windowMs, times: byWorker.reduce((n, w) => n + w.times, 0), byWorker };
 }
 
