@@ -61,7 +61,8 @@ export function recordEffects(cluster: SimCluster, onEffect: (effect: EffectReco
   cluster.setMaintenance = (baseUrl: string, on: boolean) => {
     // The worker whose Opencast holds that row now (the last to register it).
     const holder = cluster.runData().workers.find((w) => w.registered && w.baseUrl === baseUrl);
-    const instance = holder ? byOpsworks(holder.opsworksId) : find((i) => i.baseUrl === baseUrl);
+    // Else the node that registered the row before it moved away (host-moved): the call still names it.
+    const instance = holder ? byOpsworks(holder.opsworksId) : (cluster.nodeOfRow(baseUrl) ?? find((i) => i.baseUrl === baseUrl));
     const facts = before(instance?.opsworksId);
     const wasOn = holder?.maintenance ?? cluster.hosts.find((h) => h.baseUrl === baseUrl)?.maintenance;
     const found = proto.setMaintenance.call(cluster, baseUrl, on);

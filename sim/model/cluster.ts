@@ -102,6 +102,8 @@ export class SimCluster implements SimClusterState {
   private readonly rows = new Map<string, SimHost>();
   /** The node whose Opencast last registered each base_url (the one a shared row's dispatches reach). */
   private readonly byUrl = new Map<string, InstanceRecord>();
+  /** The node that last registered each row, kept after it moved away (the row stays its, offline). */
+  private readonly rowNode = new Map<string, InstanceRecord>();
   /** When the system account's password was rotated (`password-rotated`), in order. */
   private readonly rotations: number[];
   private readonly byAlias = new Map<string, InstanceRecord>();
@@ -240,6 +242,12 @@ export class SimCluster implements SimClusterState {
     r.inst.status = 'stopping';
     this.unregister(r);
     this.after(r, this.timings.shutdownMs, () => this.ec2Stop(r));
+  }
+
+  /** The instance whose Opencast last registered this host row, if one did (also after it moved to another URL). */
+  nodeOfRow(baseUrl: string): SimInstance | undefined {
+    this.sync();
+    return this.rowNode.get(baseUrl)?.inst;
   }
 
   /** setMaintenanceStatus flips the row's flag, whoever registered it (a stale row too). */
@@ -588,6 +596,7 @@ export class SimCluster implements SimClusterState {
     row.nodeName = r.inst.hostname;
     r.host = row;
     this.byUrl.set(r.baseUrl, r);
+    this.rowNode.set(r.baseUrl, r);
     r.hostOnlineSince = this.sched.time;
     for (const other of this.sharing(row)) {
       if (!row.online) other.hostOnlineSince = this.sched.time;

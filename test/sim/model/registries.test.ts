@@ -105,6 +105,8 @@ describe('faults of the registry', () => {
     t.advance(2 * MIN);
     const moved = `http://${t.instance('worker1').privateIp}:8080`;
     expect(t.cluster.hosts.find((h) => h.baseUrl === moved)).toMatchObject({ online: true, maintenance: false, nodeName: 'worker1' });
+    // The old row is still the node's (what a maintenance call on it reaches, for the soak's audit).
+    expect(t.cluster.nodeOfRow(home)?.hostname).toBe('worker1');
     t.advance(30 * MIN);
     // registerHost finds the old row: its maintenance flag is back too.
     expect(t.cluster.hosts.find((h) => h.baseUrl === home)).toMatchObject({ online: true, maintenance: true });
