@@ -10,7 +10,7 @@
  */
 import { decisionRecord, noAction, type Decision, type DecisionRecord } from '../core/decision';
 import { ConfigError } from '../core/errors';
-import { DRAIN_WORKFLOW, workerExecutionName } from '../core/execution-names';
+import { DRAIN_WORKFLOW, sharedHostnames, workerExecutionName } from '../core/execution-names';
 import { planScaleDown, planScaleTo, planScaleUp, type ScaleDownOptions } from '../core/scale';
 import { scaleRequestSchema, type ScaleRequest } from '../core/workflow-requests';
 import { createPlanCycleHandler, type PlannedAction } from './plan-cycle';
@@ -42,10 +42,12 @@ export function createPlanScaleHandler(deps: ActivityDeps): ActivityHandler<unkn
       });
       return { command: 'auto', dryRun: request.dryRun, action: plan.action, ...(plan.outcome ? { outcome: plan.outcome } : {}), actions: plan.actions, reason: plan.reason, decision: plan.decision };
     }
-    const decision = await decide(deps, request);
+    const { decision, shared } = await decide(deps, request);
     const now = deps.now();
     const act = decision.action;
-    const actions: PlannedAction[] = act === 'none' ? [] : decision.chosen.map((chosen) => actionFor(deps, request, act, chosen.hostname, chosen.detail, now));
+    // Two instances of one name: the chosen one is named by instance id (core/execution-names.ts), so the workflow acts on it alone.
+    const instanceOf = (c: { hostname: string; id: string }) => (shared.has(c.hostname) ? c.id : undefined);
+    const actions: PlannedAction[] = act === 'none' ? [] : decision.chosen.map((chosen) => actionFor(deps, request, act, chosen.hostname, chosen.detail, now, instanceOf(chosen)));
     return {
       command: request.command,
       dryRun: request.dryRun,
@@ -58,14 +60,15 @@ export function createPlanScaleHandler(deps: ActivityDeps): ActivityHandler<unkn
   };
 }
 
-async function decide(deps: ActivityDeps, request: ScaleRequest): Promise<Decision> {
+async function decide(deps: ActivityDeps, request: ScaleRequest): Promise<{ decision: Decision; shared: Set<string> }> {
   const observation = await observe(deps);
   // Opencast refused our credentials: nothing is planned (a start would be paid for and never serve).
   refuseWithoutCredentials(observation, deps.settings.opencast.user);
   const { view } = observation;
   const hostnames = view.workers.map((w) => w.hostname);
+  const shared = sharedHostnames(view.workers);
   const running = await deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' });
-  const draining = (await workersActedOn(deps.executions, running, hostnames)).filter((h): h is string => h !== undefined);
+  const draining = (await workersActedOn(deps.executions, running, view.workers)).filter((h): h is string => h !== undefined);
   const down: ScaleDownOptions = {
     force: request.force,
     scaleAvailable: request.scaleAvailable,
@@ -79,12 +82,12 @@ async function decide(deps: ActivityDeps, request: ScaleRequest): Promise<Decisi
     case 'up': {
       // Refused earlier in this request (the CLI's retry) first, then boots that failed lately.
       const failedBoots = [...(request.capacityRefused ?? []), ...(await recentlyFailedBoots(deps, deps.now(), hostnames))];
-      return withoutRefused(planScaleUp(view, request.count ?? 1, { scaleAvailable: request.scaleAvailable, failedBoots }), request.capacityRefused);
+      return { decision: withoutRefused(planScaleUp(view, request.count ?? 1, { scaleAvailable: request.scaleAvailable, failedBoots }), request.capacityRefused), shared };
     }
     case 'down':
-      return planScaleDown(view, request.count ?? 1, down);
+      return { decision: planScaleDown(view, request.count ?? 1, down), shared };
     case 'to':
-      return planScaleTo(view, request.count!, down);
+      return { decision: planScaleTo(view, request.count!, down), shared };
     default:
       throw new ConfigError('scale input command', `unknown command ${request.command}`);
   }
@@ -108,16 +111,17 @@ function withoutRefused(decision: Decision, refused: readonly string[] | undefin
   return noAction('up', 'NoStoppedWorker', reasons.join('; '), { rejected, warnings: decision.warnings });
 }
 
-function actionFor(deps: ActivityDeps, request: ScaleRequest, action: 'start' | 'stop', hostname: string, reason: string, now: Date): PlannedAction {
+function actionFor(deps: ActivityDeps, request: ScaleRequest, action: 'start' | 'stop', hostname: string, reason: string, now: Date, instanceId?: string): PlannedAction {
+  const instance = instanceId ? { instanceId } : {};
   if (action === 'start') {
-    return { kind: 'boot', hostname, executionName: workerExecutionName('boot', hostname, now), input: { hostname, requestedBy: request.requestedBy, reason }, reason };
+    return { kind: 'boot', hostname, executionName: workerExecutionName('boot', hostname, now, instanceId), input: { hostname, ...instance, requestedBy: request.requestedBy, reason }, reason };
   }
   return {
     kind: 'drain',
     hostname,
-    executionName: workerExecutionName('drain', hostname, now),
+    executionName: workerExecutionName('drain', hostname, now, instanceId),
     // A manual scale-down does not wait for the billing window (as the original).
-    input: { hostname, requestedBy: request.requestedBy, force: request.force, respectBillingWindow: false, minWorkers: deps.settings.minWorkers, reason },
+    input: { hostname, ...instance, requestedBy: request.requestedBy, force: request.force, respectBillingWindow: false, minWorkers: deps.settings.minWorkers, reason },
     reason,
   };
 }
