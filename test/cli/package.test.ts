@@ -79,6 +79,9 @@ describe('the third-party notices', () => {
     const names = new Set(notices.split('\n').map((l) => /^(@?[^@\s]+)@\d\S*  /.exec(l)?.[1]).filter(Boolean));
     for (const name of ['elkjs', 'xstate', 'zod', 'commander', 'aws-local-stepfunctions', '@aws-sdk/client-sfn', '@smithy/smithy-client']) expect(names).toContain(name);
     for (const name of ['typescript', 'vitest', 'aws-cdk-lib', 'esbuild', 'playwright-core', 'tsx']) expect(names).not.toContain(name);
+    // The simulator's IAM evaluator is AGPL-3.0: loaded at run time in development only (wiring/sim-iam.ts), never bundled.
+    expect(names).not.toContain('@cloud-copilot/iam-simulate');
+    expect(notices).not.toMatch(/AFFERO/i);
   });
 
   it('carries each licence text, the AWS SDK notice, and elkjs\'s licence and source', () => {
