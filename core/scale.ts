@@ -8,6 +8,7 @@ import { activeWorkers } from './cluster';
 import { type Decision, type NoActionCode, type WorkerVerdict } from './decision';
 import { ScalingError } from './errors';
 import { failedStartsOf, failedStartsReason, rankForStart, rankForStop, startDetail } from './ranking';
+import { unknownJobsDetail } from './serving';
 import type { BillingMode, ClusterView, Worker } from './types';
 
 export interface ScaleUpOptions {
@@ -143,7 +144,7 @@ export function judgeStopCandidates(
       rejected.push(verdict(w, false, 'Protected', 'protected workers are never drained'));
     } else if (w.statusClass === 'online' && w.runningJobs === null) {
       // Fail closed: without Opencast we cannot know whether it runs a job, so even --force does not stop it.
-      rejected.push(verdict(w, false, 'OpencastUnavailable', 'running jobs unknown: Opencast did not answer'));
+      rejected.push(verdict(w, false, 'OpencastUnavailable', unknownJobsDetail(w)));
     } else if (opts.force) {
       candidates.push(w);
     } else if (w.statusClass === 'online' && (w.runningJobs ?? 0) > 0) {

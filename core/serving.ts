@@ -59,6 +59,13 @@ function unsureText(worker: Worker): string {
   return `Opencast lists host(s) no single instance matches (${list(worker.unsureHosts ?? [], 5)}) that may be ${worker.hostname}: ${HOW_TO_CLAIM}`;
 }
 
+/** Why a worker's running jobs are unknown (runningJobs null): Opencast did not answer, or an unowned host may be it. */
+export function unknownJobsDetail(worker: Worker): string {
+  return worker.unsureHosts?.length
+    ? `running jobs unknown: Opencast host(s) no single instance matches (${list(worker.unsureHosts, 5)}) may be it; map it with MOSCALER_HOST_URLS or the host URL tag (docs/host-matching.md)`
+    : 'running jobs unknown: Opencast did not answer';
+}
+
 const HOW_TO_CLAIM = 'map it with MOSCALER_HOST_URLS or the host URL tag, or set the node\'s org.opencastproject.server.url to a name of the instance (docs/host-matching.md)';
 
 export interface UnservingWorker {

@@ -7,6 +7,7 @@
 import { activeWorkers } from '../cluster';
 import type { Decision, ReasonCode, WorkerVerdict } from '../decision';
 import { vcpuOfType } from '../instance-vcpu';
+import { unknownJobsDetail } from '../serving';
 import { isBacklog, isWorkerJob } from '../jobs';
 import { failedStartsOf, failedStartsReason, rankForStart, startDetail } from '../ranking';
 import type { Worker } from '../types';
@@ -196,12 +197,7 @@ function refusalOf(w: Worker, fleet: Fleet, billing: PolicyInput['scaleDown']['b
   if (fleet.draining.has(w.hostname)) return { reason: 'Draining', detail: 'a drain is already under way' };
   if (w.statusClass !== 'online') return { reason: 'NotActive', detail: w.statusClass === 'pending' ? `starting (${w.state}): not drained while it boots` : `state ${w.state}` };
   if (w.protected) return { reason: 'Protected', detail: 'protected workers are never drained' };
-  if (w.runningJobs === null) {
-    const detail = w.unsureHosts?.length
-      ? `running jobs unknown: Opencast host(s) no single instance matches (${w.unsureHosts.join(', ')}) may be it; map it with MOSCALER_HOST_URLS or the host URL tag (docs/host-matching.md)`
-      : 'running jobs unknown: Opencast did not answer';
-    return { reason: 'OpencastUnavailable', detail };
-  }
+  if (w.runningJobs === null) return { reason: 'OpencastUnavailable', detail: unknownJobsDetail(w) };
   // An EC2 instance is "running" minutes before Opencast serves on it: a drain now would fight its boot (and be refused).
   if (fleet.starting.includes(w)) return { reason: 'NotActive', detail: 'starting: running but not serving yet' };
   if (!rules.allowBusy && w.runningJobs > 0) return { reason: 'Busy', detail: `${w.runningJobs} running job(s)` };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildClusterView } from '../../core/cluster';
+import { planScaleDown } from '../../core/scale';
 import { registrationReport, unprovableWorkers, unservingWorkers, whyUnprovable } from '../../core/serving';
 import type { ClusterView, FleetInstance, OpencastHost } from '../../core/types';
 import { NOW } from '../helpers/views';
@@ -165,6 +166,14 @@ describe('unservingWorkers', () => {
     expect(registrationReport(v).warnings).toContainEqual(expect.stringMatching(/^Opencast host http:\/\/old-7.example.edu matches no instance and may be worker3: /));
     const known = view([inst(1, 'online', 40), inst(2, 'online', 40)], [host('http://10.0.0.1:8080'), host('http://old-7.example.edu', { address: '10.0.7.7' })]);
     expect(registrationReport(known).warnings).toContainEqual(expect.stringMatching(/^Opencast host http:\/\/old-7.example.edu matches no instance, and its address is none of the workers'/));
+  });
+
+  it('never drains a worker whose jobs are unknown, even forced, and says which host holds it back', () => {
+    const v = view([inst(1, 'online', 40), inst(2, 'online', 40)], [host('http://10.0.0.1:8080'), host('http://localhost:8080', { address: '127.0.0.1' })]);
+    const options = { force: true, scaleAvailable: true, checkUptime: false, minWorkers: 0, idleUptimeThreshold: 50, billing: 'per-second' as const };
+    const decision = planScaleDown(v, 2, options);
+    expect(decision.chosen.map((c) => c.hostname)).toEqual(['worker1']);
+    expect(decision.rejected.find((r) => r.hostname === 'worker2')).toMatchObject({ reason: 'OpencastUnavailable', detail: expect.stringMatching(/\(http:\/\/localhost:8080\) may be it; map it with MOSCALER_HOST_URLS/) });
   });
 
   it('warns in status when two instances share one name', () => {
