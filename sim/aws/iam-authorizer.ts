@@ -73,7 +73,7 @@ export class IamAuthorizer {
   async authorize(accessKeyId: string, target: AwsTarget, body: string, state: SimClusterState): Promise<SimAwsError | undefined> {
     const role = this.options.roles.get(accessKeyId);
     if (!role) return undefined;
-    const question = iamQuestion(target, body, { state, region: this.options.region, ...(this.options.secretArn ? { secretArn: this.options.secretArn } : {}) });
+    const question = iamQuestion(target, body, { state, region: this.options.region, account: this.options.account, ...(this.options.secretArn ? { secretArn: this.options.secretArn } : {}) });
     if (!question) return undefined;
     this.checked += 1;
     for (const resource of question.resources) {

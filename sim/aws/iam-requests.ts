@@ -17,7 +17,6 @@
  */
 import type { SimClusterState } from '../model/types';
 import { parseJsonBody, type JsonObject } from './json-input';
-import { SIM_ACCOUNT_ID } from './opsworks';
 import type { AwsService, AwsTarget } from './protocols';
 
 interface IamResource {
@@ -43,6 +42,7 @@ const PREFIX: Readonly<Record<Exclude<AwsService, 'unknown'>, string>> = {
 export interface IamRequestContext {
   state: SimClusterState;
   region: string;
+  account: string;
   /** A secret's full ARN from the SecretId a request gives (its ARN or its name). */
   secretArn?: (id: string) => string | undefined;
 }
@@ -64,7 +64,7 @@ export function iamQuestion(target: AwsTarget, body: string, ctx: IamRequestCont
       return {
         action,
         resources: instances.map((i) => ({
-          arn: `arn:aws:ec2:${ctx.region}:${SIM_ACCOUNT_ID}:instance/${i!.ec2Id}`,
+          arn: `arn:aws:ec2:${ctx.region}:${ctx.account}:instance/${i!.ec2Id}`,
           context: Object.fromEntries(Object.entries(i!.tags).flatMap(([k, v]) => [[`aws:ResourceTag/${k}`, v], [`ec2:ResourceTag/${k}`, v]])),
         })),
       };
@@ -84,7 +84,7 @@ export function iamQuestion(target: AwsTarget, body: string, ctx: IamRequestCont
     case 'opsworks': {
       const stackIds = stringList(jsonOf(body), 'StackIds');
       if (target.operation === 'DescribeStacks' && stackIds.length === 0) return any();
-      return { action, resources: [{ arn: `arn:aws:opsworks:${ctx.region}:${SIM_ACCOUNT_ID}:stack/${ctx.state.stack.id}/`, context: {} }] };
+      return { action, resources: [{ arn: `arn:aws:opsworks:${ctx.region}:${ctx.account}:stack/${ctx.state.stack.id}/`, context: {} }] };
     }
   }
 }
