@@ -29,6 +29,7 @@ import { SIM_ACCOUNT_ID } from '../sim/aws/opsworks';
 import { secretsManagerOperations, SimSecrets } from '../sim/aws/secrets-manager';
 import { stepFunctionsOperations } from '../sim/aws/step-functions';
 import type { SimCluster } from '../sim/model/cluster';
+import { SimAwsError } from '../sim/model/types';
 import { faultWindows } from '../sim/model/create';
 import { passwordRotations, rotatedPassword } from '../sim/model/faults';
 import type { Scenario } from '../sim/model/scenario';
@@ -118,8 +119,13 @@ export function createSimDeployment(options: SimDeploymentOptions): SimDeploymen
         });
   // Awaited by every call a function makes; a failure to load shows there (and in `iam`), never as an unhandled rejection.
   iam.catch(() => undefined);
-  const authorize: NonNullable<Parameters<typeof createAwsRouter>[1]>['authorize'] = async (accessKeyId, target, request) =>
-    (await iam)?.authorize(accessKeyId, target, request.body, cluster);
+  const authorize: NonNullable<Parameters<typeof createAwsRouter>[1]>['authorize'] = async (accessKeyId, target, request) => {
+    const authorizer = await iam.catch((error: unknown) => {
+      // Said in the answer, not hidden behind a bare 500: the simulation itself is broken.
+      throw new SimAwsError('InternalFailure', `simulated IAM failed to load: ${error instanceof Error ? error.message : String(error)}`, 500);
+    });
+    return authorizer?.authorize(accessKeyId, target, request.body, cluster);
+  };
   const requestHandler = createSdkRequestHandler(createAwsRouter(cluster, { services, authorize }));
   const dispatcher = new RouterDispatcher(createOpencastRouter(cluster));
   // Shared by every function: an environment's close must not close them (no onClose here).
