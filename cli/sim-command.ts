@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { loadScenarioFile, scenarioTimeZone } from '../sim/model/scenario';
 import { timelineToCsv, timelineToJson } from '../sim/model/stats';
 import { simReportHtml } from '../ui/report';
+import { slotsPerWorker } from '../ui/slots';
 import type { CliIo } from './io';
 import { readAutoscaleConfig } from './autoscale-config-input';
 import type { GlobalOptions } from './options';
@@ -10,7 +11,7 @@ import { defaultConfig, runSimulation } from '../wiring/sim-run';
 import { parseDuration } from '../core/duration';
 import { ConfigError } from '../core/errors';
 import { progressReporter } from './progress';
-import { cycleLine, simSummaryText } from './sim-summary';
+import { cycleLine, nextStepsText, simSummaryText } from './sim-summary';
 
 export interface SimCommandOptions {
   config?: string;
@@ -47,7 +48,7 @@ export async function runSimCommand(
   if (opts.timeline) {
     await writeFile(opts.timeline, opts.timeline.endsWith('.json') ? timelineToJson(result.timeline) : timelineToCsv(result.timeline));
   }
-  if (opts.report) await writeFile(opts.report, simReportHtml(result, simSummaryText(result), { timeZone: scenarioTimeZone(scenario) }));
+  if (opts.report) await writeFile(opts.report, simReportHtml(result, simSummaryText(result), { timeZone: scenarioTimeZone(scenario), slotsPerWorker: slotsPerWorker(scenario) }));
   if (opts.report) ctx.io.stderr.write(`wrote ${opts.report}\n`);
   if (globals.output === 'json') {
     const { timeline: _timeline, data: _data, ...rest } = result;
@@ -60,4 +61,5 @@ export async function runSimCommand(
     ctx.io.stdout.write(`\nFirst decisions (of ${acted.length}; --output json lists all):\n`);
     for (const c of acted.slice(0, 8)) ctx.io.stdout.write(`${cycleLine(c)}\n`);
   }
+  ctx.io.stdout.write(nextStepsText(file, opts.report ? { report: opts.report } : undefined));
 }

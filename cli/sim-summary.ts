@@ -1,4 +1,5 @@
 /** The human summary of a simulated run: what it cost, how the jobs fared, and what the scaler's requests achieved. */
+import { isAbsolute, relative } from 'node:path';
 import type { CycleRecord, SimRunResult } from '../wiring/sim-run';
 
 const hours = (h: number) => h.toFixed(1);
@@ -87,4 +88,21 @@ export function cycleLine(c: CycleRecord): string {
   if (!c.outcomes?.length) return `  ${at}  ${c.action} ${c.workers.join(', ')}: ${c.reason}`;
   const outcomes = c.outcomes.map((o) => `${o.kind} ${o.hostname} → ${outcomeText(o)}`);
   return `  ${at}  ${outcomes.join('; ')}\n      why: ${c.reason}`;
+}
+
+/**
+ * How to see the run, printed last so it is what a reader of `npm start` meets:
+ * the live view of the same scenario, and the run as a page (or the page written).
+ */
+export function nextStepsText(scenarioFile: string, written?: { report?: string }, cwd = process.cwd()): string {
+  const rel = isAbsolute(scenarioFile) ? relative(cwd, scenarioFile) : scenarioFile;
+  const file = rel && !rel.startsWith('..') ? rel : scenarioFile;
+  const shown = /\s/.test(file) ? `'${file}'` : file;
+  return [
+    '',
+    'See it:',
+    `  live, in a browser:  moscaler ui --sim ${shown}`,
+    written?.report ? `  as a page:          open ${written.report}` : `  as a page:          moscaler sim run ${shown} --report run.html`,
+    '',
+  ].join('\n');
 }

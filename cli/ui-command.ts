@@ -13,6 +13,7 @@ import { loadScenarioFile, scenarioEnd, scenarioTimeZone } from '../sim/model/sc
 import { DIAGRAM_NAMES, diagramFor, renderDiagram } from '../ui/diagrams';
 import { ExecutionIndex } from '../ui/execution-index';
 import { LiveView } from '../ui/live-view';
+import { slotsPerWorker } from '../ui/slots';
 import { startUiServer } from '../ui/server';
 import { SimDriver } from '../ui/sim-driver';
 import type { CliIo } from './io';
@@ -21,6 +22,9 @@ import { readAutoscaleConfig } from './autoscale-config-input';
 import type { CommandScope } from './context';
 import { defaultConfig } from '../wiring/sim-run';
 import { parseDuration } from '../core/duration';
+
+/** Each Step Functions history is an API call (GetExecutionHistory's token bucket): follow fewer executions there. */
+const AWS_INDEX = { keepPerWorkflow: 30, perWorker: 10 };
 
 export interface UiCommandOptions {
   port: string;
@@ -78,24 +82,31 @@ export async function runUiCommand(
   if (scope.sim) {
     const vt = scope.sim.vt;
     const scenarioFile = scope.globals.sim;
-    // The live simulation drives the local engine on virtual time; any other engine would be silently ignored.
-    if (!vt || !scenarioFile || engineName !== 'local') throw new ConfigError('--engine', `ui --sim runs the workflows on the local engine on virtual time, not ${engineName}; leave --engine at local (sim run --engine aws runs the deployed path)`);
+    // The live simulation starts autoscale cycles itself: `direct` has no workflows to start.
+    if (!vt || !scenarioFile || (engineName !== 'local' && engineName !== 'aws')) {
+      throw new ConfigError('--engine', `ui --sim runs the workflows on virtual time, on the local engine or (--engine aws) the simulated deployed stack, not ${engineName}`);
+    }
     const config = opts.config !== undefined ? readAutoscaleConfig(opts.config, ctx.env) : defaultConfig();
     const start = vt.now().getTime();
     const scenario = await loadScenarioFile(scenarioFile);
     const until = opts.duration !== undefined ? start + parseDuration(opts.duration, '--duration') : scenarioEnd(scenario);
-    // In memory: a live simulation makes an execution a virtual minute, and only this page reads them.
-    const engine = createLocalWorkflows({ runtime: scope.runtime, settings: scope.settings, autoscaleConfig: config, hooks: vt.hooks });
-    const index = new ExecutionIndex(engine);
+    // Local: in memory, a live simulation makes an execution a virtual minute and only this page reads them.
+    // AWS: the simulated deployed stack (Step Functions, Lambda), read through the AWS engine as from an account.
+    const engine =
+      engineName === 'aws'
+        ? scope.openEngine(config, true).engine
+        : createLocalWorkflows({ runtime: scope.runtime, settings: scope.settings, autoscaleConfig: config, hooks: vt.hooks });
+    const index = new ExecutionIndex(engine, engineName === 'aws' ? AWS_INDEX : {});
     const cluster = scope.sim.cluster;
     view = new LiveView({
       mode: 'simulation',
-      engine: 'local',
+      engine: engineName,
       timeZone: scenarioTimeZone(scenario),
       observe: scope.deps.observe,
       index,
       simulation: () => driver!.status(),
       samples: () => cluster.timeline(),
+      capacity: { slotsPerWorker: slotsPerWorker(scenario), minWorkers: scope.settings.minWorkers },
     });
     driver = new SimDriver({
       vt,
@@ -111,15 +122,16 @@ export async function runUiCommand(
     const simOnly = (['config', 'duration', 'paused'] as const).filter((k) => opts[k] !== undefined);
     if (simOnly.length) throw new ConfigError(`--${simOnly[0]}`, 'only with --sim: against a real cluster the visualizer only watches');
     const opened = engineName === 'direct' ? undefined : scope.openEngine(undefined, true);
-    // Each Step Functions history is an API call: follow fewer executions there.
-    const index = opened ? new ExecutionIndex(opened.engine, engineName === 'aws' ? { keepPerWorkflow: 30, perWorker: 10 } : {}) : undefined;
+    const index = opened ? new ExecutionIndex(opened.engine, engineName === 'aws' ? AWS_INDEX : {}) : undefined;
     view = new LiveView({ mode: 'cluster', engine: opened ? (engineName as 'local' | 'aws') : 'none', observe: scope.deps.observe, ...(index ? { index } : {}) });
   }
 
   // The first look must work (credentials, endpoints); later failures show on the page and polling goes on.
   await view.refresh();
   const server = await startUiServer({ view, port, diagrams, ...(driver ? { controls: driver } : {}) });
-  const what = driver ? `simulated cluster ${scope.settings.cluster} at ${opts.speed}x${opts.paused ? ', paused' : ''}` : `cluster ${scope.settings.cluster}, engine ${engineName}`;
+  const what = driver
+    ? `simulated cluster ${scope.settings.cluster}${engineName === 'aws' ? ' on its simulated deployed stack (engine aws)' : ''} at ${opts.speed}x${opts.paused ? ', paused' : ''}`
+    : `cluster ${scope.settings.cluster}, engine ${engineName}`;
   ctx.io.stdout.write(`moscaler ui: ${server.url} (${what}; Ctrl-C to stop)\n`);
   const { signal, dispose } = stopSignal(ctx.io, stop);
   try {

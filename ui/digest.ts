@@ -39,6 +39,8 @@ interface Step {
 interface PlanDigest {
   action: string;
   reason: string;
+  /** Why nothing is done (core/decision.ts NoActionCode), when nothing is. */
+  outcome?: string;
   actions: Array<{ kind: string; hostname: string; executionName?: string }>;
 }
 
@@ -223,6 +225,7 @@ function planOf(output: Record<string, JsonValue>): PlanDigest {
   return {
     action: str(output.action) ?? 'none',
     reason: str(output.reason) ?? '',
+    ...(str(output.outcome) ? { outcome: str(output.outcome) } : {}),
     actions: actions.filter(isObject).map((a) => ({ kind: str(a.kind) ?? '?', hostname: str(a.hostname) ?? '?', ...(str(a.executionName) ? { executionName: str(a.executionName) } : {}) })),
   };
 }

@@ -4,11 +4,15 @@
  * execution's history never changes, so its digest is kept; older digests are
  * dropped beyond a per-workflow budget. On Step Functions every history read
  * is an API call (GetExecutionHistory has a small token bucket), hence the
- * budget and the cache.
+ * budget and the cache. What the page counts over the whole run (idle cycles,
+ * flaps, how drains ended) is kept per execution as a small fact
+ * (execution-facts.ts) after its digest is dropped: counting digests stopped
+ * at the budget (200 of 2,352 idle cycles).
  */
 import { AUTOSCALE_WORKFLOW, workerOfExecution } from '../core/execution-names';
 import type { ExecutionSummary, WorkflowEngine } from '../engine/types';
 import { digestExecution, type ExecutionDigest } from './digest';
+import { factOf, type ExecutionFact } from './execution-facts';
 
 export interface ExecutionIndexOptions {
   /** Newest executions per workflow whose history is read and kept. Default 200. */
@@ -19,6 +23,7 @@ export interface ExecutionIndexOptions {
 
 export class ExecutionIndex {
   private readonly digests = new Map<string, ExecutionDigest>();
+  private readonly facts = new Map<string, ExecutionFact>();
   private summaries: ExecutionSummary[] = [];
   private readonly keep: number;
   private readonly perWorker: number;
@@ -45,12 +50,23 @@ export class ExecutionIndex {
       await this.read(summary);
     }
     for (const arn of this.digests.keys()) if (!wanted.has(arn)) this.digests.delete(arn);
+    const listedArns = new Set(listed.map((s) => s.ref.executionArn));
+    for (const arn of this.facts.keys()) if (!listedArns.has(arn)) this.facts.delete(arn);
     this.summaries = listed;
   }
 
   /** Digests read so far, newest first. */
   all(): ExecutionDigest[] {
     return this.summaries.map((s) => this.digests.get(s.ref.executionArn)).filter((d): d is ExecutionDigest => d !== undefined);
+  }
+
+  /**
+   * The facts of every listed execution read since the page started (all of a simulation's), newest first;
+   * `unread`: listed executions never read (older than the budget when the page started).
+   */
+  allFacts(): { facts: ExecutionFact[]; unread: number } {
+    const facts = this.summaries.map((s) => this.facts.get(s.ref.executionArn)).filter((f): f is ExecutionFact => f !== undefined);
+    return { facts, unread: this.summaries.length - facts.length };
   }
 
   /** How many executions of a workflow were listed (digested or not). */
@@ -73,6 +89,7 @@ export class ExecutionIndex {
     if (cached && cached.status !== 'RUNNING' && cached.status === summary.status) return cached;
     const digest = digestExecution(summary, await this.engine.history(summary.ref));
     this.digests.set(summary.ref.executionArn, digest);
+    this.facts.set(summary.ref.executionArn, factOf(digest));
     return digest;
   }
 }

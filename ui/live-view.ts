@@ -23,6 +23,8 @@ export interface LiveViewOptions {
   samples?: () => readonly TimelineSample[];
   /** IANA zone the page shows times in (a simulation: the scenario's); default UTC. */
   timeZone?: string;
+  /** What the demand chart draws capacity and the floor in (ui/slots.ts; MOSCALER_MIN_WORKERS). */
+  capacity?: { slotsPerWorker: number; minWorkers: number };
 }
 
 export class LiveView {
@@ -51,6 +53,7 @@ export class LiveView {
         engine: this.options.engine,
         view,
         digests: this.options.index?.all() ?? [],
+        ...(this.options.index ? { facts: this.options.index.allFacts().facts } : {}),
         timeZone: this.options.timeZone ?? 'UTC',
         ...(this.options.simulation ? { simulation: this.options.simulation() } : {}),
       });
@@ -69,7 +72,8 @@ export class LiveView {
   }
 
   timeline(): Timeline {
-    return buildTimeline(this.options.index?.all() ?? []);
+    const index = this.options.index;
+    return index ? buildTimeline(index.all(), index.allFacts()) : buildTimeline([]);
   }
 
   async workerHistory(hostname: string): Promise<WorkerHistory> {
@@ -81,9 +85,17 @@ export class LiveView {
   /** The demand chart of a simulation; undefined for a real cluster (no per-minute samples there). */
   chartSvg(width?: number): string | undefined {
     if (!this.options.samples) return undefined;
-    const markers: ChartMarker[] = (this.options.index?.all() ?? [])
-      .filter((d) => d.workflow === 'boot-worker' || d.workflow === 'drain-worker')
-      .map((d) => ({ at: Date.parse(d.startedAt), kind: d.workflow === 'boot-worker' ? 'start' : 'stop', label: d.name }));
-    return demandChartSvg(this.options.samples(), { markers, timeZone: this.options.timeZone ?? 'UTC', ...(width ? { width } : {}) });
+    // Starts and stops as the lifecycle recorded them (a drain that was skipped stopped nothing), over the whole run.
+    const markers: ChartMarker[] = (this.options.index?.allFacts().facts ?? []).flatMap((f) => [
+      ...f.runStarts.map((at): ChartMarker => ({ at: Date.parse(at), kind: 'start', label: `start ${f.hostname ?? '?'}` })),
+      ...f.runEnds.map((at): ChartMarker => ({ at: Date.parse(at), kind: 'stop', label: `stop ${f.hostname ?? '?'}` })),
+    ]);
+    const capacity = this.options.capacity;
+    return demandChartSvg(this.options.samples(), {
+      markers,
+      timeZone: this.options.timeZone ?? 'UTC',
+      ...(width ? { width } : {}),
+      ...(capacity ? { slotsPerWorker: capacity.slotsPerWorker, minWorkers: capacity.minWorkers } : {}),
+    });
   }
 }

@@ -15,6 +15,8 @@ import type { ClusterView, StatusClass, Worker } from '../core/types';
 import { createPersistedWorker } from '../machines/persistence';
 import { WORKER_STATES, type WorkerState } from '../machines/worker-lifecycle';
 import type { ExecutionDigest, ExecutionOutcome, LifecycleTransition } from './digest';
+import { liveChurn, type LiveChurn } from './churn';
+import { factOf, type ExecutionFact } from './execution-facts';
 import { zoneStatement } from './zoned-time';
 
 export interface SimulationStatus {
@@ -66,6 +68,17 @@ export interface UiWorker {
   execution?: UiExecutionRef;
 }
 
+/** What the newest finished autoscale cycle decided, and why: the scaler's target now. */
+interface TargetNow {
+  at: string;
+  cycle: string;
+  /** Workers the policy wants in service, when its reason states a target (`target 2 worker(s) (…)`). */
+  workers?: number;
+  /** `start worker3, worker4`, `drain worker7`, or `nothing to do (AtTarget)`. */
+  decided: string;
+  reason: string;
+}
+
 export interface UiState {
   /** Bumped on every refresh, so the page can tell a new state from the same one. */
   version: number;
@@ -89,6 +102,9 @@ export interface UiState {
   };
   workers: UiWorker[];
   executions: { running: number; listed: number };
+  /** Flaps and how drains ended, over every execution read (ui/churn.ts). */
+  churn: LiveChurn;
+  target?: TargetNow;
   simulation?: SimulationStatus;
 }
 
@@ -98,6 +114,8 @@ export interface StateInput {
   engine: UiState['engine'];
   view: ClusterView;
   digests: readonly ExecutionDigest[];
+  /** Facts of every execution read, also those whose digests were dropped; default the digests'. */
+  facts?: readonly ExecutionFact[];
   simulation?: SimulationStatus;
   /** Default UTC. */
   timeZone?: string;
@@ -140,13 +158,24 @@ function refOf(d: ExecutionDigest): UiExecutionRef {
   };
 }
 
+/** Running workers first (online, then starting), then the rest; in natural order within each. */
+const RUN_ORDER: Record<StatusClass, number> = { online: 0, pending: 1, other: 2, stopped: 3 };
+
+function targetNow(digests: readonly ExecutionDigest[]): TargetNow | undefined {
+  const d = digests.find((x) => x.workflow === 'autoscale' && x.status === 'SUCCEEDED' && x.plan);
+  if (!d || !d.plan) return undefined;
+  const target = /^target (\d+) worker/.exec(d.plan.reason)?.[1];
+  const decided = d.plan.actions.length ? d.plan.actions.map((a) => `${a.kind === 'boot' ? 'start' : a.kind} ${a.hostname}`).join(', ') : `nothing to do${d.plan.outcome ? ` (${d.plan.outcome})` : ''}`;
+  return { at: d.startedAt, cycle: d.name, ...(target ? { workers: Number(target) } : {}), decided, reason: d.plan.reason };
+}
+
 export function buildUiState(input: StateInput): UiState {
   const { view, digests } = input;
   const byHost = new Map<string, ExecutionDigest[]>();
   for (const d of digests) if (d.hostname) byHost.set(d.hostname, [...(byHost.get(d.hostname) ?? []), d]);
   const byLifecycle = Object.fromEntries(WORKER_STATES.map((s) => [s, 0])) as Record<WorkerState, number>;
 
-  const workers = [...view.workers].sort((a, b) => compareHostnames(a.hostname, b.hostname)).map((w): UiWorker => {
+  const workers = [...view.workers].sort((a, b) => RUN_ORDER[a.statusClass] - RUN_ORDER[b.statusClass] || compareHostnames(a.hostname, b.hostname)).map((w): UiWorker => {
     const mine = byHost.get(w.hostname) ?? [];
     const running = mine.find((d) => d.status === 'RUNNING');
     const fromExecution = running?.workerState;
@@ -192,6 +221,8 @@ export function buildUiState(input: StateInput): UiState {
     },
     workers,
     executions: { running: digests.filter((d) => d.status === 'RUNNING').length, listed: digests.length },
+    churn: liveChurn(input.facts ?? digests.map(factOf), view.observedAt),
+    ...(targetNow(digests) ? { target: targetNow(digests)! } : {}),
     ...(input.simulation ? { simulation: input.simulation } : {}),
   };
 }
@@ -212,21 +243,37 @@ export interface Timeline {
   items: TimelineItem[];
   /** Autoscale cycles that decided to do nothing: counted, not listed, or they would bury the rest. */
   idleCycles: number;
+  /** Why they did nothing: by no-action code, most first, with the newest reason of each. */
+  idleReasons: Array<{ code: string; count: number; reason: string }>;
+  /** Executions listed but never read (older than the page's budget when it started): not in the counts. */
+  unread: number;
 }
 
-/** Executions and lifecycle transitions, newest first. */
-export function buildTimeline(digests: readonly ExecutionDigest[], limit = 300): Timeline {
+function idleReasons(facts: readonly ExecutionFact[]): Timeline['idleReasons'] {
+  const byCode = new Map<string, { code: string; count: number; reason: string }>();
+  // Newest first: the first reason seen for a code is its newest.
+  for (const f of facts) {
+    if (!f.idle) continue;
+    const entry = byCode.get(f.idle.code) ?? { code: f.idle.code, count: 0, reason: f.idle.reason };
+    entry.count += 1;
+    byCode.set(f.idle.code, entry);
+  }
+  return [...byCode.values()].sort((a, b) => b.count - a.count);
+}
+
+/**
+ * Executions and lifecycle transitions, newest first. Idle cycles are counted
+ * from `facts` (every execution read, newest first; default the digests').
+ */
+export function buildTimeline(digests: readonly ExecutionDigest[], known: { facts: readonly ExecutionFact[]; unread: number } = { facts: digests.map(factOf), unread: 0 }, limit = 300): Timeline {
   const items: TimelineItem[] = [];
   const byName = new Map(digests.map((d) => [d.name, d]));
-  let idleCycles = 0;
+  const reasons = idleReasons(known.facts);
   // Oldest first, each execution before its transitions: sorted stably and reversed, ties read newest first too.
   for (const d of [...digests].reverse()) {
     if (d.workflow === 'autoscale') {
       const acted = d.plan && d.plan.action !== 'none';
-      if (!acted && d.status === 'SUCCEEDED') {
-        idleCycles += 1;
-        continue;
-      }
+      if (!acted && d.status === 'SUCCEEDED') continue;
       // The plan is an intent: each action is shown with what the execution it started achieved.
       const what = d.plan?.actions
         .map((a) => {
@@ -268,7 +315,7 @@ export function buildTimeline(digests: readonly ExecutionDigest[], limit = 300):
     }
   }
   items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  return { items: items.reverse().slice(0, limit), idleCycles };
+  return { items: items.reverse().slice(0, limit), idleCycles: reasons.reduce((n, r) => n + r.count, 0), idleReasons: reasons, unread: known.unread };
 }
 
 export interface WorkerHistory {

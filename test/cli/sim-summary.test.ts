@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { simReportHtml } from '../../ui/report';
 import { describe, expect, it } from 'vitest';
-import { cycleLine, simSummaryText } from '../../cli/sim-summary';
+import { cycleLine, nextStepsText, simSummaryText } from '../../cli/sim-summary';
 import { parseScenario } from '../../sim/model/scenario';
 import { defaultConfig, runSimulation, type SimRunResult } from '../../wiring/sim-run';
 
@@ -53,5 +53,11 @@ describe('simSummaryText', () => {
     const byWorker = [7, 5, 3, 2, 2, 1].map((times, i) => ({ hostname: `worker${i + 10}`, times }));
     const flapping = simSummaryText({ ...result, stats: { ...result.stats, flapping: { windowMs: 3_600_000, times: 20, byWorker } } });
     expect(flapping).toMatch(/^Flapping: 6 worker\(s\) started and stopped again within an hour, 20 time\(s\) \(worker10 ×7, worker11 ×5, worker12 ×3, worker13 ×2, worker14 ×2, 1 more\)$/m);
+  });
+
+  it('ends by naming the live view and the report, with the scenario file as the reader would type it', () => {
+    const text = nextStepsText('/repo/scenarios/lecture-week-ec2.json', undefined, '/repo');
+    expect(text.trimEnd().split('\n').slice(-2)).toEqual(['  live, in a browser:  moscaler ui --sim scenarios/lecture-week-ec2.json', '  as a page:          moscaler sim run scenarios/lecture-week-ec2.json --report run.html']);
+    expect(nextStepsText('/elsewhere/my week.json', { report: 'week.html' }, '/repo')).toContain("moscaler ui --sim '/elsewhere/my week.json'\n  as a page:          open week.html");
   });
 });

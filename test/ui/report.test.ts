@@ -31,29 +31,44 @@ function sample(minute: number, values: Partial<TimelineSample>): TimelineSample
 }
 
 describe('demandChartSvg', () => {
-  it('draws jobs running and queued against workers online and billed, with starts and stops marked', () => {
-    const samples = Array.from({ length: 120 }, (_, m) => sample(m, { runningJobs: m < 60 ? 4 : 10, queuedJobs: m >= 60 && m < 70 ? 30 : 0, onlineWorkers: m < 75 ? 2 : 6, billedWorkers: m < 65 ? 2 : 6 }));
+  it('draws job load against the slots of the workers in service and billed, in one unit, with the floor and the starts and stops counted', () => {
+    const samples = Array.from({ length: 120 }, (_, m) =>
+      sample(m, { runningLoad: m < 60 ? 4 : 10, queuedLoad: m >= 60 && m < 70 ? 30 : 0, inServiceWorkers: m < 75 ? 2 : 6, billedWorkers: m < 65 ? 2 : 6 }),
+    );
     const svg = demandChartSvg(samples, {
+      slotsPerWorker: 10,
+      minWorkers: 2,
       markers: [
-        { at: T0 + 65 * 60_000, kind: 'start', label: 'boot worker3' },
+        // Three starts within a minute are one ▲ counted 3, not three triangles on one another.
+        { at: T0 + 65 * 60_000, kind: 'start', label: 'start worker3' },
+        { at: T0 + 65 * 60_000 + 10_000, kind: 'start', label: 'start worker4' },
+        { at: T0 + 66 * 60_000, kind: 'start', label: 'start worker5' },
+        { at: T0 + 110 * 60_000, kind: 'stop', label: 'stop worker5' },
         { at: T0 + 500 * 60_000, kind: 'stop', label: 'outside the run' },
       ],
     });
-    for (const series of ['running', 'queued', 'online', 'billed']) expect(svg).toMatch(new RegExp(`<path class="${series}" d="M[^"]+"`));
-    expect(svg.match(/<polygon class="marker-start"/g)).toHaveLength(1);
+    for (const series of ['load-running', 'load-queued', 'slots', 'billed']) expect(svg).toMatch(new RegExp(`<path class="${series}" d="M[^"]+"`));
+    expect(svg.match(/<text class="marker-start" data-count="3"/g)).toHaveLength(1);
+    expect(svg.match(/<text class="marker-stop" data-count="1"/g)).toHaveLength(1);
     expect(svg).not.toContain('outside the run');
-    expect(svg).toContain('boot worker3');
-    // Demand peaks at 40 jobs, workers at 6: the axes reach them with round numbers.
-    expect(svg).toMatch(/text-anchor="end">40<\/text>/);
-    expect(svg).toContain('>6</text>');
+    expect(svg).toMatch(/start worker3\n[^<]*start worker4\n[^<]*start worker5/);
+    // Load peaks at 40, capacity at 6 workers × 10 slots = 60: one axis reaches both with round numbers.
+    expect(svg).toMatch(/class="tick-y"[^>]*>60<\/text>/);
+    expect(svg).not.toMatch(/class="tick-y"[^>]*>6<\/text>/);
+    // The floor is drawn at the height of its slots (2 × 10), not of its worker count on another axis.
+    expect(svg).toContain('floor: 2 workers = 20 slots');
+    expect(svg).toMatch(/<line class="floor" x1="0" x2="1000" y1="([\d.]+)"/);
     expect(svg).toContain('>05:00</text>');
     expect(svg).toContain('time (UTC)');
   });
 
-  it('scales with its container and shows times in the zone it is given, saying which', () => {
-    const samples = Array.from({ length: 180 }, (_, m) => sample(m, { runningJobs: 3 }));
+  it('follows the width of its container and shows times in the zone it is given, saying which', () => {
+    const samples = Array.from({ length: 180 }, (_, m) => sample(m, { runningLoad: 3 }));
     const svg = demandChartSvg(samples, { width: 960, timeZone: 'America/New_York', markers: [{ at: T0 + 30 * 60_000, kind: 'start', label: 'boot worker3' }] });
-    expect(svg).toMatch(/<svg [^>]*viewBox="0 0 960 320"[^>]*style="display:block;width:100%;max-width:960px;height:auto"/);
+    // No fixed viewBox on the drawing: it is as wide as its container; only the plot inside stretches.
+    expect(svg).toMatch(/^<svg [^>]*class="mo-chart" width="100%"/);
+    expect(svg).not.toMatch(/^<svg [^>]*viewBox/);
+    expect(svg).toMatch(/<svg class="plot" x="0" y="\d+" width="100%" height="\d+" viewBox="0 0 1000 \d+" preserveAspectRatio="none"/);
     // 04:00 UTC on 13 October is midnight in New York (EDT, UTC-4): the ticks are on local hours.
     expect(svg).toContain('>00:00</text>');
     expect(svg).toContain('>01:00</text>');
@@ -63,9 +78,9 @@ describe('demandChartSvg', () => {
   });
 
   it('keeps a one-minute spike when a long run is drawn at one column per pixel', () => {
-    const samples = Array.from({ length: 7 * 1440 }, (_, m) => sample(m, { queuedJobs: m === 5000 ? 90 : 0 }));
+    const samples = Array.from({ length: 7 * 1440 }, (_, m) => sample(m, { queuedLoad: m === 5000 ? 90 : 0, inServiceWorkers: 0, billedWorkers: 0 }));
     const svg = demandChartSvg(samples, { width: 800 });
-    expect(svg).toMatch(/text-anchor="end">100<\/text>/);
+    expect(svg).toMatch(/class="tick-y"[^>]*>100<\/text>/);
     expect(svg.length).toBeLessThan(200_000);
   });
 
@@ -86,14 +101,19 @@ describe('moscaler sim run --report', () => {
     const html = readFileSync(report, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="mo-chart"');
-    expect(html).toMatch(/<path class="online" d="M/);
+    expect(html).toMatch(/<path class="slots" d="M/);
     expect(html).toContain('billed instance-hours (per-second)');
+    // Churn is a summary tile, beside starts and stops.
+    expect(html).toMatch(/<div class="figure( alert)?" data-testid="figure"><b>\d+<\/b><span class="muted">flaps \(a worker started and stopped within 1 h\)<\/span>/);
+    expect(html).toMatch(/<b>\d+ \/ \d+ of \d+<\/b><span class="muted">drains back in service \/ abandoned or failed<\/span>/);
+    // The floor of small-quiet (MOSCALER_MIN_WORKERS 1 unless set) is drawn in slots.
+    expect(html).toMatch(/floor: \d+ workers? = \d+ slots/);
     expect(html).toMatch(/<td class="action-stop">stop<\/td><td>drain worker\d<\/td>/);
     // small-quiet's trace is US Eastern (utcOffsetMinutes -240): times are shown there, and the zone is said.
     expect(html).toContain('Times are in Etc/GMT+4 (UTC-04:00)');
     expect(html).toMatch(/<tr><td>2025-10-13 00:\d\d:\d\d<\/td>/);
     expect(html).not.toMatch(/<tr><td>2025-10-13 04:/);
-    expect(html).toMatch(/<polygon class="marker-stop"/);
+    expect(html).toMatch(/<text class="marker-stop" data-count="\d+"/);
     // Self-contained: no script, nothing loaded from anywhere.
     expect(html).not.toMatch(/<script|<link|src=|href=/);
     expect(html.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:\/\//);

@@ -74,8 +74,17 @@ describe('SimDriver', () => {
     expect(history.transitions.filter((t) => !t.catchUp).map((t) => t.to)).toEqual(['maintenance', 'draining', 'stopping', 'offline']);
     const timeline = view.timeline();
     expect(timeline.items.filter((i) => i.kind === 'cycle').map((i) => i.title)).toEqual(expect.arrayContaining([expect.stringMatching(/: drain worker\d → /)]));
-    expect(timeline.idleCycles).toBeGreaterThan(0);
-    expect(view.chartSvg()).toMatch(/<path class="online" d="M/);
+    // Every finished cycle is either listed (it acted or failed) or counted idle with its reason.
+    const acted = timeline.items.filter((i) => i.kind === 'cycle').length;
+    expect(timeline.idleCycles + acted).toBe(state.simulation!.cycles);
+    expect(timeline.idleReasons.length).toBeGreaterThan(0);
+    expect(timeline.idleReasons.every((r) => r.code && r.reason)).toBe(true);
+    expect(state.churn).toMatchObject({ drains: 2, backInService: 0, abandoned: 0 });
+    expect(state.target?.reason).toBeTruthy();
+    // The drains' stops are marked on the chart.
+    const chart = view.chartSvg()!;
+    expect(chart).toMatch(/<path class="slots" d="M/);
+    expect(chart.match(/<text class="marker-stop" data-count="(\d+)"/g)?.length).toBeGreaterThan(0);
   });
 
   it('does not move virtual time while paused, and goes on when resumed', async () => {

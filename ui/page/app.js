@@ -90,7 +90,8 @@ function renderHeader(state) {
   setZone(state.timeZone.name);
   $('cluster').textContent = state.cluster;
   const mode = $('mode');
-  mode.textContent = state.mode === 'simulation' ? 'simulation' : `cluster · engine ${state.engine}`;
+  // A simulation on the simulated deployed stack says so: its executions are read through Step Functions.
+  mode.textContent = state.mode === 'simulation' ? `simulation${state.engine === 'aws' ? ' · engine aws' : ''}` : `cluster · engine ${state.engine}`;
   mode.className = `badge ${state.mode}`;
   const sim = state.simulation;
   $('clock').textContent = `${sim ? 'virtual time' : 'observed'} ${time(state.observedAt)} ${state.timeZone.statement}`;
@@ -139,6 +140,29 @@ function renderGlance(state) {
   setText('executions-running', state.engine === 'none' ? 'n/a' : state.executions.running);
   setText('opencast', state.opencast.up ? 'up' : 'down');
   document.querySelector('[data-testid="opencast"]').title = state.opencast.up ? '' : state.opencast.error;
+  renderChurn(state.churn);
+  renderTarget(state);
+}
+
+/** Flaps as a headline: red while a worker flapped within the last hour. */
+function renderChurn(churn) {
+  setText('churn-flaps', churn.flaps);
+  const card = $('churn-flaps-card');
+  card.classList.toggle('alert', churn.flapsLastHour > 0);
+  $('churn-flaps-label').textContent = churn.flapsLastHour > 0 ? `flaps (started, stopped < 1 h); ${churn.flapsLastHour} in the last hour` : 'flaps (started, stopped < 1 h)';
+  card.dataset.workers = churn.byWorker.map((w) => `${w.hostname} ×${w.times}`).join(', ');
+  card.title = `A flap: a worker started and stopped again within the hour.${churn.byWorker.length ? ` Flapped: ${card.dataset.workers}` : ''}`;
+  setText('churn-drains', `${churn.backInService} / ${churn.abandoned}`);
+  document.querySelector('[data-testid="churn-drains"]').title = `of ${churn.drains} drains that got past their checks`;
+}
+
+/** What the newest finished autoscale cycle wants, and why. */
+function renderTarget(state) {
+  const t = state.target;
+  setText('target-workers', t ? (t.workers !== undefined ? `${t.workers} worker${t.workers === 1 ? '' : 's'} · ${state.counts.inService} in service` : t.decided) : '–');
+  const reason = document.querySelector('[data-testid="target-reason"]');
+  reason.textContent = t ? `${shortTime(t.at)} ${t.decided}: ${t.reason}` : state.engine === 'none' ? 'no workflows: no autoscale decision to show' : 'no autoscale cycle has finished yet';
+  reason.title = t ? `${t.cycle}: ${t.reason}` : '';
 }
 
 /** Counts and outlines on a diagram's nodes: `counts` by node id, `outlined` a node id or null. */
@@ -189,12 +213,14 @@ function renderWorkflowDiagram(state) {
 }
 
 function renderWorkers(state) {
+  const flapped = new Map(state.churn.byWorker.map((f) => [f.hostname, f.times]));
   const rows = state.workers.map((w) => {
     const e = w.execution;
+    const flaps = flapped.get(w.hostname);
     const row = el(
       'tr',
       { 'data-testid': 'worker-row', 'data-hostname': w.hostname, 'data-lifecycle': w.lifecycle, class: w.hostname === selected ? 'selected' : '' },
-      el('td', {}, w.hostname, w.protected ? ' 🔒' : ''),
+      el('td', { class: 'hostname' }, w.hostname, w.protected ? ' 🔒' : '', flaps ? el('span', { class: 'flap-badge', 'data-testid': 'flap-badge', title: `started and stopped again within the hour ${flaps} time(s)` }, `↻${flaps}`) : null),
       el('td', { title: w.reason || '' }, pill(w.lifecycle, w.lifecycleFrom === 'observation')),
       el('td', {}, w.provider),
       el('td', {}, w.opencast),
@@ -209,7 +235,7 @@ function renderWorkers(state) {
 }
 
 function renderTimeline(timeline) {
-  $('idle-cycles').textContent = timeline.idleCycles ? `${timeline.idleCycles} autoscale cycle(s) decided to do nothing (not listed).` : '';
+  renderIdle(timeline);
   const items = timeline.items.map((item) =>
     el(
       'li',
@@ -221,6 +247,56 @@ function renderTimeline(timeline) {
     ),
   );
   $('timeline-items').replaceChildren(...items);
+}
+
+/** Idle cycles are only counted (they would bury the rest), each reason with how often and its newest wording. */
+function renderIdle(timeline) {
+  const box = $('idle-cycles');
+  if (!timeline.idleCycles) {
+    box.replaceChildren(...(timeline.unread ? [el('p', { class: 'muted' }, `${timeline.unread} older execution(s) listed but not read.`)] : []));
+    return;
+  }
+  const unread = timeline.unread ? ` (and ${timeline.unread} older execution(s) not read)` : '';
+  const details = el(
+    'details',
+    { class: 'idle' },
+    el('summary', { 'data-testid': 'idle-count' }, `${timeline.idleCycles.toLocaleString('en-US')} autoscale cycle(s) decided to do nothing${unread}: ${timeline.idleReasons.map((r) => `${r.count.toLocaleString('en-US')} ${r.code}`).join(', ')}`),
+    el('ul', {}, timeline.idleReasons.map((r) => el('li', { 'data-testid': 'idle-reason' }, el('strong', {}, `${r.count.toLocaleString('en-US')} ${r.code}`), ` newest: ${r.reason}`))),
+  );
+  const open = box.querySelector('details')?.open;
+  if (open) details.open = true;
+  box.replaceChildren(details);
+}
+
+/**
+ * A drain polls (WaitWhileDraining → CheckDrained …) dozens of times: the first pass through a state reads as a
+ * step, every later visit of a loop folds into one expandable line, so the history opens on what changed.
+ */
+function stepItems(steps) {
+  const seen = new Set();
+  const out = [];
+  let folded = [];
+  const flush = () => {
+    if (!folded.length) return;
+    const states = [...new Set(folded.map((s) => s.state).filter(Boolean))];
+    out.push(el('li', { class: 'polls' }, el('details', { 'data-testid': 'polls' }, el('summary', {}, `… ${folded.length} polling step(s) (${states.join(', ')})`), el('ol', {}, folded.map(stepItem)))));
+    folded = [];
+  };
+  for (const s of steps) {
+    const repeat = s.type === 'StateEntered' ? seen.has(s.state) : folded.length > 0 && !s.error && s.type !== 'ExecutionSucceeded' && s.type !== 'ExecutionFailed';
+    if (s.type === 'StateEntered') seen.add(s.state);
+    if (repeat) folded.push(s);
+    else {
+      flush();
+      out.push(stepItem(s));
+    }
+  }
+  flush();
+  return out;
+}
+
+function stepItem(s) {
+  return el('li', {}, `${shortTime(s.at)} ${s.type}${s.state ? ` ${s.state}` : ''}${s.reason ? ` — ${s.reason}` : ''}${s.error ? ` — ${s.error}` : ''}`);
 }
 
 function renderDetail(history) {
@@ -248,11 +324,7 @@ function renderDetail(history) {
       { class: 'execution', 'data-testid': 'detail-execution', open: openExecutions.has(d.name) || (i === 0 && !closedExecutions.has(d.name)) },
       el('summary', {}, el('strong', {}, d.name), ' ', el('span', { class: `outcome-${d.outcome.kind}` }, d.outcome.text)),
       d.requestReason ? el('div', { class: 'muted' }, `requested by ${d.requestedBy || '?'}: ${d.requestReason}`) : null,
-      el(
-        'ol',
-        {},
-        d.steps.map((s) => el('li', {}, `${shortTime(s.at)} ${s.type}${s.state ? ` ${s.state}` : ''}${s.reason ? ` — ${s.reason}` : ''}${s.error ? ` — ${s.error}` : ''}`)),
-      ),
+      el('ol', {}, stepItems(d.steps)),
     );
     details.addEventListener('toggle', () => {
       (details.open ? openExecutions : closedExecutions).add(d.name);
@@ -310,7 +382,8 @@ async function refresh() {
     chartAt = Date.now();
     chartVersion = state.version;
     $('chart-section').hidden = false;
-    const width = Math.max(600, Math.min(1600, $('chart').clientWidth || 1000));
+    // Drawn for the width it has (its legend wraps there); the SVG follows the window by itself after.
+    const width = Math.max(400, Math.min(4000, $('chart').clientWidth || 1000));
     $('chart').innerHTML = await getText(`/api/chart.svg?width=${width}`);
   }
   if (!changed) return;
@@ -345,6 +418,8 @@ async function start() {
   $('speed').addEventListener('change', () => control({ action: 'speed', speed: Number($('speed').value) }));
   $('skip-quiet').addEventListener('change', () => control({ action: 'skipQuiet', on: $('skip-quiet').checked }));
   window.addEventListener('resize', () => {
+    chartVersion = -1;
+    chartAt = 0;
     fitDiagram($('lifecycle-diagram'));
     fitDiagram($('workflow-diagram'));
   });
