@@ -14,6 +14,7 @@ import { addressOf } from '../../sim/opencast/endpoints';
 import { indexedEvents, javaIso, statusOf } from '../../sim/opencast/external-events';
 import { atLeast, parseVersion } from '../../sim/opencast/version';
 import type { SimCluster } from '../../sim/model/cluster';
+import { describedEc2State } from '../../sim/model/ec2-visibility';
 import type { SimInstance, SimJob } from '../../sim/model/types';
 
 export interface ModelPorts {
@@ -91,18 +92,21 @@ function opsworksInstance(i: SimInstance, layerNames: ReadonlyMap<string, string
 }
 
 function ec2Fleet(cluster: SimCluster): FleetPort {
-  const live = () => cluster.instances.filter((i) => i.ec2Id && i.ec2State !== 'terminated' && i.tags['opencast:cluster'] === cluster.stack.name);
+  // States as DescribeInstances shows them now: each change after its lag, as on the wire (sim/model/ec2-visibility.ts).
+  const live = (shown: (i: SimInstance) => string) => cluster.instances.filter((i) => i.ec2Id && shown(i) !== 'terminated' && i.tags['opencast:cluster'] === cluster.stack.name);
   return {
     findCluster: async (name) => ({ name, id: name }),
     listLayers: async () => Object.entries(EC2_ROLE_LAYERS).map(([id, name]) => ({ id, name })),
-    listInstances: async () =>
-      live().map((i) => {
+    listInstances: async () => {
+      const shown = describedEc2State(cluster);
+      return live(shown).map((i) => {
+        const ec2State = shown(i);
         const role = i.tags['opencast:role'];
         const layerName = role !== undefined ? EC2_ROLE_LAYERS[role] : undefined;
         const out: FleetInstance = {
           id: i.ec2Id!,
           hostname: i.tags.Name || i.privateDns.split('.')[0] || i.ec2Id!,
-          status: STATUS_BY_EC2_STATE[i.ec2State] ?? i.ec2State,
+          status: STATUS_BY_EC2_STATE[ec2State] ?? ec2State,
           ec2Id: i.ec2Id!,
           instanceType: i.instanceType,
           privateDns: i.privateDns,
@@ -114,11 +118,12 @@ function ec2Fleet(cluster: SimCluster): FleetPort {
         const privateIp = i.privateIp ?? privateIpOf(i.privateDns);
         if (privateIp) out.privateIp = privateIp;
         // EC2 answers an empty dnsName and no ipAddress while the instance is not running.
-        if (i.ec2State === 'running' && i.publicDns) out.publicDns = i.publicDns;
-        if (i.ec2State === 'running' && i.publicIp) out.publicIp = i.publicIp;
+        if (ec2State === 'running' && i.publicDns) out.publicDns = i.publicDns;
+        if (ec2State === 'running' && i.publicIp) out.publicIp = i.publicIp;
         if (i.launchTime !== undefined) out.launchTime = new Date(i.launchTime).toISOString();
         return out;
-      }),
+      });
+    },
     startInstance: async (id) => cluster.startEc2Instance(id),
     stopInstance: async (id) => cluster.stopEc2Instance(id),
   };

@@ -11,8 +11,7 @@
  * https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html); its filters see what it shows.
  * A `list-lag` fault (targeted `ec2`, or none) stretches the lag. Start/StopInstances act on the true state.
  */
-import { defaultConsistency, FAULT_STRETCH_MS, lagOf } from '../model/consistency';
-import { visibleEc2State } from '../model/ec2-visibility';
+import { describedEc2State } from '../model/ec2-visibility';
 import { type Ec2State, SimAwsError, type SimClusterState, type SimInstance } from '../model/types';
 import { SIM_ACCOUNT_ID } from './opsworks';
 import { FragmentCache, type FragmentView } from '../model/fragment-cache';
@@ -38,7 +37,7 @@ export const ec2Operations: Readonly<Record<string, Ec2Operation>> = {
     const maxResults = readMaxResults(params, ids.length > 0);
     let instances = ec2Instances(state);
     if (ids.length > 0) instances = requireInstances(instances, ids);
-    const shown = describedState(state);
+    const shown = describedEc2State(state);
     const described = instances.map((i) => ({ owner: i, shown: withState(i, shown(i)) })).filter(({ shown: i }) => filters.every((f) => f.matches(i)));
     const offset = readNextToken(params);
     const page = maxResults === undefined ? described.slice(offset) : described.slice(offset, offset + maxResults);
@@ -57,25 +56,13 @@ export const ec2Operations: Readonly<Record<string, Ec2Operation>> = {
   },
 
   StopInstances(state, params) {
-    // EC2 refuses to stop an instance still pending: "Instance '<id>' cannot be stopped as it has never reached
-    // the 'running' state" (IncorrectInstanceState, as AWS answered it in cloud-custodian/cloud-custodian#6014 and
-    // flatcar/mantle#315; the code is listed in https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
-    const pending = requireInstances(ec2Instances(state), indexedList(params, 'InstanceId')).find((i) => i.ec2State === 'pending');
-    if (pending) throw new SimAwsError('IncorrectInstanceState', `Instance '${pending.ec2Id}' cannot be stopped as it has never reached the 'running' state.`);
+    // A pending instance is refused by the model (IncorrectInstanceState: SimCluster.stopEc2Instance).
     return changeStates(state, params, (id) => {
       if (!state.stopEc2Instance) throw unsupported('StopInstances');
       state.stopEc2Instance(id);
     });
   },
 };
-
-/** The state DescribeInstances shows of each instance now: its true state once its last changes' lags have passed. */
-function describedState(state: SimClusterState): (i: SimInstance) => Ec2State {
-  const consistency = state.consistency ?? defaultConsistency();
-  const now = state.now();
-  const stretch = state.faultActive('list-lag', 'ec2') ? FAULT_STRETCH_MS : 0;
-  return (i) => visibleEc2State(i, now, (change) => lagOf(consistency, consistency.ec2, `${i.opsworksId}@${change.at}:${change.to}`) + stretch);
-}
 
 /** The instance with the state a read shows (itself when that is its true state). */
 function withState(i: SimInstance, ec2State: Ec2State): SimInstance {

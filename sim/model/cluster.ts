@@ -315,12 +315,18 @@ export class SimCluster implements SimClusterState {
     });
   }
 
-  /** EC2 StopInstances: the OS shuts Opencast down gracefully, the instance stops; idempotent when stopped. */
+  /**
+   * EC2 StopInstances: the OS shuts Opencast down gracefully, the instance stops; idempotent when stopped.
+   * Refused while pending: "Instance '<id>' cannot be stopped as it has never reached the 'running' state"
+   * (IncorrectInstanceState, as EC2 answered it in cloud-custodian/cloud-custodian#6014 and flatcar/mantle#315;
+   * the code: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+   */
   stopEc2Instance(ec2Id: string): void {
     this.sync();
     const r = this.ec2Record(ec2Id);
     const state = r.inst.ec2State;
     if (state === 'stopped' || state === 'stopping') return;
+    if (state === 'pending') throw new SimAwsError('IncorrectInstanceState', `Instance '${ec2Id}' cannot be stopped as it has never reached the 'running' state.`);
     if (state === 'terminated') {
       throw new SimAwsError('IncorrectInstanceState', `The instance '${ec2Id}' is not in a state from which it can be stopped.`);
     }

@@ -8,9 +8,10 @@
  * remembers when each change happened (virtual time), so a read can show the state as the lag lets it see.
  * The model itself always reads the true state.
  */
-import type { Ec2State, SimInstance } from './types';
+import { defaultConsistency, FAULT_STRETCH_MS, lagOf } from './consistency';
+import type { Ec2State, SimClusterState, SimInstance } from './types';
 
-export interface Ec2Change {
+interface Ec2Change {
   from: Ec2State;
   to: Ec2State;
   /** Virtual epoch ms. */
@@ -44,7 +45,7 @@ export function watchEc2State(inst: SimInstance, now: () => number): void {
  * The state a read at `now` shows: the newest change whose own lag has passed; while none has, the state
  * before the oldest change remembered. An instance nobody watches shows its true state.
  */
-export function visibleEc2State(inst: SimInstance, now: number, lagOf: (change: Ec2Change) => number): Ec2State {
+function visibleEc2State(inst: SimInstance, now: number, lagOf: (change: Ec2Change) => number): Ec2State {
   const changes = changesOf.get(inst);
   if (!changes || changes.length === 0) return inst.ec2State;
   for (let n = changes.length - 1; n >= 0; n--) {
@@ -52,4 +53,15 @@ export function visibleEc2State(inst: SimInstance, now: number, lagOf: (change: 
     if (now >= change.at + lagOf(change)) return change.to;
   }
   return changes[0]!.from;
+}
+
+/**
+ * The state each instance shows to a DescribeInstances made now in `state`'s world: each change after its own
+ * seeded lag (`consistency.ec2`), 5 s more while a `list-lag` fault targeted `ec2` (or untargeted) lasts.
+ */
+export function describedEc2State(state: Pick<SimClusterState, 'consistency' | 'faultActive' | 'now'>): (i: SimInstance) => Ec2State {
+  const consistency = state.consistency ?? defaultConsistency();
+  const now = state.now();
+  const stretch = state.faultActive('list-lag', 'ec2') ? FAULT_STRETCH_MS : 0;
+  return (i) => visibleEc2State(i, now, (change) => lagOf(consistency, consistency.ec2, `${i.opsworksId}@${change.at}:${change.to}`) + stretch);
 }
