@@ -2,8 +2,9 @@
  * Flags a simulation of its own cannot honour are refused (exit 2) before
  * anything is simulated, instead of being silently ignored: `-n` (a simulation
  * changes only the simulated cluster, and a run where nothing acts shows
- * nothing) and `--engine aws` for `ui --sim` (the live view drives the local
- * engine on virtual time).
+ * nothing) and `--engine direct` for `ui --sim` (the live view starts
+ * autoscale workflows: on the local engine, or with `--engine aws` on the
+ * simulated deployed stack, test/ui/browser-aws.test.ts).
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -31,10 +32,11 @@ describe('--dry-run with a simulation of its own', () => {
   });
 });
 
-describe('ui --sim with another engine', () => {
-  it('is refused rather than running the local engine under an aws flag', async () => {
-    const r = await runCli(['--engine', 'aws', '--sim', SCENARIO, 'ui', '--port', '0'], {});
+describe('ui --sim without workflows', () => {
+  it('is refused with --engine direct, naming the engines it runs on', async () => {
+    const r = await runCli(['--engine', 'direct', '--sim', SCENARIO, 'ui', '--port', '0'], {});
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--engine: ui --sim runs the workflows on the local engine on virtual time, not aws; leave --engine at local/);
+    expect(r.stderr).toMatch(/--engine: ui --sim runs the workflows on virtual time, on the local engine or \(--engine aws\) the simulated deployed stack, not direct/);
+    expect(r.stdout).toBe('');
   });
 });

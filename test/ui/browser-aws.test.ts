@@ -1,0 +1,97 @@
+/**
+ * `moscaler --engine aws --sim scenarios/small-quiet-ec2.json ui` in headless
+ * Chromium: the live view on the simulated deployed path. Each autoscale cycle
+ * is a Step Functions execution of the simulated stack whose Tasks invoke the
+ * Lambda handlers; the page reads executions through the AWS engine (the real
+ * SFN client: ListExecutions, GetExecutionHistory), as it would from an
+ * account, eventual consistency and IAM included.
+ *
+ * Skipped, like test/ui/browser.test.ts, on a machine without Chromium outside CI.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = process.env.MOSCALER_CHROMIUM ?? '/usr/bin/chromium';
+const IN_CI = Boolean(process.env.CI) && process.env.CI !== 'false';
+const BIN = fileURLToPath(new URL('../../bin/moscaler.js', import.meta.url));
+const SCENARIO = fileURLToPath(new URL('../../scenarios/small-quiet-ec2.json', import.meta.url));
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
+
+function startUi(dir: string): Promise<{ child: ChildProcess; url: string; out: () => string }> {
+  const args = [BIN, '--state-dir', dir, '--engine', 'aws', '--sim', SCENARIO, 'ui', '--port', '0', '--paused', '--speed', '1200', '--duration', '30m'];
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', HOME: dir, MOSCALER_ENV_FILE: join(dir, 'none.env') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`moscaler ui printed no URL in 30 s\n${out}\n${err}`)), 30_000);
+    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out)?.[0];
+      if (url) {
+        clearTimeout(timer);
+        resolve({ child, url, out: () => out });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`moscaler ui exited with ${code}\n${out}\n${err}`)));
+  });
+}
+
+describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('moscaler ui --engine aws --sim in Chromium', () => {
+  let browser: Browser | undefined;
+  let ui: Awaited<ReturnType<typeof startUi>> | undefined;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: CI must run the browser tests (apt-get install -y chromium)`);
+    const dir = mkdtempSync(join(tmpdir(), 'moscaler-ui-aws-'));
+    [ui, browser] = await Promise.all([startUi(dir), chromium.launch({ executablePath: CHROMIUM, args: FLAGS })]);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${ui.url}?refresh=200`);
+    await page.waitForSelector('body[data-ready="true"]');
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    ui?.child.kill('SIGTERM');
+  });
+
+  it('says it runs on the simulated deployed stack', async () => {
+    expect(ui!.out()).toMatch(/simulated cluster sim-small on its simulated deployed stack \(engine aws\)/);
+    expect(await page.locator('[data-testid="cluster"]').textContent()).toBe('sim-small');
+    expect(await page.locator('#mode').textContent()).toBe('simulation · engine aws');
+    await expect.poll(() => page.locator('[data-testid="worker-row"]').count()).toBe(4);
+  });
+
+  it('shows the autoscale cycles the simulated Step Functions ran', async () => {
+    await page.locator('[data-testid="pause"]').click();
+    // worker1 is above the target of one: a cycle drains it through the deployed drain workflow.
+    await expect.poll(() => page.locator('[data-testid="timeline"] li[data-kind="cycle"]').allTextContents(), { timeout: 30_000 }).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^.*autoscale-\d{8}T\d{6}Z: drain worker1/)]),
+    );
+    await expect.poll(() => page.locator('[data-testid="worker-row"][data-lifecycle="offline"][data-hostname="worker1"]').count(), { timeout: 30_000 }).toBe(1);
+    expect(errors).toEqual([]);
+  }, 70_000);
+
+  it("opens a worker's history, read through the AWS engine", async () => {
+    await page.locator('[data-testid="worker-row"][data-hostname="worker1"]').click();
+    await expect.poll(() => page.locator('[data-testid="detail-host"]').textContent()).toBe('worker1');
+    const transitions = page.locator('[data-testid="worker-detail"] [data-testid="transition"]');
+    await expect.poll(() => transitions.allTextContents(), { timeout: 10_000 }).toEqual(
+      expect.arrayContaining([expect.stringContaining('online → maintenance'), expect.stringContaining('draining → stopping'), expect.stringContaining('stopping → offline')]),
+    );
+    expect(await page.locator('[data-testid="detail-execution"]').first().textContent()).toMatch(/drain-worker1-\d{8}T\d{6}Z/);
+    // The execution the page shows is the simulated stack's state machine's, as DescribeExecution names it.
+    const history = (await (await page.request.get(`${ui!.url}api/history?worker=worker1`)).json()) as { executions: Array<{ executionArn: string }> };
+    expect(history.executions[0]!.executionArn).toMatch(/^arn:aws:states:[a-z0-9-]+:\d{12}:execution:moscaler-drain-worker:drain-worker1-\d{8}T\d{6}Z$/);
+    expect(await page.locator('#error').isHidden()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
