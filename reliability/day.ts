@@ -260,7 +260,7 @@ const registryArb: fc.Arbitrary<RegistrySpec> = fc.record({
   staleOnline: fc.constantFrom(0, 0, 0, 1),
   localhost: fc.integer({ min: 0, max: 7 }).map((n) => n === 7),
   outsideJobs: fc.constantFrom(-1, -1, -1, 0, 1, 2),
-  sharedName: fc.integer({ min: 0, max: 4 }).map((n) => n === 4),
+  sharedName: fc.integer({ min: 0, max: 2 }).map((n) => n === 2),
   rooms: fc.constantFrom(0, 0, 1, 3, 6),
 });
 
