@@ -4,6 +4,7 @@
  * No side effect: the workflow's next state acts on where the machine went.
  */
 import { z } from 'zod';
+import { uptimeSeconds } from '../core/billing';
 import { findWorker } from '../core/cluster';
 import { BOOT_WORKFLOW, DRAIN_WORKFLOW } from '../core/execution-names';
 import { UNSERVED_STOP_SECONDS, unservingWorker } from '../core/serving';
@@ -43,6 +44,15 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
     const [duplicate] = await actingOn(deps.executions, others, worker);
     // A worker still booting looks idle (online, not yet registered): a drain now would fight its boot.
     const [booting] = await actingOn(deps.executions, boots, worker);
+    // A start requested moments ago may be a boot that ListExecutions, eventually consistent, does not list yet
+    // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html): a drain now would stop
+    // the instance that boot has just started, two actors on one instance. The next request decides afresh.
+    const unlisted = !duplicate && !booting && justStarted(worker, deps.now());
+    if (unlisted) {
+      const adopted = advance({ ...base, persisted }, adoptionEvents(worker, at));
+      const message = `${worker.hostname} was started moments ago (${worker.state}): a boot of it may not be listed yet, so it is not drained now`;
+      return { ...adopted, duplicate: true, skipped: 'BootInProgress' as const, reason: { code: 'AlreadyInProgress', message, event: 'drain.requested', at } };
+    }
     if (duplicate || booting) {
       const adopted = advance({ ...base, persisted }, adoptionEvents(worker, at));
       const message = duplicate
@@ -92,6 +102,16 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
     }
     return slot;
   };
+}
+
+/** How long after a start request a boot of the worker may still be missing from ListExecutions. */
+const UNLISTED_BOOT_SECONDS = 60;
+
+/** Starting, and the start was requested moments ago: OpsWorks still says `requested`, or EC2 launched it within the minute. */
+function justStarted(worker: Worker, now: Date): boolean {
+  if (worker.statusClass !== 'pending') return false;
+  if (worker.state === 'requested') return true;
+  return worker.launchTime !== undefined && uptimeSeconds(worker.launchTime, now) < UNLISTED_BOOT_SECONDS;
 }
 
 /** A lifecycle that stands where a running worker that never served does: booting, or start failed. */

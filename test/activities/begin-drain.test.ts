@@ -87,8 +87,27 @@ const rows: Row[] = [
   {
     does: 'goes straight to the stop when the worker is still starting and never served',
     request: { hostname: 'worker3' },
-    given: (w) => w.setStatus('worker3', 'requested'),
+    given: (w) => {
+      w.setStatus('worker3', 'booting');
+      w.fleet.instances.find((i) => i.hostname === 'worker3')!.launchTime = new Date(NOW.getTime() - 5 * 60_000).toISOString();
+    },
     expected: { state: 'stopping', code: 'StopRequested' },
+  },
+  // A boot started in the same second may not be listed yet (ListExecutions lags): the soak's console drain stopped it.
+  {
+    does: 'does nothing when the start was requested moments ago (a boot of it may not be listed yet)',
+    request: { hostname: 'worker3' },
+    given: (w) => w.setStatus('worker3', 'requested'),
+    expected: { state: 'booting', code: 'AlreadyInProgress', duplicate: true, message: /was started moments ago \(requested\): a boot of it may not be listed yet/ },
+  },
+  {
+    does: 'does nothing when EC2 launched the worker within the minute',
+    request: { hostname: 'worker3' },
+    given: (w) => {
+      w.setStatus('worker3', 'pending');
+      w.fleet.instances.find((i) => i.hostname === 'worker3')!.launchTime = new Date(NOW.getTime() - 20_000).toISOString();
+    },
+    expected: { state: 'booting', code: 'AlreadyInProgress', duplicate: true, message: /was started moments ago \(pending\)/ },
   },
   {
     does: 'does nothing when the worker runs but Opencast has not registered it yet',

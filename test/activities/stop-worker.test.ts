@@ -32,7 +32,9 @@ const rows: Row[] = [
   {
     does: 'stops a worker that never finished starting when begin-drain sent it straight to the stop',
     reach: async (w) => {
-      w.setStatus('worker3', 'requested');
+      // Booting for five minutes: past the minute in which a boot of it may not be listed yet (begin-drain.ts).
+      w.setStatus('worker3', 'booting');
+      w.fleet.instances.find((i) => i.hostname === 'worker3')!.launchTime = new Date(w.now().getTime() - 5 * 60_000).toISOString();
       return beginDrain(w, { hostname: 'worker3' });
     },
     expected: { stopped: 'ow-worker3' },
