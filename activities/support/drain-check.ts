@@ -39,12 +39,14 @@ export async function checkDrainingWorker(deps: ActivityDeps, request: DrainRequ
 
 /**
  * The worker's running jobs as the drain counts them: on the base_url it recorded at its start while Opencast
- * lists that host online (plus any on the host it is matched to now, if another); else as the view has them
- * (null when unknown). Never 0 for a host whose match was lost.
+ * lists that host online (plus any on the host it is matched to now, if another; unknown when an unowned host may
+ * be it too); else as the view has them (null when unknown). Never 0 for a host whose match was lost.
  */
 function jobsOnRecordedHost(view: ClusterView, worker: Worker, recorded: string | undefined): number | null {
   if (!view.opencast.up || recorded === undefined) return worker.runningJobs;
   if (!view.opencast.hosts.some((h) => h.baseUrl === recorded && h.online)) return worker.runningJobs;
+  // Another unowned online host may be it too (re-registered under a new URL): its jobs there are unknown.
+  if ((worker.unsureHosts ?? []).some((url) => url !== recorded)) return null;
   const there = view.opencast.runningByHost[recorded] ?? 0;
   if (worker.hostUrl === undefined || worker.hostUrl === recorded) return there;
   return worker.runningJobs === null ? null : there + worker.runningJobs;

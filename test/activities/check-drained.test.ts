@@ -143,6 +143,23 @@ describe('check-drained', () => {
     expect(w.effects()).toEqual([]);
   });
 
+  it('keeps the jobs unknown when the match is lost and another unowned host may be the worker (re-registered under a new URL)', async () => {
+    // Prepare: worker1 drains idle; a second instance named worker1 makes its row ambiguous, and a new row appears under a URL no rule knows.
+    const w = new World(SPECS);
+    const state = await drainUntilDraining(w, { hostname: 'worker1', requestedBy: 'autoscale' });
+    w.fleet.instances.push({ ...w.fleet.instances.find((i) => i.hostname === 'worker1')!, id: 'ow-worker1-b', ec2Id: 'i-0000000b' });
+    w.opencast.hosts.push({ baseUrl: 'https://oc-new.example.edu', online: true, active: true, maintenance: false });
+    w.opencast.jobs.push({ id: 'j-new', type: 'org.opencastproject.composer', status: 'RUNNING', operation: 'encode', processingHost: 'https://oc-new.example.edu' });
+    w.forgetCalls();
+    w.wait(30);
+    // Act
+    const worker = await createCheckDrainedHandler(w.deps)(state);
+    // Assess: not sent to the stop on the recorded row's 0 jobs.
+    expect(worker.state).toBe('draining');
+    expect(worker.reason.code).toBe('OpencastUnavailable');
+    expect(w.effects()).toEqual([]);
+  });
+
   it('checks the instance it began with when another instance shares its name, and stops only that one (issue 23.4)', async () => {
     // Prepare: worker1 is drained; then a second instance named worker1 appears first in the listing, idle.
     const w = new World(SPECS);
