@@ -157,7 +157,7 @@ describe('secrets', () => {
         ['--sim', scenario, '--debug', 'run', '-c', config, '--every', '60s', '--cycles', '90'],
         ['--sim', scenario, '--debug', '--output', 'json', 'scale', 'auto', '-c', config],
         ['--sim', scenario, '--sim-wait', 'scale', 'down'],
-        ['--sim', scenario, '--output', 'json', 'history', '--limit', '10000'],
+        ['--sim', scenario, '--output', 'json', 'history', '--events', '--limit', '10000'],
         ['--sim', scenario, '--output', 'json', 'status'],
         ['--sim', scenario, '--engine', 'direct', '--debug', 'scale', 'up', '2'],
         ['--output', 'json', 'sim', 'run', scenario, '--duration', '3h', '-c', config],
