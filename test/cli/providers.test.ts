@@ -16,6 +16,7 @@ import { createRuntime } from '../../wiring/runtime';
 import { resolveSettings } from '../../core/settings';
 import { type AwsCall, createAwsRouter } from '../../sim/aws/router';
 import { ManualClock } from '../../sim/model/clock';
+import { DEFAULT_LAGS } from '../../sim/model/consistency';
 import { loadScenarioFile } from '../../sim/model/scenario';
 import { createSimCluster } from '../../sim/model/create';
 import { createOpencastRouter } from '../../sim/opencast/router';
@@ -126,6 +127,8 @@ describe.each(PROVIDERS)('moscaler with the $provider provider', ({ provider, sc
 
     // Act
     const up = await sim.scale('up', '1');
+    // DescribeInstances shows the start after EC2's lag (eventually consistent: sim/model/consistency.ts).
+    sim.clock.advance(DEFAULT_LAGS.ec2.maxMs);
     const right = await sim.status();
     sim.clock.advance(10 * MIN);
     const later = await sim.status();
