@@ -105,10 +105,11 @@ function resolvePolicy(document: { Statement: Record<string, unknown>[] } & Reco
     try {
       return [resolve(statement, scope) as Record<string, unknown>];
     } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
       const actions = ([] as unknown[]).concat(statement.Action ?? []);
       // A log group's ARN (a GetAtt) is only known deployed; the functions' calls never reach CloudWatch Logs here.
       if (actions.every((a) => typeof a === 'string' && UNSIMULATED.test(a))) return [];
-      throw new ConfigError(where, `a statement for ${actions.join(', ')} names what the simulated IAM cannot resolve: ${(error as Error).message}`);
+      throw new ConfigError(where, `a statement for ${actions.join(', ')} names what the simulated IAM cannot resolve: ${error.message}`);
     }
   });
   return { ...document, Statement: statements };
@@ -124,13 +125,13 @@ function resolve(value: unknown, scope: RolePolicyScope): unknown {
     if (fn === 'Ref') {
       const pseudo: Record<string, string> = { 'AWS::Partition': scope.partition, 'AWS::Region': scope.region, 'AWS::AccountId': scope.account, 'AWS::URLSuffix': 'amazonaws.com' };
       if (typeof arg === 'string' && arg in pseudo) return pseudo[arg];
-      throw new Error(`Ref ${String(arg)}`);
+      throw new ConfigError('Ref', `not a pseudo parameter: ${String(arg)}`);
     }
     if (fn === 'Fn::Join') {
       const [separator, parts] = arg as [string, unknown[]];
       return parts.map((p) => String(resolve(p, scope))).join(separator);
     }
-    if (fn.startsWith('Fn::')) throw new Error(`${fn} ${JSON.stringify(arg)}`);
+    if (fn.startsWith('Fn::')) throw new ConfigError(fn, `unresolvable here: ${JSON.stringify(arg)}`);
   }
   return Object.fromEntries(entries.map(([k, v]) => [k, resolve(v, scope)]));
 }

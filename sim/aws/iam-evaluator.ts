@@ -5,6 +5,7 @@
  * by wiring/sim-iam.ts at run time, never bundled into the `moscaler` command (scripts/build.ts).
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { InternalError } from '../../core/errors';
 import type { IamDecision, IamEvaluation } from './iam-authorizer';
 
 export async function evaluatePolicies(question: IamEvaluation): Promise<IamDecision> {
@@ -24,6 +25,6 @@ export async function evaluatePolicies(question: IamEvaluation): Promise<IamDeci
     {},
   );
   // A question the engine cannot evaluate (an unknown action, a resource of the wrong type) is a simulator bug: loud.
-  if (result.resultType === 'error') throw new Error(`IAM evaluation of ${question.action} on ${question.resource}: ${result.errors.message}`);
+  if (result.resultType === 'error') throw new InternalError(`IAM evaluation of ${question.action} on ${question.resource}: ${result.errors.message}`);
   return result.overallResult;
 }

@@ -9,6 +9,7 @@
  * can't find the specified secret."). Throttling and service failures come from
  * the router's `aws-throttle` / `aws-5xx` faults targeted at `secretsmanager`.
  */
+import { InternalError } from '../../core/errors';
 import { SimAwsError } from '../model/types';
 import { requiredString } from './json-input';
 import type { JsonOperation } from './opsworks';
@@ -45,7 +46,8 @@ export class SimSecrets {
   /** A rotation of the secret (by ARN or name) that makes `value` current at `fromMs` (virtual). */
   rotate(id: string, value: string, fromMs: number): void {
     const secret = this.find(id);
-    if (!secret) throw new Error(`no secret ${id} to rotate`);
+    // Only the simulated deployment rotates, a secret it stored itself: a missing one is our bug.
+    if (!secret) throw new InternalError(`no secret ${id} to rotate`);
     const n = secret.rotations.length + 1;
     secret.rotations.push({ value, versionId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, fromMs });
     secret.rotations.sort((a, b) => a.fromMs - b.fromMs);
