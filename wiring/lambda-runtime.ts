@@ -112,17 +112,24 @@ export interface LambdaHandlerOptions {
 
 /**
  * A Lambda entry point from a handler factory. Dependencies are built on the first invocation and kept
- * while they work; a failed build is forgotten, so the next invocation tries again. So are dependencies whose
- * Opencast credentials were refused (AuthError): the secret may have been rotated since this environment read
- * it, and the next invocation reads it again instead of failing until Lambda recycles the environment.
+ * while they work; a failed build is forgotten, so the next invocation tries again. Dependencies whose
+ * Opencast credentials were refused (AuthError) are dropped too: the secret may have been rotated since this
+ * environment read it (Secrets Manager rotation changes the password and the secret together). When they were
+ * built by an earlier invocation, the secret is read again and the activity tried once more at once, so a
+ * rotation costs no failed cycle; a refusal with a secret read in this invocation is the configuration's.
+ * Retrying is safe: Opencast answers 401 before it does anything, and an activity's one side effect is the
+ * call that was refused or comes after the reads that were.
  */
 export function lambdaHandler<I, O>(factory: (deps: ActivityDeps) => ActivityHandler<I, O>, options: LambdaHandlerOptions): ActivityHandler<I, O> {
   let built: Promise<{ lambda: LambdaDeps; handler: ActivityHandler<I, O> }> | undefined;
-  return async (event) => {
-    const attempt = (built ??= depsFromEnvironment(options.env, options.transports).then((lambda) => {
+  const build = () =>
+    depsFromEnvironment(options.env, options.transports).then((lambda) => {
       options.onInit?.(lambda);
       return { lambda, handler: factory(lambda.deps) };
-    }));
+    });
+  const invoke = async (event: I, reused: boolean): Promise<O> => {
+    const fresh = built === undefined;
+    const attempt = (built ??= build());
     let current: Awaited<typeof attempt>;
     try {
       current = await attempt;
@@ -136,10 +143,12 @@ export function lambdaHandler<I, O>(factory: (deps: ActivityDeps) => ActivityHan
       if (refusedCredentials(error) && built === attempt) {
         built = undefined;
         await current.lambda.runtime.close().catch(() => undefined);
+        if (!fresh && !reused) return invoke(event, true);
       }
       throw typedError(error);
     }
   };
+  return (event) => invoke(event, false);
 }
 
 /** An AuthError, or the configuration error an activity made of one (scaler/observe.ts credentialsRefusedError). */

@@ -18,9 +18,7 @@ describe('generated days', () => {
   it(`keep every invariant (${DAYS} days of 4 virtual hours)`, { timeout: 60_000 + DAYS * 15_000 }, async () => {
     const totals = emptyTotals();
     await fc.assert(
-      // Left out until its finding is fixed (test/reliability/registry-regressions.test.ts, it.fails): the
-      // rotation's cycle fails with a ConfigError. `npm run soak` keeps it.
-      fc.asyncProperty(dayArbitrary({ withoutFaults: ['password-rotated'] }), async (day) => {
+      fc.asyncProperty(dayArbitrary(), async (day) => {
         const result = await runDay(day);
         addDay(totals, day, result.counts, result.realMs, result.violations);
         const broken = result.violations.map((v) => `${v.invariant} at ${v.at}: ${v.detail}`);

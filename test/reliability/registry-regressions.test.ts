@@ -136,10 +136,9 @@ describe('registry regressions (issue 23)', () => {
 
 describe('password rotation on the deployed stack', () => {
   // Found by the soak (seed 11, 15 days; typed-errors): Opencast's password and the secret rotate together; the
-  // function environment still holds the old secret, and Plan's 401 is a ConfigError (issue 23 item 10, naming
-  // MATTERHORN_USER/MATTERHORN_PASS, which a Lambda does not read), not an AuthError the workflow retries with a
-  // fresh read (item 6): the rotation's cycle FAILS (and pages); the next one reads the new secret and succeeds.
-  it.fails('every cycle succeeds through a rotation: a refused secret is read again, not a configuration error', async () => {
+  // function environment still held the old secret, and Plan's 401 was a ConfigError: the rotation's cycle FAILED
+  // (and paged). Fixed in wiring/lambda-runtime.ts: credentials an earlier invocation read are read again at once.
+  it('every cycle succeeds through a rotation: a refused secret is read again, not a configuration error', async () => {
     const sim = simWorkflows(
       { cluster: 'c', start: START, billing: 'per-second', minWorkers: 0, others: [{ hostname: 'admin1', layer: 'admin' }], workers: [{ hostname: 'worker1', state: 'online', uptimeMinutes: 50 }], faults: [{ at: '+1m', kind: 'password-rotated', forMinutes: 1 }] } as never,
       { MOSCALER_MIN_WORKERS: '0' },

@@ -122,12 +122,44 @@ describe('lambda runtime', () => {
       return 'served';
     }, { env: { ...withoutCredentials, MOSCALER_OPENCAST_SECRET_ARN: secretArn }, transports, onInit: (d) => { inits += 1; opened.push(d); } });
 
-    // Act and assess: refused with the old password; the operator rotates the secret; the next invocation reads it.
+    // Act and assess: refused with the old password, read in this very invocation: the configuration's error.
     await expect(handler({})).rejects.toMatchObject({ name: 'AuthError', message: expect.stringMatching(/401/) });
     secrets.put('moscaler-opencast', JSON.stringify({ user: 'opencast_system_account', password: 's3cret' }), START + MIN);
     expect(await handler({})).toBe('served');
     expect(await handler({})).toBe('served');
     expect(inits).toBe(2);
+  });
+
+  it('rides through a rotation: credentials refused after an earlier invocation read them are read again and the activity tried once more', async () => {
+    // Prepare: Opencast and the secret agree, and an environment has served with them.
+    const clock = new ManualClock(START);
+    const cluster = createSimCluster(
+      parseScenario({ cluster: 'prod', start: new Date(START).toISOString(), opencast: { password: 's3cret' }, others: [{ hostname: 'admin1', layer: 'admin' }], faults: [{ at: '+1m', kind: 'password-rotated', forMinutes: 1 }] }),
+      clock,
+    );
+    const secrets = new SimSecrets('us-east-1');
+    const secretArn = secrets.put('moscaler-opencast', JSON.stringify({ user: 'opencast_system_account', password: 's3cret' }), START);
+    const requestHandler = createSdkRequestHandler(createAwsRouter(cluster, { services: { secretsmanager: secretsManagerOperations(secrets) } }));
+    const transports = { requestHandler, credentials: SIM_CREDENTIALS, maxAttempts: 1, dispatcher: new RouterDispatcher(createOpencastRouter(cluster)) };
+    const { MATTERHORN_USER: _u, MATTERHORN_PASS: _p, ...withoutCredentials } = ENV;
+    let inits = 0;
+    let calls = 0;
+    const handler = lambdaHandler((deps) => async () => {
+      calls += 1;
+      await deps.opencastAt(cluster.hosts[0]!.baseUrl).checkCredentials();
+      return 'served';
+    }, { env: { ...withoutCredentials, MOSCALER_OPENCAST_SECRET_ARN: secretArn }, transports, onInit: (d) => { inits += 1; opened.push(d); } });
+    expect(await handler({})).toBe('served');
+
+    // Act: the password is rotated in Opencast and in the secret together.
+    clock.set(START + 2 * MIN);
+    secrets.put('moscaler-opencast', JSON.stringify({ user: 'opencast_system_account', password: cluster.opencast.password }), START + 2 * MIN);
+    expect(cluster.opencast.password).not.toBe('s3cret');
+
+    // Assess: the next invocation is refused once with the old password, reads the secret again and serves.
+    expect(await handler({})).toBe('served');
+    expect(inits).toBe(2);
+    expect(calls).toBe(3);
   });
 
   it('turns an unexpected error into an InternalError, a name the workflows know', async () => {
