@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The end-to-end tests run the built command (bin/moscaler.js → dist/).
     globalSetup: ['test/global-setup.ts'],
+    // A fake clock a test left installed (it timed out or threw) is uninstalled before the next test.
+    setupFiles: ['test/fake-clock-safety.ts'],
     // Two cores here and in CI: forks keep native-looking timers (fake-timers) away from the runner's own.
     pool: 'forks',
     // Test files share a worker's module cache: the SDK, XState and the ASL engine load once per worker, not per
