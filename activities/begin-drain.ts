@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { uptimeSeconds } from '../core/billing';
 import { findWorker } from '../core/cluster';
+import { PROVIDER_LABELS } from '../core/instance-state';
 import { BOOT_WORKFLOW, DRAIN_WORKFLOW } from '../core/execution-names';
 import { UNSERVED_STOP_SECONDS, unservingWorker } from '../core/serving';
 import type { Worker } from '../core/types';
@@ -107,10 +108,10 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
 /** How long after a start request a boot of the worker may still be missing from ListExecutions. */
 const UNLISTED_BOOT_SECONDS = 60;
 
-/** Starting, and the start was requested moments ago: OpsWorks still says `requested`, or EC2 launched it within the minute. */
+/** Starting, and the start was requested moments ago: nothing is launched yet (OpsWorks `requested`), or it was launched within the minute. */
 function justStarted(worker: Worker, now: Date): boolean {
   if (worker.statusClass !== 'pending') return false;
-  if (worker.state === 'requested') return true;
+  if (worker.instanceState === 'requested') return true;
   return worker.launchTime !== undefined && uptimeSeconds(worker.launchTime, now) < UNLISTED_BOOT_SECONDS;
 }
 
@@ -118,8 +119,8 @@ function justStarted(worker: Worker, now: Date): boolean {
 function unservedEvents(worker: Worker, at: string): WorkerLifecycleEvent[] {
   if (worker.statusClass === 'online') return [{ type: 'instance.online', at, uptimeSeconds: worker.uptimeSeconds }];
   const events: WorkerLifecycleEvent[] = [{ type: 'instance.pending', at }];
-  // setup_failed, connection_lost: its instance runs and the boot went wrong.
-  if (worker.statusClass === 'other') events.push({ type: 'start.failed', at, error: `OpsWorks reports ${worker.state}` });
+  // setup-failed, unreachable: its instance runs and the boot went wrong.
+  if (worker.statusClass === 'other') events.push({ type: 'start.failed', at, error: `${PROVIDER_LABELS[worker.provider]} reports ${worker.state}` });
   return events;
 }
 

@@ -15,14 +15,12 @@ import type { WorkerLifecycleEvent } from '../machines/worker-lifecycle';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { bootRequestSchema } from '../core/workflow-requests';
 import { findWorker } from '../core/cluster';
+import { BOOT_FAILED, PROVIDER_LABELS } from '../core/instance-state';
 import { observe } from './support/observe';
 import { parseEvent } from './support/parse-event';
 import { advance, workerSlotSchema, type WorkerSlot } from '../machines/worker-slot';
 
 const eventSchema = z.object({ request: bootRequestSchema, worker: workerSlotSchema }).passthrough();
-
-/** OpsWorks statuses a boot does not recover from by itself. */
-const FAILED = new Set(['start_failed', 'setup_failed']);
 
 export function createCheckBootHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
   return async (event) => {
@@ -33,8 +31,8 @@ export function createCheckBootHandler(deps: ActivityDeps): ActivityHandler<unkn
     const { view } = await observe(deps);
     const worker = findWorker(view, slot.hostname, slot.id);
     const events: WorkerLifecycleEvent[] = [];
-    if (FAILED.has(worker.state)) {
-      events.push({ type: 'start.failed', at, error: `OpsWorks reports ${worker.state}` });
+    if (BOOT_FAILED.has(worker.instanceState)) {
+      events.push({ type: 'start.failed', at, error: `${PROVIDER_LABELS[worker.provider]} reports ${worker.state}` });
     } else if (worker.statusClass === 'stopped') {
       events.push({ type: 'instance.stopped', at, status: worker.state });
     } else {

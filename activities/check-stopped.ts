@@ -16,8 +16,8 @@ export function createCheckStoppedHandler(deps: ActivityDeps): ActivityHandler<u
     if (slot.deadline !== undefined && Date.parse(slot.deadline) <= now.getTime()) {
       return advance(slot, [{ type: 'stop.failed', at: now.toISOString(), error: `still ${worker.state} at the deadline` }]);
     }
-    if (worker.state === 'start_failed' || worker.state === 'terminated') {
-      throw new DependencyError('opsworks', `${slot.hostname} went to ${worker.state} while stopping`);
+    if (worker.instanceState === 'start-failed' || worker.instanceState === 'terminated') {
+      throw new DependencyError(worker.provider, `${slot.hostname} went to ${worker.state} while stopping`);
     }
     return slot;
   };

@@ -45,7 +45,7 @@ export function createStartWorkerHandler(deps: ActivityDeps): ActivityHandler<un
       const skipped = duplicate ? ('BootInProgress' as const) : ('DrainInProgress' as const);
       return { ...advance(base, adoptionEvents(worker, at)), duplicate: true, skipped, reason: { code: 'AlreadyInProgress', message, event: 'start.requested', at } };
     }
-    if (worker.statusClass !== 'stopped' && worker.state !== 'start_failed') {
+    if (worker.statusClass !== 'stopped' && worker.instanceState !== 'start-failed') {
       return advance(base, adoptionEvents(worker, at));
     }
     await deps.fleet.startInstance(worker.id);

@@ -4,12 +4,15 @@
  */
 import type { Decision, MetricGap } from '../core/decision';
 import { registrationReport } from '../core/serving';
-import type { ClusterView } from '../core/types';
+import { PROVIDER_LABELS } from '../core/instance-state';
+import type { ClusterView, FleetProvider, InstanceState, Worker } from '../core/types';
 import type { LastCycle } from '../wiring/last-cycle';
 import type { ScaleResult } from '../scaler/scale';
 
 export interface StatusJson {
   cluster: string;
+  /** Who runs the fleet: `ec2` (instances found by tags) or `opsworks` (a legacy stack). */
+  provider: FleetProvider;
   opencastUp: boolean;
   opencastError?: string;
   /** Present when Opencast answered and refused our credentials (not an outage). */
@@ -18,9 +21,17 @@ export interface StatusJson {
   jobs: { running: number | null; queued: number | null; queuedHighLoad: number | null };
   workers: Array<{
     hostname: string;
-    opsworksState: string;
-    opsworksId: string | null;
+    /** The provider's own word: EC2 `running`, `stopped`; OpsWorks `online`, `running_setup`. */
+    state: string;
+    /** The same in mo-scaler's provider-neutral words (core/instance-state.ts): `running`, `configuring`, `start-failed`. */
+    instanceState: InstanceState;
+    /** The id the provider starts and stops it by: the EC2 instance id on EC2, the OpsWorks InstanceId on OpsWorks. */
+    instanceId: string;
     ec2Id: string | null;
+    /** Deprecated (kept for one release; use `state`): the state in OpsWorks words, as before, also on EC2. */
+    opsworksState: string;
+    /** Deprecated (kept for one release): the OpsWorks InstanceId; null on EC2. */
+    opsworksId: string | null;
     hostUrl: string | null;
     uptimeSeconds: number;
     billedMinutes: number;
@@ -37,12 +48,29 @@ export interface StatusJson {
   warnings: string[];
 }
 
-export function statusJson(view: ClusterView): StatusJson {
+/**
+ * The word `opsworksState` had on EC2 before it carried EC2's own (running → online, shutting-down →
+ * terminated): the deprecated key keeps its old value for the release it stays.
+ */
+const OPSWORKS_WORD_OF_EC2_STATE: Readonly<Record<string, string>> = { running: 'online', 'shutting-down': 'terminated' };
+
+function opsworksState(w: Worker): string {
+  return w.provider === 'ec2' ? (OPSWORKS_WORD_OF_EC2_STATE[w.state] ?? w.state) : w.state;
+}
+
+/** The provider of the instances observed; the configured one when there is none to tell. */
+function providerOf(view: ClusterView, configured: FleetProvider): FleetProvider {
+  return view.instances[0]?.provider ?? configured;
+}
+
+export function statusJson(view: ClusterView, configuredProvider: FleetProvider): StatusJson {
+  const provider = providerOf(view, configuredProvider);
   const oc = view.opencast;
   const registration = registrationReport(view);
   const unregistered = new Map(registration.unregistered.map((u) => [u.hostname, u.minutes]));
   return {
     cluster: view.cluster,
+    provider,
     opencastUp: oc.up,
     ...(oc.up ? {} : { opencastError: oc.error, ...(oc.credentialsRefused ? { opencastCredentialsRefused: true as const } : {}) }),
     counts: view.counts,
@@ -51,9 +79,12 @@ export function statusJson(view: ClusterView): StatusJson {
       : { running: null, queued: null, queuedHighLoad: null },
     workers: view.workers.map((w) => ({
       hostname: w.hostname,
-      opsworksState: w.state,
-      opsworksId: w.opsworksId ?? null,
+      state: w.state,
+      instanceState: w.instanceState,
+      instanceId: w.id,
       ec2Id: w.ec2Id ?? null,
+      opsworksState: opsworksState(w),
+      opsworksId: w.opsworksId ?? null,
       hostUrl: w.hostUrl ?? null,
       uptimeSeconds: w.uptimeSeconds,
       billedMinutes: w.billedMinutes,
@@ -90,23 +121,26 @@ export function lastCycleText(last: LastCycle): string {
   return `\nLast decision: ${last.name} ${last.status}, ${decided}${why}${error}\n`;
 }
 
-export function statusTable(view: ClusterView): string {
-  const s = statusJson(view);
+export function statusTable(view: ClusterView, configuredProvider: FleetProvider): string {
+  const s = statusJson(view, configuredProvider);
+  const provider = s.provider;
   const jobs = s.opencastUp
     ? `running ${s.jobs.running}, queued ${s.jobs.queued}, queued high-load ${s.jobs.queuedHighLoad}`
     : `unknown (${s.opencastError})`;
   const header = [
     `Cluster: ${s.cluster}`,
+    `Provider: ${PROVIDER_LABELS[provider]}`,
     `Opencast: ${s.opencastUp ? 'up' : s.opencastCredentialsRefused ? 'REFUSED our credentials' : 'UNREACHABLE'}`,
     `Instances: ${s.counts.instances} (${s.counts.onlineInstances} online)`,
     `Workers: ${s.counts.workers} (${s.counts.onlineWorkers} online, ${s.counts.pendingWorkers} pending)`,
     `Jobs: ${jobs}`,
   ].join('\n');
+  // Each provider's own words and ids: EC2 has one id per instance, OpsWorks its own beside EC2's.
+  const ids = (w: StatusJson['workers'][number]) => (provider === 'ec2' ? [w.instanceId] : [w.opsworksId, w.ec2Id]);
   const rows = s.workers.map((w) => [
     w.hostname,
-    w.opsworksState,
-    w.opsworksId,
-    w.ec2Id,
+    w.state,
+    ...ids(w),
     w.instanceType,
     w.hostUrl,
     formatUptime(w.uptimeSeconds),
@@ -117,7 +151,7 @@ export function statusTable(view: ClusterView): string {
     w.runningJobs,
     w.protected ? 'yes' : '',
   ]);
-  const headers = ['hostname', 'state', 'opsworks id', 'ec2 id', 'type', 'host url', 'uptime', 'billed min', 'registered', 'maintenance', 'idle', 'jobs', 'protected'];
+  const headers = ['hostname', provider === 'ec2' ? 'ec2 state' : 'opsworks state', ...(provider === 'ec2' ? ['instance id'] : ['opsworks id', 'ec2 id']), 'type', 'host url', 'uptime', 'billed min', 'registered', 'maintenance', 'idle', 'jobs', 'protected'];
   const warnings = s.warnings.map((w) => `warning: ${w}\n`).join('');
   return `${header}\n\n${table(headers, rows)}\n${warnings ? `\n${warnings}` : ''}`;
 }

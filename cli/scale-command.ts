@@ -153,14 +153,14 @@ async function printStatusAfter(ctx: Context, scope: CommandScope): Promise<void
   if (!scope.globals.simWait || !scope.sim) return;
   const { view } = await scope.deps.observe();
   ctx.io.stdout.write(`\nAfter the workflows (virtual time ${view.observedAt}):\n`);
-  ctx.io.stdout.write(statusTable(view));
+  ctx.io.stdout.write(statusTable(view, scope.settings.provider));
 }
 
 /** `--sim-wait --output json`: one JSON document, the result with the cluster after the workflows as `after`. */
 async function withStatusAfter(scope: CommandScope, json: unknown): Promise<unknown> {
   if (!scope.globals.simWait || !scope.sim || json === null || typeof json !== 'object') return json;
   const { view } = await scope.deps.observe();
-  return { ...json, after: statusJson(view) };
+  return { ...json, after: statusJson(view, scope.settings.provider) };
 }
 
 function printResult(ctx: Context, result: ScaleResult): void {

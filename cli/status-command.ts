@@ -48,8 +48,8 @@ export async function statusCommand(ctx: Context, opts: { format?: 'table' | 'js
       const format = opts.format ?? ctx.globals().output;
       ctx.io.stdout.write(
         format === 'json'
-          ? `${JSON.stringify({ ...statusJson(view), ...(gaps ? { metricGaps: gaps } : {}), ...(last ? { lastCycle: last } : {}) }, null, 2)}\n`
-          : statusTable(view) + (gaps ? metricGapsText(gaps) : '') + (last ? lastCycleText(last) : ''),
+          ? `${JSON.stringify({ ...statusJson(view, scope.settings.provider), ...(gaps ? { metricGaps: gaps } : {}), ...(last ? { lastCycle: last } : {}) }, null, 2)}\n`
+          : statusTable(view, scope.settings.provider) + (gaps ? metricGapsText(gaps) : '') + (last ? lastCycleText(last) : ''),
       );
       // Wrong credentials are ours to fix, not Opencast's outage: exit as a configuration error.
       if (!view.opencast.up && view.opencast.credentialsRefused) {

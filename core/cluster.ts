@@ -10,6 +10,7 @@
 import { billedMinutes, uptimeSeconds } from './billing';
 import { ScalingError, WorkerNotFoundError } from './errors';
 import { matchHosts, mayBe, type HostClaim, type HostMatchOptions } from './host-match';
+import { statusClassOf } from './instance-state';
 import type {
   ClusterCounts,
   ClusterRef,
@@ -19,22 +20,10 @@ import type {
   OpencastHost,
   OpencastObservation,
   Role,
-  StatusClass,
   Worker,
 } from './types';
 
 const WORKER_LAYER = 'Workers';
-
-const ONLINE = new Set(['online']);
-const PENDING = new Set(['pending', 'requested', 'running_setup', 'booting', 'rebooting']);
-const STOPPED = new Set(['stopped']);
-
-export function statusClass(status: string): StatusClass {
-  if (ONLINE.has(status)) return 'online';
-  if (PENDING.has(status)) return 'pending';
-  if (STOPPED.has(status)) return 'stopped';
-  return 'other';
-}
 
 export function roleOf(instance: FleetInstance): Role {
   if (instance.role !== undefined) return instance.role;
@@ -88,7 +77,7 @@ export function buildClusterView(input: BuildViewInput): ClusterView {
     .sort((a, b) => compareHostnames(a.hostname, b.hostname));
   const counts: ClusterCounts = {
     instances: managed.length,
-    onlineInstances: managed.filter((i) => statusClass(i.status) === 'online').length,
+    onlineInstances: managed.filter((i) => statusClassOf(i.state) === 'online').length,
     workers: workers.length,
     onlineWorkers: workers.filter((w) => w.statusClass === 'online').length,
     pendingWorkers: workers.filter((w) => w.statusClass === 'pending').length,
@@ -146,7 +135,7 @@ function hostIndexOf(input: BuildViewInput): HostIndex {
 }
 
 function toWorker(instance: FleetInstance, input: BuildViewInput, index: HostIndex): Worker {
-  const cls = statusClass(instance.status);
+  const cls = statusClassOf(instance.state);
   // Uptime only counts for a running worker: a stopped one's LaunchTime is from its last run.
   const uptime = cls === 'online' && instance.ec2Id ? uptimeSeconds(instance.launchTime, input.now) : 0;
   const claim = index.claims.get(instance.id);
@@ -163,7 +152,9 @@ function toWorker(instance: FleetInstance, input: BuildViewInput, index: HostInd
   if (instance.id !== instance.ec2Id) worker.opsworksId = instance.id;
   if (instance.ec2Id) worker.ec2Id = instance.ec2Id;
   if (instance.instanceType) worker.instanceType = instance.instanceType;
+  worker.provider = instance.provider;
   worker.state = instance.status;
+  worker.instanceState = instance.state;
   worker.statusClass = cls;
   if (hostUrl) {
     worker.hostUrl = hostUrl;

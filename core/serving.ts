@@ -12,6 +12,7 @@
  */
 import { uptimeSeconds } from './billing';
 import type { ClusterView, FleetInstance, Worker } from './types';
+import { providerState, RUNNING_NOT_READY } from './instance-state';
 
 /** How long a boot may take to serve before it is given up (boot-worker's default `maxBootMinutes`). */
 export const BOOT_TIMEOUT_MINUTES = 30;
@@ -24,12 +25,9 @@ export const BOOT_TIMEOUT_MINUTES = 30;
  */
 export const UNSERVED_STOP_SECONDS = (BOOT_TIMEOUT_MINUTES - 1) * 60;
 
-/** OpsWorks statuses whose EC2 instance runs (is billed) without the worker being online yet or any more. */
-const RUNNING_NOT_ONLINE = new Set(['booting', 'running_setup', 'setup_failed', 'connection_lost']);
-
-/** The worker's instance runs (billed): online, or an OpsWorks status with EC2 running. */
+/** The worker's instance runs (billed): ready, or launched and not ready (yet, or any more). */
 export function isInstanceRunning(worker: Worker): boolean {
-  return worker.launchTime !== undefined && (worker.statusClass === 'online' || RUNNING_NOT_ONLINE.has(worker.state));
+  return worker.launchTime !== undefined && (worker.statusClass === 'online' || RUNNING_NOT_READY.has(worker.instanceState));
 }
 
 /** Seconds since the instance's current run began (0 when it does not run). */
@@ -110,7 +108,7 @@ function unserving(worker: Worker, options: { now: Date; timeoutSeconds: number 
 
 /** `worker3 has run 34 min (OpsWorks setup_failed) without Opencast listing it`. */
 function notServingText(worker: Worker, seconds: number): string {
-  const state = worker.statusClass === 'online' ? '' : ` (${worker.state})`;
+  const state = worker.statusClass === 'online' ? '' : ` (${providerState(worker)})`;
   const host = worker.hostUrl ? `its host ${worker.hostUrl} is offline in Opencast` : 'Opencast lists no host of it';
   return `${worker.hostname} has run ${Math.floor(seconds / 60)} min${state} and ${host}`;
 }

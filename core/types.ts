@@ -5,11 +5,41 @@
  * inputs, history files, Lambda payloads) unchanged.
  */
 
-/** Provider status grouped as the original did: only these classes drive decisions. */
 /** How a worker was matched to its Opencast host, strongest first (core/host-match.ts). */
 export type HostMatchKind = 'setting' | 'tag' | 'name' | 'node-name' | 'address' | 'short-name';
 
+/** Instance states grouped as the original did: only these classes drive decisions. */
 export type StatusClass = 'online' | 'pending' | 'stopped' | 'other';
+
+/**
+ * An instance's state in the core's own words, whatever runs the fleet: each fleet adapter translates its
+ * provider's states into these and keeps its own word beside them for people (core/instance-state.ts).
+ */
+export type InstanceState =
+  /** A start was asked for and nothing is launched yet (OpsWorks `requested`; EC2 goes straight to `pending`). */
+  | 'requested'
+  /** Launching (EC2 `pending`, OpsWorks `pending`). */
+  | 'pending'
+  /** Launched (billed) and being set up before it is ready (OpsWorks `booting`, `running_setup`, `rebooting`). */
+  | 'configuring'
+  /** Ready (EC2 `running`, OpsWorks `online`). */
+  | 'running'
+  /** Launched (billed), but its setup failed (OpsWorks `setup_failed`). */
+  | 'setup-failed'
+  /** Launched (billed), and the provider lost contact with it (OpsWorks `connection_lost`). */
+  | 'unreachable'
+  /** The start failed and nothing runs (OpsWorks `start_failed`); it may be started again. */
+  | 'start-failed'
+  /** EC2 `stopping`, OpsWorks `stopping` and `shutting_down`. */
+  | 'stopping'
+  | 'stopped'
+  /** Gone for good: EC2 `shutting-down` and `terminated`, OpsWorks `terminating` and `terminated`. */
+  | 'terminated'
+  /** A word the adapter does not know: decided on as neither running nor stopped. */
+  | 'unknown';
+
+/** Who runs the fleet: plain EC2 instances found by tags (the default), or a legacy OpsWorks stack. */
+export type FleetProvider = 'ec2' | 'opsworks';
 
 export type Role = 'admin' | 'worker' | 'engage' | 'other';
 
@@ -31,8 +61,11 @@ export interface FleetInstance {
   /** The id the provider starts and stops by (OpsWorks InstanceId, or EC2 id for the ec2 provider). */
   id: string;
   hostname: string;
-  /** The provider's own status word, e.g. OpsWorks `online`, `running_setup`, `stopped`. */
+  /** The provider's own word for its state, for people: EC2 `running`, `stopping`; OpsWorks `online`, `running_setup`. */
   status: string;
+  /** The same in the core's words, translated by the adapter: what everything decides on. */
+  state: InstanceState;
+  provider: FleetProvider;
   ec2Id?: string;
   instanceType?: string;
   privateDns?: string;
@@ -131,7 +164,12 @@ export interface Worker {
   opsworksId?: string;
   ec2Id?: string;
   instanceType?: string;
+  /** Who runs the instance: its states and ids are that provider's. */
+  provider: FleetProvider;
+  /** The provider's own word for the instance's state, for people (EC2 `running`, OpsWorks `online`). */
   state: string;
+  /** The instance's state in the core's words: what rules and activities decide on. */
+  instanceState: InstanceState;
   statusClass: StatusClass;
   /**
    * The exact `base_url` of the Opencast host this worker is (core/host-match.ts), when

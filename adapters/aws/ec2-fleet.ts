@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { ConfigError, ProtocolError } from '../../core/errors';
 import type { FleetPort } from '../../core/ports';
-import type { ClusterRef, FleetInstance, Layer, Role } from '../../core/types';
+import type { ClusterRef, FleetInstance, InstanceState, Layer, Role } from '../../core/types';
 import { describeEc2Instances, EC2_MAX_PAGE_SIZE, nonEmpty, tagsOf } from './ec2-describe';
 import { callAws } from './errors';
 
@@ -39,18 +39,23 @@ export const DEFAULT_ROLE_LAYERS: Readonly<Record<string, string>> = Object.free
 });
 
 /**
- * EC2 state → the OpsWorks status word core understands:
- * running → online, pending → pending, stopping → stopping, stopped → stopped,
- * shutting-down and terminated → terminated (gone for good; core counts them as neither).
+ * EC2 instance state → the core's instance state
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html). The EC2 word itself
+ * stays the instance's `status`, for people: an EC2 cluster is shown in EC2's words.
  */
-export const STATUS_BY_EC2_STATE: Readonly<Record<string, string>> = {
-  running: 'online',
+const INSTANCE_STATE_BY_EC2_STATE: Readonly<Record<string, InstanceState>> = {
   pending: 'pending',
+  running: 'running',
   stopping: 'stopping',
   stopped: 'stopped',
   'shutting-down': 'terminated',
   terminated: 'terminated',
 };
+
+/** The core's state of an EC2 instance state name; one EC2 does not document is `unknown`. */
+export function ec2InstanceState(name: string): InstanceState {
+  return INSTANCE_STATE_BY_EC2_STATE[name] ?? 'unknown';
+}
 
 /** Role tag values that name a domain role; any other value (or none) is `other`, never guessed from the hostname. */
 export const ROLES: ReadonlySet<string> = new Set<Role>(['admin', 'worker', 'engage']);
@@ -127,7 +132,9 @@ export class Ec2Fleet implements FleetPort {
     return {
       id: i.InstanceId,
       hostname: tags[this.hostnameTagKey] || privateDns?.split('.')[0] || i.InstanceId,
-      status: STATUS_BY_EC2_STATE[stateName] ?? stateName,
+      status: stateName,
+      state: ec2InstanceState(stateName),
+      provider: 'ec2',
       ec2Id: i.InstanceId,
       ...(i.InstanceType ? { instanceType: i.InstanceType } : {}),
       ...(privateDns ? { privateDns } : {}),

@@ -16,7 +16,7 @@ import {
 import type { EC2Client, Instance as Ec2Instance } from '@aws-sdk/client-ec2';
 import { ConfigError, ProtocolError } from '../../core/errors';
 import type { FleetPort, ListInstancesOptions } from '../../core/ports';
-import type { ClusterRef, FleetInstance, Layer } from '../../core/types';
+import type { ClusterRef, FleetInstance, InstanceState, Layer } from '../../core/types';
 import { AnswerReader } from './answer-shape';
 import { describeEc2Instances, EC2_MAX_PAGE_SIZE, nonEmpty, tagsOf } from './ec2-describe';
 import { callAws } from './errors';
@@ -29,6 +29,33 @@ export interface OpsWorksFleetDeps {
 }
 
 const NOT_RUNNING = new Set(['stopped', 'terminated']);
+
+/**
+ * OpsWorks instance status → the core's instance state
+ * (https://docs.aws.amazon.com/opsworks/latest/APIReference/API_Instance.html, `Status`). The OpsWorks word
+ * stays the instance's `status`, for people. `stop_failed` is left `unknown`: whether EC2 still runs it is not said.
+ */
+const INSTANCE_STATE_BY_STATUS: Readonly<Record<string, InstanceState>> = {
+  requested: 'requested',
+  pending: 'pending',
+  booting: 'configuring',
+  running_setup: 'configuring',
+  rebooting: 'configuring',
+  online: 'running',
+  setup_failed: 'setup-failed',
+  connection_lost: 'unreachable',
+  start_failed: 'start-failed',
+  stopping: 'stopping',
+  shutting_down: 'stopping',
+  stopped: 'stopped',
+  terminating: 'terminated',
+  terminated: 'terminated',
+};
+
+/** The core's state of an OpsWorks instance status. */
+export function opsworksInstanceState(status: string): InstanceState {
+  return INSTANCE_STATE_BY_STATUS[status] ?? 'unknown';
+}
 
 export class OpsWorksFleet implements FleetPort {
   private readonly opsworks: OpsWorksClient;
@@ -152,7 +179,8 @@ function toFleetInstance(
   const publicIp = nonEmpty(i.PublicIp) ?? nonEmpty(ec2?.PublicIpAddress);
   const instanceType = i.InstanceType ?? ec2?.InstanceType;
   // Optional fields are assigned in place (not spread): this runs for every instance of every observation.
-  const out = { id: i.InstanceId, hostname: i.Hostname ?? '', status: i.Status ?? 'unknown' } as FleetInstance;
+  const status = i.Status ?? 'unknown';
+  const out = { id: i.InstanceId, hostname: i.Hostname ?? '', status, state: opsworksInstanceState(status), provider: 'opsworks' } as FleetInstance;
   if (i.Ec2InstanceId) out.ec2Id = i.Ec2InstanceId;
   if (instanceType) out.instanceType = instanceType;
   if (privateDns) out.privateDns = privateDns;

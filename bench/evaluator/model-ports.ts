@@ -8,7 +8,8 @@
  */
 import type { FleetPort, ListInstancesOptions, MetricAnswer, MetricQuery, MetricsPort, OpencastPort } from '../../core/ports';
 import type { ClusterRef, FleetInstance, Layer, OpencastHost, OpencastJob, Role, ScheduledEvent } from '../../core/types';
-import { DEFAULT_ROLE_LAYERS, ROLES, STATUS_BY_EC2_STATE } from '../../adapters/aws/ec2-fleet';
+import { DEFAULT_ROLE_LAYERS, ec2InstanceState, ROLES } from '../../adapters/aws/ec2-fleet';
+import { opsworksInstanceState } from '../../adapters/aws/opsworks-fleet';
 import { privateIpOf } from '../../sim/aws/ec2';
 import { addressOf } from '../../sim/opencast/endpoints';
 import { indexedEvents, javaIso, statusOf } from '../../sim/opencast/external-events';
@@ -71,7 +72,7 @@ function opsworksFleet(cluster: SimCluster): FleetPort {
 }
 
 function opsworksInstance(i: SimInstance, layerNames: ReadonlyMap<string, string>, withEc2: boolean): FleetInstance {
-  const out = { id: i.opsworksId, hostname: i.hostname, status: i.status } as FleetInstance;
+  const out = { id: i.opsworksId, hostname: i.hostname, status: i.status, state: opsworksInstanceState(i.status), provider: 'opsworks' } as FleetInstance;
   if (i.ec2Id) out.ec2Id = i.ec2Id;
   out.instanceType = i.instanceType;
   out.privateDns = i.privateDns;
@@ -106,7 +107,9 @@ function ec2Fleet(cluster: SimCluster): FleetPort {
         const out: FleetInstance = {
           id: i.ec2Id!,
           hostname: i.tags.Name || i.privateDns.split('.')[0] || i.ec2Id!,
-          status: STATUS_BY_EC2_STATE[ec2State] ?? ec2State,
+          status: ec2State,
+          state: ec2InstanceState(ec2State),
+          provider: 'ec2',
           ec2Id: i.ec2Id!,
           instanceType: i.instanceType,
           privateDns: i.privateDns,

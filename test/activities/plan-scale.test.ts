@@ -57,7 +57,7 @@ describe('plan-scale with two instances of one name (issue 23.4)', () => {
   it('names the chosen instance in the drain it plans, keyed by its id', async () => {
     // worker2 runs longest (stopped first); a second, stopped instance is also named worker2.
     const w = new World([{ hostname: 'worker1', uptimeMinutes: 30 }, { hostname: 'worker2', uptimeMinutes: 50 }]);
-    w.fleet.instances.push({ ...w.fleet.instances.find((i) => i.hostname === 'worker2')!, id: 'ow-worker2-b', ec2Id: 'i-0000000b', privateDns: 'worker2b.internal', status: 'stopped' });
+    w.fleet.instances.push({ ...w.fleet.instances.find((i) => i.hostname === 'worker2')!, id: 'ow-worker2-b', ec2Id: 'i-0000000b', privateDns: 'worker2b.internal', status: 'stopped', state: 'stopped' });
     const plan = await createPlanScaleHandler(w.deps)({ command: 'down', count: 1 });
     expect(plan.actions).toEqual([
       expect.objectContaining({ hostname: 'worker2', executionName: workerExecutionName('drain', 'worker2', NOW, 'ow-worker2'), input: expect.objectContaining({ hostname: 'worker2', instanceId: 'ow-worker2' }) }),

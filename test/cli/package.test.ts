@@ -67,7 +67,7 @@ describe('the packed command', () => {
     expect(version.stdout).toBe(`${JSON.parse(manifestBefore).version}\n`);
     const scenario = join(pkg, 'scenarios/small-quiet.json');
     const status = await exec('npx', ['--no-install', 'moscaler', '--sim', scenario, 'status'], { cwd: appDir, env });
-    expect(status.stdout).toMatch(/^Cluster: sim-small\nOpencast: up/);
+    expect(status.stdout).toMatch(/^Cluster: sim-small\nProvider: OpsWorks\nOpencast: up/);
   }, 180_000);
 });
 

@@ -113,11 +113,32 @@ describe('moscaler scale errors', () => {
     const run = await runCli(['status', '--format', 'json'], ENV, fake.runtimeFor);
     expect(run.code).toBe(0);
     const status = JSON.parse(run.stdout);
-    expect(Object.keys(status)).toEqual(expect.arrayContaining(['cluster', 'opencastUp', 'counts', 'jobs', 'workers', 'warnings']));
+    expect(Object.keys(status)).toEqual(expect.arrayContaining(['cluster', 'provider', 'opencastUp', 'counts', 'jobs', 'workers', 'warnings']));
+    // The fakes are an OpsWorks stack: its words and ids, and the deprecated aliases with the same values.
+    expect(status.provider).toBe('opsworks');
+    expect(status.workers[0]).toMatchObject({ state: 'online', instanceState: 'running', instanceId: status.workers[0].opsworksId, opsworksState: 'online' });
     expect(status.counts).toEqual({ instances: 4, onlineInstances: 3, workers: 3, onlineWorkers: 2, pendingWorkers: 0 });
     expect(status.jobs).toEqual({ running: 2, queued: 0, queuedHighLoad: 0 });
     expect(Object.keys(status.workers[0]).sort()).toEqual(
-      ['billedMinutes', 'ec2Id', 'hostUrl', 'hostname', 'idle', 'instanceType', 'maintenance', 'notRegisteredMinutes', 'opsworksId', 'opsworksState', 'protected', 'registered', 'runningJobs', 'uptimeSeconds'].sort(),
+      [
+        'billedMinutes',
+        'ec2Id',
+        'hostUrl',
+        'hostname',
+        'idle',
+        'instanceId',
+        'instanceState',
+        'instanceType',
+        'maintenance',
+        'notRegisteredMinutes',
+        'opsworksId',
+        'opsworksState',
+        'protected',
+        'registered',
+        'runningJobs',
+        'state',
+        'uptimeSeconds',
+      ].sort(),
     );
   });
 });

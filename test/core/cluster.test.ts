@@ -1,25 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import { billedMinutes, chargedSeconds, hasReachedBillingWindow, secondsUntilBillingWindow, uptimeSeconds } from '../../core/billing';
-import { buildClusterView, needsEc2Details, roleOf, statusClass } from '../../core/cluster';
+import { ec2InstanceState } from '../../adapters/aws/ec2-fleet';
+import { opsworksInstanceState } from '../../adapters/aws/opsworks-fleet';
+import { buildClusterView, needsEc2Details, roleOf } from '../../core/cluster';
+import { statusClassOf } from '../../core/instance-state';
 import { beefiness, failedStartsOf, rankForStart, rankForStop } from '../../core/ranking';
 import { instanceOf, NOW, viewOf } from '../helpers/views';
 
-describe('statusClass', () => {
+describe('statusClassOf', () => {
   it.each([
-    ['online', 'online'],
-    ['pending', 'pending'],
-    ['requested', 'pending'],
-    ['running_setup', 'pending'],
-    ['booting', 'pending'],
-    ['rebooting', 'pending'],
-    ['stopped', 'stopped'],
-    ['stopping', 'other'],
-    ['setup_failed', 'other'],
-    ['start_failed', 'other'],
-    ['connection_lost', 'other'],
-    ['terminated', 'other'],
-  ])('classes OpsWorks status %s as %s', (status, cls) => {
-    expect(statusClass(status)).toBe(cls);
+    ['online', 'running', 'online'],
+    ['pending', 'pending', 'pending'],
+    ['requested', 'requested', 'pending'],
+    ['running_setup', 'configuring', 'pending'],
+    ['booting', 'configuring', 'pending'],
+    ['rebooting', 'configuring', 'pending'],
+    ['stopped', 'stopped', 'stopped'],
+    ['stopping', 'stopping', 'other'],
+    ['shutting_down', 'stopping', 'other'],
+    ['setup_failed', 'setup-failed', 'other'],
+    ['start_failed', 'start-failed', 'other'],
+    ['connection_lost', 'unreachable', 'other'],
+    ['terminated', 'terminated', 'other'],
+    ['stop_failed', 'unknown', 'other'],
+  ])('classes OpsWorks status %s, the core state %s, as %s', (status, state, cls) => {
+    expect(opsworksInstanceState(status)).toBe(state);
+    expect(statusClassOf(opsworksInstanceState(status))).toBe(cls);
+  });
+
+  it.each([
+    ['running', 'running', 'online'],
+    ['pending', 'pending', 'pending'],
+    ['stopping', 'stopping', 'other'],
+    ['stopped', 'stopped', 'stopped'],
+    ['shutting-down', 'terminated', 'other'],
+    ['terminated', 'terminated', 'other'],
+    ['rebooted-by-martians', 'unknown', 'other'],
+  ])('classes EC2 state %s, the core state %s, as %s', (name, state, cls) => {
+    expect(ec2InstanceState(name)).toBe(state);
+    expect(statusClassOf(ec2InstanceState(name))).toBe(cls);
   });
 });
 

@@ -6,7 +6,9 @@ import type { FleetInstance, OpencastHost } from '../../core/types';
 const worker = (n: number, extra: Partial<FleetInstance> = {}): FleetInstance => ({
   id: `i-${n}`,
   hostname: `worker${n}`,
-  status: 'online',
+  status: 'running',
+  state: 'running',
+  provider: 'ec2',
   privateDns: `ip-10-0-0-${n}.ec2.internal`,
   privateIp: `10.0.0.${n}`,
   layerNames: ['Workers'],

@@ -4,6 +4,7 @@ import { planScaleDown } from '../../core/scale';
 import { registrationReport, unprovableWorkers, unservingWorkers, whyUnprovable } from '../../core/serving';
 import type { ClusterView, FleetInstance, OpencastHost } from '../../core/types';
 import { NOW } from '../helpers/views';
+import { opsworksInstanceState } from '../../adapters/aws/opsworks-fleet';
 
 const MIN = 60_000;
 
@@ -12,6 +13,8 @@ function inst(n: number, status: string, runMinutes: number | undefined, extra: 
     id: `ow-${n}`,
     hostname: `worker${n}`,
     status,
+    state: opsworksInstanceState(status),
+    provider: 'opsworks',
     ec2Id: `i-0000000${n}`,
     instanceType: 'c5.xlarge',
     privateDns: `ip-10-0-0-${n}.ec2.internal`,
@@ -23,7 +26,7 @@ function inst(n: number, status: string, runMinutes: number | undefined, extra: 
   };
 }
 
-const ADMIN: FleetInstance = { id: 'ow-a', hostname: 'admin1', status: 'online', privateDns: 'ip-10-0-9-9.ec2.internal', privateIp: '10.0.9.9', layerNames: ['Admin'], layerIds: ['la'] };
+const ADMIN: FleetInstance = { id: 'ow-a', hostname: 'admin1', status: 'online', state: 'running', provider: 'opsworks', privateDns: 'ip-10-0-9-9.ec2.internal', privateIp: '10.0.9.9', layerNames: ['Admin'], layerIds: ['la'] };
 const host = (baseUrl: string, extra: Partial<OpencastHost> = {}): OpencastHost => ({ baseUrl, online: true, active: true, maintenance: false, ...extra });
 
 function view(instances: FleetInstance[], hosts: OpencastHost[] | null, runningByHost: Record<string, number> = {}): ClusterView {

@@ -16,6 +16,7 @@ import type { JsonObject } from '../../engine/types';
 import type { WorkerSlot } from '../../machines/worker-slot';
 import { FakeExecutions, FakeFleet, FakeMetrics, FakeOpencast } from './fakes';
 import { NOW, type WorkerSpec } from './views';
+import { opsworksInstanceState } from '../../adapters/aws/opsworks-fleet';
 
 export class World {
   readonly fleet: FakeFleet;
@@ -62,7 +63,8 @@ export class World {
 
   /** The provider now reports the instance in `status` (stopped by an operator, terminated, ...). */
   setStatus(hostname: string, status: string): void {
-    this.instance(hostname).status = status;
+    // An OpsWorks status word, translated as the OpsWorks adapter translates it.
+    Object.assign(this.instance(hostname), { status, state: opsworksInstanceState(status) });
   }
 
   /** The instance is gone from the provider's listing. */

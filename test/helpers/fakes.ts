@@ -16,7 +16,7 @@ export class FakeFleet implements FleetPort {
   failStart = new Set<string>();
   constructor(specs: WorkerSpec[]) {
     this.instances = [
-      { id: 'ow-admin1', hostname: 'admin1', status: 'online', ec2Id: 'i-admin', privateDns: 'admin1.internal', publicDns: 'admin1.example.org', layerNames: ['Admin'], layerIds: ['layer-admin'] },
+      { id: 'ow-admin1', hostname: 'admin1', status: 'online', state: 'running', provider: 'opsworks', ec2Id: 'i-admin', privateDns: 'admin1.internal', publicDns: 'admin1.example.org', layerNames: ['Admin'], layerIds: ['layer-admin'] },
       ...specs.map(instanceOf),
     ];
   }
@@ -33,13 +33,13 @@ export class FakeFleet implements FleetPort {
     this.calls.push({ op: 'start', target: id });
     if (this.failStart.has(id)) throw new Error(`start of ${id} refused: InsufficientInstanceCapacity`);
     const i = this.instances.find((x) => x.id === id);
-    if (i) i.status = 'requested';
+    if (i) Object.assign(i, { status: 'requested', state: 'requested' });
   }
   async stopInstance(id: string): Promise<void> {
     this.calls.push({ op: 'stop', target: id });
     if (this.failStop.has(id)) throw new Error(`stop of ${id} refused`);
     const i = this.instances.find((x) => x.id === id);
-    if (i) i.status = 'stopping';
+    if (i) Object.assign(i, { status: 'stopping', state: 'stopping' });
   }
 }
 

@@ -1,6 +1,7 @@
 /** Builds ClusterViews for rule tests from short worker descriptions. */
 import { buildClusterView } from '../../core/cluster';
 import type { ClusterView, FleetInstance, OpencastObservation } from '../../core/types';
+import { opsworksInstanceState } from '../../adapters/aws/opsworks-fleet';
 
 export const NOW = new Date('2026-11-23T12:00:00Z');
 
@@ -22,7 +23,10 @@ export function instanceOf(spec: WorkerSpec, i: number): FleetInstance {
   return {
     id: `ow-${spec.hostname}`,
     hostname: spec.hostname,
+    // OpsWorks-shaped: its status words, translated as the OpsWorks adapter translates them.
     status,
+    state: opsworksInstanceState(status),
+    provider: 'opsworks',
     ...(hasEc2 ? { ec2Id: `i-${String(i).padStart(8, '0')}` } : {}),
     instanceType: spec.type ?? 'c5.xlarge',
     privateDns: `${spec.hostname}.internal`,
@@ -43,6 +47,8 @@ export function viewOf(
     id: 'ow-admin1',
     hostname: 'admin1',
     status: 'online',
+    state: 'running',
+    provider: 'opsworks',
     ec2Id: 'i-admin',
     instanceType: 'm5.xlarge',
     privateDns: 'admin1.internal',

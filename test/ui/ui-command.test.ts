@@ -47,7 +47,7 @@ describe('moscaler ui against a cluster', () => {
       expect(first.simulation).toBeUndefined();
 
       // Someone stops worker2 outside mo-scaler: the next poll shows it.
-      fakes.fleet.instances.find((i) => i.hostname === 'worker2')!.status = 'stopped';
+      Object.assign(fakes.fleet.instances.find((i) => i.hostname === 'worker2')!, { status: 'stopped', state: 'stopped' });
       fakes.opencast.hosts = fakes.opencast.hosts.filter((h) => !h.baseUrl.includes('worker2'));
       const lifecycles = async () => ((await (await fetch(`${url}api/state`)).json()) as { workers: Array<{ lifecycle: string }> }).workers.map((w) => w.lifecycle);
       await expect.poll(lifecycles, { timeout: 5000 }).toEqual(['online', 'offline']);

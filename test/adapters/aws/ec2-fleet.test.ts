@@ -51,7 +51,9 @@ describe.each(transports)('Ec2Fleet over $name', (transport) => {
       expect(instances[1]).toEqual({
         id: 'i-0b000000000000001',
         hostname: 'worker1',
-        status: 'online',
+        status: 'running',
+        state: 'running',
+        provider: 'ec2',
         ec2Id: 'i-0b000000000000001',
         instanceType: 'c4.8xlarge',
         privateDns: 'ip-10-0-1-11.ec2.internal',
@@ -65,7 +67,7 @@ describe.each(transports)('Ec2Fleet over $name', (transport) => {
       expect(instances[0]).toMatchObject({ role: 'admin', layerNames: ['Admin'], publicDns: 'ec2-54-0-0-10.compute-1.amazonaws.com' });
     });
 
-    it('maps EC2 states to OpsWorks status words and leaves terminated instances out', async () => {
+    it("keeps EC2's state words, translates them into the core's, and leaves terminated instances out", async () => {
       // Prepare
       const tagged = (n: number, ec2State: 'pending' | 'stopping' | 'stopped' | 'terminated') =>
         instance({
@@ -81,10 +83,10 @@ describe.each(transports)('Ec2Fleet over $name', (transport) => {
       const instances = await fleet.listInstances({ name: 'edge', id: 'edge' });
 
       // Assess
-      expect(instances.map((i) => [i.hostname, i.status])).toEqual([
-        ['worker-x1', 'pending'],
-        ['worker-x2', 'stopping'],
-        ['worker-x3', 'stopped'],
+      expect(instances.map((i) => [i.hostname, i.status, i.state])).toEqual([
+        ['worker-x1', 'pending', 'pending'],
+        ['worker-x2', 'stopping', 'stopping'],
+        ['worker-x3', 'stopped', 'stopped'],
       ]);
     });
 
@@ -107,7 +109,7 @@ describe.each(transports)('Ec2Fleet over $name', (transport) => {
 
       // Assess
       expect(instances).toEqual([
-        expect.objectContaining({ hostname: 'ip-10-9-9-9', status: 'online', role: 'engage', layerNames: ['Engage'], layerIds: ['engage'] }),
+        expect.objectContaining({ hostname: 'ip-10-9-9-9', status: 'running', state: 'running', role: 'engage', layerNames: ['Engage'], layerIds: ['engage'] }),
       ]);
     });
 

@@ -79,6 +79,8 @@ describe.each(transports)('OpsWorksFleet over $name', (transport) => {
         id: 'ow-worker1',
         hostname: 'worker1',
         status: 'online',
+        state: 'running',
+        provider: 'opsworks',
         ec2Id: 'i-0b000000000000001',
         instanceType: 'c4.8xlarge',
         privateDns: 'ip-10-0-1-11.ec2.internal',
@@ -101,7 +103,7 @@ describe.each(transports)('OpsWorksFleet over $name', (transport) => {
         layerNames: ['Admin'],
       });
       expect(byHost.get('worker5')?.autoScalingType).toBe('load');
-      expect(byHost.get('worker3')).toMatchObject({ status: 'stopped', ec2Id: 'i-0b000000000000003' });
+      expect(byHost.get('worker3')).toMatchObject({ status: 'stopped', state: 'stopped', ec2Id: 'i-0b000000000000003' });
       const neverStarted = byHost.get('worker4');
       expect(neverStarted?.ec2Id).toBeUndefined();
       expect(neverStarted?.launchTime).toBeUndefined();
