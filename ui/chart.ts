@@ -176,7 +176,7 @@ export function demandChartSvg(samples: readonly TimelineSample[], options: Char
     out.push(`<g class="legend legend-${cls}">${swatch}<text class="${kind === 'text' ? cls : ''}" x="${kind === 'text' ? lx : lx + 24}" y="${ly}">${escapeXml(text)}</text></g>`);
     lx += itemW;
   }
-  out.push(`<text class="axis-title" x="0" y="${TOP - 16}">job load and worker slots (a worker in service adds its Opencast max load, ${slots} slots)</text>`);
+  out.push(`<text class="axis-title" x="4" y="${TOP - 16}">job load and worker slots (a worker in service adds its Opencast max load, ${slots} slots)</text>`);
 
   // The plot, stretched to the width; its strokes keep their width.
   out.push(`<svg class="plot" x="0" y="${TOP}" width="100%" height="${plotH}" viewBox="0 0 ${VIEW_W} ${plotH}" preserveAspectRatio="none" overflow="visible">`);

@@ -98,6 +98,37 @@ describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('moscaler ui in Chromium, worke
     expect(await page.locator('#error').isHidden()).toBe(true);
   }, 60_000);
 
+  it.each([
+    { width: 1280, height: 800 },
+    { width: 1920, height: 1080 },
+  ])('cuts off no column of the workers or of the history at $width x $height, long names and all', async (size) => {
+    await page.setViewportSize(size);
+    const clipped = await page.evaluate(() => {
+      type Box = { scrollWidth: number; clientWidth: number; textContent: string | null };
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<Box> } }).document;
+      const boxes = [...doc.querySelectorAll('[data-testid="worker-table"] th, [data-testid="worker-table"] td, .table-scroll, #workers, #detail, #detail td, #detail th')];
+      return boxes.filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => `${b.textContent?.slice(0, 60)}: ${b.scrollWidth} > ${b.clientWidth}`);
+    });
+    expect(clipped).toEqual([]);
+    // The table's sticky header stays above the rows' state pills when the list scrolls under it: the first
+    // row's pill is scrolled to the header's height, and the header is what shows there.
+    const covered = await page.evaluate(() => {
+      type R = { top: number; left: number; width: number; height: number };
+      type E = { getBoundingClientRect(): R; scrollTop: number; closest(s: string): unknown };
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): E; elementFromPoint(x: number, y: number): E | null } }).document;
+      const box = doc.querySelector('.table-scroll');
+      const pill = doc.querySelector('[data-testid="worker-row"] [data-testid="lifecycle-pill"]');
+      const head = doc.querySelector('[data-testid="worker-table"] thead th').getBoundingClientRect();
+      box.scrollTop += pill.getBoundingClientRect().top - head.top - 2;
+      const r = pill.getBoundingClientRect();
+      const top = doc.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return top?.closest('thead') !== null;
+    });
+    expect(covered).toBe(true);
+    await page.locator('.table-scroll').evaluate((box) => ((box as unknown as { scrollTop: number }).scrollTop = 0));
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('says the server refused a request, not that it cannot be reached, when the history is refused', async () => {
     await page.route('**/api/history?*', (route) => route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'refused for this test' }) }));
     try {

@@ -115,7 +115,51 @@ describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('moscaler ui in Chromium', () =
     await expect.poll(() => page.locator('[data-testid="timeline"] li[data-kind="cycle"]').allTextContents(), { timeout: 10_000 }).toEqual(
       expect.arrayContaining([expect.stringMatching(/: drain worker[12]/)]),
     );
-    await page.waitForSelector('[data-testid="chart"] svg.mo-chart path.online');
+    await page.waitForSelector('[data-testid="chart"] svg.mo-chart path.slots');
+  });
+
+  it.each([
+    { width: 1280, height: 800 },
+    { width: 1920, height: 1080 },
+  ])('at $width x $height: every column readable, running workers first, the target now and churn shown, the chart as wide as its box', async (size) => {
+    await page.setViewportSize(size);
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+    type Box = { scrollWidth: number; clientWidth: number; textContent: string | null };
+    // No cell, and not the table's box, is wider than what it shows: nothing is cut off or scrolled away.
+    const clipped = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<Box> } }).document;
+      const boxes = [...doc.querySelectorAll('[data-testid="worker-table"] th, [data-testid="worker-table"] td, .table-scroll, #workers, #glance, #glance .card')];
+      return boxes.filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => `${b.textContent?.slice(0, 60)}: ${b.scrollWidth} > ${b.clientWidth}`);
+    });
+    expect(clipped).toEqual([]);
+    // Running workers first (online, then starting), stopped ones after.
+    const order = await page.locator('[data-testid="worker-row"]').evaluateAll((r) => r.map((e) => e.getAttribute('data-lifecycle')));
+    expect(order.slice(0, 1)).toEqual(['online']);
+    expect(order.lastIndexOf('online')).toBeLessThan(order.indexOf('offline'));
+    // The scaler's current decision, with its reason; churn as a headline.
+    await expect.poll(() => page.locator('[data-testid="target-reason"]').textContent()).toMatch(/\d\d:\d\d:\d\d (nothing to do|drain |start )/);
+    expect(await page.locator('[data-testid="target-now"]').isVisible()).toBe(true);
+    expect(await page.locator('[data-testid="churn-flaps"]').textContent()).toMatch(/^\d+$/);
+    expect(await page.locator('[data-testid="churn-drains"]').textContent()).toMatch(/^\d+ \/ \d+$/);
+    // The chart fills its box at this width, and its labels stay inside it.
+    await expect
+      .poll(async () => {
+        const [chart, box] = await Promise.all([page.locator('[data-testid="chart"] svg.mo-chart').boundingBox(), page.locator('[data-testid="chart"]').boundingBox()]);
+        return chart && box ? Math.abs(chart.width - box.width) : -1;
+      })
+      .toBeLessThanOrEqual(1);
+    const outside = await page.locator('[data-testid="chart"] svg.mo-chart').evaluate((svg) => {
+      type R = { left: number; right: number };
+      const el = svg as unknown as { getBoundingClientRect(): R; querySelectorAll(s: string): Iterable<{ getBoundingClientRect(): R; textContent: string | null }> };
+      const frame = el.getBoundingClientRect();
+      return [...el.querySelectorAll('text')].filter((t) => t.getBoundingClientRect().left < frame.left - 0.5 || t.getBoundingClientRect().right > frame.right + 0.5).map((t) => t.textContent);
+    });
+    expect(outside).toEqual([]);
+    const chartWidth = (await page.locator('[data-testid="chart"] svg.mo-chart').boundingBox())!.width;
+    expect(chartWidth).toBeGreaterThan(size.width - 120);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, `ui-${size.width}.png`), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it("shows a worker's transitions when it is clicked", async () => {
@@ -131,6 +175,12 @@ describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('moscaler ui in Chromium', () =
     expect(await page.locator('[data-testid="detail-execution"]').first().textContent()).toMatch(new RegExp(`drain-${hostname}-\\d{8}T\\d{6}Z\\s*online → offline`));
     expect(await page.locator(`[data-testid="worker-row"][data-hostname="${hostname}"] [data-testid="worker-outcome"]`).textContent()).toMatch(/^drain-worker: online → offline/);
     expect(await page.locator('body').textContent()).not.toMatch(/SUCCEEDED|succeeded|started outside mo-scaler/);
+    // The history opens on the transitions; a drain's polls are folded away, and no cell is cut off.
+    expect(await page.locator('[data-testid="polls"][open]').count()).toBe(0);
+    const clipped = await page.locator('[data-testid="worker-detail"] table.transitions td').evaluateAll((cells) =>
+      cells.filter((c) => (c as unknown as { scrollWidth: number; clientWidth: number }).scrollWidth > (c as unknown as { clientWidth: number }).clientWidth + 1).map((c) => c.textContent),
+    );
+    expect(clipped).toEqual([]);
     // Its state is outlined on the lifecycle diagram.
     expect(await page.locator('[data-testid="lifecycle-diagram"] g.node.selected').getAttribute('data-node')).toBe('offline');
     mkdirSync(ARTIFACTS, { recursive: true });

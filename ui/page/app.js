@@ -153,7 +153,7 @@ function renderChurn(churn) {
   card.dataset.workers = churn.byWorker.map((w) => `${w.hostname} ×${w.times}`).join(', ');
   card.title = `A flap: a worker started and stopped again within the hour.${churn.byWorker.length ? ` Flapped: ${card.dataset.workers}` : ''}`;
   setText('churn-drains', `${churn.backInService} / ${churn.abandoned}`);
-  document.querySelector('[data-testid="churn-drains"]').title = `of ${churn.drains} drains that got past their checks`;
+  $('churn-drains-label').textContent = `of ${churn.drains} drain(s): back in service / abandoned`;
 }
 
 /** What the newest finished autoscale cycle wants, and why. */
@@ -343,6 +343,9 @@ async function select(hostname) {
     renderWorkflowDiagram(latest);
   }
   await refreshDetail();
+  // Stacked (narrow windows), the history is under the workers: bring it into view.
+  const detail = $('detail');
+  if (detail.getBoundingClientRect().top > window.innerHeight - 80) detail.scrollIntoView({ block: 'start' });
 }
 
 async function refreshDetail() {
