@@ -11,7 +11,7 @@
 import { adoptionEvents } from '../machines/observed-facts';
 import { advance } from '../machines/worker-slot';
 import { compareHostnames } from '../core/cluster';
-import type { ClusterView, StatusClass, Worker } from '../core/types';
+import type { ClusterView, FleetProvider, StatusClass, Worker } from '../core/types';
 import { createPersistedWorker } from '../machines/persistence';
 import { WORKER_STATES, type WorkerState } from '../machines/worker-lifecycle';
 import type { ExecutionDigest, ExecutionOutcome, LifecycleTransition } from './digest';
@@ -54,7 +54,10 @@ export interface UiWorker {
   /** `execution`: a running boot or drain recorded it; `observation`: replayed from what was observed. */
   lifecycleFrom: 'execution' | 'observation';
   reason?: string;
+  /** The provider's own word for the instance's state: EC2 `running`, OpsWorks `online`. */
   provider: string;
+  /** The id the provider starts and stops it by: the EC2 instance id on EC2, the OpsWorks InstanceId on OpsWorks. */
+  instanceId: string;
   statusClass: StatusClass;
   registered: boolean;
   maintenance: boolean;
@@ -85,6 +88,8 @@ export interface UiState {
   mode: 'simulation' | 'cluster';
   engine: 'local' | 'aws' | 'none';
   cluster: string;
+  /** Who runs the fleet, as observed; null while the cluster has no instance. */
+  provider: FleetProvider | null;
   observedAt: string;
   /** IANA zone the page shows times in, with its offset now: `America/New_York (UTC-04:00)` or `UTC`. */
   timeZone: { name: string; statement: string };
@@ -189,6 +194,7 @@ export function buildUiState(input: StateInput): UiState {
       lifecycleFrom: fromExecution ? 'execution' : 'observation',
       ...(reason ? { reason } : {}),
       provider: w.state,
+      instanceId: w.id,
       statusClass: w.statusClass,
       registered: w.registered,
       maintenance: w.maintenance,
@@ -206,6 +212,7 @@ export function buildUiState(input: StateInput): UiState {
     mode: input.mode,
     engine: input.engine,
     cluster: view.cluster,
+    provider: view.instances[0]?.provider ?? null,
     observedAt: view.observedAt,
     timeZone: { name: input.timeZone ?? 'UTC', statement: zoneStatement(input.timeZone ?? 'UTC', view.observedAt) },
     opencast: oc.up ? { up: true } : { up: false, error: oc.error },

@@ -70,6 +70,19 @@ describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('moscaler ui --engine aws --sim
     await expect.poll(() => page.locator('[data-testid="worker-row"]').count()).toBe(4);
   });
 
+  it("shows EC2's states and instance ids, and says the provider is EC2", async () => {
+    expect(await page.locator('[data-testid="provider-header"]').textContent()).toBe('EC2 state');
+    const cells = await page.locator('[data-testid="worker-row"]').evaluateAll((r) =>
+      r.map((e) => [e.getAttribute('data-hostname'), e.querySelector('[data-testid="worker-provider"]')!.textContent, e.querySelector('[data-testid="worker-provider"]')!.getAttribute('title')]),
+    );
+    expect(cells).toEqual([
+      ['worker1', 'running', expect.stringMatching(/^instance i-[0-9a-f]+$/)],
+      ['worker2', 'running', expect.stringMatching(/^instance i-[0-9a-f]+$/)],
+      ['worker3', 'stopped', expect.stringMatching(/^instance i-[0-9a-f]+$/)],
+      ['worker4', 'stopped', expect.stringMatching(/^instance i-[0-9a-f]+$/)],
+    ]);
+  });
+
   it('shows the autoscale cycles the simulated Step Functions ran', async () => {
     await page.locator('[data-testid="pause"]').click();
     // worker1 is above the target of one: a cycle drains it through the deployed drain workflow.
@@ -88,6 +101,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('moscaler ui --engine aws --sim
       expect.arrayContaining([expect.stringContaining('online → maintenance'), expect.stringContaining('draining → stopping'), expect.stringContaining('stopping → offline')]),
     );
     expect(await page.locator('[data-testid="detail-execution"]').first().textContent()).toMatch(/drain-worker1-\d{8}T\d{6}Z/);
+    expect(await page.locator('#detail-now').textContent()).toMatch(/^Now offline .*; instance i-[0-9a-f]+, stopped$/);
     // The execution the page shows is the simulated stack's state machine's, as DescribeExecution names it.
     const history = (await (await page.request.get(`${ui!.url}api/history?worker=worker1`)).json()) as { executions: Array<{ executionArn: string }> };
     expect(history.executions[0]!.executionArn).toMatch(/^arn:aws:states:[a-z0-9-]+:\d{12}:execution:moscaler-drain-worker:drain-worker1-\d{8}T\d{6}Z$/);

@@ -86,9 +86,13 @@ function setText(testid, value) {
   document.querySelector(`[data-testid="${testid}"]`).textContent = String(value);
 }
 
+const PROVIDER_LABELS = { ec2: 'EC2', opsworks: 'OpsWorks' };
+
 function renderHeader(state) {
   setZone(state.timeZone.name);
   $('cluster').textContent = state.cluster;
+  // Which provider runs the fleet: its states are in its own words (EC2 `running`, OpsWorks `online`).
+  $('provider-header').textContent = state.provider ? `${PROVIDER_LABELS[state.provider]} state` : 'provider';
   const mode = $('mode');
   // A simulation on the simulated deployed stack says so: its executions are read through Step Functions.
   mode.textContent = state.mode === 'simulation' ? `simulation${state.engine === 'aws' ? ' · engine aws' : ''}` : `cluster · engine ${state.engine}`;
@@ -222,7 +226,7 @@ function renderWorkers(state) {
       { 'data-testid': 'worker-row', 'data-hostname': w.hostname, 'data-lifecycle': w.lifecycle, class: w.hostname === selected ? 'selected' : '' },
       el('td', { class: 'hostname' }, w.hostname, w.protected ? ' 🔒' : '', flaps ? el('span', { class: 'flap-badge', 'data-testid': 'flap-badge', title: `started and stopped again within the hour ${flaps} time(s)` }, `↻${flaps}`) : null),
       el('td', { title: w.reason || '' }, pill(w.lifecycle, w.lifecycleFrom === 'observation')),
-      el('td', {}, w.provider),
+      el('td', { title: `instance ${w.instanceId}`, 'data-testid': 'worker-provider' }, w.provider),
       el('td', {}, w.opencast),
       el('td', {}, w.runningJobs === null ? '?' : String(w.runningJobs)),
       el('td', {}, uptime(w.uptimeSeconds)),
@@ -304,7 +308,7 @@ function renderDetail(history) {
   $('detail-host').textContent = history.hostname;
   const w = history.worker;
   $('detail-now').textContent = w
-    ? `Now ${w.lifecycle} (${w.lifecycleFrom === 'execution' ? 'as its running execution recorded' : 'replayed from the observation'})${w.reason ? `: ${w.reason}` : ''}`
+    ? `Now ${w.lifecycle} (${w.lifecycleFrom === 'execution' ? 'as its running execution recorded' : 'replayed from the observation'})${w.reason ? `: ${w.reason}` : ''}; instance ${w.instanceId}, ${w.provider}`
     : 'Not in the last observation.';
   const rows = history.transitions.map((t) =>
     el(
