@@ -124,6 +124,8 @@ export function lastCycleText(last: LastCycle): string {
 export function statusTable(view: ClusterView, configuredProvider: FleetProvider): string {
   const s = statusJson(view, configuredProvider);
   const provider = s.provider;
+  // Ready instances in the provider's word: EC2 `running`, OpsWorks `online`.
+  const ready = provider === 'ec2' ? 'running' : 'online';
   const jobs = s.opencastUp
     ? `running ${s.jobs.running}, queued ${s.jobs.queued}, queued high-load ${s.jobs.queuedHighLoad}`
     : `unknown (${s.opencastError})`;
@@ -131,8 +133,8 @@ export function statusTable(view: ClusterView, configuredProvider: FleetProvider
     `Cluster: ${s.cluster}`,
     `Provider: ${PROVIDER_LABELS[provider]}`,
     `Opencast: ${s.opencastUp ? 'up' : s.opencastCredentialsRefused ? 'REFUSED our credentials' : 'UNREACHABLE'}`,
-    `Instances: ${s.counts.instances} (${s.counts.onlineInstances} online)`,
-    `Workers: ${s.counts.workers} (${s.counts.onlineWorkers} online, ${s.counts.pendingWorkers} pending)`,
+    `Instances: ${s.counts.instances} (${s.counts.onlineInstances} ${ready})`,
+    `Workers: ${s.counts.workers} (${s.counts.onlineWorkers} ${ready}, ${s.counts.pendingWorkers} pending)`,
     `Jobs: ${jobs}`,
   ].join('\n');
   // Each provider's own words and ids: EC2 has one id per instance, OpsWorks its own beside EC2's.

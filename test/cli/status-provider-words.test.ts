@@ -40,6 +40,7 @@ describe('status on an EC2 cluster', () => {
   it('says EC2, and shows EC2 states and instance ids, no OpsWorks column or word', async () => {
     const table = await status(EC2, 'table');
     expect(table).toMatch(/^Cluster: sim-small\nProvider: EC2\n/);
+    expect(table).toMatch(/^Workers: 4 \(2 running, 0 pending\)$/m);
     const header = table.split('\n').find((l) => l.startsWith('hostname'))!;
     expect(header.split(/\s{2,}/).slice(0, 3)).toEqual(['hostname', 'ec2 state', 'instance id']);
     expect(header).not.toMatch(/opsworks/);
@@ -64,6 +65,7 @@ describe('status on an OpsWorks stack', () => {
   it('says OpsWorks, and shows OpsWorks words with the OpsWorks and EC2 ids', async () => {
     const table = await status(OPSWORKS, 'table');
     expect(table).toMatch(/^Cluster: sim-small\nProvider: OpsWorks\n/);
+    expect(table).toMatch(/^Workers: 4 \(2 online, 0 pending\)$/m);
     const header = table.split('\n').find((l) => l.startsWith('hostname'))!;
     expect(header.split(/\s{2,}/).slice(0, 4)).toEqual(['hostname', 'opsworks state', 'opsworks id', 'ec2 id']);
     const byHost = rows(table);
