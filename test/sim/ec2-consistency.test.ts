@@ -125,3 +125,19 @@ describe('simulated EC2, eventually consistent', () => {
     expect(await runningAt(7)).toBe(lag);
   });
 });
+
+describe('scenario consistency field', () => {
+  const base = { cluster: 'c', start: START };
+  it('defaults to the documented lags, seeded apart from the ids', () => {
+    expect(parseScenario(base).consistency).toEqual({ stepFunctions: { minMs: 1_000, maxMs: 5_000 }, ec2: { minMs: 2_000, maxMs: 10_000 } });
+  });
+
+  it.each([
+    [{ ec2: { minMs: 0, maxMs: 0 } }, /consistency\.ec2\.maxMs/],
+    [{ stepFunctions: { minMs: 6_000, maxMs: 5_000 } }, /consistency\.stepFunctions\.minMs.*cannot exceed maxMs/],
+    [{ ec2: { minMs: 0, maxMs: 3_600_000 } }, /consistency\.ec2\.maxMs/],
+    [{ iam: { minMs: 0, maxMs: 1 } }, /consistency/],
+  ])('refuses %j, naming the field', (consistency, message) => {
+    expect(() => parseScenario({ ...base, consistency })).toThrow(message);
+  });
+});
