@@ -80,7 +80,7 @@ export function simReportHtml(result: SimRunResult, summaryText: string, options
 <body>
 <h1>mo-scaler simulation: ${escapeXml(result.cluster)}</h1>
 <div class="muted">${escapeXml(result.scenario)}</div>
-<div class="muted">${escapeXml(when(result.from))} → ${escapeXml(when(result.to))} · ${result.cycles} autoscale cycles, ${result.failedCycles} failed · billing ${escapeXml(result.billing)}</div>
+<div class="muted">${escapeXml(when(result.from))} → ${escapeXml(when(result.to))} · ${result.cycles} autoscale cycles, ${result.failedCycles} failed · provider <span data-testid="provider">${result.provider === 'ec2' ? 'EC2' : 'OpsWorks'}</span> · billing ${escapeXml(result.billing)}</div>
 <div class="muted" data-testid="time-zone">Times are in ${escapeXml(zoneStatement(timeZone, result.from))}${timeZone === 'UTC' ? '' : ", the scenario's time zone"}.</div>
 <div class="figures">${figures.map(([label, value]) => `<div class="figure${label.startsWith('flaps') && s.flapping.times > 0 ? ' alert' : ''}" data-testid="figure"><b>${escapeXml(value)}</b><span class="muted">${escapeXml(label)}</span></div>`).join('')}</div>
 ${flapped.length ? `<p data-testid="flapped">Flapped: ${escapeXml(flapped.slice(0, 12).join(', '))}${flapped.length > 12 ? `, ${flapped.length - 12} more` : ''}</p>` : ''}

@@ -78,6 +78,8 @@ export interface CycleOutcome {
 export interface SimRunResult {
   scenario: string;
   cluster: string;
+  /** Who runs the simulated fleet: `ec2` or `opsworks` (the scenario's provider). */
+  provider: Settings['provider'];
   billing: Settings['billing'];
   from: string;
   to: string;
@@ -232,6 +234,7 @@ function summarize(
   return {
     scenario: scenario.description ?? scenario.cluster,
     cluster: scenario.cluster,
+    provider: settings.provider,
     billing: settings.billing,
     from: new Date(run.start).toISOString(),
     to: new Date(run.end).toISOString(),

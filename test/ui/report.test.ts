@@ -103,6 +103,8 @@ describe('moscaler sim run --report', () => {
     expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="mo-chart"');
     expect(html).toMatch(/<path class="slots" d="M/);
     expect(html).toContain('billed instance-hours (per-second)');
+    // small-quiet is the OpsWorks cluster, and the report says so.
+    expect(html).toContain('provider <span data-testid="provider">OpsWorks</span>');
     // Churn is a summary tile, beside starts and stops.
     expect(html).toMatch(/<div class="figure( alert)?" data-testid="figure"><b>\d+<\/b><span class="muted">flaps \(a worker started and stopped within 1 h\)<\/span>/);
     expect(html).toMatch(/<b>\d+ \/ \d+ of \d+<\/b><span class="muted">drains back in service \/ abandoned or failed<\/span>/);
