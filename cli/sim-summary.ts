@@ -101,8 +101,8 @@ export function nextStepsText(scenarioFile: string, written?: { report?: string 
   return [
     '',
     'See it:',
-    `  live, in a browser:  moscaler ui --sim ${shown}`,
-    written?.report ? `  as a page:          open ${written.report}` : `  as a page:          moscaler sim run ${shown} --report run.html`,
+    `  ${'live, in a browser:'.padEnd(21)}moscaler ui --sim ${shown}`,
+    `  ${'as a page:'.padEnd(21)}${written?.report ? `open ${written.report}` : `moscaler sim run ${shown} --report run.html`}`,
     '',
   ].join('\n');
 }

@@ -57,7 +57,7 @@ describe('simSummaryText', () => {
 
   it('ends by naming the live view and the report, with the scenario file as the reader would type it', () => {
     const text = nextStepsText('/repo/scenarios/lecture-week-ec2.json', undefined, '/repo');
-    expect(text.trimEnd().split('\n').slice(-2)).toEqual(['  live, in a browser:  moscaler ui --sim scenarios/lecture-week-ec2.json', '  as a page:          moscaler sim run scenarios/lecture-week-ec2.json --report run.html']);
-    expect(nextStepsText('/elsewhere/my week.json', { report: 'week.html' }, '/repo')).toContain("moscaler ui --sim '/elsewhere/my week.json'\n  as a page:          open week.html");
+    expect(text.trimEnd().split('\n').slice(-2)).toEqual(['  live, in a browser:  moscaler ui --sim scenarios/lecture-week-ec2.json', '  as a page:           moscaler sim run scenarios/lecture-week-ec2.json --report run.html']);
+    expect(nextStepsText('/elsewhere/my week.json', { report: 'week.html' }, '/repo')).toContain("moscaler ui --sim '/elsewhere/my week.json'\n  as a page:           open week.html");
   });
 });

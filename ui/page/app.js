@@ -281,7 +281,9 @@ function stepItems(steps) {
   const out = [];
   let folded = [];
   const flush = () => {
-    if (!folded.length) return;
+    // Two steps or fewer read as well as the line that would hide them.
+    if (folded.length <= 2) out.push(...folded.map(stepItem));
+    if (folded.length <= 2) return void (folded = []);
     const states = [...new Set(folded.map((s) => s.state).filter(Boolean))];
     out.push(el('li', { class: 'polls' }, el('details', { 'data-testid': 'polls' }, el('summary', {}, `… ${folded.length} polling step(s) (${states.join(', ')})`), el('ol', {}, folded.map(stepItem)))));
     folded = [];
