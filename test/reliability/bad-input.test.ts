@@ -149,7 +149,8 @@ describe('bad scenario files', () => {
     ['fault at a bad time', { ...base, faults: [{ at: 'soon', kind: 'opencast-down', forMinutes: 1 }] }, /^scenario\.json: faults\[0\]\.at/],
     ['typo in a key', { ...base, wrokers: [] }, /^scenario\.json: wrokers: unknown key; did you mean workers\?/],
     ['no admin node', { ...base, others: [] }, /^scenario\.json: others/],
-    ['duplicate hostnames', { ...base, workers: [{ hostname: 'worker1' }, { hostname: 'worker1' }] }, /^scenario\.json: workers\[1\]\.hostname/],
+    // OpsWorks hostnames are unique in a stack; EC2 Name tags need not be (test/sim/model/registries.test.ts).
+    ['duplicate hostnames', { ...base, provider: 'opsworks', workers: [{ hostname: 'worker1' }, { hostname: 'worker1' }] }, /^scenario\.json: workers\[1\]\.hostname/],
     ['workers not a list', { ...base, workers: { hostname: 'worker1' } }, /^scenario\.json: workers/],
     ['JSON null', null, /^scenario\.json: /],
   ])('refuses %s, naming the field', (_name, input, message) => {
