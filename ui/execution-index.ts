@@ -74,10 +74,14 @@ export class ExecutionIndex {
     return this.summaries.filter((s) => s.ref.workflow === workflow).length;
   }
 
-  /** The newest boot and drain executions of one worker, newest first, read now if need be. */
-  async forWorker(hostname: string): Promise<ExecutionDigest[]> {
+  /**
+   * The newest boot and drain executions of one worker, newest first, read now if need be. `instanceIds` are the
+   * instances of that name: when two share it, their executions are keyed by instance (core/execution-names.ts).
+   */
+  async forWorker(hostname: string, instanceIds: readonly string[] = []): Promise<ExecutionDigest[]> {
     // An exact parse of the name: `worker-1` never matches `worker-1-b`.
-    const mine = this.summaries.filter((s) => s.ref.workflow !== AUTOSCALE_WORKFLOW && workerOfExecution(s.ref.name, [hostname]) === hostname).slice(0, this.perWorker);
+    const identities = [hostname, ...instanceIds.map((id) => ({ hostname, id }))];
+    const mine = this.summaries.filter((s) => s.ref.workflow !== AUTOSCALE_WORKFLOW && workerOfExecution(s.ref.name, identities) === hostname).slice(0, this.perWorker);
     const out: ExecutionDigest[] = [];
     for (const summary of mine) out.push(await this.read(summary));
     return out;

@@ -78,7 +78,8 @@ export class LiveView {
 
   async workerHistory(hostname: string): Promise<WorkerHistory> {
     const worker = this.current?.workers.find((w) => w.hostname === hostname);
-    const digests = (await this.options.index?.forWorker(hostname)) ?? [];
+    const instances = (this.current?.workers ?? []).filter((w) => w.hostname === hostname).map((w) => w.instanceId);
+    const digests = (await this.options.index?.forWorker(hostname, instances)) ?? [];
     return buildWorkerHistory(hostname, worker, digests);
   }
 

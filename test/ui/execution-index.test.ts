@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExecutionSummary, HistoryEvent, WorkflowEngine } from '../../engine/types';
 import { ExecutionIndex } from '../../ui/execution-index';
 import { buildTimeline } from '../../ui/state';
+import { workerExecutionName } from '../../core/execution-names';
 
 const T0 = Date.parse('2025-10-13T04:00:00Z');
 
@@ -72,5 +73,35 @@ describe('ExecutionIndex', () => {
     const timeline = buildTimeline(index.all(), index.allFacts());
     expect(timeline.idleCycles).toBe(10);
     expect(timeline.unread).toBe(20);
+  });
+});
+
+describe('ExecutionIndex.forWorker', () => {
+  it('finds the executions keyed by instance when two instances share a Name tag, and only those of that name', async () => {
+    // Prepare: two instances named "worker 1" (their executions are keyed by instance id) and a "worker 1-b".
+    const at = new Date(T0);
+    const names = [
+      workerExecutionName('drain', 'worker 1', at, 'i-0aaa'),
+      workerExecutionName('boot', 'worker 1', at, 'i-0bbb'),
+      workerExecutionName('drain', 'worker 1-b', at),
+    ];
+    const runs = names.map((name) => ({
+      summary: { ref: { workflow: name.startsWith('boot') ? 'boot-worker' : 'drain-worker', name, executionArn: `arn:${name}` }, status: 'SUCCEEDED', startedAt: at.toISOString(), stoppedAt: at.toISOString() } as ExecutionSummary,
+      events: [{ execution: name, workflow: 'drain-worker', type: 'ExecutionStarted', at: at.toISOString(), input: {} }] as HistoryEvent[],
+    }));
+    const engine = {
+      kind: 'local',
+      list: async () => runs.map((r) => r.summary),
+      history: async (ref: { executionArn: string }) => runs.find((r) => r.summary.ref.executionArn === ref.executionArn)!.events,
+    } as unknown as WorkflowEngine;
+    const index = new ExecutionIndex(engine);
+    await index.refresh();
+
+    // Act
+    const mine = await index.forWorker('worker 1', ['i-0aaa', 'i-0bbb']);
+
+    // Assess: both instances' executions, not the other worker's; without the ids none can be told apart.
+    expect(mine.map((d) => d.name).sort()).toEqual([names[0], names[1]].sort());
+    expect(await index.forWorker('worker 1')).toEqual([]);
   });
 });
