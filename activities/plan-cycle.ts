@@ -13,11 +13,11 @@ import { AUTOSCALE_WORKFLOW, BOOT_WORKFLOW, DRAIN_WORKFLOW, sharedHostnames, sta
 import { metricGaps } from '../core/strategies';
 import { UNSERVED_STOP_SECONDS, unprovableWorkers, unservingWorkers } from '../core/serving';
 import type { ClusterView, Worker } from '../core/types';
-import { credentialsRefusedError, observeSchedule, refuseWithoutCredentials } from '../scaler/observe';
+import { credentialsRefusedError, observeSchedule } from '../scaler/observe';
 import { collectVotes } from '../scaler/scale';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { workersActedOn } from './support/acting-on';
-import { observe } from './support/observe';
+import { observe, quietLogger } from './support/observe';
 import { parseEvent } from './support/parse-event';
 import { lastCycleMemory, recordMemory, type RecordedMemory } from './support/policy-memory';
 
@@ -52,7 +52,6 @@ export interface CyclePlan {
   memory: RecordedMemory;
 }
 
-const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A release leaves this much of the cycle's period to the next cycle. */
 const RELEASE_MARGIN_SECONDS = 5;
@@ -130,8 +129,6 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       mayRemember(config.policy) ? readMemory(deps.executions, policy, now, input.everySeconds) : undefined,
       wrapped.success ? deps.executions.list({ workflow: AUTOSCALE_WORKFLOW, status: 'RUNNING' }) : [],
     ]);
-    // Opencast refused our credentials: a configuration error that fails the cycle (and its alarm), not a cycle without Opencast.
-    refuseWithoutCredentials(observation, deps.settings.opencast.user);
     const { view } = observation;
     // Workers with their instance ids: an execution keyed by instance (two instances of one name) is attributed too.
     const hostnames = view.workers;

@@ -18,7 +18,6 @@ import { workersActedOn } from './support/acting-on';
 import { recentlyFailedBoots } from './support/failed-boots';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { observe } from './support/observe';
-import { refuseWithoutCredentials } from '../scaler/observe';
 import { parseEvent } from './support/parse-event';
 
 export interface ScalePlan {
@@ -62,8 +61,6 @@ export function createPlanScaleHandler(deps: ActivityDeps): ActivityHandler<unkn
 
 async function decide(deps: ActivityDeps, request: ScaleRequest): Promise<{ decision: Decision; shared: Set<string> }> {
   const observation = await observe(deps);
-  // Opencast refused our credentials: nothing is planned (a start would be paid for and never serve).
-  refuseWithoutCredentials(observation, deps.settings.opencast.user);
   const { view } = observation;
   const hostnames = view.workers.map((w) => w.hostname);
   const shared = sharedHostnames(view.workers);

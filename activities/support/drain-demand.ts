@@ -14,9 +14,8 @@ import { observeSchedule, type Observation } from '../../scaler/observe';
 import { collectVotes } from '../../scaler/scale';
 import { workersActedOn } from './acting-on';
 import type { ActivityDeps } from './deps';
+import { quietLogger } from './observe';
 import { lastCycleMemory } from './policy-memory';
-
-const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export async function drainDemand(deps: ActivityDeps, request: DrainRequest, observation: Observation, worker: Worker): Promise<KeepVerdict | undefined> {
   const { view } = observation;

@@ -2,6 +2,9 @@
 import { observeCluster, refuseWithoutCredentials, type Observation } from '../../scaler/observe';
 import type { ActivityDeps } from './deps';
 
+/** For the votes an activity collects: what they say is in its output, not its log. */
+export const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
 /**
  * Opencast refusing our credentials is thrown (a ConfigError caused by the AuthError), never taken as an outage:
  * deployed, that is what makes the function read the rotated secret again (wiring/lambda-runtime.ts). An activity
