@@ -6,19 +6,15 @@
  *
  * Skipped, like test/ui/browser.test.ts, on a machine without Chromium outside CI.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, FLAGS, IN_CI, startUi, type RunningUi } from '../helpers/browser';
 
-const CHROMIUM = process.env.MOSCALER_CHROMIUM ?? '/usr/bin/chromium';
-const IN_CI = Boolean(process.env.CI) && process.env.CI !== 'false';
-const BIN = fileURLToPath(new URL('../../bin/moscaler.js', import.meta.url));
 const SCENARIO = fileURLToPath(new URL('../../scenarios/lecture-week-ec2.json', import.meta.url));
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
 
 const SPACED = 'opencast transcode worker 21';
 const LONG = 'ip-10-0-7-36.opencast-processing.us-east-1.compute.internal.media.example.edu';
@@ -35,36 +31,17 @@ function scenarioWithNonAscii(dir: string): string {
   return file;
 }
 
-function startUi(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const args = [BIN, '--state-dir', dir, '--sim', scenarioWithNonAscii(dir), 'ui', '--port', '0', '--paused', '--speed', '1200', '--duration', '1h'];
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', HOME: dir, MOSCALER_ENV_FILE: join(dir, 'none.env') }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`moscaler ui printed no URL in 30 s\n${out}\n${err}`)), 30_000);
-    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out)?.[0];
-      if (url) {
-        clearTimeout(timer);
-        resolve({ child, url });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`moscaler ui exited with ${code}\n${out}\n${err}`)));
-  });
-}
 
 describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('moscaler ui in Chromium, workers named by EC2 Name tags', () => {
   let browser: Browser | undefined;
-  let ui: { child: ChildProcess; url: string } | undefined;
+  let ui: RunningUi | undefined;
   let page: Page;
   const errors: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: CI must run the browser tests (apt-get install -y chromium)`);
     const dir = mkdtempSync(join(tmpdir(), 'moscaler-ui-names-'));
-    [ui, browser] = await Promise.all([startUi(dir), chromium.launch({ executablePath: CHROMIUM, args: FLAGS })]);
+    [ui, browser] = await Promise.all([startUi(dir, ['--sim', scenarioWithNonAscii(dir), 'ui', '--port', '0', '--paused', '--speed', '1200', '--duration', '1h']), chromium.launch({ executablePath: CHROMIUM, args: FLAGS })]);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${ui.url}?refresh=200`);

@@ -7,21 +7,17 @@
  * Outside CI a machine without Chromium skips these; in CI (CI=true) they always
  * run, and a missing Chromium fails them: `.ci/run` installs it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, FLAGS, IN_CI, startUi, type RunningUi } from '../helpers/browser';
 import { runCli } from '../helpers/cli';
 
-const CHROMIUM = process.env.MOSCALER_CHROMIUM ?? '/usr/bin/chromium';
-const IN_CI = Boolean(process.env.CI) && process.env.CI !== 'false';
-const BIN = fileURLToPath(new URL('../../bin/moscaler.js', import.meta.url));
 const SCENARIO = fileURLToPath(new URL('../../scenarios/small-quiet.json', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
 
 /**
  * The small scenario without its initial backlog: the example policy drains one of its two online workers.
@@ -37,38 +33,18 @@ function idleScenario(dir: string): string {
   return file;
 }
 
-/** Starts `moscaler ui` as a user would and resolves with the URL it prints. */
-function startUi(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const args = [BIN, '--state-dir', dir, '--sim', idleScenario(dir), 'ui', '--port', '0', '--paused', '--speed', '1200', '--duration', '30m'];
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', HOME: dir, MOSCALER_ENV_FILE: join(dir, 'none.env') }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`moscaler ui printed no URL in 20 s\n${out}\n${err}`)), 20_000);
-    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out)?.[0];
-      if (url) {
-        clearTimeout(timer);
-        resolve({ child, url });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`moscaler ui exited with ${code}\n${out}\n${err}`)));
-  });
-}
 
 const rows = (page: Page, lifecycle: string) => page.locator(`[data-testid="worker-row"][data-lifecycle="${lifecycle}"]`);
 
 describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('moscaler ui in Chromium', () => {
   let browser: Browser | undefined;
-  let ui: { child: ChildProcess; url: string } | undefined;
+  let ui: RunningUi | undefined;
   let page: Page;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: CI must run the browser tests (apt-get install -y chromium)`);
     const dir = mkdtempSync(join(tmpdir(), 'moscaler-ui-'));
-    [ui, browser] = await Promise.all([startUi(dir), chromium.launch({ executablePath: CHROMIUM, args: FLAGS })]);
+    [ui, browser] = await Promise.all([startUi(dir, ['--sim', idleScenario(dir), 'ui', '--port', '0', '--paused', '--speed', '1200', '--duration', '30m'], 20_000), chromium.launch({ executablePath: CHROMIUM, args: FLAGS })]);
     // A common laptop screen: what an operator sees first must be there without scrolling.
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];
