@@ -41,6 +41,31 @@ afterEach(async () => {
   for (const d of opened.splice(0)) await d.runtime.close();
 });
 
+/**
+ * A simulated Opencast wanting password "s3cret" (rotated by the scenario's `faults`), a secret holding
+ * `secretPassword`, and a Lambda handler whose activity checks the credentials; counts its inits and calls.
+ */
+function rotationAccount(secretPassword: string, faults: unknown[] = []) {
+  const clock = new ManualClock(START);
+  const cluster = createSimCluster(
+    parseScenario({ cluster: 'prod', start: new Date(START).toISOString(), opencast: { password: 's3cret' }, others: [{ hostname: 'admin1', layer: 'admin' }], faults }),
+    clock,
+  );
+  const secrets = new SimSecrets('us-east-1');
+  const secretArn = secrets.put('moscaler-opencast', JSON.stringify({ user: 'opencast_system_account', password: secretPassword }), START);
+  const requestHandler = createSdkRequestHandler(createAwsRouter(cluster, { services: { secretsmanager: secretsManagerOperations(secrets) } }));
+  const transports = { requestHandler, credentials: SIM_CREDENTIALS, maxAttempts: 1, dispatcher: new RouterDispatcher(createOpencastRouter(cluster)) };
+  const { MATTERHORN_USER: _u, MATTERHORN_PASS: _p, ...withoutCredentials } = ENV;
+  const counts = { inits: 0, calls: 0 };
+  const handler = lambdaHandler((deps) => async () => {
+    counts.calls += 1;
+    await deps.opencastAt(cluster.hosts[0]!.baseUrl).checkCredentials();
+    return 'served';
+  }, { env: { ...withoutCredentials, MOSCALER_OPENCAST_SECRET_ARN: secretArn }, transports, onInit: (d) => { counts.inits += 1; opened.push(d); } });
+  const putSecret = (password: string, at: number) => secrets.put('moscaler-opencast', JSON.stringify({ user: 'opencast_system_account', password }), at);
+  return { clock, cluster, handler, counts, putSecret };
+}
+
 describe('lambda runtime', () => {
   it('builds the activity dependencies from the function environment', async () => {
     const built = await depsFromEnvironment({ ...ENV, AUTOSCALE_CONFIG: '{"strategies":[{"method":"queued_jobs","name":"q","settings":{"up_threshold":3,"down_threshold":1}}]}' });
@@ -106,60 +131,30 @@ describe('lambda runtime', () => {
 
   it('reads the secret again after Opencast refused its credentials (a rotated password), not for the life of the environment', async () => {
     // Prepare: the secret still holds the old password; Opencast (simulated, on the wire) wants "s3cret".
-    const clock = new ManualClock(START);
-    const cluster = createSimCluster(
-      parseScenario({ cluster: 'prod', start: new Date(START).toISOString(), opencast: { password: 's3cret' }, others: [{ hostname: 'admin1', layer: 'admin' }] }),
-      clock,
-    );
-    const secrets = new SimSecrets('us-east-1');
-    const secretArn = secrets.put('moscaler-opencast', JSON.stringify({ user: 'opencast_system_account', password: 'old-password' }), START);
-    const requestHandler = createSdkRequestHandler(createAwsRouter(cluster, { services: { secretsmanager: secretsManagerOperations(secrets) } }));
-    const transports = { requestHandler, credentials: SIM_CREDENTIALS, maxAttempts: 1, dispatcher: new RouterDispatcher(createOpencastRouter(cluster)) };
-    const { MATTERHORN_USER: _u, MATTERHORN_PASS: _p, ...withoutCredentials } = ENV;
-    let inits = 0;
-    const handler = lambdaHandler((deps) => async () => {
-      await deps.opencastAt(cluster.hosts[0]!.baseUrl).checkCredentials();
-      return 'served';
-    }, { env: { ...withoutCredentials, MOSCALER_OPENCAST_SECRET_ARN: secretArn }, transports, onInit: (d) => { inits += 1; opened.push(d); } });
+    const { handler, counts, putSecret } = rotationAccount('old-password');
 
     // Act and assess: refused with the old password, read in this very invocation: the configuration's error.
     await expect(handler({})).rejects.toMatchObject({ name: 'AuthError', message: expect.stringMatching(/401/) });
-    secrets.put('moscaler-opencast', JSON.stringify({ user: 'opencast_system_account', password: 's3cret' }), START + MIN);
+    putSecret('s3cret', START + MIN);
     expect(await handler({})).toBe('served');
     expect(await handler({})).toBe('served');
-    expect(inits).toBe(2);
+    expect(counts.inits).toBe(2);
   });
 
   it('rides through a rotation: credentials refused after an earlier invocation read them are read again and the activity tried once more', async () => {
     // Prepare: Opencast and the secret agree, and an environment has served with them.
-    const clock = new ManualClock(START);
-    const cluster = createSimCluster(
-      parseScenario({ cluster: 'prod', start: new Date(START).toISOString(), opencast: { password: 's3cret' }, others: [{ hostname: 'admin1', layer: 'admin' }], faults: [{ at: '+1m', kind: 'password-rotated', forMinutes: 1 }] }),
-      clock,
-    );
-    const secrets = new SimSecrets('us-east-1');
-    const secretArn = secrets.put('moscaler-opencast', JSON.stringify({ user: 'opencast_system_account', password: 's3cret' }), START);
-    const requestHandler = createSdkRequestHandler(createAwsRouter(cluster, { services: { secretsmanager: secretsManagerOperations(secrets) } }));
-    const transports = { requestHandler, credentials: SIM_CREDENTIALS, maxAttempts: 1, dispatcher: new RouterDispatcher(createOpencastRouter(cluster)) };
-    const { MATTERHORN_USER: _u, MATTERHORN_PASS: _p, ...withoutCredentials } = ENV;
-    let inits = 0;
-    let calls = 0;
-    const handler = lambdaHandler((deps) => async () => {
-      calls += 1;
-      await deps.opencastAt(cluster.hosts[0]!.baseUrl).checkCredentials();
-      return 'served';
-    }, { env: { ...withoutCredentials, MOSCALER_OPENCAST_SECRET_ARN: secretArn }, transports, onInit: (d) => { inits += 1; opened.push(d); } });
+    const { clock, cluster, handler, counts, putSecret } = rotationAccount('s3cret', [{ at: '+1m', kind: 'password-rotated', forMinutes: 1 }]);
     expect(await handler({})).toBe('served');
 
     // Act: the password is rotated in Opencast and in the secret together.
     clock.set(START + 2 * MIN);
-    secrets.put('moscaler-opencast', JSON.stringify({ user: 'opencast_system_account', password: cluster.opencast.password }), START + 2 * MIN);
+    putSecret(cluster.opencast.password, START + 2 * MIN);
     expect(cluster.opencast.password).not.toBe('s3cret');
 
     // Assess: the next invocation is refused once with the old password, reads the secret again and serves.
     expect(await handler({})).toBe('served');
-    expect(inits).toBe(2);
-    expect(calls).toBe(3);
+    expect(counts.inits).toBe(2);
+    expect(counts.calls).toBe(3);
   });
 
   it('turns an unexpected error into an InternalError, a name the workflows know', async () => {
