@@ -17,8 +17,10 @@
  * host's first label equal to its hostname (`https://worker1.example.edu`).
  * Two instances with equally strong claims on one host get neither: the host
  * is ambiguous and, like a host no instance claims, may be any of them
- * ({@link mayBe} says which instances an unclaimed host may still be).
+ * ({@link mayBe} says which instances an unclaimed host may still be), unless
+ * only one of them runs ({@link breakTie}).
  */
+import { MACHINE_DOWN } from './instance-state';
 import type { FleetInstance, HostMatchKind, OpencastHost } from './types';
 
 const STRENGTH: Readonly<Record<HostMatchKind, number>> = { setting: 6, tag: 6, name: 5, 'node-name': 4, address: 3, 'short-name': 2 };
@@ -114,7 +116,7 @@ export function matchHosts(instances: readonly FleetInstance[], hosts: readonly 
   const ambiguous: string[] = [];
   const claimants = new Map<string, string[]>();
   for (const host of hosts) {
-    const owners = ownersOf(host, index);
+    const owners = breakTie(ownersOf(host, index), host);
     if (owners.length === 0) unclaimed.push(host.baseUrl);
     else if (owners.length > 1) {
       ambiguous.push(host.baseUrl);
@@ -192,6 +194,23 @@ function ownersOf(host: OpencastHost, index: Index): { instance: FleetInstance; 
     }
   }
   return owners;
+}
+
+/**
+ * Equal claims (two instances with one Name tag) on a host only one of them can hold: a machine that does not run
+ * has no Opencast registering it now, so the one that runs owns the row, unless the row's `address` (what its URL
+ * resolved to on the node that registered it last) is another claimant's IP, which makes it that node's stale row.
+ * Two running claimants stay ambiguous: both may serve it (one row shared, as at localhost).
+ * Soak seed 20261215 (test/reliability/registry-regressions.test.ts): a stopped twin kept a busy worker's
+ * maintenance from ever being released.
+ */
+export function breakTie<T extends { instance: FleetInstance }>(owners: T[], host: OpencastHost): T[] {
+  if (owners.length < 2) return owners;
+  const up = owners.filter((o) => !MACHINE_DOWN.has(o.instance.state));
+  if (up.length !== 1) return owners;
+  const address = lower(host.address);
+  const elsewhere = address !== undefined && !isLoopback(address) && owners.some((o) => o !== up[0] && [o.instance.privateIp, o.instance.publicIp].map(lower).includes(address));
+  return elsewhere ? owners : up;
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;

@@ -37,5 +37,8 @@ export function statusClassOf(state: InstanceState): StatusClass {
 /** States whose machine runs (is billed) without being ready: set up, failed to set up, or out of contact. */
 export const RUNNING_NOT_READY: ReadonlySet<InstanceState> = new Set<InstanceState>(['configuring', 'setup-failed', 'unreachable']);
 
+/** States in which the machine does not run, so no Opencast on it can hold a host row online now. */
+export const MACHINE_DOWN: ReadonlySet<InstanceState> = new Set<InstanceState>(['requested', 'pending', 'start-failed', 'stopped', 'terminated']);
+
 /** States a boot does not recover from by itself. */
 export const BOOT_FAILED: ReadonlySet<InstanceState> = new Set<InstanceState>(['start-failed', 'setup-failed']);

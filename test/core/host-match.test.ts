@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { claimOf, hostOfUrl, isLoopback, matchHosts, mayBe, normaliseBaseUrl } from '../../core/host-match';
+import { breakTie, claimOf, hostOfUrl, isLoopback, matchHosts, mayBe, normaliseBaseUrl } from '../../core/host-match';
 import type { FleetInstance, OpencastHost } from '../../core/types';
 
 const worker = (n: number, extra: Partial<FleetInstance> = {}): FleetInstance => ({
@@ -103,6 +103,18 @@ describe('matchHosts', () => {
     expect(matchHosts([worker(1)], [host('http://localhost:8080', { nodeName: 'worker1' })]).unclaimed).toEqual(['http://localhost:8080']);
   });
 
+  it('gives a tie between two instances of one name to the only one that runs, unless the row is the other one\'s', () => {
+    const twin = (state: FleetInstance['state']) => worker(2, { hostname: 'worker1', state, status: state });
+    const row = (address?: string) => [host('http://worker1:8080', address ? { address } : {})];
+    // A stopped twin cannot hold the row: the running worker1 (its IP is the row's address, or none is known) owns it.
+    expect(matchHosts([worker(1), twin('stopped')], row('10.0.0.1')).owners.get('http://worker1:8080')).toBe('i-1');
+    expect(matchHosts([worker(1), twin('start-failed')], row()).byInstance.get('i-1')).toMatchObject({ by: 'name' });
+    // The row's address is the stopped twin's: its stale row, not the running one's.
+    expect(matchHosts([worker(1), twin('stopped')], row('10.0.0.2')).ambiguous).toEqual(['http://worker1:8080']);
+    // Both run (or may: stopping, unknown): either may be serving on it.
+    for (const state of ['running', 'stopping', 'unknown'] as const) expect(matchHosts([worker(1), twin(state)], row('10.0.0.1')).ambiguous).toEqual(['http://worker1:8080']);
+  });
+
   it('names the instances that claim an ambiguous host equally', () => {
     const tie = matchHosts([worker(1), worker(2, { hostname: 'worker1' })], [host('https://worker1.example.edu')]);
     expect(tie.claimants.get('https://worker1.example.edu')).toEqual(['i-1', 'i-2']);
@@ -135,12 +147,12 @@ describe('matchHosts, indexed', () => {
   function naive(instances: FleetInstance[], hosts: OpencastHost[], options = {}) {
     const strength = { setting: 6, tag: 6, name: 5, 'node-name': 4, address: 3, 'short-name': 2 } as const;
     return hosts.map((h) => {
-      const claims = instances.flatMap((i) => {
-        const by = claimOf(i, h, options);
-        return by ? [{ id: i.id, s: strength[by] }] : [];
+      const claims = instances.flatMap((instance) => {
+        const by = claimOf(instance, h, options);
+        return by ? [{ id: instance.id, s: strength[by], instance }] : [];
       });
       const best = Math.max(0, ...claims.map((c) => c.s));
-      const owners = claims.filter((c) => c.s === best);
+      const owners = breakTie(claims.filter((c) => c.s === best), h);
       return owners.length === 1 ? owners[0]!.id : owners.length === 0 ? 'unclaimed' : 'ambiguous';
     });
   }
@@ -152,6 +164,7 @@ describe('matchHosts, indexed', () => {
       hostname: fc.constantFrom('worker1', 'worker2', 'Worker3', 'opencast worker 2', 'ip-10-0-0-2'),
       ip: fc.constantFrom('10.0.0.1', '10.0.0.2', '10.0.0.3', undefined),
       tag: fc.constantFrom('https://lb.example.org/a', undefined),
+      state: fc.constantFrom('running', 'stopped'),
     });
     const hostArb = fc.record({
       url: fc.constantFrom(
@@ -164,7 +177,7 @@ describe('matchHosts, indexed', () => {
       // Opencast keys hosts by base_url: no two rows share one.
       fc.property(fc.array(instanceArb, { maxLength: 5 }), fc.uniqueArray(hostArb, { maxLength: 5, selector: (h) => h.url }), fc.boolean(), (specs, hostSpecs, withSettings) => {
         const instances = specs.map((x, k) =>
-          worker(k, { hostname: x.hostname, privateIp: x.ip, privateDns: x.ip ? `ip-${x.ip.replaceAll('.', '-')}.ec2.internal` : undefined, tags: x.tag ? { u: x.tag } : {} }),
+          worker(k, { hostname: x.hostname, state: x.state, privateIp: x.ip, privateDns: x.ip ? `ip-${x.ip.replaceAll('.', '-')}.ec2.internal` : undefined, tags: x.tag ? { u: x.tag } : {} }),
         );
         const hosts = hostSpecs.map((h) => host(h.url, h.address ? { address: h.address } : {}));
         const options = withSettings ? { hostUrls: { worker1: 'https://lb.example.org/a' }, hostUrlTag: 'u' } : {};
