@@ -34,8 +34,15 @@ interface HistoryReader {
 /** The workflows whose Plan step decides: the scheduled cycle and the scale command. */
 const DECIDING = [AUTOSCALE_WORKFLOW, SCALE_WORKFLOW];
 
+/**
+ * ListExecutions puts running executions by start and closed ones by stop ("sorted by time, with the most recent
+ * execution first", API_ListExecutions): its first row is the execution that changed last, not the one begun last
+ * (a cycle retried for minutes ends after the next one began). A page of a few, sorted by start here, has the newest.
+ */
+const PAGE = 10;
+
 export async function lastCycle(reader: HistoryReader): Promise<LastCycle | undefined> {
-  const lists = await Promise.all(DECIDING.map((workflow) => reader.list({ workflow, maxResults: 1 })));
+  const lists = await Promise.all(DECIDING.map((workflow) => reader.list({ workflow, maxResults: PAGE })));
   const [newest] = lists.flat().sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
   if (!newest) return undefined;
   const history = await reader.history(newest.ref);
