@@ -12,6 +12,7 @@ import type { AutoscaleConfig } from '../core/autoscale-config';
 import { autoscaleExecutionName } from '../core/execution-names';
 import { failureText } from '../engine/failure-text';
 import { autoscaleConfigFor } from './autoscale-config-input';
+import { warnAboutConfig } from './config-warnings';
 import type { CommandScope, Context } from './context';
 import { autoscaleViaWorkflow } from './workflow-commands';
 import { withScaler } from './scope';
@@ -25,6 +26,7 @@ export async function runCommand(ctx: Context, opts: { config?: string }, everyM
 }
 
 export async function runLoop(ctx: Pick<Context, 'io'>, scope: CommandScope, config: AutoscaleConfig, everyMs: number, cycles?: number): Promise<void> {
+  warnAboutConfig(scope.deps.logger, config);
   const opened = scope.openEngine(config);
   const { engine } = opened;
   let stopping = false;

@@ -3,7 +3,8 @@
  * execution per worker, or one autoscale cycle), or the original synchronous
  * way with `--engine direct`.
  */
-import { basicMonitoringWarnings, type AutoscaleConfig } from '../core/autoscale-config';
+import type { AutoscaleConfig } from '../core/autoscale-config';
+import { warnAboutConfig } from './config-warnings';
 import type { Decision } from '../core/decision';
 import { ConfigError, ScalingError } from '../core/errors';
 import { BOOT_WORKFLOW } from '../core/execution-names';
@@ -99,8 +100,7 @@ async function retryForCapacity(
 /** `config` is undefined only with the deployed stack (`--engine aws` without `--sim`): its functions have their own. */
 export async function scaleAutoCommand(ctx: Context, config: AutoscaleConfig | undefined, minWorkers: number | undefined): Promise<void> {
   await withScaler(ctx, async (scope) => {
-    // A strategy reading what basic monitoring does not publish never votes: said before the cycle, not only as a metric gap.
-    for (const warning of config ? basicMonitoringWarnings(config) : []) scope.deps.logger.warn({ event: 'config-warning' }, warning);
+    warnAboutConfig(scope.deps.logger, config);
     if ((scope.globals.engine ?? 'local') === 'direct') {
       if (!config) throw new ConfigError('--config', 'no autoscale config');
       printResult(ctx, await autoscale(scope.deps, config));

@@ -9,6 +9,7 @@ import { metricGaps } from '../core/strategies';
 import type { Observation } from '../scaler/observe';
 import { collectVotes, type ScalerDeps } from '../scaler/scale';
 import { readAutoscaleConfig } from './autoscale-config-input';
+import { warnAboutConfig } from './config-warnings';
 import type { CommandScope, Context } from './context';
 import { lastCycleText, metricGapsText, statusJson, statusTable } from './format';
 import type { LastCycle } from '../wiring/last-cycle';
@@ -42,6 +43,7 @@ export async function statusCommand(ctx: Context, opts: { format?: 'table' | 'js
     ctx,
     async (scope) => {
       const { deps } = scope;
+      warnAboutConfig(deps.logger, config);
       const observation = await deps.observe();
       const { view } = observation;
       const [gaps, last] = await Promise.all([config ? metricGapsNow(deps, config, observation) : undefined, lastCycleOf(ctx, scope)]);

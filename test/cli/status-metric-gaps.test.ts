@@ -35,6 +35,18 @@ describe('moscaler status with an autoscale config', () => {
     expect(JSON.parse(run.stdout).metricGaps).toEqual([{ strategy: 'layer load', namespace: 'AWS/OpsWorks', metric: 'load_1', silentSeconds: 300 }]);
   });
 
+  it('warns about a strategy that basic monitoring never feeds (CPU by InstanceType), as scale auto does', async () => {
+    const detailedOnly = {
+      strategies: [
+        { method: 'cloudwatch', name: 'worker cpu', settings: { namespace: 'AWS/EC2', metric: 'CPUUtilization', dimension: { name: 'InstanceType', value: 'c5.9xlarge' }, sample_period: 60, up_threshold: 90, down_threshold: 25 } },
+      ],
+    };
+    const run = await runCli(['--sim', SCENARIO, 'status', '-c', JSON.stringify(detailedOnly)], ENV);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/ warn  strategies\[0\] "worker cpu": EC2 publishes CPUUtilization by InstanceType only with detailed monitoring/);
+    expect((await runCli(['--sim', SCENARIO, 'status', '-c', JSON.stringify(STALE)], ENV)).stderr).not.toMatch(/ warn  strategies/);
+  });
+
   it('says nothing about metrics without a config, and refuses a bad one before observing', async () => {
     const plain = await runCli(['--sim', SCENARIO, '--output', 'json', 'status'], ENV);
     expect(JSON.parse(plain.stdout).metricGaps).toBeUndefined();
