@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { MoScalerError } from '../core/errors';
 import { ActivityTracker } from './activity';
-import { EXECUTION_NAME, executionArn, LOCAL_SCOPE, parseStateMachineArn, stateMachineArn, type ArnScope } from './arn';
+import { EXECUTION_NAME, executionArn, LOCAL_SCOPE, parseStateMachineArn, START_EXECUTION, stateMachineArn, type ArnScope } from './arn';
 import { formatFindings, lintDefinition } from './asl-lint';
 import { readDefinitionFile, substitute } from './definition';
 import {
@@ -27,7 +27,7 @@ import {
 import { FileExecutionStore } from './file-store';
 import { LocalRun, resultOf } from './local-run';
 import { MemoryExecutionStore, refOf, type ExecutionRecord, type ExecutionStore, type StoreProblem } from './store';
-import { handlerResolver, TaskError, TaskPlan, type LambdaHandler, type ResolvedHandler, type TaskRuntime } from './task-handlers';
+import { handlerResolver, TaskError, TaskPlan, type LambdaHandler, type ResolvedHandler, type TaskCall, type TaskRuntime } from './task-handlers';
 import {
   isExecutionRef,
   type ExecutionRef,
@@ -78,6 +78,11 @@ export interface LocalEngineOptions {
    * Our own lint always runs. The project's shipped files are schema-checked by test/infra/asl-lint.test.ts.
    */
   validateWithLibrary?: boolean;
+  /**
+   * Asked before each Task's call (each attempt), in its tracked activity: throws a TaskError to fail the Task
+   * as the service would (the simulated deployment authorises the state machine's execution role here).
+   */
+  authorizeTask?: (call: TaskCall) => Promise<void>;
 }
 
 interface LoadedWorkflow {
@@ -211,8 +216,10 @@ export class LocalEngine implements WorkflowEngine {
     };
     this.store.begin(record);
     let run: LocalRun | undefined;
+    const authorize = async (state: string, resource: string, target: string) => this.options.authorizeTask?.({ workflow, state, resource, target });
     const runtime: TaskRuntime = {
       resolve: this.resolve,
+      authorize,
       invoke: (state, call) =>
         this.tracker.track(`${workflow}/${name}/${state}`, async () => {
           // The library runs ahead of the events it reports: one turn lets this step's StateEntered reach the
@@ -224,8 +231,11 @@ export class LocalEngine implements WorkflowEngine {
           return call();
         }),
       taskSucceeded: (state, output) => run?.taskSucceeded(state, output),
-      startChild: async (params) => {
+      startChild: async (state, params) => {
         if (run?.stopping) throw new TaskError(EXECUTION_STOPPED, `${workflow} execution "${name}" was stopped: no child is started`);
+        if (this.options.authorizeTask) {
+          await this.tracker.track(`${workflow}/${name}/${state}`, () => authorize(state, START_EXECUTION, String(params.StateMachineArn)));
+        }
         return this.startChild(record, params);
       },
     };

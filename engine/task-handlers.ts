@@ -42,13 +42,25 @@ export interface ResolvedHandler {
   fn: LambdaHandler;
 }
 
+/** One call a Task makes on the state machine's behalf: what an execution role must allow. */
+export interface TaskCall {
+  workflow: string;
+  state: string;
+  /** The Task's Resource: a function ARN, or a service integration (`arn:aws:states:::…`). */
+  resource: string;
+  /** What the call acts on: the function (name or ARN, as the Task names it) or the child state machine's ARN. */
+  target: string;
+}
+
 /** What the bound handlers need from the engine for one execution. */
 export interface TaskRuntime {
   resolve(functionNameOrArn: string): ResolvedHandler | undefined;
+  /** Before a Task's call, inside its tracked activity: throws a TaskError to fail the Task (a role that may not make it). */
+  authorize(state: string, resource: string, target: string): Promise<void>;
   /** Run one handler call as a tracked activity. */
   invoke<T>(state: string, call: () => Promise<T>): Promise<T>;
   taskSucceeded(state: string, output: JsonValue): void;
-  startChild(params: JsonObject): Promise<{ ExecutionArn: string; StartDate: number }>;
+  startChild(state: string, params: JsonObject): Promise<{ ExecutionArn: string; StartDate: number }>;
 }
 
 export type LocalHandlers = Record<string, (input: JsonValue) => Promise<JsonValue>>;
@@ -82,7 +94,7 @@ export class TaskPlan {
     for (const task of this.tasks) {
       switch (task.kind) {
         case 'function':
-          handlers[task.state] = (input) => callHandler(runtime, task.state, task.handler, task.functionArn, task.timeoutSeconds, input);
+          handlers[task.state] = (input) => callHandler(runtime, task.state, task.handler, task.functionArn, task.timeoutSeconds, input, task.functionArn);
           break;
         case 'invoke':
           handlers[task.state] = async (input) => {
@@ -90,12 +102,12 @@ export class TaskPlan {
             const target = String(params.FunctionName);
             const handler = runtime.resolve(target);
             if (!handler) throw new TaskError('Lambda.ResourceNotFoundException', `Function not found: ${target}`);
-            const payload = await callHandler(runtime, task.state, handler, target, task.timeoutSeconds, params.Payload ?? null);
+            const payload = await callHandler(runtime, task.state, handler, target, task.timeoutSeconds, params.Payload ?? null, LAMBDA_INVOKE);
             return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
           };
           break;
         case 'start-execution':
-          handlers[task.state] = (input) => runtime.startChild((input ?? {}) as JsonObject);
+          handlers[task.state] = (input) => runtime.startChild(task.state, (input ?? {}) as JsonObject);
           break;
       }
     }
@@ -134,8 +146,11 @@ async function callHandler(
   invokedArn: string,
   timeoutSeconds: number,
   input: JsonValue,
+  resource: string,
 ): Promise<JsonValue> {
   return runtime.invoke(state, async () => {
+    // Step Functions invokes with the execution role: a denial fails the Task, never reaching the function.
+    await runtime.authorize(state, resource, invokedArn);
     const deadline = Date.now() + timeoutSeconds * 1000;
     const context: LocalLambdaContext = {
       functionName: handler.name,

@@ -1,7 +1,9 @@
 /**
- * Each function's IAM policies as the stack synthesises them, with the template's
- * intrinsics resolved for one account and region: what the simulated deployment
- * authorises every AWS call against (wiring/sim-iam.ts). Synthesis takes seconds
+ * Each function's and each state machine's IAM policies as the stack synthesises
+ * them, with the template's intrinsics resolved for one account and region: what
+ * the simulated deployment authorises every AWS call against (wiring/sim-iam.ts),
+ * a function's own calls and a state machine's Tasks alike. The schedules' roles
+ * too, which start the autoscale cycle. Synthesis takes seconds
  * (more on a busy machine), so each stack config is synthesised once: kept per
  * process, and on disk under node_modules/.cache keyed by the config and the
  * sources that shape the roles (a changed source synthesises again).
@@ -20,6 +22,24 @@ interface FunctionRole {
   policies: { name: string; policy: unknown }[];
 }
 
+interface StateMachineRole {
+  /** The state machine's name, `<prefix><workflow>`. */
+  stateMachineName: string;
+  /** Its execution role's logical id (AWS::StepFunctions::StateMachine RoleArn). */
+  roleId: string;
+  policies: { name: string; policy: unknown }[];
+}
+
+/** What one synthesis yields. */
+interface StackRoles {
+  /** Activity → its function's role. */
+  functions: Record<string, FunctionRole>;
+  /** Workflow → its state machine's execution role. */
+  stateMachines: Record<string, StateMachineRole>;
+  /** The EventBridge Scheduler schedules' roles (one per target), by logical id. */
+  schedules: Record<string, { policies: { name: string; policy: unknown }[] }>;
+}
+
 interface RolePolicyScope {
   partition: string;
   region: string;
@@ -30,10 +50,15 @@ type Template = { Resources: Record<string, { Type: string; Properties?: Record<
 
 const ROOT = resolvePath(import.meta.dirname, '..');
 const DISK_CACHE = join(ROOT, 'node_modules', '.cache', 'mo-scaler-iam');
-const cache = new Map<string, Promise<Record<string, FunctionRole>>>();
+const cache = new Map<string, Promise<StackRoles>>();
 
 /** Activity → its function's role and policies. `input` is a stack config (infra/props.ts) whose region and account are the scope's. */
-export function functionRoles(input: StackConfigInput, scope: RolePolicyScope): Promise<Record<string, FunctionRole>> {
+export async function functionRoles(input: StackConfigInput, scope: RolePolicyScope): Promise<Record<string, FunctionRole>> {
+  return (await stackRoles(input, scope)).functions;
+}
+
+/** Every role the stack synthesises that the simulator authorises against: the functions', the state machines', the schedules'. */
+export function stackRoles(input: StackConfigInput, scope: RolePolicyScope): Promise<StackRoles> {
   const key = createHash('sha256').update(JSON.stringify([input, scope])).update(sourcesDigest()).digest('hex').slice(0, 32);
   let roles = cache.get(key);
   if (!roles) {
@@ -43,10 +68,10 @@ export function functionRoles(input: StackConfigInput, scope: RolePolicyScope): 
   return roles;
 }
 
-async function synthesised(key: string, input: StackConfigInput, scope: RolePolicyScope): Promise<Record<string, FunctionRole>> {
+async function synthesised(key: string, input: StackConfigInput, scope: RolePolicyScope): Promise<StackRoles> {
   const file = join(DISK_CACHE, `${key}.json`);
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, FunctionRole>;
+    return JSON.parse(readFileSync(file, 'utf8')) as StackRoles;
   } catch {
     // Not synthesised yet with these sources.
   }
@@ -80,19 +105,35 @@ function sourcesDigest(): string {
   return (digest = hash.digest('hex'));
 }
 
-function rolesOf(template: Template, prefix: string, scope: RolePolicyScope): Record<string, FunctionRole> {
+function rolesOf(template: Template, prefix: string, scope: RolePolicyScope): StackRoles {
   const resources = template.Resources;
-  const roles: Record<string, FunctionRole> = {};
+  const policiesOf = (roleId: string) => {
+    if (resources[roleId]?.Properties?.ManagedPolicyArns?.length) throw new ConfigError(roleId, 'has managed policies, which the simulated IAM cannot read');
+    return Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && (r.Properties?.Roles ?? []).some((ref: { Ref?: string }) => ref.Ref === roleId))
+      .map(([id, r]) => ({ name: id, policy: resolvePolicy(r.Properties!.PolicyDocument, { ...scope, resources }, id) }));
+  };
+  const roleOf = (value: unknown): string | undefined => {
+    const id = (value as { 'Fn::GetAtt'?: unknown[] } | undefined)?.['Fn::GetAtt']?.[0];
+    return typeof id === 'string' ? id : undefined;
+  };
+  const roles: StackRoles = { functions: {}, stateMachines: {}, schedules: {} };
   for (const fn of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function')) {
     const functionName = fn.Properties?.FunctionName;
-    const roleId = fn.Properties?.Role?.['Fn::GetAtt']?.[0];
-    if (typeof functionName !== 'string' || !functionName.startsWith(prefix) || typeof roleId !== 'string') continue;
-    const role = resources[roleId];
-    if (role?.Properties?.ManagedPolicyArns?.length) throw new ConfigError(roleId, 'has managed policies, which the simulated IAM cannot read');
-    const policies = Object.entries(resources)
-      .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && (r.Properties?.Roles ?? []).some((ref: { Ref?: string }) => ref.Ref === roleId))
-      .map(([id, r]) => ({ name: id, policy: resolvePolicy(r.Properties!.PolicyDocument, scope, id) }));
-    roles[functionName.slice(prefix.length)] = { functionName, roleId, policies };
+    const roleId = roleOf(fn.Properties?.Role);
+    if (typeof functionName !== 'string' || !functionName.startsWith(prefix) || !roleId) continue;
+    roles.functions[functionName.slice(prefix.length)] = { functionName, roleId, policies: policiesOf(roleId) };
+  }
+  // A state machine runs its Tasks with its execution role (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html).
+  for (const machine of Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')) {
+    const stateMachineName = machine.Properties?.StateMachineName;
+    const roleId = roleOf(machine.Properties?.RoleArn);
+    if (typeof stateMachineName !== 'string' || !stateMachineName.startsWith(prefix) || !roleId) continue;
+    roles.stateMachines[stateMachineName.slice(prefix.length)] = { stateMachineName, roleId, policies: policiesOf(roleId) };
+  }
+  for (const schedule of Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule')) {
+    const roleId = roleOf(schedule.Properties?.Target?.RoleArn);
+    if (roleId && !roles.schedules[roleId]) roles.schedules[roleId] = { policies: policiesOf(roleId) };
   }
   return roles;
 }
@@ -100,7 +141,10 @@ function rolesOf(template: Template, prefix: string, scope: RolePolicyScope): Re
 /** Services the simulator does not serve: statements for them may name resources only a deployment knows. */
 const UNSIMULATED = /^(logs|ec2:(Create|Delete|Describe)NetworkInterfaces?|ec2:(Assign|Unassign)PrivateIpAddresses|ec2:DescribeSubnets|ec2:DescribeVpcs)/;
 
-function resolvePolicy(document: { Statement: Record<string, unknown>[] } & Record<string, unknown>, scope: RolePolicyScope, where: string): unknown {
+/** The scope, and the template's resources: a named function's or state machine's ARN is known before deploying. */
+type ResolveScope = RolePolicyScope & { resources: Template['Resources'] };
+
+function resolvePolicy(document: { Statement: Record<string, unknown>[] } & Record<string, unknown>, scope: ResolveScope, where: string): unknown {
   const statements = document.Statement.flatMap((statement) => {
     try {
       return [resolve(statement, scope) as Record<string, unknown>];
@@ -115,17 +159,34 @@ function resolvePolicy(document: { Statement: Record<string, unknown>[] } & Reco
   return { ...document, Statement: statements };
 }
 
-/** Ref of a pseudo parameter and Fn::Join, the intrinsics the stack's policy ARNs use; anything else is unresolvable. */
-function resolve(value: unknown, scope: RolePolicyScope): unknown {
+/**
+ * Ref of a pseudo parameter or of a named state machine (its ARN), Fn::GetAtt Arn of a named function, and
+ * Fn::Join: the intrinsics the stack's policy ARNs use; anything else is unresolvable. The ARN formats:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html#awslambda-resources-for-iam-policies,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html#awsstepfunctions-resources-for-iam-policies.
+ */
+function resolve(value: unknown, scope: ResolveScope): unknown {
   if (Array.isArray(value)) return value.map((v) => resolve(v, scope));
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 1) {
     const [fn, arg] = entries[0]!;
+    const named = (id: unknown, type: string, property: string): string | undefined => {
+      const resource = typeof id === 'string' ? scope.resources[id] : undefined;
+      const name = resource?.Type === type ? resource.Properties?.[property] : undefined;
+      return typeof name === 'string' ? name : undefined;
+    };
     if (fn === 'Ref') {
       const pseudo: Record<string, string> = { 'AWS::Partition': scope.partition, 'AWS::Region': scope.region, 'AWS::AccountId': scope.account, 'AWS::URLSuffix': 'amazonaws.com' };
       if (typeof arg === 'string' && arg in pseudo) return pseudo[arg];
-      throw new ConfigError('Ref', `not a pseudo parameter: ${String(arg)}`);
+      // Ref of a state machine is its ARN (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html#aws-resource-stepfunctions-statemachine-return-values).
+      const machine = named(arg, 'AWS::StepFunctions::StateMachine', 'StateMachineName');
+      if (machine) return `arn:${scope.partition}:states:${scope.region}:${scope.account}:stateMachine:${machine}`;
+      throw new ConfigError('Ref', `not a pseudo parameter or a named state machine: ${String(arg)}`);
+    }
+    if (fn === 'Fn::GetAtt' && Array.isArray(arg) && arg[1] === 'Arn') {
+      const functionName = named(arg[0], 'AWS::Lambda::Function', 'FunctionName');
+      if (functionName) return `arn:${scope.partition}:lambda:${scope.region}:${scope.account}:function:${functionName}`;
     }
     if (fn === 'Fn::Join') {
       const [separator, parts] = arg as [string, unknown[]];

@@ -44,7 +44,7 @@ import { WORKFLOW_DIR } from './local-workflows';
 import { createRuntime, type Runtime, type Transports } from './runtime';
 import { simLambda } from './sim-runtime';
 import type { IamAuthorizer } from '../sim/aws/iam-authorizer';
-import { functionAccessKey, loadSimIam } from './sim-iam';
+import { functionAccessKey, loadSimIam, taskAuthorizer } from './sim-iam';
 import { workflowArnVariable } from './workflow-arns';
 
 /** The stack's default prefix for a cluster is longer; any prefix shows the names carry the wiring. */
@@ -60,7 +60,7 @@ export interface SimDeploymentOptions {
   hooks?: EngineHooks;
   /** Counts function invocations and cold starts. */
   lambdaStats?: EnvironmentStats;
-  /** Authorise the functions' AWS calls against their roles as the stack synthesises them (wiring/sim-iam.ts). Default true. */
+  /** Authorise the functions' AWS calls and the state machines' Tasks against their roles as the stack synthesises them (wiring/sim-iam.ts). Default true. */
   iam?: boolean;
 }
 
@@ -74,7 +74,7 @@ export interface SimDeployment {
   /** The service side: its executions (to know when all have ended). */
   service: LocalEngine;
   secretArn: string;
-  /** IAM as the functions meet it (its denials); undefined where it cannot be loaded (the packed command) or is off. */
+  /** IAM as the functions and state machines meet it (its denials); undefined where it cannot be loaded (the packed command) or is off. */
   iam: Promise<IamAuthorizer | undefined>;
   /** The environment of each function, by activity. */
   functions: Record<string, Record<string, string>>;
@@ -115,6 +115,7 @@ export function createSimDeployment(options: SimDeploymentOptions): SimDeploymen
           secretArn,
           opsworksStackId: cluster.stack.id,
           activities,
+          stateMachines: arns,
           secretArnOf: (id) => secrets.find(id)?.arn,
         });
   // Awaited by every call a function makes; a failure to load shows there (and in `iam`), never as an unhandled rejection.
@@ -171,6 +172,8 @@ export function createSimDeployment(options: SimDeploymentOptions): SimDeploymen
     scope,
     validateWithLibrary: false,
     ...(options.hooks ? { hooks: options.hooks } : {}),
+    // Each Task's call, authorised against its state machine's execution role as the stack synthesises it.
+    authorizeTask: taskAuthorizer(iam, { ...scope, prefix: SIM_RESOURCE_PREFIX }, () => cluster.now()),
   });
   services.stepfunctions = stepFunctionsOperations({ engine: service, arns, definitions });
 

@@ -2,7 +2,8 @@
  * IAM for the simulated deployment: each function calls AWS with its own session
  * credentials (an access key id of its own), and every call is authorised against
  * that function's role policies as the stack synthesises them (infra/role-policies.ts),
- * evaluated by @cloud-copilot/iam-simulate (sim/aws/iam-evaluator.ts).
+ * evaluated by @cloud-copilot/iam-simulate (sim/aws/iam-evaluator.ts). Each state
+ * machine's Tasks are authorised against its execution role the same way (taskAuthorizer).
  *
  * Both are development-time code: the CDK and an AGPL-3.0 evaluator stay out of the
  * `moscaler` command. So they are imported by URL at run time, which neither esbuild
@@ -15,13 +16,17 @@ import { mayRemember } from '../core/policies';
 import { DEFAULT_EC2_TAG_KEYS, type Settings } from '../core/settings';
 import { SIM_REGION } from '../adapters/aws/clients';
 import { SIM_ACCOUNT_ID } from '../sim/aws/opsworks';
+import { functionArn, lambdaFunctionName, START_EXECUTION, stateMachineArn, type ArnScope } from '../engine/arn';
+import { TaskError, type TaskCall } from '../engine/task-handlers';
 import { IamAuthorizer, type IamPolicy, type PolicyEvaluator, type SimRole } from '../sim/aws/iam-authorizer';
 
-/** infra/role-policies.ts's functionRoles, as loaded (typed here: wiring imports nothing of infra). */
-type FunctionRoles = (
+type Roles = Record<string, { roleId: string; policies: IamPolicy[] }>;
+
+/** infra/role-policies.ts's stackRoles, as loaded (typed here: wiring imports nothing of infra). */
+type StackRoles = (
   input: Record<string, unknown>,
   scope: { partition: string; region: string; account: string },
-) => Promise<Record<string, { roleId: string; policies: IamPolicy[] }>>;
+) => Promise<{ functions: Roles; stateMachines: Roles }>;
 
 export interface SimIamInput {
   settings: Settings;
@@ -35,6 +40,8 @@ export interface SimIamInput {
   opsworksStackId?: string;
   /** The functions the deployment runs. */
   activities: readonly string[];
+  /** The state machines it runs: workflow → state machine ARN. */
+  stateMachines?: Readonly<Record<string, string>>;
   /** A secret's ARN from its name (GetSecretValue accepts either). */
   secretArnOf?: (id: string) => string | undefined;
 }
@@ -74,10 +81,10 @@ export function functionAccessKey(activity: string): string {
 
 /** The authoriser, or undefined when the development-time modules cannot be loaded here. */
 export async function loadSimIam(input: SimIamInput): Promise<IamAuthorizer | undefined> {
-  let functionRoles: FunctionRoles;
+  let stackRoles: StackRoles;
   let evaluatePolicies: PolicyEvaluator;
   try {
-    ({ functionRoles } = (await import(new URL('../infra/role-policies.ts', import.meta.url).href)) as { functionRoles: FunctionRoles });
+    ({ stackRoles } = (await import(new URL('../infra/role-policies.ts', import.meta.url).href)) as { stackRoles: StackRoles });
     ({ evaluatePolicies } = (await import(new URL('../sim/aws/iam-evaluator.ts', import.meta.url).href)) as { evaluatePolicies: PolicyEvaluator });
   } catch (error) {
     if (NOT_LOADABLE.has((error as { code?: string }).code ?? '')) return undefined;
@@ -85,7 +92,7 @@ export async function loadSimIam(input: SimIamInput): Promise<IamAuthorizer | un
   }
   const { settings } = input;
   const secretPlaceholder = `arn:aws:secretsmanager:${input.region}:${input.account}:secret:${PLACEHOLDER.secretName}-AbCdEf`;
-  const synthesised = await functionRoles(
+  const synthesised = await stackRoles(
     {
       cluster: PLACEHOLDER.cluster,
       provider: settings.provider,
@@ -104,18 +111,28 @@ export async function loadSimIam(input: SimIamInput): Promise<IamAuthorizer | un
   text = fill(text, secretPlaceholder, input.secretArn);
   text = fill(text, PLACEHOLDER.cluster, settings.cluster);
   if (input.opsworksStackId) text = fill(text, PLACEHOLDER.opsworksStackId, input.opsworksStackId);
-  const stackRoles = JSON.parse(text) as typeof synthesised;
+  const filled = JSON.parse(text) as typeof synthesised;
   const roles = new Map<string, SimRole>(
     input.activities.map((activity) => {
-      const role = stackRoles[activity];
+      const role = filled.functions[activity];
       const functionName = `${input.prefix}${activity}`;
       // A function the stack does not deploy has no role: every call it makes is denied.
       const principalArn = `arn:aws:sts::${input.account}:assumed-role/${role?.roleId ?? 'NoRole'}/${functionName}`;
       return [functionAccessKey(activity), { caller: functionName, principalArn, policies: role?.policies ?? [] }];
     }),
   );
+  const stateMachines = new Map<string, SimRole>(
+    Object.entries(input.stateMachines ?? {}).map(([workflow, arn]) => {
+      const role = filled.stateMachines[workflow];
+      const name = `${input.prefix}${workflow}`;
+      // Step Functions assumes the role with a session name of its own (a random id); the state machine's name reads better.
+      const principalArn = `arn:aws:sts::${input.account}:assumed-role/${role?.roleId ?? 'NoRole'}/${name}`;
+      return [arn, { caller: name, principalArn, policies: role?.policies ?? [] }];
+    }),
+  );
   return new IamAuthorizer({
     roles,
+    stateMachines,
     evaluate: evaluatePolicies,
     account: input.account,
     region: input.region,
@@ -138,4 +155,39 @@ export async function warmSimIam(prefix: string): Promise<boolean> {
     if (!iam) return false;
   }
   return true;
+}
+
+/**
+ * The LocalEngine's `authorizeTask` for the simulated Step Functions: each Task's call, authorised against its
+ * state machine's execution role. A function Task needs lambda:InvokeFunction on the function, a
+ * fire-and-forget startExecution Task states:StartExecution on the child state machine
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html,
+ * https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html). A denial fails the Task
+ * with the error Step Functions reports (IamAuthorizer.authorizeTask).
+ */
+export function taskAuthorizer(
+  iam: Promise<IamAuthorizer | undefined>,
+  scope: ArnScope & { prefix: string },
+  now: () => number,
+): (call: TaskCall) => Promise<void> {
+  return async (call) => {
+    const authorizer = await iam;
+    if (!authorizer) return;
+    const machine = stateMachineArn(scope, `${scope.prefix}${call.workflow}`);
+    const denial =
+      call.resource === START_EXECUTION
+        ? await authorizer.authorizeTask(machine, 'states:StartExecution', call.target, now())
+        : await authorizer.authorizeTask(machine, 'lambda:InvokeFunction', invokedFunction(scope, call.target), now());
+    if (denial) throw new TaskError(denial.error, denial.cause);
+  };
+}
+
+/**
+ * Lambda authorises Invoke on the function's ARN as the call names it, a qualifier included (hence CDK's grant on
+ * `<arn>:*` too); a name or partial ARN is the function's in the state machine's account and Region.
+ */
+function invokedFunction(scope: ArnScope, target: string): string {
+  if (target.startsWith('arn:')) return target;
+  if (/^\d{12}:function:/.test(target)) return `arn:${scope.partition ?? 'aws'}:lambda:${scope.region}:${target}`;
+  return functionArn(scope, lambdaFunctionName(target) ?? target);
 }

@@ -9,6 +9,9 @@
  *
  * Credentials that belong to no role here are the operator's own (the CLI's
  * side of `--engine aws --sim`) and are not restricted.
+ *
+ * A state machine's Tasks are authorised too, against its execution role
+ * (authorizeTask): invoking a function, starting a child execution.
  */
 import { SimAwsError, type SimClusterState } from '../model/types';
 import { iamQuestion, type IamRequestContext } from './iam-requests';
@@ -23,7 +26,7 @@ export interface IamPolicy {
 }
 
 export interface SimRole {
-  /** Who the credentials belong to, e.g. the function `moscaler-plan-cycle`. */
+  /** Who the credentials belong to, e.g. the function `moscaler-plan-cycle` (or the state machine `moscaler-autoscale`). */
   caller: string;
   /** The session principal a denial names: `arn:aws:sts::<account>:assumed-role/<role>/<function>`. */
   principalArn: string;
@@ -55,6 +58,8 @@ export interface IamDenial {
 export interface IamAuthorizerOptions {
   /** Access key id → the role its credentials are a session of. */
   roles: ReadonlyMap<string, SimRole>;
+  /** State machine ARN → its execution role's session. A state machine not here has no role: its every Task is denied. */
+  stateMachines?: ReadonlyMap<string, SimRole>;
   evaluate: PolicyEvaluator;
   account: string;
   region: string;
@@ -63,8 +68,10 @@ export interface IamAuthorizerOptions {
 
 export class IamAuthorizer {
   readonly denials: IamDenial[] = [];
-  /** Requests authorised against a role (allowed or not). */
+  /** Requests authorised against a role (allowed or not), Tasks included. */
   checked = 0;
+  /** Of those, the state machines' Task calls. */
+  tasksChecked = 0;
   private readonly decided = new Map<string, Promise<IamDecision>>();
 
   constructor(private readonly options: IamAuthorizerOptions) {}
@@ -83,6 +90,21 @@ export class IamAuthorizer {
       return accessDenied(target, role.principalArn, question.action, resource.arn, decision);
     }
     return undefined;
+  }
+
+  /**
+   * A Task's call, made by Step Functions with the state machine's execution role: the Task's
+   * failure as Step Functions reports a denial, or undefined when the call may go on.
+   */
+  async authorizeTask(stateMachineArn: string, action: string, resource: string, at: number): Promise<TaskDenial | undefined> {
+    const name = stateMachineArn.slice(stateMachineArn.lastIndexOf(':') + 1);
+    const role = this.options.stateMachines?.get(stateMachineArn) ?? { caller: name, principalArn: `arn:aws:sts::${this.options.account}:assumed-role/NoRole/${name}`, policies: [] };
+    this.checked += 1;
+    this.tasksChecked += 1;
+    const decision = await this.decide(role, action, resource, {});
+    if (decision === 'Allowed') return undefined;
+    this.denials.push({ at, caller: role.caller, action, resource, decision });
+    return taskDenied(role.principalArn, action, resource, decision);
   }
 
   /** Decisions are pure in their inputs: each is asked of the evaluator once. */
@@ -110,9 +132,40 @@ export class IamAuthorizer {
  * - OpsWorks (JSON, like Step Functions) AccessDeniedException, 400.
  */
 function accessDenied(target: AwsTarget, principalArn: string, action: string, resource: string, decision: Exclude<IamDecision, 'Allowed'>): SimAwsError {
-  const why = decision === 'ExplicitlyDenied' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
-  const message = `User: ${principalArn} is not authorized to perform: ${action}${resource === '*' ? '' : ` on resource: ${resource}`} ${why}`;
+  const message = deniedMessage(principalArn, action, resource, decision);
   if (target.protocol === 'ec2') return new SimAwsError('UnauthorizedOperation', `You are not authorized to perform this operation. ${message}`, 403);
   if (target.service === 'cloudwatch') return new SimAwsError('AccessDeniedException', message, 403);
   return new SimAwsError('AccessDeniedException', message, 400);
+}
+
+function deniedMessage(principalArn: string, action: string, resource: string, decision: Exclude<IamDecision, 'Allowed'>): string {
+  const why = decision === 'ExplicitlyDenied' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
+  return `User: ${principalArn} is not authorized to perform: ${action}${resource === '*' ? '' : ` on resource: ${resource}`} ${why}`;
+}
+
+/** A Task failed by its state machine's role: the error Retry and Catch match, and the cause the history shows. */
+export interface TaskDenial {
+  error: string;
+  cause: string;
+}
+
+/**
+ * A denied Task call as Step Functions reports it: the service's SDK exception under the integration's
+ * prefix, the cause the SDK's message for the service's AccessDeniedException. A function Task denied
+ * lambda:InvokeFunction fails with `Lambda.AWSLambdaException`, cause "User: ... is not authorized to
+ * perform: lambda:InvokeFunction on resource: ... because no identity-based policy allows the
+ * lambda:InvokeFunction action (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; ...)"
+ * (a deployed state machine's history, https://github.com/awslabs/aws-deployment-framework/issues/460).
+ * A startExecution Task fails the same way under `StepFunctions.AWSStepFunctionsException` (Step Functions
+ * answers AccessDeniedException with 400: https://docs.aws.amazon.com/step-functions/latest/apireference/CommonErrors.html).
+ * Service exceptions are reported as `<Service>.<Exception>`, AWSLambdaException among Lambda's
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
+ * The Request ID that follows in AWS's cause is left out.
+ */
+function taskDenied(principalArn: string, action: string, resource: string, decision: Exclude<IamDecision, 'Allowed'>): TaskDenial {
+  const message = deniedMessage(principalArn, action, resource, decision);
+  if (action.startsWith('lambda:')) {
+    return { error: 'Lambda.AWSLambdaException', cause: `${message} (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException)` };
+  }
+  return { error: 'StepFunctions.AWSStepFunctionsException', cause: `${message} (Service: AWSStepFunctions; Status Code: 400; Error Code: AccessDeniedException)` };
 }
