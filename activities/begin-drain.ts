@@ -62,7 +62,8 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
       const skipped = duplicate ? ('DrainInProgress' as const) : ('BootInProgress' as const);
       return { ...adopted, duplicate: true, skipped, reason: { code: 'AlreadyInProgress', message, event: 'drain.requested', at } };
     }
-    const unserved = unservingWorker(view, worker, { now: deps.now(), timeoutSeconds: UNSERVED_STOP_SECONDS });
+    // Measured from where the plan measured it (when a cycle last saw it serving), not from its launch.
+    const unserved = unservingWorker(view, worker, { now: deps.now(), timeoutSeconds: UNSERVED_STOP_SECONDS, since: request.unservedSince });
     if (unserved) {
       // Billing without serving past the boot timeout (core/serving.ts): stopped, not drained. Forced: it
       // takes no capacity with it, so the minimum does not hold it; protection was checked by unservingWorker.

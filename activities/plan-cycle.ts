@@ -11,7 +11,7 @@ import { decidePolicy, mayRemember, needsVotes, scheduleWindow, type PolicyDecis
 import { AuthError, ConfigError } from '../core/errors';
 import { AUTOSCALE_WORKFLOW, BOOT_WORKFLOW, DRAIN_WORKFLOW, sharedHostnames, stamp, workerExecutionName } from '../core/execution-names';
 import { metricGaps } from '../core/strategies';
-import { UNSERVED_STOP_SECONDS, unprovableWorkers, unservingWorkers } from '../core/serving';
+import { nextServingMemory, UNSERVED_STOP_SECONDS, unprovableWorkers, unservingWorkers } from '../core/serving';
 import type { ClusterView, Worker } from '../core/types';
 import { credentialsRefusedError, observeSchedule } from '../scaler/observe';
 import { collectVotes } from '../scaler/scale';
@@ -19,7 +19,9 @@ import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { workersActedOn } from './support/acting-on';
 import { observe, quietLogger } from './support/observe';
 import { parseEvent } from './support/parse-event';
-import { lastCycleMemory, recordMemory, type RecordedMemory } from './support/policy-memory';
+import type { JsonValue } from '../engine/types';
+import { lastCycleOutput, recentMemory, recordMemory, type RecordedMemory } from './support/policy-memory';
+import { servingMemoryOfOutput } from './support/serving-memory';
 
 const eventSchema = z
   .object({
@@ -87,18 +89,14 @@ function strandedOf(view: ClusterView, busy: ReadonlySet<string>): Worker[] {
 }
 
 /**
- * The last cycle's memory, or why it could not be read (ListExecutions or DescribeExecution failed past their
- * retries): the policy then decides without it, as after a long pause, rather than failing the whole cycle.
+ * The last cycle's output, which carries its memory, or why it could not be read (ListExecutions or
+ * DescribeExecution failed past their retries): the policy then decides without it, as after a long pause,
+ * and the serving memory starts afresh, rather than failing the whole cycle.
  */
-async function readMemory(
-  executions: ActivityDeps['executions'],
-  policy: string,
-  now: Date,
-  everySeconds: number,
-): Promise<{ recorded?: RecordedMemory; unreadable?: string }> {
+async function readLastCycle(executions: ActivityDeps['executions']): Promise<{ output?: JsonValue; unreadable?: string }> {
   try {
-    const recorded = await lastCycleMemory(executions, policy, now, everySeconds);
-    return recorded ? { recorded } : {};
+    const output = await lastCycleOutput(executions);
+    return output === undefined ? {} : { output };
   } catch (error) {
     return { unreadable: error instanceof Error ? error.message : String(error) };
   }
@@ -120,16 +118,24 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     if (!config) throw new ConfigError('AUTOSCALE_CONFIG', 'the autoscale workflow needs an autoscale config');
     const now = deps.now();
     const policy = config.policy?.name ?? 'original';
-    const [observation, lastBoots, runningBoots, drains, failedBoots, remembered, cycles] = await Promise.all([
+    const [observation, lastBoots, runningBoots, drains, failedBoots, lastCycle, cycles] = await Promise.all([
       observe(deps),
       deps.executions.list({ workflow: BOOT_WORKFLOW, maxResults: LAST_BOOTS_LOOKED_AT }),
       deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'RUNNING' }),
       deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' }),
       deps.executions.list({ workflow: BOOT_WORKFLOW, status: 'FAILED', maxResults: FAILED_BOOTS_LOOKED_AT }),
-      mayRemember(config.policy) ? readMemory(deps.executions, policy, now, input.everySeconds) : undefined,
+      // Read whatever the policy: the serving memory rides in it too.
+      readLastCycle(deps.executions),
       wrapped.success ? deps.executions.list({ workflow: AUTOSCALE_WORKFLOW, status: 'RUNNING' }) : [],
     ]);
     const { view } = observation;
+    const remembered: { recorded?: RecordedMemory; unreadable?: string } | undefined = mayRemember(config.policy)
+      ? { ...lastCycle, recorded: recentMemory(lastCycle.output, policy, now, input.everySeconds) }
+      : undefined;
+    // When each running worker was last seen serving, so that one whose Opencast restarts is measured from
+    // then, not from its launch (core/serving.ts unservedSince). Unreadable: watching starts afresh, and nothing is stopped early.
+    const servingRead = servingMemoryOfOutput(lastCycle.output, now, input.everySeconds);
+    const serving = nextServingMemory(view, servingRead.memory, now);
     // Workers with their instance ids: an execution keyed by instance (two instances of one name) is attributed too.
     const hostnames = view.workers;
     const actedOn = async (running: typeof drains) => (await workersActedOn(deps.executions, running, hostnames)).filter((h): h is string => h !== undefined);
@@ -222,12 +228,13 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     }
     // Running past the boot timeout without serving, and nothing acting on it: stopped through a drain (begin-drain re-checks).
     const acting = new Set([...draining, ...booting, ...stranded, ...actions.map((a) => a.hostname)]);
-    for (const { worker, detail } of idle ? [] : unservingWorkers(view, { now, timeoutSeconds: UNSERVED_STOP_SECONDS, exclude: acting })) {
+    for (const { worker, detail, since } of idle ? [] : unservingWorkers(view, { now, timeoutSeconds: UNSERVED_STOP_SECONDS, memory: serving, exclude: acting })) {
       actions.push({
         kind: 'drain',
         hostname: worker.hostname,
         executionName: nameOf('drain', worker),
-        input: { hostname: worker.hostname, instanceId: worker.id, requestedBy: 'autoscale', respectBillingWindow: false, minWorkers, reason: `${detail}: stopping it` },
+        // unservedSince: begin-drain re-checks the stop measuring from the same moment (it reads no memory).
+        input: { hostname: worker.hostname, instanceId: worker.id, requestedBy: 'autoscale', respectBillingWindow: false, minWorkers, unservedSince: since, reason: `${detail}: stopping it` },
         reason: `${detail}: stopping it`,
       });
     }
@@ -240,10 +247,13 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     const reasons = [
       ...decision.reasons,
       ...(remembered?.unreadable ? [`policy memory unreadable (${remembered.unreadable}): decided without it`] : []),
+      ...(lastCycle.unreadable || servingRead.ignored
+        ? [`${servingRead.ignored ?? `the last cycle's serving memory unreadable (${lastCycle.unreadable})`}: time without serving is counted from this cycle (nothing is stopped on missing data)`]
+        : []),
       ...(deferred > 0 ? [`${deferred} more action(s) left for the next cycle (at most ${MAX_ACTIONS_PER_CYCLE} a cycle)`] : []),
       ...(late ? [`plan ran ${Math.round((now.getTime() - cycleStart) / 1000)} s after its cycle started, past the next cycle's start: it starts nothing, the next cycle decides`] : []),
       ...(older && !late ? [`an older cycle (${older.ref.name}) still runs: this one starts nothing, at most one cycle acts at a time`] : []),
-      ...unprovableWorkers(view, { now, timeoutSeconds: UNSERVED_STOP_SECONDS }),
+      ...unprovableWorkers(view, { now, timeoutSeconds: UNSERVED_STOP_SECONDS, memory: serving }),
     ];
     const acted = actions.slice(0, MAX_ACTIONS_PER_CYCLE);
     return {
@@ -254,7 +264,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       reason: reasons.join('; '),
       decision: { ...decisionRecord(explained), ...(gaps.length > 0 ? { metricGaps: gaps } : {}) },
       figures: cycleFigures(view, acted, gaps),
-      memory: recordMemory(policy, now, memory),
+      memory: recordMemory(policy, now, memory, serving),
     };
   };
 }

@@ -11,7 +11,7 @@
  * is stopped on missing data, and what holds a stop back is said with its fix.
  */
 import { uptimeSeconds } from './billing';
-import type { ClusterView, FleetInstance, Worker } from './types';
+import type { ClusterView, FleetInstance, ServingMemory, Worker } from './types';
 import { providerState, RUNNING_NOT_READY } from './instance-state';
 
 /** How long a boot may take to serve before it is given up (boot-worker's default `maxBootMinutes`). */
@@ -68,22 +68,79 @@ const HOW_TO_CLAIM = 'map it with MOSCALER_HOST_URLS or the host URL tag, or set
 
 export interface UnservingWorker {
   worker: Worker;
-  /** Seconds the instance has run. */
-  runningSeconds: number;
+  /** Seconds it has gone without serving ({@link unservedSince}). */
+  unservedSeconds: number;
+  /** When that stretch began (ISO). */
+  since: string;
   detail: string;
 }
 
+/** How the unserved stretch is measured: without `memory` or `since` (a manual drain), from the launch. */
+interface UnservedOptions {
+  now: Date;
+  timeoutSeconds: number;
+  /** What the cycles saw (the autoscale plan). */
+  memory?: ServingMemory;
+  /** Since when the plan found it not serving (begin-drain re-checking the plan's stop: it reads no memory). */
+  since?: string;
+}
+
 /**
- * Workers whose instance has run at least `timeoutSeconds` without Opencast
- * listing them online, minus protected ones and `exclude` (a boot or drain
+ * When the worker's current stretch without serving began, in epoch ms: the later of its launch and the
+ * last time a cycle saw it serving. Why not the launch alone: a worker that served for hours and whose
+ * Opencast restarts (a new server.url, an upgrade) lost its host a minute ago, and registers again
+ * within the boot timeout. A worker the memory has not seen serving is measured from the later of its
+ * launch and when the cycles began watching: never from before what was watched (missing data stops
+ * nothing early), and a boot that never registers is still measured from its launch, as it must be.
+ */
+function unservedSince(worker: Worker, { memory, since }: Pick<UnservedOptions, 'memory' | 'since'>): number {
+  const launched = Date.parse(worker.launchTime ?? '');
+  const from = since ?? (memory ? (memory.lastServed[worker.id] ?? memory.watchedSince) : undefined);
+  if (from === undefined) return launched;
+  const seen = Date.parse(from);
+  return Number.isNaN(launched) ? seen : Math.max(launched, seen);
+}
+
+/** Seconds the running worker has gone without serving (0 when it does not run). */
+function unservedSeconds(worker: Worker, options: UnservedOptions): number {
+  if (!isInstanceRunning(worker)) return 0;
+  const since = unservedSince(worker, options);
+  return Number.isNaN(since) ? 0 : Math.max(0, Math.floor((options.now.getTime() - since) / 1000));
+}
+
+/** Most workers the serving memory keeps (the last seen first): far more than a cluster runs, and a few KB of JSON. */
+const MAX_REMEMBERED = 2000;
+
+/**
+ * The serving memory the next cycle reads: each running worker seen serving now is remembered at `now`,
+ * other running workers keep what was remembered, workers no longer running are forgotten. `previous`
+ * undefined (first cycle, memory unreadable or too old): watching starts now. So it does when Opencast did
+ * not answer: a worker may have served all the while unseen, and the outage must not count as time without serving.
+ */
+export function nextServingMemory(view: ClusterView, previous: ServingMemory | undefined, now: Date): ServingMemory {
+  const at = now.toISOString();
+  if (!view.opencast.up) return { watchedSince: at, lastServed: {} };
+  const entries = view.workers.flatMap((w): [string, string][] => {
+    if (!isInstanceRunning(w)) return [];
+    if (isServing(w)) return [[w.id, at]];
+    const seen = previous?.lastServed[w.id];
+    return seen ? [[w.id, seen]] : [];
+  });
+  entries.sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0));
+  return { watchedSince: previous?.watchedSince ?? at, lastServed: Object.fromEntries(entries.slice(0, MAX_REMEMBERED)) };
+}
+
+/**
+ * Running workers that have gone at least `timeoutSeconds` without Opencast listing
+ * them online ({@link unservedSince}), minus protected ones and `exclude` (a boot or drain
  * acts on them). A worker whose absence is not provable ({@link whyUnprovable}) is left out.
  */
-export function unservingWorkers(view: ClusterView, options: { now: Date; timeoutSeconds: number; exclude?: ReadonlySet<string> }): UnservingWorker[] {
+export function unservingWorkers(view: ClusterView, options: UnservedOptions & { exclude?: ReadonlySet<string> }): UnservingWorker[] {
   return view.workers.flatMap((w) => (options.exclude?.has(w.hostname) ? [] : (unservingWorker(view, w, options) ?? [])));
 }
 
-/** One worker, when it has run `timeoutSeconds` without serving and that is provable; undefined otherwise. */
-export function unservingWorker(view: ClusterView, worker: Worker, options: { now: Date; timeoutSeconds: number }): UnservingWorker | undefined {
+/** One worker, when it has gone `timeoutSeconds` without serving and that is provable; undefined otherwise. */
+export function unservingWorker(view: ClusterView, worker: Worker, options: UnservedOptions): UnservingWorker | undefined {
   return whyUnprovable(view, worker) === undefined ? unserving(worker, options) : undefined;
 }
 
@@ -91,26 +148,35 @@ export function unservingWorker(view: ClusterView, worker: Worker, options: { no
  * Running workers that have billed past `timeoutSeconds` without Opencast listing them, whose stop
  * is held back because a host no single instance owns may be them: the plan says so, with the fix.
  */
-export function unprovableWorkers(view: ClusterView, options: { now: Date; timeoutSeconds: number }): string[] {
+export function unprovableWorkers(view: ClusterView, options: UnservedOptions): string[] {
   if (!view.opencast.up) return [];
   return view.workers.flatMap((w) => {
-    if (!w.unsureHosts?.length || w.protected || isServing(w) || runningSeconds(w, options.now) < options.timeoutSeconds) return [];
-    return [`${w.hostname} has run ${Math.floor(runningSeconds(w, options.now) / 60)} min without a host of its own in Opencast; not stopped: ${unsureText(w)}`];
+    const seconds = unservedSeconds(w, options);
+    if (!w.unsureHosts?.length || w.protected || isServing(w) || seconds < options.timeoutSeconds) return [];
+    return [`${w.hostname} has been without a host of its own in Opencast for ${Math.floor(seconds / 60)} min; not stopped: ${unsureText(w)}`];
   });
 }
 
-function unserving(worker: Worker, options: { now: Date; timeoutSeconds: number }): UnservingWorker | undefined {
+function unserving(worker: Worker, options: UnservedOptions): UnservingWorker | undefined {
   if (worker.protected || isServing(worker) || !isInstanceRunning(worker)) return undefined;
-  const seconds = runningSeconds(worker, options.now);
+  const seconds = unservedSeconds(worker, options);
   if (seconds < options.timeoutSeconds) return undefined;
-  return { worker, runningSeconds: seconds, detail: notServingText(worker, seconds) };
+  const since = new Date(unservedSince(worker, options)).toISOString();
+  return { worker, unservedSeconds: seconds, since, detail: notServingText(worker, seconds, since, options) };
 }
 
-/** `worker3 has run 34 min (OpsWorks setup_failed) without Opencast listing it`. */
-function notServingText(worker: Worker, seconds: number): string {
+/**
+ * `worker3 (OpsWorks setup_failed) has not served in the 34 min since its launch at 2025-10-13T09:26:00Z and Opencast lists no host of it`,
+ * or `... since a cycle last saw it serving at 2025-10-13T09:26:00Z (up 335 min) and its host http://10.0.0.3:8080 is offline in Opencast`.
+ */
+function notServingText(worker: Worker, seconds: number, since: string, { now, memory, ...options }: UnservedOptions): string {
   const state = worker.statusClass === 'online' ? '' : ` (${providerState(worker)})`;
   const host = worker.hostUrl ? `its host ${worker.hostUrl} is offline in Opencast` : 'Opencast lists no host of it';
-  return `${worker.hostname} has run ${Math.floor(seconds / 60)} min${state} and ${host}`;
+  const at = since.replace(/\.\d{3}Z$/, 'Z');
+  const launched = worker.launchTime !== undefined && Date.parse(worker.launchTime) === Date.parse(since);
+  const seen = options.since !== undefined ? '' : memory?.lastServed[worker.id] !== undefined ? 'a cycle last saw it serving at ' : 'the cycles began watching at ';
+  const from = launched ? `its launch at ${at}` : `${seen}${at} (up ${Math.floor(uptimeSeconds(worker.launchTime, now) / 60)} min)`;
+  return `${worker.hostname}${state} has not served in the ${Math.floor(seconds / 60)} min since ${from} and ${host}`;
 }
 
 /**

@@ -198,6 +198,18 @@ export interface Worker {
   protected: boolean;
 }
 
+/**
+ * What the autoscale cycles saw of serving (Opencast listing a worker's host online), carried from cycle
+ * to cycle in the autoscale execution's output since the scaler keeps nothing between invocations
+ * (core/serving.ts `nextServingMemory`). ISO times.
+ */
+export interface ServingMemory {
+  /** Since when cycles have watched without a break (a lost or stale memory starts afresh). */
+  watchedSince: string;
+  /** Running workers' instance ids ({@link Worker.id}) and when a cycle last saw each serving. */
+  lastServed: Readonly<Record<string, string>>;
+}
+
 export interface ClusterCounts {
   instances: number;
   onlineInstances: number;

@@ -39,6 +39,11 @@ export const drainRequestSchema = z
     minWorkers: z.number().int().min(0).max(10_000).optional(),
     requestedBy: z.string().max(200).default('manual'),
     reason: z.string().max(2000).optional(),
+    /**
+     * Set by the autoscale plan when it stops a worker as unserving: since when it has not served (the later of its
+     * launch and when a cycle last saw it serving). Without it (a manual drain) the stretch is measured from the launch.
+     */
+    unservedSince: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();
 

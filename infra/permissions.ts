@@ -160,7 +160,7 @@ export function grantsFor(capabilities: readonly Capability[], scope: Permission
     wildcards.push({
       resource: required(scope.autoscaleExecutionArns, 'autoscaleExecutionArns'),
       reason:
-        'The plan step reads the policy memory from the newest finished autoscale execution, whose name (given by the schedule) is known only at run time; ' +
+        'The plan step reads its memory (the policy memory, and when each worker was last seen serving) from the newest finished autoscale execution, whose name (given by the schedule) is known only at run time; ' +
         'DescribeExecution is limited to the executions of the autoscale state machine, which carry no credentials.',
     });
   }

@@ -37,6 +37,8 @@ const CONSOLE_WORKFLOW = 'scale';
 export const CONSOLE_REFUSALS: readonly string[] = ['ConfigError', 'WorkerNotFoundError', 'ScalingError'];
 /** The activity that puts a worker stranded in maintenance back in service (one Task per stranded worker). */
 const RELEASE_ACTIVITY = 'release-maintenance';
+/** The plan steps (plan-scale runs plan-cycle's): they read the last cycle's serving memory whatever the policy. */
+const READS_SERVING_MEMORY: ReadonlySet<string> = new Set(['plan-cycle', 'plan-scale']);
 
 const LAMBDA_NAME_MAX = 64;
 const STATE_MACHINE_NAME_MAX = 80;
@@ -78,8 +80,10 @@ export class MoScalerStack extends Stack {
       ]),
     );
     const children = [...new Set(this.catalog.workflows.flatMap((w) => Object.values(w.stateMachines)))].sort();
-    // A policy that remembers reads its memory from the last autoscale execution's output (policy-memory.ts).
-    const remembers = mayRemember(config.autoscale.policy) && SCHEDULED_WORKFLOW in stateMachineArns;
+    // A policy that remembers reads its memory from the last autoscale execution's output (policy-memory.ts); the plan
+    // steps read it whatever the policy, for when each worker was last seen serving (activities/support/serving-memory.ts).
+    const cycles = SCHEDULED_WORKFLOW in stateMachineArns;
+    const remembers = mayRemember(config.autoscale.policy) && cycles;
     // The namespace of the metrics the stack derives from logs and the cycles publish (EMF); one service dimension.
     const metricsNamespace = `MoScaler/${prefix.replace(/-+$/, '')}`;
     const environment: Record<string, string> = {
@@ -108,7 +112,7 @@ export class MoScalerStack extends Stack {
       childExecutionArns: children.map((w) => this.formatArn({ service: 'states', resource: 'execution', resourceName: `${prefix}${w}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
       ...(config.ebsKmsKeyArns ? { ebsKmsKeyArns: config.ebsKmsKeyArns } : {}),
       ...(SCHEDULED_WORKFLOW in stateMachineArns ? { autoscaleStateMachineArn: stateMachineArns[SCHEDULED_WORKFLOW]! } : {}),
-      ...(remembers
+      ...(cycles
         ? {
             autoscaleExecutionArns: this.formatArn({ service: 'states', resource: 'execution', resourceName: `${prefix}${SCHEDULED_WORKFLOW}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
           }
@@ -124,7 +128,7 @@ export class MoScalerStack extends Stack {
         // A function without the bundled CA must not be told to read it (the wiring reads it at cold start).
         environment: callsOpencast ? environment : withoutCaFile(environment),
         grants: grantsFor(
-          capabilitiesOf(spec.name).filter((c) => c !== 'cycle-memory' || remembers),
+          capabilitiesOf(spec.name).filter((c) => c !== 'cycle-memory' || remembers || (cycles && READS_SERVING_MEMORY.has(spec.name))),
           scopeOfGrants,
         ),
         logRetention: retention,

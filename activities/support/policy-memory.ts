@@ -16,6 +16,7 @@
  */
 import { AUTOSCALE_WORKFLOW } from '../../core/execution-names';
 import type { PolicyMemory } from '../../core/policies';
+import type { ServingMemory } from '../../core/types';
 import type { JsonValue } from '../../engine/types';
 import type { ActivityDeps } from './deps';
 
@@ -24,6 +25,8 @@ export interface RecordedMemory {
   at: string;
   policy: string;
   value: PolicyMemory;
+  /** What the cycles saw of serving, whatever the policy (activities/support/serving-memory.ts reads it back). */
+  serving?: ServingMemory;
 }
 
 /** Memory at most this many cycles old is used; older, the policy starts afresh. */
@@ -33,8 +36,8 @@ export const MIN_MAX_AGE_MS = 10 * 60_000;
 /** Finished cycles looked at: the newest few by their end, of which the one begun last is read first. */
 const CYCLES_LOOKED_AT = 3;
 
-export function recordMemory(policy: string, now: Date, value: PolicyMemory | undefined): RecordedMemory {
-  return { at: now.toISOString(), policy, value: value ?? {} };
+export function recordMemory(policy: string, now: Date, value: PolicyMemory | undefined, serving?: ServingMemory): RecordedMemory {
+  return { at: now.toISOString(), policy, value: value ?? {}, ...(serving ? { serving } : {}) };
 }
 
 /** The memory a finished autoscale execution's output carries, if it is one this policy wrote. */
@@ -53,6 +56,23 @@ export async function lastCycleMemory(
   now: Date,
   everySeconds: number,
 ): Promise<RecordedMemory | undefined> {
+  return recentMemory(await lastCycleOutput(executions), policy, now, everySeconds);
+}
+
+/** The policy's memory in a finished cycle's output, when this policy wrote it recently enough to trust. */
+export function recentMemory(output: JsonValue | undefined, policy: string, now: Date, everySeconds: number): RecordedMemory | undefined {
+  const recorded = memoryOfOutput(output, policy);
+  return recorded && isRecent(recorded.at, now, everySeconds) ? recorded : undefined;
+}
+
+/** Memory written at `at` is young enough to use: the cluster was watched until then (a stopped schedule, a dead scaler: it was not). */
+export function isRecent(at: string, now: Date, everySeconds: number): boolean {
+  const age = now.getTime() - Date.parse(at);
+  return age >= 0 && age <= Math.max(MIN_MAX_AGE_MS, MAX_AGE_CYCLES * everySeconds * 1000);
+}
+
+/** The output of the newest finished autoscale cycle; undefined when none has finished (or the port reads no output). */
+export async function lastCycleOutput(executions: ActivityDeps['executions']): Promise<JsonValue | undefined> {
   if (!executions.output) return undefined;
   // ListExecutions lists finished cycles by their end (API_ListExecutions): a slow cycle that ended last may have
   // planned before the one begun after it, so the one begun last is read first. DescribeExecution may not show a
@@ -63,12 +83,9 @@ export async function lastCycleMemory(
     output = await executions.output(cycle.ref);
     if (output !== undefined) break;
   }
-  const recorded = memoryOfOutput(output, policy);
-  if (!recorded) return undefined;
-  const age = now.getTime() - Date.parse(recorded.at);
-  return age >= 0 && age <= Math.max(MIN_MAX_AGE_MS, MAX_AGE_CYCLES * everySeconds * 1000) ? recorded : undefined;
+  return output;
 }
 
-function objectOf(value: JsonValue | undefined): { [key: string]: JsonValue } | undefined {
+export function objectOf(value: JsonValue | undefined): { [key: string]: JsonValue } | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildClusterView } from '../../core/cluster';
 import { planScaleDown } from '../../core/scale';
-import { registrationReport, unprovableWorkers, unservingWorkers, whyUnprovable } from '../../core/serving';
+import { nextServingMemory, registrationReport, unprovableWorkers, unservingWorkers, whyUnprovable } from '../../core/serving';
 import type { ClusterView, FleetInstance, OpencastHost } from '../../core/types';
 import { NOW } from '../helpers/views';
 import { opsworksInstanceState } from '../../adapters/aws/opsworks-fleet';
@@ -128,12 +128,13 @@ describe('unservingWorkers', () => {
       [inst(1, 'online', 40), inst(2, 'online', 31), inst(3, 'setup_failed', 45), inst(4, 'connection_lost', 50), inst(5, 'online', 20), inst(6, 'stopped', undefined)],
       [host('http://10.0.0.1:8080'), host('http://10.0.0.2:8080', { online: false })],
     );
-    expect(unservingWorkers(v, options).map((u) => [u.worker.hostname, Math.round(u.runningSeconds / 60)])).toEqual([
+    expect(unservingWorkers(v, options).map((u) => [u.worker.hostname, Math.round(u.unservedSeconds / 60)])).toEqual([
       ['worker2', 31],
       ['worker3', 45],
       ['worker4', 50],
     ]);
-    expect(unservingWorkers(v, options)[0]?.detail).toBe('worker2 has run 31 min and its host http://10.0.0.2:8080 is offline in Opencast');
+    expect(unservingWorkers(v, options)[0]?.detail).toBe('worker2 has not served in the 31 min since its launch at 2026-11-23T11:29:00Z and its host http://10.0.0.2:8080 is offline in Opencast');
+    expect(unservingWorkers(v, options)[1]?.detail).toMatch(/^worker3 \(OpsWorks setup_failed\) has not served in the 45 min since its launch at \S+ and Opencast lists no host of it$/);
   });
 
   it('leaves out protected workers and those a workflow acts on', () => {
@@ -149,7 +150,7 @@ describe('unservingWorkers', () => {
     const stranger = view([inst(1, 'online', 40)], [host('http://localhost:8080', { address: '127.0.0.1' })]);
     expect(unservingWorkers(stranger, options)).toEqual([]);
     expect(whyUnprovable(stranger, stranger.workers[0]!)).toMatch(/no single instance matches \(http:\/\/localhost:8080\) that may be worker1: map it with MOSCALER_HOST_URLS or the host URL tag/);
-    expect(unprovableWorkers(stranger, options)).toEqual([expect.stringMatching(/^worker1 has run 40 min without a host of its own in Opencast; not stopped/)]);
+    expect(unprovableWorkers(stranger, options)).toEqual([expect.stringMatching(/^worker1 has been without a host of its own in Opencast for 40 min; not stopped/)]);
     expect(registrationReport(stranger).warnings).toContainEqual(expect.stringMatching(/^Opencast host http:\/\/localhost:8080 matches no instance and may be worker1: .*MOSCALER_HOST_URLS/));
     // A stranger that is offline cannot be this running worker.
     const gone = view([inst(1, 'online', 40)], [host('http://localhost:8080', { online: false })]);
@@ -182,5 +183,50 @@ describe('unservingWorkers', () => {
   it('warns in status when two instances share one name', () => {
     const v = view([inst(1, 'online', 40), inst(2, 'online', 40, { hostname: 'worker1', id: 'ow-2b', ec2Id: 'i-0000000b' })], [host('http://10.0.0.1:8080'), host('http://10.0.0.2:8080')]);
     expect(registrationReport(v).warnings).toContainEqual('2 instances share the name worker1 (i-00000001, i-0000000b): executions are keyed by instance id for them; give each its own Name tag');
+  });
+});
+
+describe('unservingWorkers with the cycles\' serving memory (issue 23: measured from the last time seen serving)', () => {
+  const options = { now: NOW, timeoutSeconds: 30 * 60 };
+  const ago = (minutes: number) => new Date(NOW.getTime() - minutes * MIN).toISOString();
+  // worker1 up five hours, its host offline since its Opencast restarted; worker2 a boot of 40 min that never registered.
+  const v = view([inst(1, 'online', 300), inst(2, 'online', 40)], [host('http://10.0.0.1:8080', { online: false })]);
+
+  it('measures a worker seen serving from then, not from its launch', () => {
+    const memory = { watchedSince: ago(600), lastServed: { 'ow-1': ago(2) } };
+    expect(unservingWorkers(v, { ...options, memory }).map((u) => u.worker.hostname)).toEqual(['worker2']);
+    const later = { watchedSince: ago(600), lastServed: { 'ow-1': ago(31) } };
+    const [stop] = unservingWorkers(v, { ...options, memory: later });
+    expect(stop).toMatchObject({ unservedSeconds: 31 * 60, since: ago(31) });
+    expect(stop?.detail).toBe(`worker1 has not served in the 31 min since a cycle last saw it serving at ${ago(31).replace('.000Z', 'Z')} (up 300 min) and its host http://10.0.0.1:8080 is offline in Opencast`);
+  });
+
+  it('measures a worker never seen serving from its launch when watched since, and from when watching began otherwise (nothing stopped on missing data)', () => {
+    const watched = { watchedSince: ago(600), lastServed: {} };
+    expect(unservingWorkers(v, { ...options, memory: watched }).map((u) => u.worker.hostname)).toEqual(['worker1', 'worker2']);
+    // The first cycle, or the memory lost: worker1 may have served a minute ago, unseen.
+    const fresh = { watchedSince: ago(0), lastServed: {} };
+    expect(unservingWorkers(v, { ...options, memory: fresh })).toEqual([]);
+    const lately = { watchedSince: ago(35), lastServed: {} };
+    expect(unservingWorkers(v, { ...options, memory: lately }).map((u) => [u.worker.hostname, u.unservedSeconds / 60])).toEqual([
+      ['worker1', 35],
+      ['worker2', 35],
+    ]);
+  });
+
+  it('measures from the plan\'s moment when begin-drain re-checks a stop (since), and from the launch with nothing (a manual drain)', () => {
+    expect(unservingWorkers(v, { ...options, since: ago(5) })).toEqual([]);
+    expect(unservingWorkers(v, { ...options, since: ago(31) }).map((u) => u.worker.hostname)).toEqual(['worker1', 'worker2']);
+    expect(unservingWorkers(v, options).map((u) => u.worker.hostname)).toEqual(['worker1', 'worker2']);
+  });
+
+  it('remembers running workers seen serving now, keeps the others\' last sight, forgets stopped ones', () => {
+    const cluster = view([inst(1, 'online', 300), inst(2, 'online', 40), inst(3, 'online', 60), inst(4, 'stopped', undefined)], [host('http://10.0.0.1:8080', { online: false }), host('http://10.0.0.3:8080')]);
+    const previous = { watchedSince: ago(600), lastServed: { 'ow-1': ago(3), 'ow-3': ago(1), 'ow-4': ago(90) } };
+    expect(nextServingMemory(cluster, previous, NOW)).toEqual({ watchedSince: ago(600), lastServed: { 'ow-3': NOW.toISOString(), 'ow-1': ago(3) } });
+    expect(nextServingMemory(cluster, undefined, NOW)).toEqual({ watchedSince: NOW.toISOString(), lastServed: { 'ow-3': NOW.toISOString() } });
+    // Opencast did not answer: nothing was seen, and the outage must not count as time without serving.
+    const down = view([inst(1, 'online', 300), inst(3, 'online', 60)], null);
+    expect(nextServingMemory(down, previous, NOW)).toEqual({ watchedSince: NOW.toISOString(), lastServed: {} });
   });
 });

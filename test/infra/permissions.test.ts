@@ -14,6 +14,7 @@ const sm = (w: string) => `arn:aws:states:us-east-1:111122223333:stateMachine:mo
 const CHILDREN = [sm('boot-worker'), sm('drain-worker')];
 /** Their executions, whatever their name (one started from the console is described to read its worker). */
 const CHILD_EXECUTIONS = ['boot-worker', 'drain-worker'].map((w) => `arn:aws:states:us-east-1:111122223333:execution:moscaler-c-${w}:*`);
+const CYCLE_EXECUTIONS = 'arn:aws:states:us-east-1:111122223333:execution:moscaler-c-autoscale:*';
 /** Actions AWS offers no resource-level permission for (or, DescribeStacks, that the adapter calls without ids). */
 const UNSCOPED = new Set(['ec2:DescribeInstances', 'opsworks:DescribeStacks', 'cloudwatch:GetMetricData']);
 
@@ -84,9 +85,11 @@ describe('activity roles (OpsWorks provider)', () => {
           if (UNSCOPED.has(action)) return ['*'];
           if (action.startsWith('opsworks:')) return [STACK_ARN];
           if (action === 'secretsmanager:GetSecretValue') return [expect.stringMatching(/^arn:aws:secretsmanager:us-east-1:111122223333:secret:moscaler-c-opencast-/)];
-          // plan-cycle also lists the running cycles (at most one acts at a time).
-          if (action === 'states:ListExecutions') return g.resources.includes(sm('autoscale')) && activity === 'plan-cycle' ? [sm('autoscale')] : CHILDREN;
-          if (action === 'states:DescribeExecution') return CHILD_EXECUTIONS;
+          // plan-cycle also lists the running cycles (at most one acts at a time); the plan steps (plan-scale runs
+          // plan-cycle's) read the last cycle's output whatever the policy: it carries the serving memory.
+          const plans = activity === 'plan-cycle' || activity === 'plan-scale';
+          if (action === 'states:ListExecutions') return g.resources.includes(sm('autoscale')) && plans ? [sm('autoscale')] : CHILDREN;
+          if (action === 'states:DescribeExecution') return g.resources.includes(CYCLE_EXECUTIONS) && plans ? [CYCLE_EXECUTIONS] : CHILD_EXECUTIONS;
           if (action.startsWith('logs:')) return [expect.stringMatching(new RegExp(`^arn:.*${logGroup}`))];
           return ['(unexpected action)'];
         })();
