@@ -18,7 +18,7 @@
  * Two instances with equally strong claims on one host get neither: the host
  * is ambiguous and, like a host no instance claims, may be any of them
  * ({@link mayBe} says which instances an unclaimed host may still be), unless
- * only one of them runs ({@link breakTie}).
+ * only one of them can hold it ({@link breakTie}).
  */
 import { MACHINE_DOWN } from './instance-state';
 import type { FleetInstance, HostMatchKind, OpencastHost } from './types';
@@ -115,8 +115,12 @@ export function matchHosts(instances: readonly FleetInstance[], hosts: readonly 
   const unclaimed: string[] = [];
   const ambiguous: string[] = [];
   const claimants = new Map<string, string[]>();
-  for (const host of hosts) {
-    const owners = breakTie(ownersOf(host, index), host);
+  const claims = hosts.map((host) => ({ host, owners: ownersOf(host, index) }));
+  // A node registers under one URL at a time: an instance that alone owns an online row holds no other.
+  const holdsOnline = new Set(claims.filter((c) => c.owners.length === 1 && c.host.online).map((c) => c.owners[0]!.instance.id));
+  for (const claim of claims) {
+    const host = claim.host;
+    const owners = breakTie(claim.owners, host, holdsOnline);
     if (owners.length === 0) unclaimed.push(host.baseUrl);
     else if (owners.length > 1) {
       ambiguous.push(host.baseUrl);
@@ -197,20 +201,21 @@ function ownersOf(host: OpencastHost, index: Index): { instance: FleetInstance; 
 }
 
 /**
- * Equal claims (two instances with one Name tag) on a host only one of them can hold: a machine that does not run
- * has no Opencast registering it now, so the one that runs owns the row, unless the row's `address` (what its URL
- * resolved to on the node that registered it last) is another claimant's IP, which makes it that node's stale row.
- * Two running claimants stay ambiguous: both may serve it (one row shared, as at localhost).
- * Soak seed 20261215 (test/reliability/registry-regressions.test.ts): a stopped twin kept a busy worker's
- * maintenance from ever being released.
+ * Equal claims (two instances with one Name tag) on a host only one of them can hold. A machine that does not run
+ * has no Opencast registering it now, and a node registers under one URL at a time, so an instance that alone owns
+ * another online row (`holdsOnline`) is not on this one: if one claimant is left, it owns the row, unless the row's
+ * `address` (what its URL resolved to on the node that registered it last) is another claimant's IP, which makes it
+ * that node's stale row. Two claimants left stay ambiguous: both may serve it (one row shared, as at localhost).
+ * Soak seeds 20261215, 20261217 and 20261218 (test/reliability/registry-regressions.test.ts): a twin stopped, or
+ * serving on a row of its own, kept the other's maintenance from ever being released.
  */
-export function breakTie<T extends { instance: FleetInstance }>(owners: T[], host: OpencastHost): T[] {
+export function breakTie<T extends { instance: FleetInstance }>(owners: T[], host: OpencastHost, holdsOnline: ReadonlySet<string> = new Set()): T[] {
   if (owners.length < 2) return owners;
-  const up = owners.filter((o) => !MACHINE_DOWN.has(o.instance.state));
-  if (up.length !== 1) return owners;
+  const left = owners.filter((o) => !MACHINE_DOWN.has(o.instance.state) && !holdsOnline.has(o.instance.id));
+  if (left.length !== 1) return owners;
   const address = lower(host.address);
-  const elsewhere = address !== undefined && !isLoopback(address) && owners.some((o) => o !== up[0] && [o.instance.privateIp, o.instance.publicIp].map(lower).includes(address));
-  return elsewhere ? owners : up;
+  const elsewhere = address !== undefined && !isLoopback(address) && owners.some((o) => o !== left[0] && [o.instance.privateIp, o.instance.publicIp].map(lower).includes(address));
+  return elsewhere ? owners : left;
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;

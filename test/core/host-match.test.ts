@@ -113,6 +113,10 @@ describe('matchHosts', () => {
     expect(matchHosts([worker(1), twin('stopped')], row('10.0.0.2')).ambiguous).toEqual(['http://worker1:8080']);
     // Both run (or may: stopping, unknown): either may be serving on it.
     for (const state of ['running', 'stopping', 'unknown'] as const) expect(matchHosts([worker(1), twin(state)], row('10.0.0.1')).ambiguous).toEqual(['http://worker1:8080']);
+    // Unless the twin serves on a row of its own: a node registers under one URL at a time.
+    const own = host('http://ip-10-0-0-2.ec2.internal');
+    expect(matchHosts([worker(1), twin('running')], [...row('10.0.0.1'), own]).owners).toEqual(new Map([['http://worker1:8080', 'i-1'], ['http://ip-10-0-0-2.ec2.internal', 'i-2']]));
+    expect(matchHosts([worker(1), twin('running')], [...row('10.0.0.1'), { ...own, online: false }]).ambiguous).toEqual(['http://worker1:8080']);
   });
 
   it('names the instances that claim an ambiguous host equally', () => {
@@ -146,13 +150,17 @@ describe('matchHosts, indexed', () => {
   /** The definition, pair by pair: the strongest claims win, a tie is ambiguous. */
   function naive(instances: FleetInstance[], hosts: OpencastHost[], options = {}) {
     const strength = { setting: 6, tag: 6, name: 5, 'node-name': 4, address: 3, 'short-name': 2 } as const;
-    return hosts.map((h) => {
+    const strongest = hosts.map((h) => {
       const claims = instances.flatMap((instance) => {
         const by = claimOf(instance, h, options);
         return by ? [{ id: instance.id, s: strength[by], instance }] : [];
       });
       const best = Math.max(0, ...claims.map((c) => c.s));
-      const owners = breakTie(claims.filter((c) => c.s === best), h);
+      return claims.filter((c) => c.s === best);
+    });
+    const holdsOnline = new Set(strongest.flatMap((owners, k) => (owners.length === 1 && hosts[k]!.online ? [owners[0]!.id] : [])));
+    return hosts.map((h, k) => {
+      const owners = breakTie(strongest[k]!, h, holdsOnline);
       return owners.length === 1 ? owners[0]!.id : owners.length === 0 ? 'unclaimed' : 'ambiguous';
     });
   }
