@@ -18,6 +18,8 @@ export interface AutoscaleInput {
   scaleDown: Pick<ScaleDownOptions, 'minWorkers' | 'idleUptimeThreshold' | 'billing' | 'force' | 'draining'>;
   /** Workers whose boot failed lately (tried last; their types after the others). */
   failedBoots?: readonly string[];
+  /** Workers a boot execution is under way for: never drained while they boot. */
+  booting?: readonly string[];
 }
 
 function isPaused(pause: PauseState, now: Date): boolean {
@@ -64,7 +66,7 @@ export function decideAutoscale(input: AutoscaleInput): Decision {
     // Fail closed: the original counted an unreachable Opencast as 0 queued jobs and scaled down.
     return withPause(noAction('auto', 'OpencastUnavailable', `Opencast unavailable (${view.opencast.error}): not scaling down`), after);
   }
-  const options: ScaleDownOptions = { ...input.scaleDown, scaleAvailable: true, checkUptime: true };
+  const options: ScaleDownOptions = { ...input.scaleDown, ...(input.booting ? { booting: input.booting } : {}), scaleAvailable: true, checkUptime: true };
   const plan = tryPlanScaleDown(view, config.down_increment, options);
   if (!('refused' in plan)) return withPause(plan, after);
   const { rejected } = judgeStopCandidates(view.workers, options);

@@ -27,6 +27,8 @@ export interface ScaleDownOptions {
   billing: BillingMode;
   /** Workers a drain is already under way for: never chosen again, and no longer counted as staying online. */
   draining?: readonly string[];
+  /** Workers a boot is under way for (the autoscale cycle): not drained while they boot, since their drain would refuse them. */
+  booting?: readonly string[];
 }
 
 const verdict = (w: Worker, chosen: boolean, reason: WorkerVerdict['reason'], detail: string): WorkerVerdict => ({
@@ -130,14 +132,17 @@ export function tryPlanScaleDown(view: ClusterView, requested: number, opts: Sca
 /** Which active workers may be stopped now, and why each other one may not. */
 export function judgeStopCandidates(
   workers: readonly Worker[],
-  opts: Pick<ScaleDownOptions, 'force' | 'checkUptime' | 'idleUptimeThreshold' | 'billing' | 'draining'>,
+  opts: Pick<ScaleDownOptions, 'force' | 'checkUptime' | 'idleUptimeThreshold' | 'billing' | 'draining' | 'booting'>,
 ): { candidates: Worker[]; rejected: WorkerVerdict[] } {
   const candidates: Worker[] = [];
   const rejected: WorkerVerdict[] = [];
   const draining = new Set(opts.draining ?? []);
+  const booting = new Set(opts.booting ?? []);
   for (const w of workers) {
     if (draining.has(w.hostname)) {
       rejected.push(verdict(w, false, 'Draining', 'a drain is already under way'));
+    } else if (booting.has(w.hostname)) {
+      rejected.push(verdict(w, false, 'NotActive', 'a boot is under way'));
     } else if (w.statusClass !== 'online' && w.statusClass !== 'pending') {
       rejected.push(verdict(w, false, 'NotActive', `state ${w.state}`));
     } else if (w.protected) {

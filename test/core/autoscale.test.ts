@@ -164,6 +164,13 @@ describe('decideAutoscale', () => {
     expect(decision.rejected.find((r) => r.hostname === 'worker3')?.reason).toBe('BelowBillingWindow');
   });
 
+  it('never picks a worker whose boot is under way (its drain would refuse it, and the cycle would pick no other)', () => {
+    // worker1, the longest up, is still being booted (running, not serving yet): the original's scale-down takes the next.
+    const decision = decideAutoscale({ view: cluster(), config: config(), votes: [v('a', 'down'), v('b', 'down')], pause: { cyclesLeft: 0 }, now: NOW, booting: ['worker1'], scaleDown: { minWorkers: 1, idleUptimeThreshold: 50, billing: 'hourly', force: false } });
+    expect(decision.chosen.map((c) => c.hostname)).toEqual(['worker2']);
+    expect(decision.rejected.find((r) => r.hostname === 'worker1')).toMatchObject({ reason: 'NotActive', detail: 'a boot is under way' });
+  });
+
   it('does nothing when strategies disagree or one has no vote', () => {
     expect(decide([v('a', 'down'), v('b', null)]).action).toBe('none');
     expect(decide([]).action).toBe('none');
