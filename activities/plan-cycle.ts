@@ -12,6 +12,7 @@ import { AuthError, ConfigError } from '../core/errors';
 import { AUTOSCALE_WORKFLOW, BOOT_WORKFLOW, DRAIN_WORKFLOW, sharedHostnames, stamp, workerExecutionName } from '../core/execution-names';
 import { metricGaps } from '../core/strategies';
 import { nextServingMemory, UNSERVED_STOP_SECONDS, unprovableWorkers, unservingWorkers } from '../core/serving';
+import { strandedSharedRows } from '../core/shared-rows';
 import type { ClusterView, Worker } from '../core/types';
 import { credentialsRefusedError, observeSchedule } from '../scaler/observe';
 import { collectVotes } from '../scaler/scale';
@@ -36,7 +37,7 @@ const eventSchema = z
 const wrappedSchema = z.object({ input: z.unknown(), cycleStartedAt: z.iso.datetime({ offset: true }) });
 
 export type PlannedAction =
-  | { kind: 'release'; hostname: string; instanceId: string; reason: string; notAfter: string }
+  | { kind: 'release'; hostname: string; instanceId: string; reason: string; notAfter: string; hostUrl?: string }
   | { kind: 'boot' | 'drain'; hostname: string; executionName: string; input: Record<string, unknown>; reason: string };
 
 export interface CyclePlan {
@@ -179,8 +180,10 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
       ...(schedule ? { schedule } : {}),
     });
     const cycle = stamp(now);
-    const strandedHere = strandedOf(view, new Set([...draining, ...booting]));
-    const stranded = strandedHere.map((w) => w.hostname);
+    const busy = new Set([...draining, ...booting]);
+    const strandedHere = strandedOf(view, busy);
+    const sharedRows = strandedSharedRows(view, busy);
+    const stranded = [...strandedHere, ...sharedRows.flatMap((r) => r.workers)].map((w) => w.hostname);
     // A release holds until the next cycle starts: that one plans afresh, and may start a drain of the worker that a
     // lagging ListExecutions hides from this plan and from the release's own re-check (activities/release-maintenance.ts).
     // A plan that itself ran late (throttled, retried) past that moment releases nothing: the next cycle decides.
@@ -194,13 +197,24 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     const actions: PlannedAction[] =
       idle
         ? []
-        : strandedHere.map(({ hostname, id }) => ({
-            kind: 'release',
-            hostname,
-            instanceId: id,
-            reason: 'in maintenance with no drain under way: back in service',
-            notAfter: new Date(notAfter).toISOString(),
-          }));
+        : [
+            ...strandedHere.map(({ hostname, id }) => ({
+              kind: 'release' as const,
+              hostname,
+              instanceId: id,
+              reason: 'in maintenance with no drain under way: back in service',
+              notAfter: new Date(notAfter).toISOString(),
+            })),
+            // A row two instances claim equally: released by its URL, the release re-checks every worker that may be it.
+            ...sharedRows.map(({ baseUrl, workers }) => ({
+              kind: 'release' as const,
+              hostname: workers[0]!.hostname,
+              instanceId: workers[0]!.id,
+              hostUrl: baseUrl,
+              reason: `${baseUrl}, which ${workers.map((w) => `${w.hostname} (${w.id})`).join(' or ')} may be, in maintenance with no boot or drain under way on any of them: back in service`,
+              notAfter: new Date(notAfter).toISOString(),
+            })),
+          ];
     // Two instances of one name: their executions are keyed by instance; every input names the instance it is for.
     const shared = sharedHostnames(view.workers);
     const nameOf = (kind: 'boot' | 'drain', w: { hostname: string; id: string }) => workerExecutionName(kind, w.hostname, now, shared.has(w.hostname) ? w.id : undefined);

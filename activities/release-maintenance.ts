@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { findWorker } from '../core/cluster';
+import { strandedSharedRows } from '../core/shared-rows';
 import { DRAIN_WORKFLOW } from '../core/execution-names';
 import { hostnameSchema } from '../core/workflow-requests';
 import { actingOn } from './support/acting-on';
@@ -20,6 +21,8 @@ const eventSchema = z
     instanceId: z.string().min(1).max(100).optional(),
     /** Until when the cycle's plan holds: the next cycle plans afresh (activities/plan-cycle.ts). */
     notAfter: z.iso.datetime({ offset: true }).optional(),
+    /** A row two instances claim equally (core/shared-rows.ts): released by its URL once every worker that may be it is re-checked. */
+    hostUrl: z.string().min(1).max(2048).optional(),
   })
   .passthrough();
 
@@ -31,13 +34,14 @@ export interface ReleaseResult {
 
 export function createReleaseMaintenanceHandler(deps: ActivityDeps): ActivityHandler<unknown, ReleaseResult> {
   return async (event) => {
-    const { hostname, instanceId, notAfter } = parseEvent(eventSchema, event, 'release-maintenance');
+    const { hostname, instanceId, notAfter, hostUrl } = parseEvent(eventSchema, event, 'release-maintenance');
     // Held back (throttling, retries) past the next cycle's start: that cycle decides about this worker now, and a
     // drain it started may not be listed yet (ListExecutions is eventually consistent).
     if (notAfter !== undefined && deps.now().getTime() > Date.parse(notAfter)) {
       return { hostname, released: false, reason: `the cycle's plan expired at ${notAfter}, before the release ran: left for the next cycle to decide` };
     }
     const drains = await deps.executions.list({ workflow: DRAIN_WORKFLOW, status: 'RUNNING' });
+    if (hostUrl !== undefined) return releaseSharedRow(deps, drains, hostname, hostUrl);
     if ((await actingOn(deps.executions, drains, instanceId ? { hostname, id: instanceId } : hostname)).length > 0) {
       return { hostname, released: false, reason: 'a drain started meanwhile: left in maintenance' };
     }
@@ -63,3 +67,24 @@ export function createReleaseMaintenanceHandler(deps: ActivityDeps): ActivityHan
   };
 }
 
+
+/**
+ * The plan's shared-row condition (core/shared-rows.ts), re-checked on a fresh observation: the row is still one no
+ * single instance owns, online and in maintenance, and every worker that may be it is online, unprotected and
+ * has no drain under way (a drain of either twin, whatever instance its name is keyed by).
+ */
+async function releaseSharedRow(deps: ActivityDeps, drains: Parameters<typeof actingOn>[1], hostname: string, hostUrl: string): Promise<ReleaseResult> {
+  const { view, opencast } = await observe(deps);
+  if (!view.opencast.up || !opencast) {
+    return { hostname, released: false, reason: `Opencast unavailable (${view.opencast.up ? 'no client' : view.opencast.error}): maintenance unknown, left as it is` };
+  }
+  const row = strandedSharedRows(view, new Set()).find((r) => r.baseUrl === hostUrl);
+  if (!row) return { hostname, released: false, reason: `${hostUrl} is no longer a shared row in maintenance that only free workers may be: left as it is` };
+  for (const w of row.workers) {
+    if ((await actingOn(deps.executions, drains, w.hostname)).length > 0) {
+      return { hostname, released: false, reason: `a drain of ${w.hostname} started meanwhile: ${hostUrl} left in maintenance` };
+    }
+  }
+  await opencast.setMaintenance(hostUrl, false);
+  return { hostname, released: true, reason: `${hostUrl} in maintenance with no drain under way on any worker that may be it: maintenance off, back in service` };
+}
