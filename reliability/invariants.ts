@@ -18,7 +18,7 @@ export const INVARIANTS = {
   'typed-errors': 'every failure in a history is a typed error the workflows know (no TypeError, no engine error)',
   'executions-end': 'every boot and drain execution ends',
   'cycles-succeed': 'an autoscale cycle that meets no fault succeeds',
-  'no-unserved-billing': 'no worker instance bills without serving (Opencast listing it online) for longer than the boot timeout plus one cycle, counted from the later of its start and the end of the last fault that kept the scaler from acting; protected workers and workers on a shared host row (every node at localhost) excepted',
+  'no-unserved-billing': 'no worker instance bills without serving (Opencast listing it online) for longer than the boot timeout plus one cycle, counted from the later of its start and the end of the last fault that kept the scaler from acting; protected workers and workers on a shared host row (every node at localhost; two running instances of one Name on a row built from that Name) excepted',
   'no-stop-with-listed-job': 'no instance is stopped while Opencast lists a job running on the host it registered, whatever its Name tag says',
   'one-actor-per-instance': 'no two boot or drain executions act on one instance at once (by instance id: two instances may share a name)',
   'no-access-denied': 'on the deployed path, IAM denies no call a function or a state machine\'s Task of the shipped stack makes (its role as synthesised, sim/aws/iam-authorizer.ts)',

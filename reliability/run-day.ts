@@ -20,6 +20,7 @@ import { createAwsRouter } from '../sim/aws/router';
 import { fromFakeTimers, type VirtualClock } from '../sim/model/clock';
 import type { SimCluster } from '../sim/model/cluster';
 import { createSimCluster, faultWindows } from '../sim/model/create';
+import { baseUrlFor, type WorkerSnapshot } from '../sim/model/cluster-types';
 import { BOOT_FAULTS } from '../sim/model/scenario';
 import { BOOT_TIMEOUT_MINUTES } from '../core/serving';
 import { createOpencastRouter } from '../sim/opencast/router';
@@ -291,6 +292,8 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
         lastEnded,
       });
       for (const w of data.workers) if (sharedRows.has(w.baseUrl)) onSharedRow.add(w.hostname);
+      const up = new Set(cluster.instances.filter((i) => i.ec2State === 'running').map((i) => i.opsworksId));
+      for (const hostname of twinsOnNameRow(data.workers.filter((w) => up.has(w.opsworksId)))) onSharedRow.add(hostname);
       checker.checkUnserved(t + every, cluster.unservedStretches().filter((u) => u.to === undefined && !onSharedRow.has(u.hostname)));
     }
     await vt.run({ until: () => running.activeCount === 0, deadline: end + (options.settleMs ?? 4 * 3_600_000) });
@@ -365,4 +368,20 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
     vt.uninstall();
     await runtime.close();
   }
+}
+
+/**
+ * Of the running workers: two instances with one Name tag, one registered online at a URL built from that Name (`http://<name>:8080`,
+ * `https://<name>.<domain>`), the other with no online row of its own: nothing in Opencast tells which twin the row
+ * is (its node name is the shared Name; a twin that registered there too would share the row, as at localhost), so
+ * the scaler must not stop either as unserved (fail closed; its plan names the row and asks for MOSCALER_HOST_URLS).
+ * Soak seed 20261223 on 27cdb0a (test/reliability/registry-regressions.test.ts): the twin rebooted under connection-lost.
+ */
+function twinsOnNameRow(running: readonly WorkerSnapshot[]): string[] {
+  return [...new Set(running.map((w) => w.hostname))].filter((hostname) => {
+    const twins = running.filter((w) => w.hostname === hostname);
+    if (twins.length < 2) return false;
+    const nameUrls = new Set(['name-port', 'fqdn'].map((form) => baseUrlFor(form, { hostname, privateDns: '' })));
+    return twins.some((w) => w.hostOnline && nameUrls.has(w.baseUrl)) && twins.some((w) => !w.hostOnline);
+  });
 }
