@@ -73,6 +73,11 @@ export interface ExecutionFacts {
   stoppedAt?: number;
   /** It found another execution acting on its worker and did nothing. */
   duplicate: boolean;
+  /**
+   * It ended at the instant it began, its first step (BeginDrain, StartInstance: the guards, which act only once
+   * they pass) refused it: it acted on nothing. A console drain by a Name two instances share (soak seed 20261225).
+   */
+  refused?: boolean;
   /** The instance(s) it decided to act on (the worker id its first step resolved), when known. */
   instances?: readonly string[];
 }
@@ -159,7 +164,7 @@ export class InvariantChecker {
     }
     const acting = new Map<string, ExecutionFacts[]>();
     for (const e of state.running) {
-      if (!e.hostname || e.duplicate) continue;
+      if (!e.hostname || e.duplicate || e.refused) continue;
       acting.set(e.hostname, [...(acting.get(e.hostname) ?? []), e]);
     }
     for (const [hostname, executions] of acting) {
@@ -244,7 +249,7 @@ export class InvariantChecker {
     const add = (hostname: string, interval: { name: string; from: number; to: number; instances?: readonly string[] }) =>
       byHost.set(hostname, [...(byHost.get(hostname) ?? []), interval]);
     for (const e of executions) {
-      if (!e.hostname || e.duplicate) continue;
+      if (!e.hostname || e.duplicate || e.refused) continue;
       add(e.hostname, { name: e.name, from: e.startedAt, to: e.stoppedAt ?? Number.POSITIVE_INFINITY, ...(e.instances ? { instances: e.instances } : {}) });
     }
     for (const e of history) {

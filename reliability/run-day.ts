@@ -235,6 +235,7 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
       ...(record.stoppedAt ? { stoppedAt: Date.parse(record.stoppedAt) } : {}),
       duplicate: output?.duplicate === true,
       ...(instance ? { instances: [instance] } : {}),
+      ...(!first && record.status !== 'RUNNING' && record.stoppedAt === record.startedAt ? { refused: true } : {}),
     };
     facts.set(record.name, value);
     return value;
