@@ -67,7 +67,6 @@ export function createReleaseMaintenanceHandler(deps: ActivityDeps): ActivityHan
   };
 }
 
-
 /**
  * The plan's shared-row condition (core/shared-rows.ts), re-checked on a fresh observation: the row is still one no
  * single instance owns, online and in maintenance, and every worker that may be it is online, unprotected and
