@@ -8,37 +8,27 @@
  *
  * Skipped, like test/ui/browser.test.ts, on a machine without Chromium outside CI.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, FLAGS, IN_CI, startUi, type RunningUi } from '../helpers/browser';
+import { CHROMIUM, closeUiInChromium, IN_CI, openUiInChromium, type RunningUi, type UiInChromium } from '../helpers/browser';
 
 const SCENARIO = fileURLToPath(new URL('../../scenarios/small-quiet-ec2.json', import.meta.url));
 
 
 describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('moscaler ui --engine aws --sim in Chromium', () => {
-  let browser: Browser | undefined;
+  let opened: UiInChromium | undefined;
   let ui: RunningUi | undefined;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: CI must run the browser tests (apt-get install -y chromium)`);
-    const dir = mkdtempSync(join(tmpdir(), 'moscaler-ui-aws-'));
-    [ui, browser] = await Promise.all([startUi(dir, ['--engine', 'aws', '--sim', SCENARIO, 'ui', '--port', '0', '--paused', '--speed', '1200', '--duration', '30m']), chromium.launch({ executablePath: CHROMIUM, args: FLAGS })]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${ui.url}?refresh=200`);
-    await page.waitForSelector('body[data-ready="true"]');
+    opened = await openUiInChromium('moscaler-ui-aws-', (dir) => ['--engine', 'aws', '--sim', SCENARIO, 'ui', '--port', '0', '--paused', '--speed', '1200', '--duration', '30m']);
+    ({ ui, page, errors } = opened);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    ui?.child.kill('SIGTERM');
-  });
+  afterAll(() => closeUiInChromium(opened));
 
   it('says it runs on the simulated deployed stack', async () => {
     expect(ui!.out()).toMatch(/simulated cluster sim-small on its simulated deployed stack \(engine aws\)/);

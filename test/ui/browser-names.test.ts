@@ -6,13 +6,12 @@
  *
  * Skipped, like test/ui/browser.test.ts, on a machine without Chromium outside CI.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, FLAGS, IN_CI, startUi, type RunningUi } from '../helpers/browser';
+import { CHROMIUM, closeUiInChromium, IN_CI, openUiInChromium, type UiInChromium } from '../helpers/browser';
 
 const SCENARIO = fileURLToPath(new URL('../../scenarios/lecture-week-ec2.json', import.meta.url));
 
@@ -33,25 +32,16 @@ function scenarioWithNonAscii(dir: string): string {
 
 
 describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('moscaler ui in Chromium, workers named by EC2 Name tags', () => {
-  let browser: Browser | undefined;
-  let ui: RunningUi | undefined;
+  let opened: UiInChromium | undefined;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: CI must run the browser tests (apt-get install -y chromium)`);
-    const dir = mkdtempSync(join(tmpdir(), 'moscaler-ui-names-'));
-    [ui, browser] = await Promise.all([startUi(dir, ['--sim', scenarioWithNonAscii(dir), 'ui', '--port', '0', '--paused', '--speed', '1200', '--duration', '1h']), chromium.launch({ executablePath: CHROMIUM, args: FLAGS })]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${ui.url}?refresh=200`);
-    await page.waitForSelector('body[data-ready="true"]');
+    opened = await openUiInChromium('moscaler-ui-names-', (dir) => ['--sim', scenarioWithNonAscii(dir), 'ui', '--port', '0', '--paused', '--speed', '1200', '--duration', '1h']);
+    ({ page, errors } = opened);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    ui?.child.kill('SIGTERM');
-  });
+  afterAll(() => closeUiInChromium(opened));
 
   it.each([SPACED, LONG, NON_ASCII])('opens the history of %s', async (hostname) => {
     const row = page.locator(`[data-testid="worker-row"][data-hostname="${hostname}"]`);

@@ -11,9 +11,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, FLAGS, IN_CI, startUi, type RunningUi } from '../helpers/browser';
+import { CHROMIUM, closeUiInChromium, IN_CI, openUiInChromium, type UiInChromium } from '../helpers/browser';
 import { runCli } from '../helpers/cli';
 
 const SCENARIO = fileURLToPath(new URL('../../scenarios/small-quiet.json', import.meta.url));
@@ -37,27 +37,17 @@ function idleScenario(dir: string): string {
 const rows = (page: Page, lifecycle: string) => page.locator(`[data-testid="worker-row"][data-lifecycle="${lifecycle}"]`);
 
 describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('moscaler ui in Chromium', () => {
+  let opened: UiInChromium | undefined;
   let browser: Browser | undefined;
-  let ui: RunningUi | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: CI must run the browser tests (apt-get install -y chromium)`);
-    const dir = mkdtempSync(join(tmpdir(), 'moscaler-ui-'));
-    [ui, browser] = await Promise.all([startUi(dir, ['--sim', idleScenario(dir), 'ui', '--port', '0', '--paused', '--speed', '1200', '--duration', '30m'], 20_000), chromium.launch({ executablePath: CHROMIUM, args: FLAGS })]);
-    // A common laptop screen: what an operator sees first must be there without scrolling.
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${ui.url}?refresh=200`);
-    await page.waitForSelector('body[data-ready="true"]');
-    expect(errors).toEqual([]);
+    opened = await openUiInChromium('moscaler-ui-', (dir) => ['--sim', idleScenario(dir), 'ui', '--port', '0', '--paused', '--speed', '1200', '--duration', '30m'], 20_000);
+    ({ browser, page } = opened);
+    expect(opened.errors).toEqual([]);
   }, 40_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    ui?.child.kill('SIGTERM');
-  });
+  afterAll(() => closeUiInChromium(opened));
 
   it('loads against the simulated cluster and shows each worker in its state', async () => {
     await expect.poll(() => page.locator('[data-testid="worker-row"]').count()).toBe(5);
