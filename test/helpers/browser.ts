@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const CHROMIUM = process.env.MOSCALER_CHROMIUM ?? '/usr/bin/chromium';
 /** In CI the browser tests always run (a missing Chromium fails them); elsewhere a machine without it skips them. */
 export const IN_CI = Boolean(process.env.CI) && process.env.CI !== 'false';
-export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
 const BIN = fileURLToPath(new URL('../../bin/moscaler.js', import.meta.url));
 
 export interface RunningUi {
@@ -23,7 +23,7 @@ export interface RunningUi {
 }
 
 /** Runs the built command with `args` (global options and `ui ...`) in `dir`, with no .env and no AWS settings. */
-export function startUi(dir: string, args: readonly string[], timeoutMs = 30_000): Promise<RunningUi> {
+function startUi(dir: string, args: readonly string[], timeoutMs = 30_000): Promise<RunningUi> {
   const child = spawn(process.execPath, [BIN, '--state-dir', dir, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: dir, MOSCALER_ENV_FILE: join(dir, 'none.env') },
     stdio: ['ignore', 'pipe', 'pipe'],
