@@ -12,8 +12,7 @@ import { AuthError, ConfigError } from '../core/errors';
 import { AUTOSCALE_WORKFLOW, BOOT_WORKFLOW, DRAIN_WORKFLOW, sharedHostnames, stamp, workerExecutionName } from '../core/execution-names';
 import { metricGaps } from '../core/strategies';
 import { nextServingMemory, UNSERVED_STOP_SECONDS, unprovableWorkers, unservingWorkers } from '../core/serving';
-import { strandedSharedRows } from '../core/shared-rows';
-import type { ClusterView, Worker } from '../core/types';
+import { strandedSharedRows, strandedWorkers } from '../core/stranded';
 import { credentialsRefusedError, observeSchedule } from '../scaler/observe';
 import { collectVotes } from '../scaler/scale';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
@@ -80,14 +79,6 @@ export function pauseFromLastBoot(lastBootAt: string | undefined, now: Date, cyc
   return { cyclesLeft: Math.max(0, cycles - since + 1) };
 }
 
-/** A protected worker's maintenance is an operator's hold (put on by hand), not a crashed drain's: it is left alone. */
-export function strandedWorkers(view: ClusterView, busy: ReadonlySet<string>): string[] {
-  return strandedOf(view, busy).map((w) => w.hostname);
-}
-
-function strandedOf(view: ClusterView, busy: ReadonlySet<string>): Worker[] {
-  return view.workers.filter((w) => w.statusClass === 'online' && w.registered && w.maintenance && !w.protected && !busy.has(w.hostname));
-}
 
 /**
  * The last cycle's output, which carries its memory, or why it could not be read (ListExecutions or
@@ -181,7 +172,7 @@ export function createPlanCycleHandler(deps: ActivityDeps): ActivityHandler<unkn
     });
     const cycle = stamp(now);
     const busy = new Set([...draining, ...booting]);
-    const strandedHere = strandedOf(view, busy);
+    const strandedHere = strandedWorkers(view, busy);
     const sharedRows = strandedSharedRows(view, busy);
     const stranded = [...strandedHere, ...sharedRows.flatMap((r) => r.workers)].map((w) => w.hostname);
     // A release holds until the next cycle starts: that one plans afresh, and may start a drain of the worker that a

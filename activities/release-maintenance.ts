@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { findWorker } from '../core/cluster';
-import { strandedSharedRows } from '../core/shared-rows';
+import { strandedSharedRows } from '../core/stranded';
 import { DRAIN_WORKFLOW } from '../core/execution-names';
 import { hostnameSchema } from '../core/workflow-requests';
 import { actingOn } from './support/acting-on';
@@ -21,7 +21,7 @@ const eventSchema = z
     instanceId: z.string().min(1).max(100).optional(),
     /** Until when the cycle's plan holds: the next cycle plans afresh (activities/plan-cycle.ts). */
     notAfter: z.iso.datetime({ offset: true }).optional(),
-    /** A row two instances claim equally (core/shared-rows.ts): released by its URL once every worker that may be it is re-checked. */
+    /** A row two instances claim equally (core/stranded.ts): released by its URL once every worker that may be it is re-checked. */
     hostUrl: z.string().min(1).max(2048).optional(),
   })
   .passthrough();
@@ -68,7 +68,7 @@ export function createReleaseMaintenanceHandler(deps: ActivityDeps): ActivityHan
 }
 
 /**
- * The plan's shared-row condition (core/shared-rows.ts), re-checked on a fresh observation: the row is still one no
+ * The plan's shared-row condition (core/stranded.ts), re-checked on a fresh observation: the row is still one no
  * single instance owns, online and in maintenance, and every worker that may be it is online, unprotected and
  * has no drain under way (a drain of either twin, whatever instance its name is keyed by).
  */

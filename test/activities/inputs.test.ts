@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActivityHandlers } from '../../wiring/activities';
 import type { ActivityDeps } from '../../activities/support/deps';
-import { pauseFromLastBoot, strandedWorkers } from '../../activities/plan-cycle';
+import { pauseFromLastBoot } from '../../activities/plan-cycle';
+import { strandedWorkers } from '../../core/stranded';
 import { stamp } from '../../core/execution-names';
 import { ConfigError } from '../../core/errors';
 import { resolveSettings } from '../../core/settings';
@@ -77,6 +78,6 @@ describe('plan-cycle helpers', () => {
       { hostname: 'worker2', maintenance: true },
       { hostname: 'worker3' },
     ]);
-    expect(strandedWorkers(view, new Set(['worker2']))).toEqual(['worker1']);
+    expect(strandedWorkers(view, new Set(['worker2'])).map((w) => w.hostname)).toEqual(['worker1']);
   });
 });

@@ -1,4 +1,7 @@
 /**
+ * Workers left in maintenance with nothing acting on them (a crashed drain, the original tool): the autoscale cycle
+ * puts them back in service (activities/plan-cycle.ts), and release-maintenance re-checks the same condition.
+ *
  * An Opencast host row two instances claim equally (two instances with one `Name` tag, core/host-match.ts) belongs
  * to no single worker, so no worker's own maintenance check sees it. When such a row is online and in maintenance
  * and every worker that may be it is online, unprotected and has no boot or drain acting on it, the maintenance is
@@ -7,6 +10,14 @@
  * maintenance, left by a crash, from being released until the twin registered a row of its own.
  */
 import type { ClusterView, Worker } from './types';
+
+/**
+ * Online workers in maintenance on a row of their own, with no boot or drain under way (`busy`, by hostname).
+ * A protected worker's maintenance is an operator's hold (put on by hand), not a crashed drain's: it is left alone.
+ */
+export function strandedWorkers(view: ClusterView, busy: ReadonlySet<string>): Worker[] {
+  return view.workers.filter((w) => w.statusClass === 'online' && w.registered && w.maintenance && !w.protected && !busy.has(w.hostname));
+}
 
 export interface StrandedSharedRow {
   baseUrl: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildClusterView } from '../../core/cluster';
-import { strandedSharedRows } from '../../core/shared-rows';
+import { strandedSharedRows } from '../../core/stranded';
 import type { FleetInstance, OpencastHost } from '../../core/types';
 import { NOW } from '../helpers/views';
 
