@@ -79,9 +79,10 @@ async function releaseSharedRow(deps: ActivityDeps, drains: Parameters<typeof ac
   }
   const row = strandedSharedRows(view, new Set()).find((r) => r.baseUrl === hostUrl);
   if (!row) return { hostname, released: false, reason: `${hostUrl} is no longer a shared row in maintenance that only free workers may be: left as it is` };
-  for (const w of row.workers) {
-    if ((await actingOn(deps.executions, drains, w.hostname)).length > 0) {
-      return { hostname, released: false, reason: `a drain of ${w.hostname} started meanwhile: ${hostUrl} left in maintenance` };
+  // By hostname: a drain of either twin counts, whichever instance its name is keyed by (twins share it: asked once).
+  for (const name of new Set(row.workers.map((w) => w.hostname))) {
+    if ((await actingOn(deps.executions, drains, name)).length > 0) {
+      return { hostname, released: false, reason: `a drain of ${name} started meanwhile: ${hostUrl} left in maintenance` };
     }
   }
   await opencast.setMaintenance(hostUrl, false);
