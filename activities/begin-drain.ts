@@ -15,22 +15,29 @@ import { adoptionEvents, factsOf } from '../machines/observed-facts';
 import type { WorkerLifecycleEvent } from '../machines/worker-lifecycle';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { drainRequestSchema } from '../core/workflow-requests';
-import { actingOn } from './support/acting-on';
+import { actingOn, startedBefore } from './support/acting-on';
 import { observe } from './support/observe';
 import { parseEvent } from './support/parse-event';
 import { advance, BILLING_WAIT_LIMIT_SECONDS, waitForWindow, type WorkerSlot } from '../machines/worker-slot';
 
-const eventSchema = z.object({ request: drainRequestSchema, executionName: z.string().min(1) });
+const eventSchema = z.object({
+  request: drainRequestSchema,
+  executionName: z.string().min(1),
+  // $$.Execution.StartTime: which of two drains of one worker goes on (core/claim.ts).
+  startedAt: z.iso.datetime({ offset: true }).optional(),
+});
 
 export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
   return async (event) => {
-    const { request, executionName } = parseEvent(eventSchema, event, 'begin-drain');
+    const { request, executionName, startedAt } = parseEvent(eventSchema, event, 'begin-drain');
     const at = deps.now().toISOString();
     const [running, boots] = await Promise.all([
       deps.executions.list({ status: 'RUNNING', workflow: DRAIN_WORKFLOW }),
       deps.executions.list({ status: 'RUNNING', workflow: BOOT_WORKFLOW }),
     ]);
     const others = running.filter((e) => e.ref.name !== executionName);
+    // Without its start time it takes itself for the latest: it yields to every other one.
+    const me = { name: executionName, startedAt: startedAt ?? running.find((e) => e.ref.name === executionName)?.startedAt ?? at };
     const { view } = await observe(deps);
     const worker = findWorker(view, request.hostname, request.instanceId);
     const base = { hostname: worker.hostname, id: worker.id, ...(worker.hostUrl ? { hostUrl: worker.hostUrl } : {}) };
@@ -42,9 +49,11 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
       thresholdMinutes: deps.settings.idleUptimeThreshold,
       protected: worker.protected,
     });
-    const [duplicate] = await actingOn(deps.executions, others, worker);
+    // Of two executions acting on one worker the one started first goes on (core/claim.ts); a later one yields to it.
+    const onThisWorker = await actingOn(deps.executions, others, worker);
+    const [duplicate] = startedBefore(onThisWorker, me);
     // A worker still booting looks idle (online, not yet registered): a drain now would fight its boot.
-    const [booting] = await actingOn(deps.executions, boots, worker);
+    const [booting] = await actingOn(deps.executions, startedBefore(boots, me), worker);
     // A start requested moments ago may be a boot that ListExecutions, eventually consistent, does not list yet
     // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html): a drain now would stop
     // the instance that boot has just started, two actors on one instance. The next request decides afresh.
@@ -70,8 +79,8 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
       const stopping = advance({ ...base, persisted }, [...unservedEvents(worker, at), { type: 'stop.requested', at, force: true }]);
       return { ...stopping, reason: { ...stopping.reason, message: `${unserved.detail}: stopping it` } };
     }
-    // Drains of other workers already under way (none is of this one, or it would be a duplicate) count against the minimum.
-    const facts = factsOf(view, worker, minWorkers, others.length);
+    // Drains of other workers already under way count against the minimum (a later one of this worker yields to this one).
+    const facts = factsOf(view, worker, minWorkers, others.length - onThisWorker.length);
     const request_: WorkerLifecycleEvent =
       worker.statusClass === 'pending'
         ? { type: 'stop.requested', at, force: request.force, ...facts }

@@ -1,7 +1,8 @@
 /**
- * First step of boot-worker: refuse a second boot of the same worker, then start
- * the stopped instance (its one side effect). A worker found already starting or
- * online is adopted without a start.
+ * Boot-worker's BeginBoot and StartInstance: refuse a second boot of the same
+ * worker, then start the stopped instance (its one side effect; not in BeginBoot,
+ * which only checks before the workflow waits out the listing's lag). A worker
+ * found already starting or online is adopted without a start.
  */
 import { z } from 'zod';
 import { createPersistedWorker } from '../machines/persistence';
@@ -10,16 +11,23 @@ import { findWorker } from '../core/cluster';
 import { BOOT_WORKFLOW, DRAIN_WORKFLOW } from '../core/execution-names';
 import { adoptionEvents } from '../machines/observed-facts';
 import { bootRequestSchema } from '../core/workflow-requests';
-import { actingOn } from './support/acting-on';
+import { actingOn, startedBefore } from './support/acting-on';
 import { observe } from './support/observe';
 import { parseEvent } from './support/parse-event';
 import { advance, type WorkerSlot } from '../machines/worker-slot';
 
-const eventSchema = z.object({ request: bootRequestSchema, executionName: z.string().min(1) });
+const eventSchema = z.object({
+  request: bootRequestSchema,
+  executionName: z.string().min(1),
+  // $$.Execution.StartTime: which of two boots (or a boot and a drain) of one worker goes on (core/claim.ts).
+  startedAt: z.iso.datetime({ offset: true }).optional(),
+  // BeginBoot: the checks only, before the workflow waits out the listing's lag; the start comes after it.
+  claimOnly: z.boolean().optional(),
+});
 
 export function createStartWorkerHandler(deps: ActivityDeps): ActivityHandler<unknown, WorkerSlot> {
   return async (event) => {
-    const { request, executionName } = parseEvent(eventSchema, event, 'start-worker');
+    const { request, executionName, startedAt, claimOnly } = parseEvent(eventSchema, event, 'start-worker');
     const now = deps.now();
     const at = now.toISOString();
     const [running, drains] = await Promise.all([
@@ -35,9 +43,12 @@ export function createStartWorkerHandler(deps: ActivityDeps): ActivityHandler<un
       persisted: createPersistedWorker({ hostname: worker.hostname, protected: worker.protected }),
       deadline: new Date(now.getTime() + request.maxBootMinutes * 60_000).toISOString(),
     };
-    const [duplicate] = await actingOn(deps.executions, running.filter((e) => e.ref.name !== executionName), worker);
+    // Without its start time it takes itself for the latest: it yields to every other one.
+    const me = { name: executionName, startedAt: startedAt ?? running.find((e) => e.ref.name === executionName)?.startedAt ?? at };
+    // Of two executions acting on one worker the one started first goes on (core/claim.ts); a later one yields to it.
+    const [duplicate] = await actingOn(deps.executions, startedBefore(running, me), worker);
     // A drain still confirming its stop owns the worker until it ends: a start now would fight it.
-    const [draining] = await actingOn(deps.executions, drains, worker);
+    const [draining] = await actingOn(deps.executions, startedBefore(drains, me), worker);
     if (duplicate || draining) {
       const message = duplicate
         ? `${worker.hostname} is already being started by ${duplicate.ref.name}: nothing to do`
@@ -45,7 +56,7 @@ export function createStartWorkerHandler(deps: ActivityDeps): ActivityHandler<un
       const skipped = duplicate ? ('BootInProgress' as const) : ('DrainInProgress' as const);
       return { ...advance(base, adoptionEvents(worker, at)), duplicate: true, skipped, reason: { code: 'AlreadyInProgress', message, event: 'start.requested', at } };
     }
-    if (worker.statusClass !== 'stopped' && worker.instanceState !== 'start-failed') {
+    if (claimOnly || (worker.statusClass !== 'stopped' && worker.instanceState !== 'start-failed')) {
       return advance(base, adoptionEvents(worker, at));
     }
     await deps.fleet.startInstance(worker.id);

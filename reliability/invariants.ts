@@ -71,10 +71,15 @@ export interface ExecutionFacts {
   status: string;
   startedAt: number;
   stoppedAt?: number;
-  /** It found another execution acting on its worker and did nothing. */
+  /** It found another execution acting on its worker (at its first check or once the listing settled) and did nothing. */
   duplicate: boolean;
   /**
-   * It ended at the instant it began, its first step (BeginDrain, StartInstance: the guards, which act only once
+   * Still running and not past its second check (ClaimDrain, StartInstance): it has acted on nothing yet, and may
+   * still yield to an execution started before it (core/claim.ts).
+   */
+  settling?: boolean;
+  /**
+   * It ended at the instant it began, its first step (BeginDrain, BeginBoot: the guards, which act only once
    * they pass) refused it: it acted on nothing. A console drain by a Name two instances share (soak seed 20261225).
    */
   refused?: boolean;
@@ -167,7 +172,9 @@ export class InvariantChecker {
       if (!e.hostname || e.duplicate || e.refused) continue;
       acting.set(e.hostname, [...(acting.get(e.hostname) ?? []), e]);
     }
-    for (const [hostname, executions] of acting) {
+    for (const [hostname, all] of acting) {
+      // One still settling has done nothing yet; it yields at its second check if another went first.
+      const executions = all.filter((e) => !e.settling);
       const clash = executions.filter((e, i) => executions.some((o, j) => i !== j && sameWorker(e.instances, o.instances)));
       if (clash.length > 1) {
         this.report('one-workflow-per-worker', at, `${hostname}: ${clash.map((e) => e.name).join(' and ')} run at once`);

@@ -7,6 +7,7 @@
  * on the whole history. Nothing is printed: the result carries the counts.
  */
 import { SIM_CREDENTIALS, SIM_REGION } from '../adapters/aws/clients';
+import { CLAIM_STEPS } from '../core/claim';
 import { autoscaleExecutionName } from '../core/execution-names';
 import { createLocalWorkflows } from '../wiring/local-workflows';
 import { scenarioEnv, simLambda, simListLag } from '../wiring/sim-runtime';
@@ -219,12 +220,14 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
     const known = facts.get(record.name);
     if (known && known.status !== 'RUNNING') return known;
     const input = record.input as Record<string, JsonValue> | null;
-    const first = running.store
+    // Its claim steps: the first check, and the one after the listing settled (core/claim.ts); either may yield.
+    const claims = running.store
       .history(record.workflow, record.name)
-      .find((e) => e.type === 'TaskSucceeded' && (e.state === 'BeginDrain' || e.state === 'StartInstance'));
-    const output = first?.output as Record<string, JsonValue> | undefined;
+      .filter((e) => e.type === 'TaskSucceeded' && e.state !== undefined && CLAIM_STEPS.has(e.state))
+      .map((e) => e.output as Record<string, JsonValue> | undefined);
+    const first = claims[0];
     // The worker id its first step resolved (an EC2 or OpsWorks id), as the model's instance key.
-    const id = typeof output?.id === 'string' ? output.id : undefined;
+    const id = typeof first?.id === 'string' ? first.id : undefined;
     const instance = id === undefined ? undefined : cluster.instances.find((i) => i.opsworksId === id || i.ec2Id === id)?.opsworksId;
     const value: ExecutionFacts = {
       workflow: record.workflow,
@@ -233,7 +236,8 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
       status: record.status,
       startedAt: Date.parse(record.startedAt),
       ...(record.stoppedAt ? { stoppedAt: Date.parse(record.stoppedAt) } : {}),
-      duplicate: output?.duplicate === true,
+      duplicate: claims.some((c) => c?.duplicate === true),
+      ...(record.status === 'RUNNING' && claims.length < 2 && !claims.some((c) => c?.duplicate === true) ? { settling: true } : {}),
       ...(instance ? { instances: [instance] } : {}),
       ...(!first && record.status !== 'RUNNING' && record.stoppedAt === record.startedAt ? { refused: true } : {}),
     };

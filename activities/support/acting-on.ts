@@ -3,6 +3,7 @@
  * are named by core/execution-names.ts and read back by an exact parse; one
  * started by hand (the console names executions freely) is asked for its input.
  */
+import { wentFirst, type StartedExecution } from '../../core/claim';
 import { parseWorkerExecutionName, workerOfExecution, type WorkerIdentity } from '../../core/execution-names';
 import type { ExecutionRef, ExecutionSummary, JsonValue } from '../../engine/types';
 
@@ -41,4 +42,9 @@ export async function actingOn(port: ExecutionInputs, executions: readonly Execu
   const hostname = typeof worker === 'string' ? worker : worker.hostname;
   const acted = await workersActedOn(port, executions, [worker]);
   return executions.filter((_, i) => acted[i] === hostname);
+}
+
+/** Those of the executions given that went before `me` (core/claim.ts): the ones it yields to. */
+export function startedBefore(executions: readonly ExecutionSummary[], me: StartedExecution): ExecutionSummary[] {
+  return executions.filter((e) => e.ref.name !== me.name && wentFirst({ name: e.ref.name, startedAt: e.startedAt }, me));
 }

@@ -31,7 +31,7 @@ describe('moscaler history after a scale up (small-quiet, kept)', () => {
     expect(history.code).toBe(0);
     expect(history.stdout.trimEnd().split('\n')).toEqual([
       expect.stringMatching(/^2025-10-13T04:00:00Z {2}scale-up-20251013T040000Z +- +0s +started boot worker3; why: asked to start 1 worker\(s\); 2 stopped worker\(s\) available$/),
-      expect.stringMatching(/^2025-10-13T04:00:00Z {2}boot-worker3-20251013T040000Z +worker3 +6m00s +offline → online \(Booted\); why: start #1: /),
+      expect.stringMatching(/^2025-10-13T04:00:00Z {2}boot-worker3-20251013T040000Z +worker3 +6m20s +offline → online \(Booted\); why: start #1: /),
     ]);
   });
 
@@ -39,11 +39,11 @@ describe('moscaler history after a scale up (small-quiet, kept)', () => {
     const history = await run(['history', 'worker3']);
     expect(history.code).toBe(0);
     const [executions, lifecycle] = history.stdout.split('\n\n');
-    expect(lines(executions!)).toEqual([expect.stringMatching(/boot-worker3-20251013T040000Z +worker3 +6m00s +offline → online \(Booted\)/)]);
+    expect(lines(executions!)).toEqual([expect.stringMatching(/boot-worker3-20251013T040000Z +worker3 +6m20s +offline → online \(Booted\)/)]);
     expect(lifecycle!.split('\n')[0]).toBe('lifecycle of worker3:');
     expect(lines(lifecycle!)).toEqual([
-      '2025-10-13T04:00:00Z  offline → booting  start.requested  StartRequested: start of worker3 requested  (boot-worker3-20251013T040000Z)',
-      expect.stringMatching(/^2025-10-13T04:06:00Z {2}booting → online {2}opencast\.registered {2}Booted: /),
+      '2025-10-13T04:00:20Z  offline → booting  start.requested  StartRequested: start of worker3 requested  (boot-worker3-20251013T040000Z)',
+      expect.stringMatching(/^2025-10-13T04:06:20Z {2}booting → online {2}opencast\.registered {2}Booted: /),
     ]);
     // Matched exactly: a worker that is a prefix of another, or not there at all, has nothing.
     expect((await run(['history', 'worker'])).stdout).toBe('no history for "worker": no execution of that name, and no boot or drain of a worker of that name\n');
@@ -57,8 +57,8 @@ describe('moscaler history after a scale up (small-quiet, kept)', () => {
     expect(index('scale-up-20251013T040000Z  StateEntered StartBoot')).toBeLessThan(index('boot-worker3-20251013T040000Z  ExecutionStarted'));
     expect(out.map((l) => l.slice(0, 20))).toEqual([...out.map((l) => l.slice(0, 20))].sort());
     // A poll that found the boot where it was does not repeat the reason the start gave.
-    expect(out).toContain('2025-10-13T04:01:00Z  boot-worker3-20251013T040000Z  TaskSucceeded CheckBoot');
-    expect(out).toContain('2025-10-13T04:06:00Z  boot-worker3-20251013T040000Z  TaskSucceeded CheckBoot — Booted: instance online and registered in Opencast');
+    expect(out).toContain('2025-10-13T04:01:20Z  boot-worker3-20251013T040000Z  TaskSucceeded CheckBoot');
+    expect(out).toContain('2025-10-13T04:06:20Z  boot-worker3-20251013T040000Z  TaskSucceeded CheckBoot — Booted: instance online and registered in Opencast');
     expect(out.filter((l) => l.includes('StateExited'))).toEqual([]);
   });
 

@@ -34,7 +34,7 @@ describe('moscaler --sim --sim-keep', () => {
 
     expect(await worker3()).toMatchObject({ opsworksState: 'online', registered: true });
     const again = await run(['status']);
-    expect(again.stderr).toMatch(/simulated cluster sim-small kept in \S+sim-small\.kept: continuing at virtual 2025-10-13T04:0\d:0\d\.000Z after 1 change\(s\)/);
+    expect(again.stderr).toMatch(/simulated cluster sim-small kept in \S+sim-small\.kept: continuing at virtual 2025-10-13T04:0\d:\d\d\.000Z after 1 change\(s\)/);
 
     const history = await run(['history', 'worker3']);
     expect(history.stdout).toMatch(/boot-worker3-\S+ +worker3 +\S+ +offline → online \(Booted\)/);

@@ -9,7 +9,7 @@ import { autoscaleExecutionName } from '../../core/execution-names';
 import SHIPPED_CONFIG from '../../config/autoscale.example.json' with { type: 'json' };
 import type { DaySpec } from '../../reliability/day';
 import { recordEffects } from '../../reliability/effects';
-import { runDay } from '../../reliability/run-day';
+import { runDay, type DayOptions } from '../../reliability/run-day';
 import type { EffectRecord } from '../../reliability/invariants';
 import { simWorkflows } from '../workflows/helpers';
 
@@ -43,7 +43,7 @@ async function cycles(sim: Sim, minutes: number): Promise<string[]> {
 
 /** Stops that reached an instance while Opencast listed a job running on it (the no-stop-with-listed-job invariant). */
 /** A soak day as the soak prints it (its JSON), run again. */
-const soakDay = (json: string) => runDay(JSON.parse(json) as DaySpec);
+const soakDay = (json: string, options?: DayOptions) => runDay(JSON.parse(json) as DaySpec, options);
 
 const busyStops = (effects: readonly EffectRecord[]) => effects.filter((e) => e.op === 'stop' && e.changed && (e.listedJobs ?? 0) > 0);
 const stops = (effects: readonly EffectRecord[]) => effects.filter((e) => e.op === 'stop' && e.changed);
@@ -251,15 +251,23 @@ describe('two instances with one Name', () => {
   }, 120_000);
 });
 
-describe('a console drain started in the same second as the cycle\'s drain of that worker (open)', () => {
+describe('a console drain started in the same second as the cycle\'s drain of that worker', () => {
   // Soak seed 20261227 (on eb7976b; one-workflow-per-worker and one-actor-per-instance, 1 day of 856): at 08:06 a drain
   // of worker-1-b is started in the console (a UUID name) and the cycle's drain of the same worker starts that second.
-  // Each BeginDrain lists the running drains to find another acting on its worker, but ListExecutions is eventually
-  // consistent (sim/aws/list-lag.ts): neither sees the other, both go on. Names dedupe the scaler's own executions;
-  // nothing dedupes one named by hand. A fix needs a claim that does not rest on the listing (e.g. wait out the
-  // documented lag and re-check, the later-started one backing off). Pinned so that the fix flips it to it(...).
-  it.fails('only one of them acts on the worker', async () => {
-    const result = await soakDay("{\"names\":\"fqdn\",\"workload\":\"catalog\",\"seed\":159696,\"hours\":4,\"tailMinutes\":60,\"everySeconds\":60,\"billing\":\"hourly\",\"provider\":\"opsworks\",\"minWorkers\":1,\"policy\":\"shipped\",\"upIncrement\":2,\"downIncrement\":2,\"pauseCycles\":0,\"workers\":[{\"state\":\"online\",\"uptimeMinutes\":189,\"runningJobs\":1,\"maintenance\":false,\"registered\":false,\"protected\":false,\"instanceType\":\"c5.9xlarge\",\"baseUrl\":\"fqdn\"},{\"state\":\"online\",\"uptimeMinutes\":37,\"runningJobs\":2,\"maintenance\":false,\"registered\":false,\"protected\":false,\"instanceType\":\"c5.9xlarge\",\"baseUrl\":\"fqdn\"},{\"state\":\"requested\",\"uptimeMinutes\":0,\"runningJobs\":0,\"maintenance\":false,\"registered\":false,\"protected\":false,\"instanceType\":\"c5.9xlarge\",\"baseUrl\":\"private-dns\"},{\"state\":\"booting\",\"uptimeMinutes\":3,\"runningJobs\":0,\"maintenance\":false,\"registered\":false,\"protected\":false,\"instanceType\":\"c5.9xlarge\",\"baseUrl\":\"private-dns\"},{\"state\":\"booting\",\"uptimeMinutes\":0,\"runningJobs\":0,\"maintenance\":false,\"registered\":false,\"protected\":false,\"instanceType\":\"c5.xlarge\",\"baseUrl\":\"private-dns\"},{\"state\":\"online\",\"uptimeMinutes\":193,\"runningJobs\":1,\"maintenance\":false,\"registered\":false,\"protected\":false,\"instanceType\":\"c5.9xlarge\",\"baseUrl\":\"fqdn\"},{\"state\":\"online\",\"uptimeMinutes\":62,\"runningJobs\":1,\"maintenance\":false,\"registered\":false,\"protected\":false,\"instanceType\":\"c5.9xlarge\",\"baseUrl\":\"private-dns\"},{\"state\":\"stopped\",\"uptimeMinutes\":0,\"runningJobs\":0,\"maintenance\":false,\"registered\":true,\"protected\":false,\"instanceType\":\"c5.9xlarge\",\"baseUrl\":\"private-dns\"}],\"queued\":3,\"bursts\":[{\"atMinute\":135,\"count\":111,\"durationMinutes\":16,\"operation\":\"publish-engage\"},{\"atMinute\":95,\"count\":74,\"durationMinutes\":14,\"operation\":\"publish-engage\"}],\"faults\":[{\"kind\":\"start-failure\",\"atMinute\":89,\"forMinutes\":72},{\"kind\":\"console-execution\",\"atMinute\":6,\"forMinutes\":1,\"worker\":1},{\"kind\":\"start-failure\",\"atMinute\":175,\"forMinutes\":5,\"worker\":3},{\"kind\":\"never-registers\",\"atMinute\":95,\"forMinutes\":56},{\"kind\":\"metrics-missing\",\"atMinute\":79,\"forMinutes\":5,\"target\":\"MatterhornJobsQueued\"}],\"kills\":[{\"at\":\"effect\",\"ordinal\":1},{\"at\":\"step\",\"ordinal\":321},{\"at\":\"step\",\"ordinal\":416}],\"registry\":{\"adminMaxLoad\":2,\"adminJobs\":0,\"engage\":false,\"ingest\":false,\"nodeMaxLoad\":2,\"nodeJobs\":0,\"staleHosts\":3,\"staleOnline\":0,\"localhost\":false,\"outsideJobs\":-1,\"sharedName\":false,\"rooms\":3}}");
+  // Each BeginDrain listed the running drains to find another acting on its worker, but ListExecutions is eventually
+  // consistent (sim/aws/list-lag.ts): neither saw the other, and both went on. Names dedupe the scaler's own executions;
+  // nothing dedupes one named by hand. Fixed: each drain waits out the listing's lag and checks again (ClaimDrain), and
+  // the one started first (at the same instant, the lesser name) goes on (core/claim.ts).
+  it('only one of them acts on the worker', async () => {
+    const result = await soakDay("{\"names\":\"fqdn\",\"workload\":\"catalog\",\"seed\":159696,\"hours\":4,\"tailMinutes\":60,\"everySeconds\":60,\"billing\":\"hourly\",\"provider\":\"opsworks\",\"minWorkers\":1,\"policy\":\"shipped\",\"upIncrement\":2,\"downIncrement\":2,\"pauseCycles\":0,\"workers\":[{\"state\":\"online\",\"uptimeMinutes\":189,\"runningJobs\":1,\"maintenance\":false,\"registered\":false,\"protected\":false,\"instanceType\":\"c5.9xlarge\",\"baseUrl\":\"fqdn\"},{\"state\":\"online\",\"uptimeMinutes\":37,\"runningJobs\":2,\"maintenance\":false,\"registered\":false,\"protected\":false,\"instanceType\":\"c5.9xlarge\",\"baseUrl\":\"fqdn\"},{\"state\":\"requested\",\"uptimeMinutes\":0,\"runningJobs\":0,\"maintenance\":false,\"registered\":false,\"protected\":false,\"instanceType\":\"c5.9xlarge\",\"baseUrl\":\"private-dns\"},{\"state\":\"booting\",\"uptimeMinutes\":3,\"runningJobs\":0,\"maintenance\":false,\"registered\":false,\"protected\":false,\"instanceType\":\"c5.9xlarge\",\"baseUrl\":\"private-dns\"},{\"state\":\"booting\",\"uptimeMinutes\":0,\"runningJobs\":0,\"maintenance\":false,\"registered\":false,\"protected\":false,\"instanceType\":\"c5.xlarge\",\"baseUrl\":\"private-dns\"},{\"state\":\"online\",\"uptimeMinutes\":193,\"runningJobs\":1,\"maintenance\":false,\"registered\":false,\"protected\":false,\"instanceType\":\"c5.9xlarge\",\"baseUrl\":\"fqdn\"},{\"state\":\"online\",\"uptimeMinutes\":62,\"runningJobs\":1,\"maintenance\":false,\"registered\":false,\"protected\":false,\"instanceType\":\"c5.9xlarge\",\"baseUrl\":\"private-dns\"},{\"state\":\"stopped\",\"uptimeMinutes\":0,\"runningJobs\":0,\"maintenance\":false,\"registered\":true,\"protected\":false,\"instanceType\":\"c5.9xlarge\",\"baseUrl\":\"private-dns\"}],\"queued\":3,\"bursts\":[{\"atMinute\":135,\"count\":111,\"durationMinutes\":16,\"operation\":\"publish-engage\"},{\"atMinute\":95,\"count\":74,\"durationMinutes\":14,\"operation\":\"publish-engage\"}],\"faults\":[{\"kind\":\"start-failure\",\"atMinute\":89,\"forMinutes\":72},{\"kind\":\"console-execution\",\"atMinute\":6,\"forMinutes\":1,\"worker\":1},{\"kind\":\"start-failure\",\"atMinute\":175,\"forMinutes\":5,\"worker\":3},{\"kind\":\"never-registers\",\"atMinute\":95,\"forMinutes\":56},{\"kind\":\"metrics-missing\",\"atMinute\":79,\"forMinutes\":5,\"target\":\"MatterhornJobsQueued\"}],\"kills\":[{\"at\":\"effect\",\"ordinal\":1},{\"at\":\"step\",\"ordinal\":321},{\"at\":\"step\",\"ordinal\":416}],\"registry\":{\"adminMaxLoad\":2,\"adminJobs\":0,\"engage\":false,\"ingest\":false,\"nodeMaxLoad\":2,\"nodeJobs\":0,\"staleHosts\":3,\"staleOnline\":0,\"localhost\":false,\"outsideJobs\":-1,\"sharedName\":false,\"rooms\":3}}", { keepHistory: true });
     expect(result.violations).toEqual([]);
+    // The race still happens on this day, and is settled: the cycle's drain yields to the console's (lesser name).
+    const claims = (result.history ?? []).filter((e) => e.type === 'TaskSucceeded' && e.state === 'ClaimDrain' && e.at === '2025-10-13T08:06:20.000Z');
+    expect(claims.map((e) => [e.execution.startsWith('drain-worker-1-b-') ? 'cycle' : 'console', (e.output as { skipped?: string }).skipped ?? 'goes on'])).toEqual(
+      expect.arrayContaining([
+        ['console', 'goes on'],
+        ['cycle', 'DrainInProgress'],
+      ]),
+    );
   }, 120_000);
 });

@@ -60,7 +60,7 @@ describe('reliability regressions', () => {
     for (const drain of during) {
       // A drain asked for while the boot ran does nothing and says why.
       const history = await sim.engine.history(drain.ref);
-      expect(entered(history)).toEqual(['Init', 'BeginDrain', 'Route', 'SkippedBootInProgress']);
+      expect(entered(history)).toEqual(['Init', 'BeginDrain', 'SkipOrSettle', 'Route', 'SkippedBootInProgress']);
       expect(reasons(history)).toMatch(/being started by boot-worker2-/);
     }
   });
@@ -79,7 +79,7 @@ describe('reliability regressions', () => {
     const result = await sim.vt.drive(sim.engine.wait(boot));
     expect(result.status).toBe('SUCCEEDED');
     const history = await sim.engine.history(boot);
-    expect(entered(history)).toEqual(['Init', 'StartInstance', 'Route', 'SkippedDrainInProgress']);
+    expect(entered(history)).toEqual(['Init', 'BeginBoot', 'SkipOrSettle', 'Route', 'SkippedDrainInProgress']);
     expect(reasons(history)).toMatch(/being drained by drain-worker2-t/);
     expect((await sim.vt.drive(sim.engine.wait(drain))).status).toBe('SUCCEEDED');
     expect(sim.cluster.runData().counters.starts).toBe(0);

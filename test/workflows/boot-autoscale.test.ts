@@ -77,6 +77,8 @@ describe('autoscale workflow', () => {
     await sim.vt.run({ until: () => sim.cluster.hosts.some((h) => h.maintenance) });
     await sim.engine.stop(drain, { error: 'Killed', cause: 'scaler process killed' });
     expect(sim.cluster.hosts.filter((h) => h.maintenance)).toHaveLength(1);
+    // The next cycle, once ListExecutions shows the drain ended (until then it is rightly a drain under way).
+    await sim.vt.run({ deadline: sim.vt.clock.now + SETTLE_MS });
     const cycle = await sim.engine.start('autoscale', {}, { name: 'autoscale-after-kill' });
     await sim.vt.drive(sim.engine.wait(cycle));
     await sim.vt.run({ until: () => sim.idle() });

@@ -74,7 +74,7 @@ describe('boot-worker with boots that fail', () => {
     const sim = setup([online('worker1'), stopped('worker2')], { provider: 'ec2', faults: [{ at: '+0m', kind: 'insufficient-capacity', forMinutes: 60, target: 'c5.9xlarge' }] });
     const run = await boot(sim, 'worker2');
     expect(run.result).toMatchObject({ status: 'FAILED', error: 'InsufficientCapacity' });
-    expect(run.states).toEqual(['Init', 'StartInstance', 'NoCapacity']);
+    expect(run.states).toEqual(['Init', 'BeginBoot', 'SkipOrSettle', 'SettleListing', 'StartInstance', 'NoCapacity']);
     const failed = run.history.find((e) => e.type === 'StateFailed' && e.state === 'StartInstance');
     expect(failed).toMatchObject({ error: 'InsufficientCapacityError', cause: expect.stringMatching(/InsufficientInstanceCapacity.*c5\.9xlarge capacity/) });
     expect(run.at).toBeLessThan(MIN);

@@ -20,7 +20,7 @@ describe.each(ENGINES)('drain-worker workflow (engine %s)', (kind) => {
     expect(result.status).toBe('SUCCEEDED');
     const history = await sim.engine.history(ref);
     const states = history.filter((e) => e.type === 'StateEntered').map((e) => e.state);
-    expect(states.slice(0, 6)).toEqual(['Init', 'BeginDrain', 'Route', 'WaitForBillingWindow', 'CheckBillingWindow', 'Route']);
+    expect(states.slice(0, 9)).toEqual(['Init', 'BeginDrain', 'SkipOrSettle', 'SettleListing', 'ClaimDrain', 'Route', 'WaitForBillingWindow', 'CheckBillingWindow', 'Route']);
     expect(states).toContain('MaintenanceOn');
     expect(states).toContain('StopInstance');
     expect(states.at(-1)).toBe('Stopped');
