@@ -5,6 +5,7 @@
  * its steps. Works the same on local and Step Functions histories (both are
  * `HistoryEvent`s). Pure.
  */
+import { CLAIM_STEPS } from '../core/claim';
 import { parseWorkerExecutionName } from '../core/execution-names';
 import type { ExecutionStatus, ExecutionSummary, HistoryEvent, JsonValue } from '../engine/types';
 import { isObject } from '../engine/definition';
@@ -120,6 +121,7 @@ export function digestExecution(summary: ExecutionSummary, events: readonly Hist
   let error: string | undefined;
   let cause: string | undefined;
   let tasks = 0;
+  let rebuiltAt = 1;
   let finalReason: { code: string; message: string } | undefined;
   const steps: Step[] = [];
 
@@ -136,6 +138,12 @@ export function digestExecution(summary: ExecutionSummary, events: readonly Hist
     if (e.type === 'ExecutionSucceeded') finalReason = reasonIn(e.output);
     if (e.type !== 'TaskSucceeded') continue;
     tasks += 1;
+    // A boot's or drain's second check rebuilds the lifecycle afresh, and nothing acted since the first: it replaces it.
+    if (e.state !== undefined && CLAIM_STEPS.has(e.state) && tasks > 1) {
+      transitions.length = 0;
+      seen.clear();
+      rebuiltAt = tasks;
+    }
     const output = e.output;
     if (isObject(output) && isWorkerState(output.state)) workerState = output.state;
     if (e.state === 'Plan' && isObject(output)) plan = planOf(output);
@@ -155,8 +163,8 @@ export function digestExecution(summary: ExecutionSummary, events: readonly Hist
         reason: String(record.reason ?? ''),
         execution: summary.ref.name,
         refused: record.from === record.to,
-        // Only the first activity rebuilds the lifecycle from an observation.
-        catchUp: tasks === 1 && ADOPTION_EVENTS.has(event),
+        // Only the claim steps rebuild the lifecycle from an observation.
+        catchUp: tasks === rebuiltAt && ADOPTION_EVENTS.has(event),
       });
     }
   }

@@ -369,7 +369,8 @@ function fitDiagram(container) {
   if (!svg) return;
   const natural = Number(svg.getAttribute('width'));
   const room = container.clientWidth;
-  svg.style.width = `${Math.max(natural * MIN_SCALE, Math.min(natural, room))}px`;
+  // Rounded up: the browser lays out in fractions of a pixel, and a hair under 11/12 would draw text under 11 px.
+  svg.style.width = `${Math.max(Math.ceil(natural * MIN_SCALE), Math.min(natural, room))}px`;
   svg.style.height = 'auto';
 }
 
