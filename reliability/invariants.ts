@@ -74,10 +74,11 @@ export interface ExecutionFacts {
   /** It found another execution acting on its worker (at its first check or once the listing settled) and did nothing. */
   duplicate: boolean;
   /**
-   * Still running and not past its second check (ClaimDrain, StartInstance): it has acted on nothing yet, and may
-   * still yield to an execution started before it (core/claim.ts).
+   * Not past its second check (ClaimDrain, StartInstance; core/claim.ts): still settling (it may yet yield to an
+   * execution started before it), or it ended before it. By its own steps it acted on nothing; a call it made
+   * anyway still counts (the audit's calls).
    */
-  settling?: boolean;
+  unclaimed?: boolean;
   /**
    * It ended at the instant it began, its first step (BeginDrain, BeginBoot: the guards, which act only once
    * they pass) refused it: it acted on nothing. A console drain by a Name two instances share (soak seed 20261225).
@@ -174,7 +175,7 @@ export class InvariantChecker {
     }
     for (const [hostname, all] of acting) {
       // One still settling has done nothing yet; it yields at its second check if another went first.
-      const executions = all.filter((e) => !e.settling);
+      const executions = all.filter((e) => !e.unclaimed);
       const clash = executions.filter((e, i) => executions.some((o, j) => i !== j && sameWorker(e.instances, o.instances)));
       if (clash.length > 1) {
         this.report('one-workflow-per-worker', at, `${hostname}: ${clash.map((e) => e.name).join(' and ')} run at once`);
@@ -232,8 +233,8 @@ export class InvariantChecker {
     /** Autoscale executions and whether a fault touched them. */
     cycles: readonly { name: string; status: string; startedAt: number; stoppedAt?: number; faulted: boolean }[];
   }): void {
-    this.checkOverlaps(input.executions, input.history);
     const actedOn = this.checkAudit(input.effects, input.executions, input.history);
+    this.checkOverlaps(input.executions, input.history, actedOn);
     this.checkInstanceOverlaps(input.executions, actedOn);
     for (const e of input.history) {
       if ((e.type === 'StateFailed' || e.type === 'ExecutionFailed') && e.error !== undefined && !KNOWN_ERRORS.has(e.error)) {
@@ -251,12 +252,12 @@ export class InvariantChecker {
   }
 
   /** Acting intervals [start, stop) of non-duplicate boots and drains, plus each release, never overlap per worker. */
-  private checkOverlaps(executions: readonly ExecutionFacts[], history: readonly HistoryEvent[]): void {
+  private checkOverlaps(executions: readonly ExecutionFacts[], history: readonly HistoryEvent[], actedOn: ReadonlyMap<string, ReadonlySet<string>>): void {
     const byHost = new Map<string, { name: string; from: number; to: number; instances?: readonly string[] }[]>();
     const add = (hostname: string, interval: { name: string; from: number; to: number; instances?: readonly string[] }) =>
       byHost.set(hostname, [...(byHost.get(hostname) ?? []), interval]);
     for (const e of executions) {
-      if (!e.hostname || e.duplicate || e.refused) continue;
+      if (!e.hostname || e.duplicate || e.refused || (e.unclaimed && !actedOn.get(e.name)?.size)) continue;
       add(e.hostname, { name: e.name, from: e.startedAt, to: e.stoppedAt ?? Number.POSITIVE_INFINITY, ...(e.instances ? { instances: e.instances } : {}) });
     }
     for (const e of history) {
@@ -287,7 +288,8 @@ export class InvariantChecker {
     const byInstance = new Map<string, { name: string; from: number; to: number }[]>();
     for (const e of executions) {
       if (e.duplicate) continue;
-      const ids = new Set([...(e.instances ?? []), ...(actedOn.get(e.name) ?? [])]);
+      // One that never passed its second check acted only where its calls reached, if anywhere.
+      const ids = new Set([...(e.unclaimed ? [] : (e.instances ?? [])), ...(actedOn.get(e.name) ?? [])]);
       for (const id of ids) byInstance.set(id, [...(byInstance.get(id) ?? []), { name: e.name, from: e.startedAt, to: e.stoppedAt ?? Number.POSITIVE_INFINITY }]);
     }
     for (const [id, intervals] of byInstance) {

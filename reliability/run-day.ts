@@ -237,7 +237,7 @@ export async function runDay(day: DaySpec, options: DayOptions = {}): Promise<Da
       startedAt: Date.parse(record.startedAt),
       ...(record.stoppedAt ? { stoppedAt: Date.parse(record.stoppedAt) } : {}),
       duplicate: claims.some((c) => c?.duplicate === true),
-      ...(record.status === 'RUNNING' && claims.length < 2 && !claims.some((c) => c?.duplicate === true) ? { settling: true } : {}),
+      ...(claims.length < 2 && !claims.some((c) => c?.duplicate === true) ? { unclaimed: true } : {}),
       ...(instance ? { instances: [instance] } : {}),
       ...(!first && record.status !== 'RUNNING' && record.stoppedAt === record.startedAt ? { refused: true } : {}),
     };

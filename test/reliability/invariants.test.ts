@@ -163,6 +163,23 @@ describe('InvariantChecker', () => {
     expect(finish(checker(), { executions: [drainA, { ...boot, duplicate: true }, { ...boot, name: 'boot-y', startedAt: at(10), stoppedAt: at(14) }] })).toEqual([]);
   });
 
+  it('does not count an execution that never passed its second check (core/claim.ts) as acting, unless a call of its own reached the worker', () => {
+    // drain-a settled and went on; drain-b, started a second later, was killed while it waited for the listing.
+    const drainA = execution({ name: 'drain-a', hostname: 'worker1', startedAt: at(0), stoppedAt: at(10), instances: ['ow-a'] });
+    const drainB = execution({ name: 'drain-b', hostname: 'worker1', startedAt: at(0) + 1000, stoppedAt: at(0) + 15_000, instances: ['ow-a'], unclaimed: true });
+    expect(finish(checker(), { executions: [drainA, drainB] })).toEqual([]);
+    const c = checker();
+    c.afterCycle(at(0) + 10_000, { workers: [], interruptions: 0, lastEnded: new Map(), running: [{ ...drainA, status: 'RUNNING' }, { ...drainB, status: 'RUNNING' }] });
+    expect(c.violations).toEqual([]);
+    // Past its first check a boot can still have started the instance before it failed: that call counts.
+    const bootB = execution({ name: 'boot-b', hostname: 'worker1', startedAt: at(1), stoppedAt: at(3), instances: ['ow-a'], unclaimed: true });
+    const history = [entered('boot-b', 'StartInstance', 2, { request: { hostname: 'worker1', reason: 'start #1' } })];
+    const started = [effect({ op: 'start', hostname: 'worker1', at: at(2), instanceId: 'ow-a' })];
+    expect(finish(checker(), { executions: [drainA, bootB], history, effects: started })).toEqual(expect.arrayContaining(['one-workflow-per-worker', 'one-actor-per-instance']));
+    // Claimed (the default), the same two clash.
+    expect(finish(checker(), { executions: [drainA, { ...drainB, unclaimed: false }] })).toContain('one-actor-per-instance');
+  });
+
   it('flags a release of maintenance in the middle of a drain of the same worker', () => {
     const drain = execution({ name: 'drain-worker1-a', hostname: 'worker1', startedAt: at(0), stoppedAt: at(10) });
     const release: HistoryEvent = {
