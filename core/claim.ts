@@ -36,7 +36,6 @@ export function wentFirst(a: StartedExecution, b: StartedExecution): boolean {
   return a.name < b.name;
 }
 
-
 /**
  * The workflow states (infra/workflows) that decide whether a boot or drain acts: its first check and the one after
  * the listing settled. Each rebuilds the worker's lifecycle from what it observes, and nothing acts between them.
