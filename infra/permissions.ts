@@ -53,9 +53,10 @@ const ACTIVITY_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
   'start-worker': ['fleet-read', 'fleet-start', 'opencast', 'list-executions'],
   'check-boot': ['fleet-read', 'opencast'],
   'begin-drain': ['fleet-read', 'opencast', 'list-executions'],
-  // A drain in progress asks the policy whether it would keep the worker now (activities/support/drain-demand.ts):
-  // the running executions, its memory, and (checking the drain) the metrics its strategies vote on.
-  'check-billing-window': ['fleet-read', 'opencast', 'list-executions', 'cycle-memory'],
+  // A drain in progress asks the policy whether it would keep the worker now (activities/support/drain-demand.ts),
+  // after its billing wait as while it drains: the running executions, its memory, and the metrics its strategies
+  // vote on (soak seed 20261231: IAM denied GetMetricData here).
+  'check-billing-window': ['fleet-read', 'metrics-read', 'opencast', 'list-executions', 'cycle-memory'],
   'set-maintenance': ['fleet-read', 'opencast'],
   'check-drained': ['fleet-read', 'metrics-read', 'opencast', 'list-executions', 'cycle-memory'],
   'stop-worker': ['fleet-stop', 'opencast'],

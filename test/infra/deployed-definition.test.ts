@@ -109,6 +109,20 @@ describe('the deployed workflows on the simulated cluster', () => {
     expect(sim.cluster.instances.filter((i) => i.status === 'stopped')).toHaveLength(1);
   });
 
+  it('an autoscale drain waiting for the billing window asks its policy again (CloudWatch vote included)', async () => {
+    // Soak seed 20261231: the stack let check-drained read the metrics the policy votes on, not check-billing-window.
+    const sim = await start([online('worker1', { uptimeMinutes: 40 }), online('worker2', { uptimeMinutes: 40 })]);
+    // A few quiet minutes, so CloudWatch has load datapoints for the load strategy to vote on.
+    await sim.vt.run({ deadline: Date.parse(START) + 5 * 60_000 });
+    // As the cycle starts it (core/autoscale.ts): requested by autoscale, respecting the billing window.
+    const input = { hostname: 'worker1', requestedBy: 'autoscale', respectBillingWindow: true, minWorkers: 1, reason: 'stop #1' };
+    const ref = await sim.engine.start('drain-worker', input, { name: 'drain-worker1-a' });
+    await sim.vt.drive(sim.engine.wait(ref));
+    const states = entered(await sim.engine.history(ref));
+    expect(states).toContain('CheckBillingWindow');
+    expect(states.at(-1)).toBe('Stopped');
+  });
+
   it('a drain started early waits for the billing window, then stops the worker', async () => {
     const sim = await start([online('worker1', { uptimeMinutes: 30 }), online('worker2')]);
     const ref = await sim.engine.start('drain-worker', { hostname: 'worker1' }, { name: 'drain-worker1-w' });

@@ -29,7 +29,7 @@ const OPSWORKS_EXPECTED: Record<string, string[]> = {
   'start-worker': [...OPSWORKS_READ, 'opsworks:StartInstance', ...SECRET, ...LIST],
   'check-boot': [...OPSWORKS_READ, ...SECRET],
   'begin-drain': [...OPSWORKS_READ, ...SECRET, ...LIST],
-  'check-billing-window': [...OPSWORKS_READ, ...SECRET, ...LIST],
+  'check-billing-window': [...OPSWORKS_READ, 'cloudwatch:GetMetricData', ...SECRET, ...LIST],
   'set-maintenance': [...OPSWORKS_READ, ...SECRET],
   'check-drained': [...OPSWORKS_READ, 'cloudwatch:GetMetricData', ...SECRET, ...LIST],
   'stop-worker': ['opsworks:StopInstance', ...SECRET],
