@@ -15,7 +15,7 @@ import { adoptionEvents, factsOf } from '../machines/observed-facts';
 import type { WorkerLifecycleEvent } from '../machines/worker-lifecycle';
 import type { ActivityDeps, ActivityHandler } from './support/deps';
 import { drainRequestSchema } from '../core/workflow-requests';
-import { actingOn, startedBefore } from './support/acting-on';
+import { actingOn, claimant, startedBefore } from './support/acting-on';
 import { observe } from './support/observe';
 import { parseEvent } from './support/parse-event';
 import { advance, BILLING_WAIT_LIMIT_SECONDS, waitForWindow, type WorkerSlot } from '../machines/worker-slot';
@@ -36,8 +36,7 @@ export function createBeginDrainHandler(deps: ActivityDeps): ActivityHandler<unk
       deps.executions.list({ status: 'RUNNING', workflow: BOOT_WORKFLOW }),
     ]);
     const others = running.filter((e) => e.ref.name !== executionName);
-    // Without its start time it takes itself for the latest: it yields to every other one.
-    const me = { name: executionName, startedAt: startedAt ?? running.find((e) => e.ref.name === executionName)?.startedAt ?? at };
+    const me = claimant(executionName, startedAt, running, at);
     const { view } = await observe(deps);
     const worker = findWorker(view, request.hostname, request.instanceId);
     const base = { hostname: worker.hostname, id: worker.id, ...(worker.hostUrl ? { hostUrl: worker.hostUrl } : {}) };
@@ -133,5 +132,3 @@ function unservedEvents(worker: Worker, at: string): WorkerLifecycleEvent[] {
   if (worker.statusClass === 'other') events.push({ type: 'start.failed', at, error: `${PROVIDER_LABELS[worker.provider]} reports ${worker.state}` });
   return events;
 }
-
-

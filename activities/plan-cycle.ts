@@ -79,7 +79,6 @@ export function pauseFromLastBoot(lastBootAt: string | undefined, now: Date, cyc
   return { cyclesLeft: Math.max(0, cycles - since + 1) };
 }
 
-
 /**
  * The last cycle's output, which carries its memory, or why it could not be read (ListExecutions or
  * DescribeExecution failed past their retries): the policy then decides without it, as after a long pause,

@@ -11,7 +11,7 @@ import { findWorker } from '../core/cluster';
 import { BOOT_WORKFLOW, DRAIN_WORKFLOW } from '../core/execution-names';
 import { adoptionEvents } from '../machines/observed-facts';
 import { bootRequestSchema } from '../core/workflow-requests';
-import { actingOn, startedBefore } from './support/acting-on';
+import { actingOn, claimant, startedBefore } from './support/acting-on';
 import { observe } from './support/observe';
 import { parseEvent } from './support/parse-event';
 import { advance, type WorkerSlot } from '../machines/worker-slot';
@@ -43,8 +43,7 @@ export function createStartWorkerHandler(deps: ActivityDeps): ActivityHandler<un
       persisted: createPersistedWorker({ hostname: worker.hostname, protected: worker.protected }),
       deadline: new Date(now.getTime() + request.maxBootMinutes * 60_000).toISOString(),
     };
-    // Without its start time it takes itself for the latest: it yields to every other one.
-    const me = { name: executionName, startedAt: startedAt ?? running.find((e) => e.ref.name === executionName)?.startedAt ?? at };
+    const me = claimant(executionName, startedAt, running, at);
     // Of two executions acting on one worker the one started first goes on (core/claim.ts); a later one yields to it.
     const [duplicate] = await actingOn(deps.executions, startedBefore(running, me), worker);
     // A drain still confirming its stop owns the worker until it ends: a start now would fight it.

@@ -48,3 +48,11 @@ export async function actingOn(port: ExecutionInputs, executions: readonly Execu
 export function startedBefore(executions: readonly ExecutionSummary[], me: StartedExecution): ExecutionSummary[] {
   return executions.filter((e) => e.ref.name !== me.name && wentFirst({ name: e.ref.name, startedAt: e.startedAt }, me));
 }
+
+/**
+ * This execution as the claim orders it (core/claim.ts): started at `startedAt` ($$.Execution.StartTime), else as
+ * `listed` shows it; without either it takes itself for the latest (`now`), so it yields to every other one.
+ */
+export function claimant(name: string, startedAt: string | undefined, listed: readonly ExecutionSummary[], now: string): StartedExecution {
+  return { name, startedAt: startedAt ?? listed.find((e) => e.ref.name === name)?.startedAt ?? now };
+}
